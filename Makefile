@@ -1,0 +1,43 @@
+# Two commands on a fresh machine: `make demo` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: demo test check lint typecheck browser bench clean golden
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e .
+	touch $@
+
+$(VENV)/.test-installed: pyproject.toml $(VENV)/.installed
+	$(BIN)/pip install -q -e '.[test]'
+	touch $@
+
+## demo: create .venv, install guidekit, check the sample guidance
+demo: $(VENV)/.installed
+	$(BIN)/guidekit check guidance/
+
+## browser: Debian's chromium for the handbook's browser tests
+browser:
+	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; }
+
+## test: install what tests need and run every test
+test: $(VENV)/.test-installed browser
+	$(BIN)/python -m pytest -q
+
+## check: lint and type-check the code
+check: lint typecheck
+lint: $(VENV)/.test-installed
+	$(BIN)/ruff check src tests bench
+typecheck: $(VENV)/.test-installed
+	$(BIN)/mypy
+
+clean:
+	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,7 @@
+"""guidekit: check, diff, render, test and export content-moderation guidance."""
+
+from __future__ import annotations
+
+__all__ = ["__version__"]
+
+__version__ = "0.1.0"

@@ -1,0 +1,19 @@
+"""Built-in check rules; each module registers its rules on import."""
+
+from __future__ import annotations
+
+import importlib
+
+__all__ = ["BUILTIN_MODULES", "builtin_modules"]
+
+BUILTIN_MODULES = (
+    "guidekit.check.rules.loading",
+    "guidekit.check.rules.ids",
+    "guidekit.check.rules.references",
+    "guidekit.check.rules.lifecycle",
+)
+
+
+def builtin_modules() -> None:
+    for name in BUILTIN_MODULES:
+        importlib.import_module(name)

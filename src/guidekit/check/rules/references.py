@@ -1,0 +1,236 @@
+"""Every reference resolves: to documents, rules and taxonomy vocabularies."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Iterator
+
+from guidekit.check.registry import CheckRule, RuleContext, register
+from guidekit.corpus import Corpus
+from guidekit.findings import Finding
+from guidekit.model import Loc, Policy, Sop
+
+_VOCAB_NOUN = {
+    "actions": "action",
+    "severities": "severity",
+    "markets": "market",
+    "surfaces": "surface",
+    "categories": "category",
+}
+
+Ref = tuple[str, str, Loc]  # (what it names, the value, where)
+
+
+def _listed(values: Iterable[str], loc: Loc, key: str, vocab: str) -> Iterator[Ref]:
+    for i, v in enumerate(values):
+        yield vocab, v, loc.at(key, i)
+
+
+def policy_refs(p: Policy) -> Iterator[Ref]:
+    yield from _listed(p.surfaces, p.loc, "surfaces", "surfaces")
+    yield from _listed(p.markets, p.loc, "markets", "markets")
+    yield from _listed(p.categories, p.loc, "categories", "categories")
+    yield from _listed(p.supersedes, p.loc, "supersedes", "documents")
+    yield from _listed(p.related, p.loc, "related", "documents")
+    for r in p.rules:
+        yield "actions", r.action, r.loc.at("action")
+        yield "severities", r.severity, r.loc.at("severity")
+        yield from _listed(r.categories, r.loc, "categories", "categories")
+        for e in r.examples:
+            yield from _listed(e.markets, e.loc, "markets", "markets")
+    for o in p.overrides:
+        yield "markets", o.market, o.loc.at("market")
+        yield "actions", o.action, o.loc.at("action")
+        if o.severity:
+            yield "severities", o.severity, o.loc.at("severity")
+
+
+def sop_refs(s: Sop) -> Iterator[Ref]:
+    yield from _listed(s.surfaces, s.loc, "surfaces", "surfaces")
+    yield from _listed(s.markets, s.loc, "markets", "markets")
+    yield from _listed(s.policies, s.loc, "policies", "documents")
+    yield from _listed(s.related, s.loc, "related", "documents")
+    for o in s.outcomes:
+        yield from _listed(o.actions, o.loc, "actions", "actions")
+        yield from _listed(o.rules, o.loc, "rules", "rules")
+
+
+def _suggest(value: str, known: Iterable[str]) -> str | None:
+    close = difflib.get_close_matches(value, list(known), n=1, cutoff=0.6)
+    return f"did you mean {close[0]!r}?" if close else None
+
+
+def _known(corpus: Corpus, what: str) -> set[str]:
+    if what == "documents":
+        return corpus.doc_ids()
+    if what == "rules":
+        return corpus.rule_ids()
+    return set(getattr(corpus.taxonomy, what))
+
+
+@register
+class UnresolvedReference(CheckRule):
+    """A reference names something that does not exist.
+
+    Checked: policy surfaces, markets, categories, rule actions and severities,
+    regional overrides, ``supersedes`` and ``related``; SOP policies, outcome
+    actions and rule ids. A vocabulary with no taxonomy file at all is reported
+    once instead of at every use.
+    """
+
+    id = "GK210"
+    name = "unresolved-reference"
+
+    def check(self, ctx: RuleContext) -> Iterator[Finding]:
+        c = ctx.corpus
+        refs: list[Ref] = []
+        for p in c.all_policies:
+            refs.extend(policy_refs(p))
+        for s in c.all_sops:
+            refs.extend(sop_refs(s))
+        missing_vocab: set[str] = set()
+        known_cache: dict[str, set[str]] = {}
+        for what, value, loc in refs:
+            known = known_cache.get(what)
+            if known is None:
+                known = known_cache[what] = _known(c, what)
+            if value in known:
+                continue
+            if what in _VOCAB_NOUN and what not in c.taxonomy.present:
+                if what not in missing_vocab:
+                    missing_vocab.add(what)
+                    yield self.finding(
+                        loc.span(),
+                        f"no taxonomy file defines {what}, so {value!r} cannot be checked",
+                        json_path=loc.path,
+                        fix=f"add a taxonomy file with 'taxonomy: {what}'",
+                    )
+                continue
+            noun = _VOCAB_NOUN.get(what, "rule" if what == "rules" else "document")
+            hint = _suggest(value, known)
+            yield self.finding(
+                loc.span(),
+                f"unknown {noun} {value!r}",
+                json_path=loc.path,
+                notes=(hint,) if hint else (),
+            )
+
+
+@register
+class OverrideRuleElsewhere(CheckRule):
+    """A regional override or exception names a rule that is not in its own policy.
+
+    Overrides and exceptions change the policy they sit in; naming another
+    policy's rule has no effect.
+    """
+
+    id = "GK211"
+    name = "foreign-rule"
+
+    def check(self, ctx: RuleContext) -> Iterator[Finding]:
+        for p in ctx.corpus.all_policies:
+            own = {r.id for r in p.rules}
+            for o in p.overrides:
+                if o.rule not in own:
+                    yield self.finding(
+                        o.loc.at("rule").span(),
+                        f"override names rule {o.rule!r}, which is not a rule of {p.id}",
+                        json_path=(*o.loc.path, "rule"),
+                    )
+            for e in p.exceptions:
+                for i, rid in enumerate(e.rules):
+                    if rid not in own:
+                        yield self.finding(
+                            e.loc.at("rules", i).span(),
+                            f"exception names rule {rid!r}, which is not a rule of {p.id}",
+                            json_path=(*e.loc.path, "rules", i),
+                        )
+
+
+@register
+class OutcomeRuleOutsideSop(CheckRule):
+    """An SOP outcome names a rule whose policy the SOP does not list in ``policies``.
+
+    The SOP's policy list says which guidance reviewers in the queue must
+    know; an outcome that enforces another policy's rule means the list is
+    incomplete.
+    """
+
+    id = "GK212"
+    name = "rule-outside-sop-policies"
+
+    def check(self, ctx: RuleContext) -> Iterator[Finding]:
+        c = ctx.corpus
+        for s in c.all_sops:
+            listed = set(s.policies)
+            for o in s.outcomes:
+                for i, rid in enumerate(o.rules):
+                    owner = c.rules.get(rid)
+                    if owner is not None and owner[0].id not in listed:
+                        yield self.finding(
+                            o.loc.at("rules", i).span(),
+                            f"rule {rid!r} belongs to {owner[0].id}, which {s.id} does not list in policies",
+                            json_path=(*o.loc.path, "rules", i),
+                            fix=f"add {owner[0].id} to policies",
+                        )
+
+
+@register
+class TreeReference(CheckRule):
+    """A decision tree or case refers to a node, answer, outcome or escalation that the SOP
+    does not define.
+
+    Covers the tree's ``start``, each answer's ``next``/``outcome``, outcome
+    ``escalation``, and for cases the node ids and answer values they give and
+    the outcome they expect, and case files naming an unknown SOP.
+    """
+
+    id = "GK213"
+    name = "tree-reference"
+
+    def check(self, ctx: RuleContext) -> Iterator[Finding]:
+        c = ctx.corpus
+        for s in c.all_sops:
+            nodes = {n.id: n for n in s.tree.nodes}
+            outcomes = {o.id for o in s.outcomes}
+            escalations = {e.id for e in s.escalations}
+            if s.tree.start not in nodes:
+                yield self._missing(s.tree.loc.at("start"), "node", s.tree.start, nodes)
+            for n in s.tree.nodes:
+                for a in n.answers:
+                    if a.next is not None and a.next not in nodes:
+                        yield self._missing(a.loc.at("next"), "node", a.next, nodes)
+                    if a.outcome is not None and a.outcome not in outcomes:
+                        yield self._missing(a.loc.at("outcome"), "outcome", a.outcome, outcomes)
+            for o in s.outcomes:
+                if o.escalation is not None and o.escalation not in escalations:
+                    yield self._missing(o.loc.at("escalation"), "escalation", o.escalation, escalations)
+            for case in c.cases_for(s):
+                for node_id, value in case.answers.items():
+                    node = nodes.get(node_id)
+                    if node is None:
+                        yield self._missing(case.loc.at("answers", node_id), "node", node_id, nodes, key=True)
+                    elif node.answer(value) is None:
+                        yield self._missing(
+                            case.loc.at("answers", node_id), f"answer of {node_id}", value,
+                            [a.value for a in node.answers],
+                        )
+                if case.expect.outcome not in outcomes:
+                    yield self._missing(
+                        case.loc.at("expect", "outcome"), "outcome", case.expect.outcome, outcomes
+                    )
+        for src, sop_id, _cases in c.case_files:
+            if sop_id not in c.sops:
+                loc = Loc(src, ("sop",))
+                yield self._missing(loc, "SOP", sop_id, c.sops)
+
+    def _missing(
+        self, loc: Loc, noun: str, value: str, known: Iterable[str], *, key: bool = False
+    ) -> Finding:
+        hint = _suggest(value, known)
+        return self.finding(
+            loc.span(key=key),
+            f"unknown {noun} {value!r}",
+            json_path=loc.path,
+            notes=(hint,) if hint else (),
+        )

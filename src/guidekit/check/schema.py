@@ -1,0 +1,160 @@
+"""JSON Schema validation -> findings at the offending node, best message first."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterator
+from typing import Any
+
+from jsonschema import ValidationError
+from jsonschema.exceptions import best_match, relevance
+
+from guidekit.findings import Finding, JsonPath, Severity, SourceSpan
+from guidekit.loading.source import DocKind, Source
+from guidekit.schemas import validator_for
+
+__all__ = ["schema_findings"]
+
+_SCHEMA_FOR = {
+    DocKind.POLICY: "policy",
+    DocKind.SOP: "sop",
+    DocKind.CASES: "cases",
+    DocKind.TAXONOMY: "taxonomy",
+    DocKind.CONFIG: "config",
+}
+
+_TYPE_NAMES = {
+    "string": "a string",
+    "integer": "a whole number",
+    "number": "a number",
+    "boolean": "true or false",
+    "array": "a list",
+    "object": "a mapping",
+    "null": "null",
+}
+
+
+def _yaml_type(value: Any) -> str:
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int):
+        return "a number"
+    if isinstance(value, float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    if value is None:
+        return "null"
+    return type(value).__name__
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _message(err: ValidationError) -> tuple[str, JsonPath, bool, str | None]:
+    """(message, path to point at, point at the key?, suggestion)."""
+    path: JsonPath = tuple(err.absolute_path)
+    v = err.validator
+    inst = err.instance
+    schema = err.schema if isinstance(err.schema, dict) else {}
+    if v == "required":
+        missing = [k for k in err.validator_value if isinstance(inst, dict) and k not in inst]
+        name = missing[0] if missing else "?"
+        return f"missing required key {name!r}", path, True, None
+    if v == "additionalProperties" and isinstance(inst, dict):
+        allowed = set(schema.get("properties", {}))
+        extras = [k for k in inst if k not in allowed]
+        key = extras[0] if extras else "?"
+        close = difflib.get_close_matches(str(key), sorted(allowed), n=1)
+        hint = f"did you mean {close[0]!r}?" if close else None
+        return f"unknown key {key!r}", (*path, key), True, hint
+    if v == "enum":
+        options = ", ".join(str(o) for o in err.validator_value)
+        close = difflib.get_close_matches(str(inst), [str(o) for o in err.validator_value], n=1)
+        hint = f"did you mean {close[0]!r}?" if close else None
+        return f"{_short(inst)} is not one of: {options}", path, False, hint
+    if v == "const":
+        return f"{_short(inst)} must be {err.validator_value!r}", path, False, None
+    if v == "type":
+        want = err.validator_value
+        wants = want if isinstance(want, list) else [want]
+        expected = " or ".join(_TYPE_NAMES.get(w, w) for w in wants)
+        return f"expected {expected}, found {_yaml_type(inst)} {_short(inst)}", path, False, None
+    if v == "pattern":
+        return f"{_short(inst)} does not have the expected form ({err.validator_value})", path, False, None
+    if v == "format":
+        return f"{_short(inst)} is not a valid {err.validator_value}", path, False, None
+    if v == "minItems":
+        if err.validator_value == 1:
+            return "list must not be empty", path, False, None
+        return f"list needs at least {err.validator_value} items, has {len(inst)}", path, False, None
+    if v == "maxItems":
+        return f"list allows at most {err.validator_value} items, has {len(inst)}", path, False, None
+    if v == "uniqueItems":
+        return "list has duplicate items", path, False, None
+    if v == "minLength":
+        if err.validator_value == 1:
+            return "text must not be empty", path, False, None
+        return f"text is shorter than {err.validator_value} characters", path, False, None
+    if v == "maxLength":
+        return f"text is longer than {err.validator_value} characters", path, False, None
+    if v in ("minimum", "exclusiveMinimum", "maximum", "exclusiveMaximum"):
+        return err.message, path, False, None
+    if v == "oneOf" and isinstance(inst, dict) and "next" in inst and "outcome" in inst:
+        return "an answer leads either to a next node or to an outcome, not both", path, False, None
+    if v == "oneOf" and isinstance(inst, dict) and err.validator_value and not err.context:
+        return "no alternative matches", path, False, None
+    return err.message, path, False, None
+
+
+def _leaf(err: ValidationError) -> ValidationError:
+    """For oneOf/anyOf, descend to the most relevant branch error."""
+    while err.context:
+        deeper = best_match(err.context, key=relevance)
+        if deeper is None:
+            break
+        # a branch that failed only on "required" for oneOf alternatives says less
+        # than the combinator itself
+        if err.validator == "oneOf" and deeper.validator == "required":
+            break
+        err = deeper
+    return err
+
+
+def schema_findings(src: Source, *, verbose: bool = False) -> Iterator[Finding]:
+    schema_name = _SCHEMA_FOR[src.kind]
+    errors = list(validator_for(schema_name).iter_errors(src.data))
+    if not errors:
+        return
+    by_path: dict[JsonPath, list[ValidationError]] = {}
+    for err in errors:
+        leaf = _leaf(err)
+        by_path.setdefault(tuple(leaf.absolute_path), []).append(leaf)
+    for _path, errs in sorted(by_path.items(), key=lambda kv: [str(p) for p in kv[0]]):
+        errs.sort(key=relevance)
+        best = errs[0]
+        message, point, at_key, hint = _message(best)
+        span: SourceSpan = src.span(point, key=at_key)
+        notes: list[str] = []
+        if hint:
+            notes.append(hint)
+        desc = best.schema.get("description") if isinstance(best.schema, dict) else None
+        if desc:
+            notes.append(desc)
+        if verbose:
+            notes.extend(f"also: {_message(e)[0]}" for e in errs[1:])
+        yield Finding(
+            rule="GK100",
+            name="schema",
+            severity=Severity.ERROR,
+            message=message,
+            span=span,
+            json_path=point,
+            notes=tuple(notes),
+        )

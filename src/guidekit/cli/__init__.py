@@ -1,0 +1,1 @@
+"""The command-line layer: Typer options -> engine -> reporter -> exit code."""

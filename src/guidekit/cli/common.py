@@ -1,0 +1,75 @@
+"""Options and helpers shared by the commands."""
+
+from __future__ import annotations
+
+import io
+import os
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TextIO
+
+import typer
+
+from guidekit.errors import GuidekitError
+from guidekit.fsutil import atomic_write_text
+from guidekit.loading.config import Config, find_root, load_config
+
+ROOT_OPTION = typer.Option(
+    None, "--root", help="Guidance root (the folder with guidekit.yaml). "
+    "Default: found by walking up from the first PATH, then from the working directory.",
+    file_okay=False,
+)
+OUTPUT_OPTION = typer.Option(None, "--output", "-o", help="Write the report to FILE (atomically) "
+                             "instead of standard output.", dir_okay=False)
+VERBOSE_OPTION = typer.Option(False, "--verbose", "-v", help="Show every message and note.")
+
+
+def resolve_config(root: Path | None, paths: Sequence[Path] = ()) -> Config:
+    if root is not None:
+        if not root.is_dir():
+            raise GuidekitError(f"--root {root} is not a folder")
+        return load_config(root.resolve())
+    for start in (*paths, Path.cwd()):
+        found = find_root(start if start.exists() else start.parent)
+        if found is not None:
+            return load_config(found)
+    # no guidekit.yaml anywhere: the first folder given is the root, with defaults
+    first = next((p for p in paths if p.is_dir()), None)
+    base = first or (paths[0].parent if paths else Path.cwd())
+    return load_config(base.resolve())
+
+
+def default_format(explicit: str | None) -> str:
+    if explicit:
+        return explicit
+    if os.environ.get("GITHUB_ACTIONS") == "true":
+        return "github"
+    return "text"
+
+
+@contextmanager
+def output_stream(output: Path | None) -> Iterator[TextIO]:
+    """Standard output, or a buffer written atomically to ``output`` at the end."""
+    if output is None:
+        yield sys.stdout
+        sys.stdout.flush()
+        return
+    buf = io.StringIO()
+    yield buf
+    atomic_write_text(output, buf.getvalue())
+
+
+def use_color(output: Path | None) -> bool:
+    if output is not None or os.environ.get("NO_COLOR"):
+        return False
+    return sys.stdout.isatty() or bool(os.environ.get("FORCE_COLOR"))
+
+
+def choice(values: Sequence[str]) -> Callable[[str | None], str | None]:
+    def check(value: str | None) -> str | None:
+        if value is not None and value not in values:
+            raise typer.BadParameter(f"{value!r} is not one of {', '.join(values)}")
+        return value
+    return check

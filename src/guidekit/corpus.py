@@ -1,0 +1,111 @@
+"""All documents of a guidance repository, indexed by id."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from guidekit.loading.config import Config
+from guidekit.loading.source import DocKind, Source
+from guidekit.model import (
+    Case,
+    Policy,
+    Rule,
+    Sop,
+    Taxonomy,
+    build_cases,
+    build_policy,
+    build_sop,
+    build_taxonomy_items,
+)
+
+__all__ = ["Corpus", "build_corpus"]
+
+
+@dataclass
+class Corpus:
+    config: Config
+    sources: list[Source]
+    policies: dict[str, Policy] = field(default_factory=dict)
+    sops: dict[str, Sop] = field(default_factory=dict)
+    taxonomy: Taxonomy = field(default_factory=Taxonomy.empty)
+    rules: dict[str, tuple[Policy, Rule]] = field(default_factory=dict)
+    # every model in load order, duplicates included (rules report those)
+    all_policies: list[Policy] = field(default_factory=list)
+    all_sops: list[Sop] = field(default_factory=list)
+    case_files: list[tuple[Source, str, tuple[Case, ...]]] = field(default_factory=list)
+    taxonomy_sources: list[tuple[Source, str, list[Any]]] = field(default_factory=list)
+    # ids declared by documents that failed their schema: references to them resolve
+    declared_ids: set[str] = field(default_factory=set)
+    declared_rule_ids: set[str] = field(default_factory=set)
+
+    @property
+    def root(self) -> Path:
+        return self.config.root
+
+    def cases_for(self, sop: Sop) -> list[Case]:
+        out = list(sop.cases)
+        for _src, sop_id, cases in self.case_files:
+            if sop_id == sop.id:
+                out.extend(cases)
+        return out
+
+    def doc_ids(self) -> set[str]:
+        return set(self.policies) | set(self.sops) | self.declared_ids
+
+    def rule_ids(self) -> set[str]:
+        return set(self.rules) | self.declared_rule_ids
+
+    def action_rank(self, action_id: str) -> int | None:
+        a = self.taxonomy.actions.get(action_id)
+        return a.rank if a is not None else None
+
+
+def _declare_invalid(corpus: Corpus, src: Source) -> None:
+    data = src.data
+    if not isinstance(data, dict):
+        return
+    if isinstance(data.get("id"), str):
+        corpus.declared_ids.add(data["id"])
+    for r in data.get("rules") or ():
+        if isinstance(r, dict) and isinstance(r.get("id"), str):
+            corpus.declared_rule_ids.add(r["id"])
+
+
+def build_corpus(
+    config: Config,
+    sources: Iterable[Source],
+    is_valid: Callable[[Source], bool],
+) -> Corpus:
+    """Index the sources; models are built only from schema-valid documents."""
+    corpus = Corpus(config=config, sources=list(sources))
+    tax = corpus.taxonomy
+    for src in corpus.sources:
+        if not src.ok:
+            continue
+        if not is_valid(src):
+            _declare_invalid(corpus, src)
+            continue
+        if src.kind is DocKind.POLICY:
+            p = build_policy(src)
+            corpus.all_policies.append(p)
+            corpus.policies.setdefault(p.id, p)
+            for r in p.rules:
+                corpus.rules.setdefault(r.id, (p, r))
+        elif src.kind is DocKind.SOP:
+            s = build_sop(src)
+            corpus.all_sops.append(s)
+            corpus.sops.setdefault(s.id, s)
+        elif src.kind is DocKind.CASES:
+            sop_id, cases = build_cases(src)
+            corpus.case_files.append((src, sop_id, cases))
+        elif src.kind is DocKind.TAXONOMY:
+            vocab, items = build_taxonomy_items(src)
+            corpus.taxonomy_sources.append((src, vocab, items))
+            tax.present.add(vocab)
+            bucket: dict[str, Any] = getattr(tax, vocab)
+            for item in items:
+                bucket.setdefault(item.id, item)
+    return corpus

@@ -1,0 +1,89 @@
+"""Source locations and findings: the data every engine returns."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+__all__ = ["Finding", "JsonPath", "Severity", "SourceSpan", "format_json_path"]
+
+JsonPath = tuple[str | int, ...]
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        return _RANK[self]
+
+    def at_least(self, other: Severity) -> bool:
+        return self.rank >= other.rank
+
+
+_RANK = {Severity.INFO: 0, Severity.WARNING: 1, Severity.ERROR: 2}
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class SourceSpan:
+    """Where a person wrote something: 1-based line and column, end optional."""
+
+    path: str
+    line: int = 1
+    col: int = 1
+    end_line: int | None = None
+    end_col: int | None = None
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.col}"
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    rule: str
+    name: str
+    severity: Severity
+    message: str
+    span: SourceSpan
+    json_path: JsonPath | None = None
+    notes: tuple[str, ...] = field(default_factory=tuple)
+    fix: str | None = None
+
+    def sort_key(self) -> tuple[Any, ...]:
+        return (self.span.path, self.span.line, self.span.col, self.rule, self.message)
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "rule": self.rule,
+            "name": self.name,
+            "severity": self.severity.value,
+            "message": self.message,
+            "path": self.span.path,
+            "line": self.span.line,
+            "column": self.span.col,
+        }
+        if self.span.end_line is not None:
+            out["end_line"] = self.span.end_line
+            out["end_column"] = self.span.end_col
+        if self.json_path is not None:
+            out["json_path"] = format_json_path(self.json_path)
+        if self.notes:
+            out["notes"] = list(self.notes)
+        if self.fix:
+            out["fix"] = self.fix
+        return out
+
+
+def format_json_path(path: JsonPath) -> str:
+    parts = ["$"]
+    for p in path:
+        if isinstance(p, int):
+            parts.append(f"[{p}]")
+        elif p.isidentifier():
+            parts.append(f".{p}")
+        else:
+            parts.append(f"[{p!r}]")
+    return "".join(parts)

@@ -1,0 +1,99 @@
+"""guidekit.yaml: find it, load it, give every setting a default."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from guidekit.errors import GuidekitError
+from guidekit.findings import Severity
+from guidekit.loading.source import DocKind, Limits, Source, load_source
+
+__all__ = ["CONFIG_NAME", "DEFAULT_PATHS", "Config", "find_root", "load_config"]
+
+CONFIG_NAME = "guidekit.yaml"
+
+DEFAULT_PATHS: dict[str, tuple[str, ...]] = {
+    "policies": ("policies/**/*.md", "policies/**/*.yaml"),
+    "sops": ("sops/**/*.sop.yaml",),
+    "cases": ("sops/**/*.cases.yaml",),
+    "taxonomy": ("taxonomy/*.yaml",),
+    "exclude": (),
+}
+
+
+@dataclass(frozen=True)
+class Config:
+    root: Path
+    data: dict[str, Any] = field(default_factory=dict)
+    source: Source | None = None
+
+    @property
+    def paths(self) -> dict[str, tuple[str, ...]]:
+        given = self.data.get("paths") or {}
+        return {k: tuple(given.get(k, v)) for k, v in DEFAULT_PATHS.items()}
+
+    @property
+    def limits(self) -> Limits:
+        given = self.data.get("limits") or {}
+        base = Limits()
+        return Limits(
+            max_file_bytes=int(given.get("max_file_bytes", base.max_file_bytes)),
+            max_alias_expansion=int(given.get("max_alias_expansion", base.max_alias_expansion)),
+        )
+
+    @property
+    def fail_on(self) -> Severity:
+        return Severity(self.data.get("fail_on", "error"))
+
+    @property
+    def today(self) -> dt.date:
+        fixed = self.data.get("today")
+        return dt.date.fromisoformat(fixed) if fixed else dt.date.today()
+
+    @property
+    def rule_settings(self) -> dict[str, dict[str, Any]]:
+        return dict(self.data.get("rules") or {})
+
+    @property
+    def handbooks(self) -> list[dict[str, Any]]:
+        return list(self.data.get("handbooks") or [])
+
+    @property
+    def name(self) -> str:
+        return str(self.data.get("name") or self.root.name)
+
+
+def find_root(start: Path) -> Path | None:
+    """The nearest folder at or above ``start`` that holds guidekit.yaml."""
+    here = start.resolve()
+    if here.is_file():
+        here = here.parent
+    for folder in (here, *here.parents):
+        if (folder / CONFIG_NAME).is_file():
+            return folder
+    return None
+
+
+def load_config(root: Path) -> Config:
+    """Load and validate guidekit.yaml under ``root``; a broken config is a usage error."""
+    from guidekit.schemas import validator_for
+
+    path = root / CONFIG_NAME
+    if not path.is_file():
+        return Config(root=root)
+    src = load_source(path, CONFIG_NAME, DocKind.CONFIG)
+    if src.problems:
+        p = src.problems[0]
+        raise GuidekitError(f"{path}:{p.line + 1}:{p.col + 1}: {p.message}")
+    errors = sorted(validator_for("config").iter_errors(src.data), key=lambda e: list(e.path))
+    if errors:
+        err = errors[0]
+        where = src.span(tuple(err.absolute_path))
+        raise GuidekitError(
+            f"{path}:{where.line}:{where.col}: invalid configuration: {err.message}",
+            hint="see `guidekit schema config` for the configuration format",
+        )
+    return Config(root=root, data=src.data, source=src)

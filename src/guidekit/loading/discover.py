@@ -1,0 +1,114 @@
+"""Which files under the root are guidance, and of which kind."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from guidekit.loading.config import CONFIG_NAME, Config
+from guidekit.loading.source import DocKind
+
+__all__ = ["Discovered", "discover", "glob_to_regex", "matches_any"]
+
+_KIND_KEYS = (
+    ("cases", DocKind.CASES),
+    ("sops", DocKind.SOP),
+    ("taxonomy", DocKind.TAXONOMY),
+    ("policies", DocKind.POLICY),
+)
+_SKIP_DIRS = {".git", ".hg", ".svn", "node_modules", ".venv", "__pycache__", ".guidekit-cache"}
+
+
+@lru_cache(maxsize=256)
+def glob_to_regex(pattern: str) -> re.Pattern[str]:
+    """Translate a glob with ``**`` into a regex over POSIX relative paths."""
+    out = []
+    i = 0
+    while i < len(pattern):
+        c = pattern[i]
+        if pattern.startswith("**/", i):
+            out.append("(?:.*/)?")
+            i += 3
+            continue
+        if pattern.startswith("**", i):
+            out.append(".*")
+            i += 2
+            continue
+        if c == "*":
+            out.append("[^/]*")
+        elif c == "?":
+            out.append("[^/]")
+        elif c == "{" and "}" in pattern[i:]:
+            end = pattern.index("}", i)
+            alts = pattern[i + 1 : end].split(",")
+            out.append("(?:" + "|".join(re.escape(a) for a in alts) + ")")
+            i = end + 1
+            continue
+        else:
+            out.append(re.escape(c))
+        i += 1
+    return re.compile("".join(out) + r"\Z")
+
+
+def matches_any(rel: str, patterns: Iterable[str]) -> bool:
+    return any(glob_to_regex(p).match(rel) for p in patterns)
+
+
+@dataclass(frozen=True, slots=True)
+class Discovered:
+    path: Path
+    rel: str
+    kind: DocKind | None  # None: a link that leaves the root
+    outside_link: bool = False
+
+
+def classify(rel: str, config: Config) -> DocKind | None:
+    paths = config.paths
+    if matches_any(rel, paths["exclude"]):
+        return None
+    for key, kind in _KIND_KEYS:
+        if matches_any(rel, paths[key]):
+            return kind
+    return None
+
+
+def discover(config: Config) -> list[Discovered]:
+    """Every guidance file under the root, sorted by relative path.
+
+    Links are not followed out of the root: a link whose target lies outside is
+    returned with ``outside_link`` so that check can report it.
+    """
+    root = config.root.resolve()
+    found: list[Discovered] = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if d not in _SKIP_DIRS and not d.startswith("."))
+        here = Path(dirpath)
+        names = list(filenames)
+        # os.walk lists linked folders as dirnames and does not enter them
+        names += [d for d in dirnames if (here / d).is_symlink()]
+        for name in sorted(names):
+            if name == CONFIG_NAME and here == root:
+                continue
+            path = here / name
+            rel = path.relative_to(root).as_posix()
+            if path.is_symlink() and path.is_dir():
+                if not path.resolve().is_relative_to(root):
+                    found.append(Discovered(path, rel, None, outside_link=True))
+                continue
+            kind = classify(rel, config)
+            if kind is None:
+                continue
+            if path.is_symlink():
+                target = path.resolve()
+                if not target.is_relative_to(root):
+                    found.append(Discovered(path, rel, kind, outside_link=True))
+                    continue
+                if not target.is_file():
+                    continue
+            found.append(Discovered(path, rel, kind))
+    found.sort(key=lambda d: d.rel)
+    return found

@@ -1,0 +1,229 @@
+"""One guidance file on disk -> a Source: its data, its body and a way to locate nodes.
+
+Nothing here raises for bad input: every problem becomes a LoadProblem with a
+0-based line and column, and the caller turns it into a finding.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml.nodes import Node
+
+from guidekit.findings import JsonPath, SourceSpan
+from guidekit.loading.yamlio import (
+    AliasBomb,
+    YamlProblem,
+    compose,
+    count_expanded,
+    load_yaml,
+    locate_node,
+    may_have_aliases,
+)
+
+__all__ = ["DocKind", "Limits", "LoadProblem", "Source", "load_source", "load_text"]
+
+
+class DocKind(str, Enum):
+    POLICY = "policy"
+    SOP = "sop"
+    TAXONOMY = "taxonomy"
+    CASES = "cases"
+    CONFIG = "config"
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    max_file_bytes: int = 5 * 1024 * 1024
+    max_alias_expansion: int = 200_000
+
+
+@dataclass(frozen=True, slots=True)
+class LoadProblem:
+    rule: str  # registered rule name, e.g. "yaml-syntax"
+    message: str
+    line: int = 0  # 0-based, relative to the file
+    col: int = 0
+
+
+_FM_CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
+
+
+@dataclass(eq=False)
+class Source:
+    path: Path
+    rel: str
+    kind: DocKind
+    text: str = ""
+    yaml_text: str = ""
+    yaml_line: int = 0  # 0-based line of the YAML part within the file
+    data: Any = None
+    body: str | None = None
+    body_line: int = 0  # 0-based line where the Markdown body starts
+    problems: list[LoadProblem] = field(default_factory=list)
+    _nodes: Node | None = field(default=None, repr=False)
+    _composed: bool = field(default=False, repr=False)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems and isinstance(self.data, dict)
+
+    def _root_node(self) -> Node | None:
+        if not self._composed:
+            self._nodes = compose(self.yaml_text)
+            self._composed = True
+        return self._nodes
+
+    def span(self, path: JsonPath = (), *, key: bool = False) -> SourceSpan:
+        """The source span of the node at ``path`` (its key with ``key=True``)."""
+        node, key_node = locate_node(self._root_node(), path)
+        target = key_node if key and key_node is not None else node
+        if target is None:
+            return SourceSpan(self.rel, self.yaml_line + 1, 1)
+        start, end = target.start_mark, target.end_mark
+        end_line = end.line + self.yaml_line + 1
+        end_col = end.column + 1
+        if end_line > start.line + self.yaml_line + 1 and end.column == 0:
+            # block nodes end at the start of the next line; keep the end on the node
+            end_line, end_col = start.line + self.yaml_line + 1, start.column + 1
+        return SourceSpan(
+            self.rel, start.line + self.yaml_line + 1, start.column + 1, end_line, end_col
+        )
+
+    def body_span(self, line_in_body: int = 0, col: int = 0) -> SourceSpan:
+        return SourceSpan(self.rel, self.body_line + line_in_body + 1, col + 1)
+
+    def line_text(self, line: int) -> str:
+        """The 1-based line of the file, for reporters that show source."""
+        lines = self.text.splitlines()
+        return lines[line - 1] if 0 < line <= len(lines) else ""
+
+
+def _decode(raw: bytes) -> tuple[str | None, LoadProblem | None]:
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        return raw.decode("utf-8"), None
+    except UnicodeDecodeError as err:
+        before = raw[: err.start]
+        line = before.count(b"\n")
+        col = len(before) - (before.rfind(b"\n") + 1)
+        msg = f"file is not valid UTF-8: byte 0x{raw[err.start]:02x} cannot start or continue a character"
+        return None, LoadProblem("encoding", msg, line, col)
+
+
+def _split_front_matter(src: Source) -> bool:
+    text = src.text
+    if not (text.startswith("---\n") or text.startswith("---\r\n")):
+        src.problems.append(
+            LoadProblem(
+                "front-matter",
+                "Markdown policy has no YAML front matter: start the file with a '---' line",
+            )
+        )
+        return False
+    start = text.index("\n") + 1
+    m = _FM_CLOSE.search(text, start)
+    if m is None:
+        src.problems.append(
+            LoadProblem("front-matter", "front matter is not closed: add a '---' line after it")
+        )
+        return False
+    src.yaml_text = text[start : m.start()]
+    src.yaml_line = 1
+    body_start = m.end() + 1 if m.end() < len(text) else len(text)
+    src.body = text[body_start:]
+    src.body_line = text.count("\n", 0, body_start)
+    if not src.yaml_text.strip():
+        src.problems.append(LoadProblem("front-matter", "front matter is empty", 0, 0))
+        return False
+    return True
+
+
+def load_text(src: Source, limits: Limits) -> Source:
+    """Fill ``src`` (whose ``text`` is set) with data or problems."""
+    text = src.text
+    if not text.strip():
+        src.problems.append(LoadProblem("empty-file", "file is empty"))
+        return src
+    if src.path.suffix.lower() in (".md", ".markdown"):
+        if not _split_front_matter(src):
+            return src
+    else:
+        src.yaml_text = text
+    try:
+        data = load_yaml(src.yaml_text)
+    except YamlProblem as p:
+        rule = {"duplicate-key": "duplicate-key"}.get(p.kind, "yaml-syntax")
+        src.problems.append(LoadProblem(rule, p.message, p.line + src.yaml_line, p.col))
+        return src
+    if may_have_aliases(src.yaml_text):
+        try:
+            count_expanded(data, limits.max_alias_expansion)
+        except AliasBomb:
+            src.problems.append(
+                LoadProblem(
+                    "alias-expansion",
+                    "YAML aliases expand to more than "
+                    f"{limits.max_alias_expansion:,} nodes; refusing to read it (alias bomb?)",
+                    src.yaml_line,
+                )
+            )
+            return src
+    if data is None:
+        src.problems.append(LoadProblem("empty-file", "document holds no data", src.yaml_line))
+        return src
+    if not isinstance(data, dict):
+        src.problems.append(
+            LoadProblem(
+                "not-a-mapping",
+                f"document must be a mapping of keys to values, not a {_yaml_type(data)}",
+                src.yaml_line,
+            )
+        )
+        return src
+    if src.path.suffix.lower() not in (".md", ".markdown") and isinstance(data.get("body"), str):
+        src.body = data["body"]
+        node, _ = locate_node(src._root_node(), ("body",))
+        src.body_line = node.start_mark.line + 1 if node is not None else 0
+    src.data = data
+    return src
+
+
+def _yaml_type(value: Any) -> str:
+    return {list: "list", str: "string", int: "number", float: "number", bool: "boolean"}.get(
+        type(value), type(value).__name__
+    )
+
+
+def load_source(path: Path, rel: str, kind: DocKind, limits: Limits | None = None) -> Source:
+    limits = limits or Limits()
+    src = Source(path=path, rel=rel, kind=kind)
+    try:
+        size = path.stat().st_size
+        if size > limits.max_file_bytes:
+            src.problems.append(
+                LoadProblem(
+                    "file-too-large",
+                    f"file is {size / 1_048_576:.1f} MiB, above the {limits.max_file_bytes / 1_048_576:.1f} MiB "
+                    "limit (limits.max_file_bytes); not read",
+                )
+            )
+            return src
+        raw = path.read_bytes()
+    except OSError as err:
+        src.problems.append(LoadProblem("unreadable", f"cannot read file: {err.strerror or err}"))
+        return src
+    if b"\x00" in raw[:8192] and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        src.problems.append(LoadProblem("encoding", "file holds NUL bytes: binary, not text"))
+        return src
+    text, problem = _decode(raw)
+    if problem is not None or text is None:
+        src.problems.append(problem or LoadProblem("encoding", "cannot decode file"))
+        return src
+    src.text = text
+    return load_text(src, limits)

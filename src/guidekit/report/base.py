@@ -1,0 +1,44 @@
+"""The one interface every check reporter implements, and the registry of formats."""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol, TextIO
+
+from guidekit.errors import GuidekitError
+
+if TYPE_CHECKING:
+    from guidekit.check.engine import CheckResult
+
+__all__ = ["REPORTERS", "ReportOptions", "Reporter", "get_reporter"]
+
+
+@dataclass(frozen=True)
+class ReportOptions:
+    verbose: bool = False
+    color: bool = False
+    elapsed: float | None = None
+
+
+class Reporter(Protocol):
+    def __call__(self, result: CheckResult, stream: TextIO, options: ReportOptions) -> None: ...
+
+
+# format -> "module:function"; imported on first use so a run pays only for its format
+REPORTERS: dict[str, str] = {
+    "text": "guidekit.report.text:write_text",
+    "json": "guidekit.report.json_report:write_json",
+    "sarif": "guidekit.report.sarif:write_sarif",
+    "github": "guidekit.report.github:write_github",
+    "junit": "guidekit.report.junit:write_junit",
+}
+
+
+def get_reporter(fmt: str) -> Reporter:
+    target = REPORTERS.get(fmt)
+    if target is None:
+        raise GuidekitError(f"unknown format {fmt!r}; choose one of {', '.join(REPORTERS)}")
+    module, func = target.split(":")
+    reporter: Reporter = getattr(importlib.import_module(module), func)
+    return reporter

@@ -1,0 +1,35 @@
+"""JSON, described by schemas/check-result.schema.json."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any, TextIO
+
+from guidekit import __version__
+from guidekit.findings import Severity
+from guidekit.report.base import ReportOptions
+
+if TYPE_CHECKING:
+    from guidekit.check.engine import CheckResult
+
+__all__ = ["check_result_dict", "write_json"]
+
+
+def check_result_dict(result: CheckResult) -> dict[str, Any]:
+    return {
+        "tool": "guidekit",
+        "version": __version__,
+        "root": str(result.root),
+        "summary": {
+            "files": len(result.files),
+            "errors": result.count(Severity.ERROR),
+            "warnings": result.count(Severity.WARNING),
+            "infos": result.count(Severity.INFO),
+        },
+        "findings": [f.to_dict() for f in result.findings],
+    }
+
+
+def write_json(result: CheckResult, stream: TextIO, options: ReportOptions) -> None:
+    json.dump(check_result_dict(result), stream, indent=2, ensure_ascii=False)
+    stream.write("\n")

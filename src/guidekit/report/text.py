@@ -1,0 +1,76 @@
+"""Text for people at a terminal: grouped by file, each finding with its line and a caret."""
+
+from __future__ import annotations
+
+from itertools import groupby
+from typing import TYPE_CHECKING, TextIO
+
+from rich.console import Console
+from rich.markup import escape
+
+from guidekit.findings import Finding, Severity
+from guidekit.report.base import ReportOptions
+
+if TYPE_CHECKING:
+    from guidekit.check.engine import CheckResult
+
+__all__ = ["write_text"]
+
+_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def _source_line(result: CheckResult, f: Finding) -> str | None:
+    src = result.sources.get(f.span.path)
+    if src is None or not src.text:
+        return None
+    line = src.line_text(f.span.line)
+    return line if line.strip() else None
+
+
+def write_text(result: CheckResult, stream: TextIO, options: ReportOptions) -> None:
+    console = Console(file=stream, force_terminal=options.color, no_color=not options.color,
+                      highlight=False, soft_wrap=True, width=200)
+    for path, group in groupby(result.findings, key=lambda f: f.span.path):
+        console.print(f"[bold underline]{escape(path)}[/]")
+        for f in group:
+            sev = f"[{_STYLE[f.severity]}]{f.severity.value}[/]"
+            console.print(
+                f"  {escape(str(f.span))}: {sev} [dim]{f.rule}[/] {escape(f.message)} [dim]({f.name})[/]"
+            )
+            line = _source_line(result, f)
+            if line is not None:
+                expanded = line.expandtabs(4)
+                width = 1
+                if f.span.end_line == f.span.line and f.span.end_col:
+                    width = max(1, f.span.end_col - f.span.col)
+                width = min(width, max(1, len(expanded) - f.span.col + 1))
+                console.print(f"    {f.span.line:>5} | {escape(expanded)}")
+                console.print(f"          | {' ' * (f.span.col - 1)}[{_STYLE[f.severity]}]{'^' * width}[/]")
+            if f.json_path is not None and options.verbose:
+                from guidekit.findings import format_json_path
+
+                console.print(f"          [dim]at {escape(format_json_path(f.json_path))}[/]")
+            notes = f.notes if options.verbose else f.notes[:1]
+            for note in notes:
+                console.print(f"          [dim]= {escape(note)}[/]")
+            if f.fix:
+                console.print(f"          [green]fix:[/] {escape(f.fix)}")
+        console.print()
+    errors = result.count(Severity.ERROR)
+    warnings = result.count(Severity.WARNING)
+    infos = result.count(Severity.INFO)
+    files = _plural(len(result.files), "file")
+    took = f" in {options.elapsed:.2f}s" if options.elapsed is not None else ""
+    if not result.findings:
+        console.print(f"[green]✓[/] {files} checked, no findings{took}")
+        return
+    bad = len({f.span.path for f in result.findings})
+    parts = [_plural(errors, "error"), _plural(warnings, "warning")]
+    if infos:
+        parts.append(_plural(infos, "info"))
+    mark = "[red]✗[/]" if errors else "[yellow]![/]"
+    console.print(f"{mark} {', '.join(parts)} in {_plural(bad, 'file')} ({files} checked{took})")
