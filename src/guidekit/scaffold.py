@@ -21,6 +21,11 @@ def _template(name: str) -> Template:
     return Template(text)
 
 
+def _quote(text: str) -> str:
+    # a JSON string is a valid double-quoted YAML scalar, whatever the title holds
+    return json.dumps(text, ensure_ascii=False)
+
+
 def _dates(today: dt.date) -> dict[str, str]:
     return {"effective": today.isoformat(), "review_by": today.replace(year=today.year + 1).isoformat()}
 
@@ -42,7 +47,7 @@ def new_policy(doc_id: str, *, title: str | None = None, kind: str = "community"
     _check_id(doc_id)
     today = today or dt.date.today()
     return _template("policy.md").substitute(
-        id=doc_id, title=title or doc_id.replace("-", " ").title(), kind=kind, owner=owner,
+        id=doc_id, title=_quote(title or doc_id.replace("-", " ").title()), kind=kind, owner=owner,
         category=category, schema_uri=schema_uri, **_dates(today),
     )
 
@@ -54,7 +59,7 @@ def new_sop(doc_id: str, *, policy: str, title: str | None = None, queue: str = 
     _check_id(policy)
     today = today or dt.date.today()
     return _template("sop.sop.yaml").substitute(
-        id=doc_id, title=title or doc_id.replace("-", " ").title(), queue=queue, owner=owner,
+        id=doc_id, title=_quote(title or doc_id.replace("-", " ").title()), queue=queue, owner=owner,
         policy=policy, schema_uri=schema_uri, **_dates(today),
     )
 

@@ -1,0 +1,104 @@
+"""Shared fixtures: the sample guidance, real git repositories, the CLI."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from guidekit.cli.app import app
+
+REPO = Path(__file__).resolve().parents[1]
+SAMPLE = REPO / "guidance"
+DATA = Path(__file__).resolve().parent / "data"
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+
+
+@pytest.fixture
+def sample_root(tmp_path: Path) -> Path:
+    """A private copy of the sample guidance repository."""
+    dest = tmp_path / "guidance"
+    shutil.copytree(SAMPLE, dest)
+    return dest
+
+
+@dataclass
+class CliResult:
+    exit_code: int
+    stdout: str
+    stderr: str
+
+
+@pytest.fixture
+def cli(monkeypatch: pytest.MonkeyPatch) -> Callable[..., CliResult]:
+    """Run guidekit through Typer's CliRunner: cli("check", "--format", "json", cwd=path)."""
+
+    def run(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None) -> CliResult:
+        if cwd is not None:
+            monkeypatch.chdir(cwd)
+        runner = CliRunner()
+        result = runner.invoke(app, list(args), env={"GITHUB_ACTIONS": "", **(env or {})})
+        if result.exception is not None and not isinstance(result.exception, SystemExit):
+            raise result.exception
+        return CliResult(result.exit_code, result.stdout, result.stderr)
+
+    return run
+
+
+def git(cwd: Path, *args: str) -> str:
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "Test Author",
+        "GIT_AUTHOR_EMAIL": "author@example.test",
+        "GIT_COMMITTER_NAME": "Test Author",
+        "GIT_COMMITTER_EMAIL": "author@example.test",
+        "GIT_CONFIG_NOSYSTEM": "1",
+        "HOME": str(cwd),
+    }
+    out = subprocess.run(["git", *args], cwd=cwd, env=env, check=True, capture_output=True, text=True)
+    return out.stdout.strip()
+
+
+@dataclass
+class GitRepo:
+    path: Path
+
+    def git(self, *args: str) -> str:
+        return git(self.path, *args)
+
+    def write(self, rel: str, text: str) -> Path:
+        p = self.path / rel
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text(text, encoding="utf-8")
+        return p
+
+    def commit(self, message: str, *, date: str | None = None) -> str:
+        self.git("add", "-A")
+        args = ["commit", "-q", "--allow-empty", "-m", message]
+        if date:
+            args += ["--date", date]
+        self.git(*args)
+        return self.git("rev-parse", "HEAD")
+
+
+@pytest.fixture
+def git_repo(tmp_path: Path) -> Iterator[GitRepo]:
+    """An empty, real git repository (no commits yet)."""
+    path = tmp_path / "repo"
+    path.mkdir()
+    git(path, "init", "-q", "-b", "main")
+    yield GitRepo(path)
+
+
+@pytest.fixture
+def sample_repo(git_repo: GitRepo) -> GitRepo:
+    """A real git repository whose first commit is the sample guidance."""
+    shutil.copytree(SAMPLE, git_repo.path, dirs_exist_ok=True)
+    git_repo.commit("sample guidance")
+    return git_repo
