@@ -1,0 +1,49 @@
+"""`guidekit init` and `guidekit new` write documents that pass check."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+def test_init_output_passes_check(cli, tmp_path: Path) -> None:
+    target = tmp_path / "new-guidance"
+    r = cli("init", str(target))
+    assert r.exit_code == 0, r.stderr
+    for rel in ("guidekit.yaml", ".pre-commit-config.yaml", ".github/workflows/guidance.yaml",
+                "taxonomy/actions.yaml", "policies/example-scams.md", "sops/example-triage.sop.yaml",
+                "schemas/policy.schema.json"):
+        assert (target / rel).is_file(), rel
+    r = cli("check", str(target))
+    assert r.exit_code == 0, r.stdout
+
+
+def test_init_refuses_to_overwrite(cli, tmp_path: Path) -> None:
+    assert cli("init", str(tmp_path)).exit_code == 0
+    r = cli("init", str(tmp_path))
+    assert r.exit_code == 2 and "--force" in r.stderr
+    assert cli("init", str(tmp_path), "--force").exit_code == 0
+
+
+def test_new_policy_and_sop_pass_check(cli, tmp_path: Path) -> None:
+    assert cli("init", str(tmp_path)).exit_code == 0
+    r = cli("new", "policy", "CG-SPAM", "--title", 'Spam: bulk & "fake" posts', cwd=tmp_path)
+    assert r.exit_code == 0, r.stderr
+    r = cli("new", "sop", "SOP-SPAM", "--policy", "CG-SPAM", cwd=tmp_path)
+    assert r.exit_code == 0, r.stderr
+    assert (tmp_path / "policies" / "cg-spam.md").is_file()
+    assert (tmp_path / "sops" / "sop-spam.sop.yaml").is_file()
+    r = cli("check", str(tmp_path), "-f", "json")
+    assert r.exit_code == 0, r.stdout
+
+
+def test_new_in_the_sample_guidance_passes_check(cli, sample_root: Path) -> None:
+    r = cli("new", "policy", "CG-SPAM", "--root", str(sample_root))
+    assert r.exit_code == 0
+    r = cli("check", str(sample_root), "--select", "GK0", "--select", "GK1", "--select", "GK2")
+    assert r.exit_code == 0, r.stdout
+
+
+def test_new_sop_needs_a_policy(cli, tmp_path: Path) -> None:
+    cli("init", str(tmp_path))
+    r = cli("new", "sop", "SOP-X", cwd=tmp_path)
+    assert r.exit_code == 2 and "--policy" in r.stderr

@@ -1,0 +1,108 @@
+"""The shipped schemas, rules and commands document themselves."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+from jsonschema import Draft202012Validator
+
+from guidekit.check.registry import REGISTRY, CheckRule, all_rules, register
+from guidekit.cli.app import app
+from guidekit.schemas import available, load_schema
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.parametrize("name", available())
+def test_schema_passes_the_metaschema(name: str) -> None:
+    Draft202012Validator.check_schema(load_schema(name))
+
+
+@pytest.mark.parametrize("name", ["policy", "sop", "cases", "taxonomy", "config"])
+def test_document_schema_properties_have_help(name: str) -> None:
+    schema = load_schema(name)
+    assert schema.get("title") and schema.get("description")
+    for key, prop in schema["properties"].items():
+        assert "title" in prop or "$ref" in prop or "const" in prop, f"{name}.{key} lacks a title"
+
+
+def test_every_rule_has_docs_and_unique_id() -> None:
+    rules = all_rules()
+    assert len({r.id for r in rules}) == len(rules)
+    assert len({r.name for r in rules}) == len(rules)
+    for r in rules:
+        assert len(r.doc()) > 30, r.id
+        assert r.summary()
+
+
+def test_registry_refuses_duplicates_and_undocumented_rules() -> None:
+    existing = next(iter(REGISTRY.values()))
+
+    class Dup(CheckRule):
+        """A rule reusing an id."""
+
+        id = existing.id
+        name = "brand-new-name"
+
+    with pytest.raises(ValueError):
+        register(Dup)
+
+    class NoDoc(CheckRule):
+        id = "GK998"
+        name = "no-doc"
+
+    with pytest.raises(TypeError):
+        register(NoDoc)
+
+
+def _commands() -> list[str]:
+    from typer.main import get_command
+
+    return sorted(get_command(app).commands)  # type: ignore[attr-defined]
+
+
+def test_every_command_has_help(cli) -> None:
+    names = _commands()
+    assert {"check", "rules", "init", "new", "schema"} <= set(names)
+    for name in names:
+        r = cli(name, "--help")
+        assert r.exit_code == 0
+        assert len(r.stdout.strip()) > 80, name
+
+
+def test_rules_command_lists_and_explains(cli) -> None:
+    r = cli("rules")
+    assert r.exit_code == 0
+    for rule in all_rules():
+        assert rule.id in r.stdout
+    r = cli("rules", "duplicate-key")
+    assert r.exit_code == 0 and "GK002" in r.stdout
+
+
+def test_schema_command_prints_and_exports(cli, tmp_path: Path) -> None:
+    r = cli("schema", "policy")
+    assert json.loads(r.stdout)["title"] == "guidekit policy"
+    r = cli("schema", "sop", "--modeline")
+    assert r.stdout.startswith("# yaml-language-server: $schema=file://")
+    r = cli("schema", "--export", str(tmp_path / "s"))
+    assert r.exit_code == 0
+    assert sorted(p.name for p in (tmp_path / "s").iterdir()) == sorted(
+        f"{n}.schema.json" for n in available())
+
+
+def test_wheel_ships_the_schemas(tmp_path: Path) -> None:
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
+         "-w", str(tmp_path), str(REPO)],
+        check=True, capture_output=True,
+    )
+    [wheel] = tmp_path.glob("guidekit-*.whl")
+    names = zipfile.ZipFile(wheel).namelist()
+    for name in available():
+        assert f"guidekit/schemas/{name}.schema.json" in names
+    assert "guidekit/templates/scaffold/policy.md" in names
