@@ -84,7 +84,7 @@ def _message(err: ValidationError) -> tuple[str, JsonPath, bool, str | None]:
     if v == "type":
         want = err.validator_value
         wants = want if isinstance(want, list) else [want]
-        expected = " or ".join(_TYPE_NAMES.get(w, w) for w in wants)
+        expected = " or ".join(_TYPE_NAMES.get(str(w), str(w)) for w in wants)
         return f"expected {expected}, found {_yaml_type(inst)} {_short(inst)}", path, False, None
     if v == "pattern":
         return f"{_short(inst)} does not have the expected form ({err.validator_value})", path, False, None

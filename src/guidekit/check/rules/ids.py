@@ -6,7 +6,7 @@ from collections.abc import Iterable, Iterator
 
 from guidekit.check.registry import CheckRule, RuleContext, register
 from guidekit.findings import Finding
-from guidekit.model import Loc
+from guidekit.model import Loc, Policy, Sop
 
 
 @register
@@ -22,7 +22,8 @@ class DuplicateId(CheckRule):
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         seen: dict[str, Loc] = {}
-        for doc in (*ctx.corpus.all_policies, *ctx.corpus.all_sops):
+        docs: list[Policy | Sop] = [*ctx.corpus.all_policies, *ctx.corpus.all_sops]
+        for doc in docs:
             first = seen.setdefault(doc.id, doc.loc)
             if first is not doc.loc:
                 yield self.finding(

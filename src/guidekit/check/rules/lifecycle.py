@@ -73,8 +73,8 @@ class ActiveUsesDeprecated(CheckRule):
             if s.status is not Status.ACTIVE:
                 continue
             for i, pid in enumerate(s.policies):
-                p = c.policies.get(pid)
-                if p is not None and p.status is Status.DEPRECATED:
+                used = c.policies.get(pid)
+                if used is not None and used.status is Status.DEPRECATED:
                     succ = successors.get(pid)
                     yield self.finding(
                         s.loc.at("policies", i).span(),
