@@ -1,0 +1,288 @@
+"""diff: two git revisions -> the files that changed -> snapshots -> a ChangeSet.
+
+Only the files git reports as changed are read (from git objects, or the
+working tree for the head side), plus the small taxonomy files for action and
+severity ranks, plus, when an id disappears, the files at head that `git grep`
+finds naming it. The cost follows the size of the change, not of the repository.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from guidekit.diff.documents import Snapshot, doc_kind, load_snapshot
+from guidekit.diff.fields import Context, Ranks
+from guidekit.diff.git import GitRepo, PathChange
+from guidekit.diff.model import ChangeSet, Revision
+from guidekit.diff.pairs import document_change
+from guidekit.findings import format_json_path
+from guidekit.loading.config import CONFIG_NAME, Config, load_config
+from guidekit.loading.discover import matches_any
+from guidekit.loading.source import DocKind
+
+__all__ = ["DiffSession", "diff_revisions"]
+
+
+@dataclass(frozen=True, slots=True)
+class _Side:
+    rel: str  # relative to the guidance root
+    top_path: str  # relative to the git top level
+    blob: str | None
+    kind: DocKind
+
+
+class DiffSession:
+    """An open repository and its guidance settings, for one or many diffs
+    (changelog and history diff commit after commit with one session)."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root.resolve()
+        self.configured = (self.root / CONFIG_NAME).is_file()
+        self.config = load_config(self.root) if self.configured else Config(root=self.root)
+        self.git = GitRepo.open(self.root)
+        self.prefix = self.git.prefix_of(self.root)
+        self._snap_cache: dict[tuple[str, str], Snapshot] = {}
+
+    def close(self) -> None:
+        self.git.close()
+
+    def __enter__(self) -> DiffSession:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    # --- paths -------------------------------------------------------------------
+
+    def _rel(self, top_path: str | None) -> str | None:
+        if top_path is None:
+            return None
+        if not self.prefix:
+            return top_path
+        head = self.prefix + "/"
+        return top_path[len(head):] if top_path.startswith(head) else None
+
+    def _top(self, rel: str) -> str:
+        return f"{self.prefix}/{rel}" if self.prefix else rel
+
+    def kind_of(self, rel: str) -> DocKind | None:
+        return doc_kind(rel, self.config, configured=self.configured)
+
+    def pathspec(self, paths: Sequence[str] = ()) -> list[str]:
+        if paths:
+            return [self._top(p) for p in paths]
+        return [self.prefix] if self.prefix else []
+
+    # --- loading -----------------------------------------------------------------
+
+    def snapshot(self, rev: str | None, side: _Side) -> Snapshot | None:
+        cache_key = (side.blob, side.rel) if side.blob else None
+        if cache_key is not None and cache_key in self._snap_cache:
+            return self._snap_cache[cache_key]
+        raw = self.git.read_blob(side.blob) if side.blob else self.git.read(rev, side.top_path)
+        if raw is None:
+            return None
+        snap = load_snapshot(side.rel, raw, side.kind, self.config.limits)
+        if cache_key is not None:
+            if len(self._snap_cache) > 2048:
+                self._snap_cache.clear()
+            self._snap_cache[cache_key] = snap
+        return snap
+
+    def _sides(self, changes: Sequence[PathChange]) -> tuple[list[_Side], list[_Side]]:
+        old: list[_Side] = []
+        new: list[_Side] = []
+        for c in changes:
+            for top, blob, out in ((c.old_path, c.old_blob, old), (c.new_path, c.new_blob, new)):
+                rel = self._rel(top)
+                if rel is None or top is None or rel == CONFIG_NAME:
+                    continue
+                kind = self.kind_of(rel)
+                if kind is not None:
+                    out.append(_Side(rel, top, blob, kind))
+        return old, new
+
+    def _taxonomy(self, rev: str | None, loaded: Sequence[Snapshot]) -> dict[str, Snapshot]:
+        """Taxonomy files at a revision, by vocabulary (changed ones are already loaded)."""
+        by_rel = {s.rel: s for s in loaded if s.kind == "taxonomy"}
+        globs = self.config.paths["taxonomy"]
+        dirs = sorted({_literal_dir(g) for g in globs})
+        for top in self.git.list_files(rev, [self._top(d) if d else self.prefix for d in dirs]
+                                       if any(dirs) or self.prefix else []):
+            rel = self._rel(top)
+            if rel is None or rel in by_rel or not matches_any(rel, globs):
+                continue
+            if self.kind_of(rel) is not DocKind.TAXONOMY:
+                continue
+            snap = self.snapshot(rev, _Side(rel, top, None, DocKind.TAXONOMY))
+            if snap is not None and snap.kind == "taxonomy":
+                by_rel[rel] = snap
+        return {s.id: s for s in by_rel.values() if s.kind == "taxonomy"}
+
+    # --- the diff ----------------------------------------------------------------
+
+    def diff(self, base: str, head: str | None, *, paths: Sequence[str] = (),
+             base_sha: str | None = None, head_sha: str | None = None) -> ChangeSet:
+        bsha = base_sha or self.git.resolve(base)
+        hsha = head_sha if head_sha is not None else (self.git.resolve(head) if head else None)
+        changes = self.git.changes(bsha, hsha, self.pathspec(paths))
+        old_sides, new_sides = self._sides(changes)
+        olds = [s for side in old_sides if (s := self.snapshot(bsha, side)) is not None]
+        news = [s for side in new_sides if (s := self.snapshot(hsha, side)) is not None]
+        ranks = _ranks(self._taxonomy(bsha, olds), self._taxonomy(hsha, news))
+        pairs = _match(olds, news)
+        ctx = Context(
+            ranks=ranks,
+            references=self._references(hsha, pairs),
+            rules_at_head=_rule_homes(news),
+            rules_at_base=_rule_homes(olds),
+            case_refs=cache(lambda sop_id: self._case_refs(hsha, sop_id)),
+        )
+        docs = [d for o, n in pairs if (d := document_change(o, n, ctx)) is not None]
+        docs.sort(key=lambda d: (d.path, d.id))
+        return ChangeSet(Revision(base, bsha), Revision(head or "working tree", hsha),
+                         self.prefix, tuple(docs))
+
+    # --- references at head --------------------------------------------------------
+
+    def _references(self, rev: str | None,
+                    pairs: Sequence[tuple[Snapshot | None, Snapshot | None]],
+                    ) -> dict[str, list[str]]:
+        """Ids that disappear, mapped to the places at head that still name them."""
+        head_docs = [n for _o, n in pairs if n is not None]
+        alive = {n.id for n in head_docs} | {r for n in head_docs for r in _rule_ids(n)}
+        alive |= {i for n in head_docs if n.kind == "taxonomy" for i in _item_ids(n)}
+        gone: set[str] = set()
+        for o, _n in pairs:
+            if o is None:
+                continue
+            gone |= ({o.id} | _rule_ids(o)) - alive
+            if o.kind == "taxonomy":
+                gone |= _item_ids(o) - alive
+        if not gone:
+            return {}
+        loaded = {n.rel: n for n in head_docs}
+        found: dict[str, list[str]] = {}
+        for top in self.git.grep(rev, gone, self.pathspec()):
+            rel = self._rel(top)
+            kind = self.kind_of(rel) if rel is not None else None
+            if rel is None or kind is None:
+                continue
+            snap = loaded.get(rel) or self.snapshot(rev, _Side(rel, top, None, kind))
+            if snap is None or snap.data is None:
+                continue
+            for ident, json_path in _string_refs(snap.data, gone):
+                span = snap.source.span(json_path)
+                found.setdefault(ident, []).append(f"{span} ({format_json_path(json_path)})")
+        return found
+
+    def _case_refs(self, rev: str | None, sop_id: str) -> Mapping[str, Sequence[str]]:
+        refs: dict[str, list[str]] = {}
+        for top in self.git.grep(rev, [sop_id], self.pathspec()):
+            rel = self._rel(top)
+            if rel is None or self.kind_of(rel) is not DocKind.CASES:
+                continue
+            snap = self.snapshot(rev, _Side(rel, top, None, DocKind.CASES))
+            if snap is None or snap.data is None or snap.data.get("sop") != sop_id:
+                continue
+            for i, case in enumerate(snap.data.get("cases") or ()):
+                if not isinstance(case, dict):
+                    continue
+                where = str(snap.source.span(("cases", i)))
+                expect = case.get("expect") or {}
+                if isinstance(expect, dict) and expect.get("outcome"):
+                    refs.setdefault(f"outcome:{expect['outcome']}", []).append(where)
+                for node, value in (case.get("answers") or {}).items():
+                    refs.setdefault(f"answer:{node}={value}", []).append(where)
+        return refs
+
+
+def diff_revisions(root: Path, base: str = "HEAD", head: str | None = None, *,
+                   paths: Sequence[str] = ()) -> ChangeSet:
+    """What changed in the guidance under ``root`` from ``base`` to ``head``.
+
+    ``head`` None is the working tree (untracked files included). ``paths``
+    (relative to root) limits the diff to those files or folders.
+    """
+    with DiffSession(root) as session:
+        return session.diff(base, head, paths=paths)
+
+
+def _literal_dir(glob: str) -> str:
+    """The folder part of a glob before its first wildcard ('' for the root)."""
+    parts = []
+    for part in glob.split("/")[:-1]:
+        if any(ch in part for ch in "*?["):
+            break
+        parts.append(part)
+    return "/".join(parts)
+
+
+def _ranks(base: Mapping[str, Snapshot], head: Mapping[str, Snapshot]) -> Ranks:
+    actions: dict[str, int] = {}
+    severities: dict[str, int] = {}
+    for tax in (base, head):  # head wins
+        for vocab, table in (("taxonomy:actions", actions), ("taxonomy:severities", severities)):
+            snap = tax.get(vocab)
+            if snap is None or snap.data is None:
+                continue
+            for item in snap.data.get("items") or ():
+                if isinstance(item, dict) and isinstance(item.get("rank"), int):
+                    table[str(item["id"])] = item["rank"]
+    return Ranks(actions, severities)
+
+
+def _match(olds: Sequence[Snapshot], news: Sequence[Snapshot],
+           ) -> list[tuple[Snapshot | None, Snapshot | None]]:
+    """Pair documents by id; what is left pairs by path (an id that changed)."""
+    by_id = {s.id: s for s in olds}
+    pairs: list[tuple[Snapshot | None, Snapshot | None]] = []
+    left_new = []
+    for n in news:
+        o = by_id.pop(n.id, None)
+        if o is None:
+            left_new.append(n)
+        else:
+            pairs.append((o, n))
+    by_path = {o.rel: o for o in by_id.values()}
+    for n in left_new:
+        o = by_path.pop(n.rel, None)
+        pairs.append((o, n))
+    pairs += [(o, None) for o in by_path.values()]
+    return pairs
+
+
+def _rule_ids(snap: Snapshot) -> set[str]:
+    if snap.kind != "policy" or snap.data is None:
+        return set()
+    return {str(r["id"]) for r in snap.data.get("rules") or () if isinstance(r, dict) and "id" in r}
+
+
+def _item_ids(snap: Snapshot) -> set[str]:
+    if snap.data is None:
+        return set()
+    return {str(i["id"]) for i in snap.data.get("items") or () if isinstance(i, dict) and "id" in i}
+
+
+def _rule_homes(snaps: Sequence[Snapshot]) -> dict[str, str]:
+    return {r: s.id for s in snaps for r in _rule_ids(s)}
+
+
+def _string_refs(data: Any, wanted: set[str], path: tuple[str | int, ...] = (),
+                 ) -> Iterator[tuple[str, tuple[str | int, ...]]]:
+    """String values equal to a wanted id, except where a key ``id`` defines one."""
+    if isinstance(data, dict):
+        for k, v in data.items():
+            if k == "id" and isinstance(v, str):
+                continue
+            yield from _string_refs(v, wanted, (*path, str(k)))
+    elif isinstance(data, list):
+        for i, v in enumerate(data):
+            yield from _string_refs(v, wanted, (*path, i))
+    elif isinstance(data, str) and data in wanted:
+        yield data, path
+

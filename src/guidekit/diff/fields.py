@@ -1,0 +1,145 @@
+"""Field-level comparison shared by every document kind, and the context of a diff.
+
+Impacts come from data: action and severity order from the taxonomy ranks,
+references from the documents at head. Nothing here hard-codes an action name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from guidekit.diff.model import FieldChange, Impact
+from guidekit.diff.redline import same_words, word_redline
+from guidekit.findings import SourceSpan
+
+__all__ = ["Context", "FieldDiff", "Ranks", "scope_impact"]
+
+
+@dataclass(frozen=True)
+class Ranks:
+    """Order of actions and severities, from the taxonomy (head first, then base)."""
+
+    actions: Mapping[str, int] = field(default_factory=dict)
+    severities: Mapping[str, int] = field(default_factory=dict)
+
+    def of(self, vocab: str, value: str | None) -> int | None:
+        table = self.actions if vocab == "action" else self.severities
+        return table.get(value) if value is not None else None
+
+    def lowest_action(self) -> int:
+        return min(self.actions.values(), default=0)
+
+    def compare(self, vocab: str, old: str | None, new: str | None) -> tuple[Impact, str]:
+        """stricter / looser by rank; an id the taxonomy lacks cannot be enforced: breaking."""
+        ro, rn = self.of(vocab, old), self.of(vocab, new)
+        note = f"{old} ({_r(ro)}) -> {new} ({_r(rn)})"
+        if (old is not None and ro is None) or (new is not None and rn is None):
+            missing = new if new is not None and rn is None else old
+            return Impact.BREAKING, f"{note}: {missing!r} is not in the {vocab} taxonomy"
+        if ro is None or rn is None or ro == rn:
+            return Impact.METADATA, note
+        return (Impact.STRICTER if rn > ro else Impact.LOOSER), note
+
+    def strictest(self, actions: Iterable[str]) -> int | None:
+        ranks = [r for a in actions if (r := self.actions.get(a)) is not None]
+        return max(ranks) if ranks else None
+
+
+def _r(rank: int | None) -> str:
+    return "unranked" if rank is None else f"rank {rank}"
+
+
+@dataclass
+class Context:
+    ranks: Ranks
+    # id -> places at head that still name it ("sops/a.sop.yaml:57:9 outcomes[1].rules[0]")
+    references: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    # rule id -> id of the document holding it, for rules that moved between documents
+    rules_at_head: Mapping[str, str] = field(default_factory=dict)
+    rules_at_base: Mapping[str, str] = field(default_factory=dict)
+    # SOP id -> case ids and (node, answer) pairs that case files at head name
+    case_refs: Callable[[str], Mapping[str, Sequence[str]]] = lambda _sop: {}
+
+    def still_named(self, ident: str, *, exclude: Iterable[str] = ()) -> list[str]:
+        skip = set(exclude)
+        return [r for r in self.references.get(ident, ()) if r not in skip]
+
+
+def scope_impact(old: Sequence[str], new: Sequence[str]) -> list[tuple[Impact, str]]:
+    """Markets or surfaces where something applies; empty means everywhere.
+
+    Adding a place widens a restriction (stricter); removing one narrows it
+    (looser). Going from everywhere to a list is looser, the reverse stricter.
+    """
+    so, sn = set(old), set(new)
+    if so == sn:
+        return []
+    if not so:
+        return [(Impact.LOOSER, f"now only {', '.join(sorted(sn))} (was everywhere)")]
+    if not sn:
+        return [(Impact.STRICTER, f"now everywhere (was {', '.join(sorted(so))})")]
+    out = []
+    if sn - so:
+        out.append((Impact.STRICTER, f"added {', '.join(sorted(sn - so))}"))
+    if so - sn:
+        out.append((Impact.LOOSER, f"removed {', '.join(sorted(so - sn))}"))
+    return out
+
+
+class FieldDiff:
+    """Collects FieldChanges for one document or item."""
+
+    def __init__(self, span: Callable[[str], SourceSpan | None]) -> None:
+        self._span = span
+        self.changes: list[FieldChange] = []
+
+    def add(self, name: str, old: Any, new: Any, impact: Impact, note: str | None = None,
+            **extra: Any) -> None:
+        self.changes.append(FieldChange(name, _json(old), _json(new), impact, note,
+                                        span=self._span(name), **extra))
+
+    def prose(self, name: str, old: str | None, new: str | None) -> None:
+        if old == new:
+            return
+        if old is not None and new is not None and same_words(old, new):
+            self.add(name, old, new, Impact.EDITORIAL, "whitespace only", reflow=True,
+                     redline=(("equal", new),))
+            return
+        self.add(name, old, new, Impact.EDITORIAL,
+                 redline=tuple(word_redline(old or "", new or "")))
+
+    def meta(self, name: str, old: Any, new: Any) -> None:
+        if _json(old) != _json(new):
+            self.add(name, old, new, Impact.METADATA)
+
+    def ranked(self, name: str, vocab: str, ranks: Ranks, old: str | None,
+               new: str | None) -> None:
+        if old != new:
+            impact, note = ranks.compare(vocab, old, new)
+            self.add(name, old, new, impact, note)
+
+    def scope(self, name: str, old: Sequence[str], new: Sequence[str]) -> None:
+        for impact, note in scope_impact(old, new):
+            self.add(name, list(old), list(new), impact, note)
+
+    def ids(self, name: str, old: Sequence[str], new: Sequence[str], *, grow: Impact,
+            shrink: Impact) -> None:
+        """A list of ids where adding one has impact ``grow`` and removing one ``shrink``."""
+        so, sn = set(old), set(new)
+        if sn - so:
+            self.add(name, list(old), list(new), grow, f"added {', '.join(sorted(sn - so))}")
+        if so - sn:
+            self.add(name, list(old), list(new), shrink, f"removed {', '.join(sorted(so - sn))}")
+
+
+def _json(value: Any) -> Any:
+    """Plain JSON values: tuples become lists, dates strings, mappings stay mappings."""
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, list | tuple):
+        return [_json(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _json(v) for k, v in value.items()}
+    return str(value)

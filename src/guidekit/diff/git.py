@@ -1,0 +1,277 @@
+"""Everything guidekit asks of git. The only module that imports gitpython.
+
+Content is read from git objects through one persistent ``git cat-file
+--batch`` process, never by checking a revision out; the working tree is read
+from disk. Every git failure the user can fix becomes a GuidekitError with a
+hint (exit 2).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+
+import git
+from git.exc import GitCommandError, InvalidGitRepositoryError, NoSuchPathError
+
+from guidekit.errors import GuidekitError
+
+__all__ = ["WORKTREE", "Commit", "GitRepo", "PathChange"]
+
+WORKTREE = None  # the "revision" of the working tree
+_NULL_SHA = "0" * 40
+_SHALLOW_HINT = (
+    "this clone is shallow and lacks that commit: fetch the full history with "
+    "`git fetch --unshallow`, or set `fetch-depth: 0` on actions/checkout in GitHub Actions"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class PathChange:
+    """One file that differs between two trees; paths are relative to the git top level."""
+
+    status: str  # A added, D deleted, M modified, R renamed, C copied, T type change
+    old_path: str | None
+    new_path: str | None
+    old_blob: str | None
+    new_blob: str | None  # None when the new side must be read from the working tree
+
+
+@dataclass(frozen=True, slots=True)
+class Commit:
+    sha: str
+    author: str
+    date: dt.datetime
+    summary: str
+    parent: str | None
+    changes: tuple[PathChange, ...] = ()
+
+    @property
+    def short(self) -> str:
+        return self.sha[:7]
+
+
+class GitRepo:
+    """A git work tree and its object database."""
+
+    def __init__(self, repo: git.Repo) -> None:
+        self._repo = repo
+        top = repo.working_tree_dir
+        if top is None:
+            raise GuidekitError("a bare git repository has no working tree to diff",
+                                hint="run guidekit inside a clone with a working tree")
+        self.top = Path(top).resolve()
+
+    @classmethod
+    def open(cls, path: Path) -> GitRepo:
+        try:
+            repo = git.Repo(path, search_parent_directories=True)
+        except (InvalidGitRepositoryError, NoSuchPathError):
+            raise GuidekitError(
+                f"{path} is not inside a git repository",
+                hint="guidekit diff, changelog and history read the guidance's git history; "
+                "run them inside a clone (or `git init` and commit first)",
+            ) from None
+        return cls(repo)
+
+    def close(self) -> None:
+        self._repo.close()
+
+    def __enter__(self) -> GitRepo:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.close()
+
+    # --- revisions ------------------------------------------------------------
+
+    def prefix_of(self, root: Path) -> str:
+        """``root`` as a path relative to the top of the work tree ('' for the top)."""
+        try:
+            rel = root.resolve().relative_to(self.top).as_posix()
+        except ValueError:
+            raise GuidekitError(f"{root} is outside the git work tree {self.top}") from None
+        return "" if rel == "." else rel
+
+    def is_shallow(self) -> bool:
+        return self._git("rev-parse", "--is-shallow-repository").strip() == "true"
+
+    def resolve(self, rev: str) -> str:
+        """The full sha of the commit ``rev`` names, or a GuidekitError saying why not."""
+        if rev.startswith("-"):
+            raise GuidekitError(f"{rev!r} is not a revision")
+        try:
+            return self._git("rev-parse", "--verify", "--quiet", "--end-of-options",
+                             f"{rev}^{{commit}}").strip()
+        except GitCommandError:
+            pass
+        if rev in ("HEAD", "@") and not self._head_valid():
+            branch = self._branch() or "HEAD"
+            raise GuidekitError(
+                f"the branch {branch!r} has no commits yet, so {rev} names nothing",
+                hint="commit the guidance first, or compare two existing revisions",
+            )
+        if self.is_shallow():
+            raise GuidekitError(f"unknown revision {rev!r}", hint=_SHALLOW_HINT)
+        raise GuidekitError(
+            f"unknown revision {rev!r}",
+            hint="give a commit, tag or branch that exists here, e.g. HEAD~1, main or v1.2",
+        )
+
+    def _head_valid(self) -> bool:
+        try:
+            self._git("rev-parse", "--verify", "--quiet", "HEAD^{commit}")
+        except GitCommandError:
+            return False
+        return True
+
+    def _branch(self) -> str | None:
+        try:
+            return self._git("symbolic-ref", "--short", "HEAD").strip() or None
+        except GitCommandError:
+            return None
+
+    # --- what changed -----------------------------------------------------------
+
+    def changes(self, base: str, head: str | None, under: Sequence[str] = ()) -> list[PathChange]:
+        """Files that differ between commit ``base`` and ``head`` (None: the working tree,
+        untracked files included), with git's rename detection."""
+        args = ["diff", "--raw", "-z", "-M", "--no-abbrev", "--no-ext-diff", "--no-textconv",
+                "--ignore-submodules", base]
+        if head is not None:
+            args.append(head)
+        out = self._git(*args, "--", *(under or ["."]))
+        found = _parse_raw(out, worktree=head is None)
+        if head is None:
+            listed = self._git("ls-files", "-z", "--others", "--exclude-standard", "--",
+                               *(under or ["."]))
+            found += [PathChange("A", None, p, None, None) for p in listed.split("\0") if p]
+        return found
+
+    def log(self, rev_range: str, under: Sequence[str] = ()) -> list[Commit]:
+        """Commits in ``rev_range`` (newest first, merges skipped) that touch ``under``,
+        each with the files it changed against its first parent."""
+        sep = "\x1e"
+        fmt = f"{sep}%H%x1f%P%x1f%an%x1f%aI%x1f%s"
+        try:
+            out = self._git("log", "--no-merges", "-z", "--raw", "-M", "--no-abbrev",
+                            f"--format={fmt}", rev_range, "--", *(under or ["."]))
+        except GitCommandError as err:
+            raise GuidekitError(f"git log {rev_range} failed: {_stderr(err)}") from None
+        commits = []
+        for chunk in out.split(sep):
+            if not chunk.strip("\0\n"):
+                continue
+            header, _, raw = chunk.partition("\n")
+            sha, parents, author, date, summary = header.split("\x1f", 4)
+            parent = parents.split()[0] if parents.split() else None
+            commits.append(Commit(sha, author, dt.datetime.fromisoformat(date), summary,
+                                  parent, tuple(_parse_raw(raw.lstrip("\0\n"), worktree=False))))
+        return commits
+
+    # --- content ------------------------------------------------------------------
+
+    def read_blob(self, sha: str) -> bytes:
+        _sha, _kind, _size, data = self._repo.git.get_object_data(sha)
+        return bytes(data)
+
+    def read(self, rev: str | None, path: str) -> bytes | None:
+        """A file at a revision (None: the working tree); None when it is not there."""
+        if rev is None:
+            try:
+                return (self.top / path).read_bytes()
+            except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+                return None
+        try:
+            return self.read_blob(f"{rev}:{path}")
+        except (ValueError, GitCommandError):
+            return None
+
+    def list_files(self, rev: str | None, under: Sequence[str]) -> list[str]:
+        """Files under the given folders at a revision (None: the working tree)."""
+        if rev is None:
+            out = self._git("ls-files", "-z", "--cached", "--others", "--exclude-standard",
+                            "--", *(under or ["."]))
+            return sorted({p for p in out.split("\0") if p and (self.top / p).is_file()})
+        out = self._git("ls-tree", "-r", "-z", "--name-only", rev, "--", *(under or ["."]))
+        return [p for p in out.split("\0") if p]
+
+    def grep(self, rev: str | None, words: Iterable[str], under: Sequence[str]) -> list[str]:
+        """Files at a revision that hold any of ``words`` as a whole word (a fast
+        pre-filter: callers confirm each hit in the parsed document)."""
+        patterns: list[str] = []
+        for w in sorted(set(words)):
+            patterns += ["-e", w]
+        if not patterns:
+            return []
+        args = ["grep", "-l", "-z", "-F", "-w", "-I", *patterns]
+        args += ["--untracked"] if rev is None else [rev]
+        try:
+            out = self._git(*args, "--", *(under or ["."]))
+        except GitCommandError as err:
+            if err.status == 1:  # no match
+                return []
+            raise GuidekitError(f"git grep failed: {_stderr(err)}") from None
+        prefix = f"{rev}:" if rev is not None else ""
+        return [p.removeprefix(prefix) for p in out.split("\0") if p]
+
+    def _git(self, *args: str) -> str:
+        out: str = self._repo.git.execute(["git", *args], env=_ENV, strip_newline_in_stdout=False)
+        return out
+
+
+# no pager, no locale-dependent output, no prompts
+_ENV = {"GIT_PAGER": "cat", "LC_ALL": "C", "GIT_TERMINAL_PROMPT": "0"}
+
+
+def _stderr(err: GitCommandError) -> str:
+    text = err.stderr if isinstance(err.stderr, str) else str(err.stderr or "")
+    text = text.strip().removeprefix("stderr:").strip().strip("'").strip()
+    return text.splitlines()[-1] if text else f"exit status {err.status}"
+
+
+def _parse_raw(out: str, *, worktree: bool) -> list[PathChange]:
+    """Parse ``git diff --raw -z`` records: ``:m1 m2 sha1 sha2 S\\0path\\0[path2\\0]``."""
+    fields = out.split("\0")
+    found: list[PathChange] = []
+    i = 0
+    while i < len(fields):
+        meta = fields[i].strip("\n")
+        i += 1
+        if not meta.startswith(":"):
+            continue
+        _m1, _m2, sha1, sha2, status = meta[1:].split(" ", 4)
+        kind = status[0]
+        if kind in "RC":
+            old, new = fields[i], fields[i + 1]
+            i += 2
+        else:
+            old = new = fields[i]
+            i += 1
+        old_blob = None if sha1 == _NULL_SHA else sha1
+        new_blob = None if sha2 == _NULL_SHA or worktree else sha2
+        if kind == "A":
+            found.append(PathChange("A", None, new, None, new_blob))
+        elif kind == "D":
+            found.append(PathChange("D", old, None, old_blob, None))
+        else:
+            found.append(PathChange(kind, old, new, old_blob, new_blob))
+    return found
+
+
+def iter_paths(changes: Iterable[PathChange]) -> Iterator[str]:
+    for c in changes:
+        if c.old_path:
+            yield c.old_path
+        if c.new_path:
+            yield c.new_path
+
+
+def environ_git_dir() -> str | None:
+    """GIT_DIR from the environment, which overrides where git looks (tests clear it)."""
+    return os.environ.get("GIT_DIR")

@@ -1,0 +1,258 @@
+"""Markdown bodies: blocks under heading paths, aligned across two revisions.
+
+The whole body is aligned block by block (paragraphs, list items, tables,
+code, headings), so a heading that comes or goes does not make the text under
+it look new; each changed block is then filed under the section (heading
+path) it belongs to. A document without headings is one section of
+paragraphs. Blocks that differ only in whitespace are reported as reflows.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+
+from guidekit.diff.model import ChangeKind, Impact, ParagraphChange, SectionChange
+from guidekit.diff.redline import normalize, similarity, word_redline
+from guidekit.findings import SourceSpan
+
+__all__ = ["Block", "diff_bodies", "split_blocks"]
+
+_ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
+_SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_HR = re.compile(r"^ {0,3}(?:(?:\*[ \t]*){3,}|(?:-[ \t]*){3,}|(?:_[ \t]*){3,})$")
+_ITEM = re.compile(r"^ {0,3}(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)")
+_TABLE = re.compile(r"^ {0,3}\|")
+_PAIR_LIMIT = 2_500  # block pairs to score in one replaced run before pairing by position
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    text: str  # the source lines, as written
+    line: int  # 0-based line within the body
+    heading: tuple[str, ...]  # the heading path the block sits under (its own, for a heading)
+    level: int = 0  # 1-6 for a heading block
+
+    @property
+    def key(self) -> str:
+        return normalize(self.text) if not self.level else f"{self.level}:{self.heading[-1]}"
+
+
+def split_blocks(body: str) -> list[Block]:
+    """Blocks of a Markdown body with their heading paths."""
+    lines = body.splitlines()
+    blocks: list[Block] = []
+    path: list[tuple[int, str]] = []
+    cur: list[str] = []
+    cur_start = 0
+    cur_kind = ""
+
+    def heading_path() -> tuple[str, ...]:
+        return tuple(title for _lvl, title in path)
+
+    def flush() -> None:
+        nonlocal cur
+        if cur:
+            blocks.append(Block("\n".join(cur), cur_start, heading_path()))
+        cur = []
+
+    def add_heading(level: int, title: str, start: int, text: str) -> None:
+        while path and path[-1][0] >= level:
+            path.pop()
+        path.append((level, normalize(title) or "(untitled)"))
+        blocks.append(Block(text, start, heading_path(), level))
+
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        fence = _FENCE.match(line)
+        if fence:
+            flush()
+            marker = fence.group(1)
+            j = i + 1
+            while j < len(lines) and not lines[j].lstrip().startswith(marker):
+                j += 1
+            end = min(j + 1, len(lines))
+            blocks.append(Block("\n".join(lines[i:end]), i, heading_path()))
+            i = end
+            continue
+        if not line.strip():
+            flush()
+            i += 1
+            continue
+        atx = _ATX.match(line)
+        if atx:
+            flush()
+            add_heading(len(atx.group(1)), atx.group(2) or "", i, line)
+            i += 1
+            continue
+        setext = _SETEXT.match(line)
+        if setext and cur and cur_kind == "para":
+            title = " ".join(s.strip() for s in cur)
+            start = cur_start
+            text = "\n".join([*cur, line])
+            cur = []
+            add_heading(1 if setext.group(1)[0] == "=" else 2, title, start, text)
+            i += 1
+            continue
+        if _HR.match(line):
+            flush()
+            blocks.append(Block(line, i, heading_path()))
+            i += 1
+            continue
+        kind = "item" if _ITEM.match(line) else "table" if _TABLE.match(line) else "para"
+        starts_new = kind == "item" or (kind != cur_kind and cur_kind != "item")
+        if cur and starts_new and not (kind == "table" and cur_kind == "table"):
+            flush()
+        if not cur:
+            cur_start, cur_kind = i, kind
+        cur.append(line)
+        i += 1
+    flush()
+    return blocks
+
+
+@dataclass(frozen=True, slots=True)
+class _Side:
+    path: str
+    line_offset: int  # 0-based line of the body within the file
+
+    def span(self, block: Block) -> SourceSpan:
+        return SourceSpan(self.path, self.line_offset + block.line + 1, 1)
+
+
+def diff_bodies(old: str, new: str, old_side: tuple[str, int],
+                new_side: tuple[str, int]) -> list[SectionChange]:
+    """Section changes between two Markdown bodies; [] when they are the same text."""
+    if old == new:
+        return []
+    a, b = split_blocks(old), split_blocks(new)
+    sa, sb = _Side(*old_side), _Side(*new_side)
+    # paragraph changes filed by section key, plus heading renames
+    found: list[tuple[float, tuple[str, ...], ParagraphChange]] = []
+    renamed: dict[tuple[str, ...], tuple[str, ...]] = {}
+    deleted: list[tuple[int, Block]] = []
+    inserted: list[tuple[int, Block]] = []
+    matcher = SequenceMatcher(None, [x.key for x in a], [x.key for x in b], autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            for oi, nj in zip(range(i1, i2), range(j1, j2), strict=True):
+                if a[oi].text != b[nj].text:
+                    found.append((nj, b[nj].heading, _modified(a[oi], b[nj], sa, sb)))
+            continue
+        pairs = _pair(a[i1:i2], b[j1:j2])
+        used_a = {p for p, _ in pairs}
+        used_b = {q for _, q in pairs}
+        for p, q in pairs:
+            ob, nb = a[i1 + p], b[j1 + q]
+            if ob.level and nb.level:
+                renamed[nb.heading] = ob.heading
+            found.append((j1 + q, nb.heading, _modified(ob, nb, sa, sb)))
+        deleted += [(j1, a[i1 + p]) for p in range(i2 - i1) if p not in used_a]
+        inserted += [(j1 + q, b[j1 + q]) for q in range(j2 - j1) if q not in used_b]
+    # a block deleted in one place and inserted word for word in another was moved
+    by_key: dict[str, list[tuple[int, Block]]] = {}
+    for pos, blk in inserted:
+        by_key.setdefault(blk.key, []).append((pos, blk))
+    head_paths = {blk.heading for blk in b}
+    for pos, blk in deleted:
+        twins = by_key.get(blk.key)
+        if twins:
+            npos, nblk = twins.pop(0)
+            inserted.remove((npos, nblk))
+            found.append((npos, nblk.heading, ParagraphChange(
+                ChangeKind.MOVED, blk.text, nblk.text, span=sb.span(nblk))))
+            continue
+        # filed under its own heading path: a modified section when the path lives on
+        found.append((pos - 0.5, blk.heading, ParagraphChange(
+            ChangeKind.REMOVED, blk.text, "", redline=(("delete", blk.text),), span=sa.span(blk))))
+    for pos, blk in inserted:
+        found.append((pos, blk.heading, ParagraphChange(
+            ChangeKind.ADDED, "", blk.text, redline=(("insert", blk.text),), span=sb.span(blk))))
+    return _sections(found, {x.heading for x in a}, head_paths, renamed, sb, b)
+
+
+def _modified(ob: Block, nb: Block, sa: _Side, sb: _Side) -> ParagraphChange:
+    reflow = ob.key == nb.key
+    runs = (("equal", nb.text),) if reflow else tuple(word_redline(ob.text, nb.text))
+    return ParagraphChange(ChangeKind.MODIFIED, ob.text, nb.text, redline=runs, reflow=reflow,
+                           span=sb.span(nb))
+
+
+def _pair(old: Sequence[Block], new: Sequence[Block]) -> list[tuple[int, int]]:
+    """Pair blocks of a replaced run, in order, by wording; headings pair with headings."""
+    if not old or not new:
+        return []
+    if len(old) * len(new) > _PAIR_LIMIT:
+        return [(k, k) for k in range(min(len(old), len(new)))
+                if bool(old[k].level) == bool(new[k].level)]
+    pairs: list[tuple[int, int]] = []
+    start = 0
+    for p, ob in enumerate(old):
+        best, best_q = 0.0, -1
+        for q in range(start, len(new)):
+            nb = new[q]
+            if bool(ob.level) != bool(nb.level):
+                continue
+            if ob.level:
+                score = 1.0 if ob.level == nb.level else 0.6
+            else:
+                quick = SequenceMatcher(None, ob.key, nb.key, autojunk=False).real_quick_ratio()
+                score = similarity(ob.text, nb.text) if quick >= 0.4 else 0.0
+            if score > best:
+                best, best_q = score, q
+        if best_q >= 0 and best >= 0.4:
+            pairs.append((p, best_q))
+            start = best_q + 1
+    return pairs
+
+
+def _sections(
+    found: list[tuple[float, tuple[str, ...], ParagraphChange]],
+    base_paths: set[tuple[str, ...]],
+    head_paths: set[tuple[str, ...]],
+    renamed: dict[tuple[str, ...], tuple[str, ...]],
+    sb: _Side,
+    head_blocks: list[Block],
+) -> list[SectionChange]:
+    first_line: dict[tuple[str, ...], int] = {}
+    for blk in head_blocks:
+        first_line.setdefault(blk.heading, blk.line)
+    grouped: dict[tuple[str, ...], list[tuple[float, ParagraphChange]]] = {}
+    order: dict[tuple[str, ...], float] = {}
+    for pos, heading, change in found:
+        grouped.setdefault(heading, []).append((pos, change))
+        order[heading] = min(order.get(heading, pos), pos)
+    out = []
+    for heading in sorted(grouped, key=lambda h: order[h]):
+        changes = tuple(c for _p, c in sorted(grouped[heading], key=lambda x: x[0]))
+        old_heading = renamed.get(heading)
+        if old_heading is None:
+            # a renamed parent renames the path of every section below it
+            for new_prefix, old_prefix in renamed.items():
+                if heading[: len(new_prefix)] == new_prefix and heading not in base_paths:
+                    old_heading = old_prefix + heading[len(new_prefix):]
+                    break
+        if old_heading is not None and old_heading != heading:
+            kind = ChangeKind.MOVED
+        elif heading in head_paths and heading in base_paths:
+            kind = ChangeKind.MODIFIED
+        elif heading in head_paths:
+            kind = ChangeKind.ADDED
+        else:
+            kind = ChangeKind.REMOVED
+        span = (SourceSpan(sb.path, sb.line_offset + first_line[heading] + 1, 1)
+                if heading in first_line else changes[0].span)
+        out.append(SectionChange(
+            heading=heading,
+            change=kind,
+            impact=Impact.EDITORIAL,
+            old_heading=old_heading if kind is ChangeKind.MOVED else None,
+            reflow=all(c.reflow for c in changes),
+            paragraphs=changes,
+            span=span,
+        ))
+    return out
