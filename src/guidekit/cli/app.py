@@ -81,11 +81,12 @@ def _root(
 
 
 def _register() -> None:
-    from guidekit.cli import check, scaffold, schema
+    from guidekit.cli import check, scaffold, schema, sop_test
 
     check.register(app)
     scaffold.register(app)
     schema.register(app)
+    sop_test.register(app)
 
 
 _register()

@@ -11,6 +11,7 @@ BUILTIN_MODULES = (
     "guidekit.check.rules.ids",
     "guidekit.check.rules.references",
     "guidekit.check.rules.lifecycle",
+    "guidekit.check.rules.tree",
 )
 
 

@@ -1,0 +1,148 @@
+"""Decision-tree analysis: every node reachable, no loops, every path ends at an outcome.
+
+Related checks live elsewhere and are not repeated here: an answer with
+neither ``next`` nor ``outcome`` is a schema error (the SOP schema requires
+one), links to undefined nodes/outcomes are GK213, and outcomes naming
+unknown rules or actions are GK210.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from guidekit.check.registry import CheckRule, RuleContext, register
+from guidekit.findings import Finding, Severity
+from guidekit.model import Sop
+from guidekit.sop.graph import TreeGraph
+
+
+def _graphs(ctx: RuleContext, *, started: bool = False) -> Iterator[tuple[Sop, TreeGraph]]:
+    """Each SOP with its graph; with ``started`` only trees whose start exists (else GK213)."""
+    for sop in ctx.corpus.all_sops:
+        g = TreeGraph.of(sop)
+        if not started or sop.tree.start in g.nodes:
+            yield sop, g
+
+
+@register
+class UnreachableNode(CheckRule):
+    """A decision-tree node that no path from the tree's ``start`` reaches.
+
+    Reviewers never see the question, so whatever it decides is dead
+    guidance; either link it from an answer or delete it.
+    """
+
+    id = "GK401"
+    name = "unreachable-node"
+    severity = Severity.WARNING
+
+    def check(self, ctx: RuleContext) -> Iterator[Finding]:
+        for sop, g in _graphs(ctx, started=True):
+            reached = set(g.reachable())
+            for node in g.nodes.values():
+                if node.id not in reached:
+                    yield self.finding(node.loc.at("id").span(),
+                                       f"node {node.id!r} cannot be reached from start "
+                                       f"{sop.tree.start!r}", json_path=(*node.loc.path, "id"))
+
+
+@register
+class TreeCycle(CheckRule):
+    """Answers link decision-tree nodes in a loop.
+
+    A reviewer following the loop asks the same questions again and never
+    reaches an outcome; ``guidekit test`` stops such a walk. Reported once per
+    loop, at the answer that leads back into it.
+    """
+
+    id = "GK402"
+    name = "tree-cycle"
+
+    def check(self, ctx: RuleContext) -> Iterator[Finding]:
+        for _sop, g in _graphs(ctx):
+            for group in g.cycles():
+                members = set(group)
+                # the first answer (in document order) that points back to an earlier member
+                order = {n: i for i, n in enumerate(group)}
+                back = next(((n, a) for n in group for a, nxt in g.next_nodes(n)
+                             if nxt in members and order[nxt] <= order[n]), None)
+                if back is None:  # pragma: no cover - a loop always has a back edge
+                    continue
+                node_id, answer = back
+                loop = " -> ".join([*group, group[0]]) if len(group) > 1 else f"{node_id} -> {node_id}"
+                yield self.finding(answer.loc.at("next").span(),
+                                   f"answer {answer.value!r} of node {node_id!r} leads back to "
+                                   f"{answer.next!r}: the tree loops ({loop})",
+                                   json_path=(*answer.loc.path, "next"))
+
+
+@register
+class DeadEndNode(CheckRule):
+    """A reachable decision-tree node from which no sequence of answers ends at an outcome.
+
+    Every path from it loops or runs into links to undefined nodes, so a
+    reviewer who gets there cannot finish the procedure.
+    """
+
+    id = "GK403"
+    name = "no-outcome-reachable"
+
+    def check(self, ctx: RuleContext) -> Iterator[Finding]:
+        for _sop, g in _graphs(ctx):
+            finishing = g.leads_to_any_outcome()
+            for node_id in g.reachable():
+                if node_id not in finishing:
+                    node = g.nodes[node_id]
+                    yield self.finding(node.loc.at("id").span(),
+                                       f"no answer path from node {node_id!r} ends at an outcome",
+                                       json_path=(*node.loc.path, "id"))
+
+
+@register
+class UnreachableOutcome(CheckRule):
+    """An SOP outcome that no answer on a reachable node leads to.
+
+    Its actions and rules are never applied by the procedure; link it from an
+    answer or delete it.
+    """
+
+    id = "GK404"
+    name = "unreachable-outcome"
+    severity = Severity.WARNING
+
+    def check(self, ctx: RuleContext) -> Iterator[Finding]:
+        for sop, g in _graphs(ctx, started=True):
+            reached = g.reachable_outcomes()
+            seen: set[str] = set()
+            for o in sop.outcomes:
+                if o.id in reached or o.id in seen:
+                    continue
+                seen.add(o.id)
+                linked = any(a.outcome == o.id for n in g.nodes.values() for a in n.answers)
+                why = "only unreachable nodes lead to it" if linked else "no answer leads to it"
+                yield self.finding(o.loc.at("id").span(), f"outcome {o.id!r} is never reached: {why}",
+                                   json_path=(*o.loc.path, "id"))
+
+
+@register
+class DuplicateAnswer(CheckRule):
+    """A decision-tree node offers the same answer value twice.
+
+    Cases and reviewers choose answers by value, so only the first one can
+    ever be taken.
+    """
+
+    id = "GK405"
+    name = "duplicate-answer"
+
+    def check(self, ctx: RuleContext) -> Iterator[Finding]:
+        for sop in ctx.corpus.all_sops:
+            for node in sop.tree.nodes:
+                seen: set[str] = set()
+                for a in node.answers:
+                    if a.value in seen:
+                        yield self.finding(a.loc.at("value").span(),
+                                           f"node {node.id!r} already has an answer {a.value!r}; "
+                                           "this one can never be taken",
+                                           json_path=(*a.loc.path, "value"))
+                    seen.add(a.value)

@@ -1,0 +1,74 @@
+"""`guidekit test`: run the SOPs' labelled cases through their decision trees."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import typer
+
+from guidekit.cli.common import (
+    OUTPUT_OPTION,
+    ROOT_OPTION,
+    VERBOSE_OPTION,
+    choice,
+    output_stream,
+    resolve_config,
+    use_color,
+)
+from guidekit.errors import ExitCode, GuidekitError
+from guidekit.report.sop import SUITE_REPORTERS, SuiteReportOptions, get_suite_reporter
+from guidekit.sop.coverage import METRICS
+from guidekit.sop.runner import run_sop_tests
+
+
+def _metrics(values: list[str]) -> tuple[str, ...]:
+    names = [v.strip() for value in values for v in value.split(",") if v.strip()]
+    for n in names:
+        if n not in METRICS:
+            raise GuidekitError(f"--coverage-of: {n!r} is not one of {', '.join(METRICS)}")
+    return tuple(dict.fromkeys(names)) or ("nodes", "answers", "outcomes")
+
+
+def test(
+    paths: list[Path] = typer.Argument(None, help="SOP files, case files or folders whose "
+                                       "cases to run. Default: every SOP under the root."),
+    root: Path | None = ROOT_OPTION,
+    fmt: str = typer.Option("text", "--format", "-f", callback=choice(list(SUITE_REPORTERS)),
+                            help=f"Output format: {', '.join(SUITE_REPORTERS)}."),
+    min_coverage: float | None = typer.Option(None, "--min-coverage", min=0, max=100,
+                                              metavar="PCT", help="Fail when coverage of any "
+                                              "metric named by --coverage-of is below PCT percent."),
+    coverage_of: list[str] = typer.Option([], "--coverage-of", metavar="METRIC",
+                                          help="Metrics --min-coverage applies to: nodes, "
+                                          "answers, outcomes, rules (repeatable or comma-"
+                                          "separated). Default: nodes, answers, outcomes."),
+    output: Path | None = OUTPUT_OPTION,
+    verbose: bool = VERBOSE_OPTION,
+) -> None:
+    """Run every SOP's labelled cases and report pass/fail, the path taken and coverage.
+
+    A case gives the answers a reviewer would give (and optionally a market);
+    the engine walks the decision tree, applies the regional overrides of the
+    outcome's rules for that market and compares outcome, actions and rule ids
+    with the case's expectations. The text report ends with `N passed, N
+    failed`. Exit 0 when every case passes, 1 on a failed case, a file that
+    cannot be read or coverage below --min-coverage, 2 on a usage error.
+    """
+    paths = paths or []
+    metrics = _metrics(coverage_of)
+    started = time.perf_counter()
+    config = resolve_config(root, paths)
+    run = run_sop_tests(config, paths)
+    elapsed = time.perf_counter() - started
+    options = SuiteReportOptions(verbose=verbose, color=use_color(output), elapsed=elapsed,
+                                min_coverage=min_coverage, coverage_of=metrics)
+    with output_stream(output) as stream:
+        get_suite_reporter(fmt)(run, stream, options)
+    low = run.below(min_coverage, metrics) if min_coverage is not None else []
+    if run.failed or run.problems or low:
+        raise typer.Exit(ExitCode.FINDINGS)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("test")(test)

@@ -1,0 +1,92 @@
+"""Text for a terminal: one line per case, the path taken, where it diverged, coverage.
+
+The last line is always ``N passed, N failed`` on its own, so scripts can grep it.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, TextIO
+
+from rich.console import Console
+from rich.markup import escape
+
+from guidekit.report.sop import SuiteReportOptions
+from guidekit.sop.coverage import Coverage, Metric
+
+if TYPE_CHECKING:
+    from guidekit.sop.runner import CaseResult, SuiteRun
+
+__all__ = ["write_text"]
+
+
+def _metric(m: Metric) -> str:
+    return f"{m.name} {m.covered}/{m.total} ({m.percent:.1f}%)"
+
+
+def _coverage_line(c: Coverage) -> str:
+    return "  ".join(_metric(m) for m in c.all())
+
+
+def _case(console: Console, r: CaseResult, options: SuiteReportOptions) -> None:
+    c = r.case
+    market = f" [{c.market}]" if c.market else ""
+    if r.passed:
+        console.print(f"  [green]PASS[/] {escape(c.id)}{escape(market)}")
+        if options.verbose:
+            console.print(f"       [dim]path: {escape(r.walk.path_text())}[/]")
+    else:
+        console.print(f"  [red]FAIL[/] {escape(c.id)}{escape(market)}  "
+                      f"[dim]{escape(str(c.loc.span()))}[/]")
+        for msg in r.failures:
+            console.print(f"       {escape(msg)}")
+        console.print(f"       [dim]path: {escape(r.walk.path_text())}[/]")
+    if options.verbose or not r.passed:
+        for note in r.notes:
+            console.print(f"       [dim]note: {escape(note)}[/]")
+
+
+def write_text(run: SuiteRun, stream: TextIO, options: SuiteReportOptions) -> None:
+    console = Console(file=stream, force_terminal=options.color, no_color=not options.color,
+                      highlight=False, soft_wrap=True, width=200)
+    for f in run.problems:
+        console.print(f"[red]error[/] {escape(str(f.span))}: {escape(f.message)} [dim]({f.rule})[/]")
+    if run.problems:
+        console.print()
+    for s in run.sops:
+        console.print(f"[bold]{escape(s.sop.id)}[/] [dim]{escape(s.sop.source.rel)}[/]")
+        if not s.results:
+            console.print("  [yellow]no cases[/]")
+        for r in s.results:
+            _case(console, r, options)
+        console.print()
+    if run.sops:
+        console.print("[bold]coverage[/]")
+        width = max(len(s.sop.id) for s in run.sops)
+        for s in run.sops:
+            console.print(f"  {escape(s.sop.id):<{width}}  {_coverage_line(s.coverage)}")
+        console.print(f"  {'total':<{width}}  {_coverage_line(run.coverage)}")
+        missed = [(s.sop.id, m) for s in run.sops for metric in s.coverage.all()
+                  for m in metric.missed]
+        if missed:
+            console.print("  not reached by any case:")
+            shown = missed if options.verbose else missed[:20]
+            for sop_id, m in shown:
+                console.print(f"    {escape(sop_id)} {escape(m.what)}  "
+                              f"[dim]{escape(str(m.loc.span()))}[/]")
+            if len(shown) < len(missed):
+                console.print(f"    ... and {len(missed) - len(shown)} more (--verbose lists all)")
+        console.print()
+    if options.min_coverage is not None:
+        low = run.below(options.min_coverage, options.coverage_of)
+        for name in low:
+            console.print(f"[red]coverage of {name} is {run.coverage.metric(name).percent:.1f}%, "
+                          f"below --min-coverage {options.min_coverage:g}%[/]")
+    if run.problems:
+        n = len(run.problems)
+        console.print(f"[red]{n} file problem{'s' if n != 1 else ''}: "
+                      "some cases could not run[/]")
+    took = f" in {options.elapsed:.2f}s" if options.elapsed is not None else ""
+    if took:
+        console.print(f"[dim]ran {len(run.results)} cases of {len(run.sops)} SOPs{took}[/]")
+    # plain, uncoloured and last: CI scripts look for this line
+    stream.write(f"{run.passed} passed, {run.failed} failed\n")
