@@ -81,13 +81,14 @@ def _root(
 
 
 def _register() -> None:
-    from guidekit.cli import check, scaffold, schema, sop_test
+    from guidekit.cli import build, check, scaffold, schema, sop_test
 
     check.register(app)
     scaffold.register(app)
     schema.register(app)
     sop_test.register(app)
 
+    build.register(app)
 
 _register()
 

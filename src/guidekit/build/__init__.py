@@ -1,0 +1,18 @@
+"""Reviewer handbooks: select documents per handbook, render HTML or Markdown, write atomically."""
+
+from __future__ import annotations
+
+from guidekit.build.engine import FORMATS, BuildOptions, BuildResult, HandbookOutput, build
+from guidekit.build.handbook import Handbook, HandbookSpec, handbook_specs, select_handbook
+
+__all__ = [
+    "FORMATS",
+    "BuildOptions",
+    "BuildResult",
+    "Handbook",
+    "HandbookOutput",
+    "HandbookSpec",
+    "build",
+    "handbook_specs",
+    "select_handbook",
+]

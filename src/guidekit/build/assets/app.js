@@ -1,0 +1,241 @@
+/* guidekit handbook: theme, content warnings, decision walk-through, offline search.
+   Plain JS, no libraries, no requests to other hosts. Text from guidance is only
+   ever set with textContent, never parsed as HTML. */
+(function () {
+  "use strict";
+  var doc = document;
+  var root = doc.documentElement;
+
+  function el(tag, cls, text) {
+    var e = doc.createElement(tag);
+    if (cls) e.className = cls;
+    if (text !== undefined && text !== null) e.textContent = text;
+    return e;
+  }
+  function store(kind) {
+    try { return kind === "session" ? window.sessionStorage : window.localStorage; } catch (e) { return null; }
+  }
+
+  /* --- dark mode ------------------------------------------------------- */
+  var themeButton = doc.querySelector(".theme");
+  var local = store("local");
+  var saved = local && local.getItem("gk-theme");
+  if (saved === "dark" || saved === "light") root.setAttribute("data-theme", saved);
+  function isDark() {
+    var t = root.getAttribute("data-theme");
+    if (t) return t === "dark";
+    return window.matchMedia && window.matchMedia("(prefers-color-scheme: dark)").matches;
+  }
+  function showTheme() { if (themeButton) themeButton.setAttribute("aria-pressed", isDark() ? "true" : "false"); }
+  if (themeButton) {
+    themeButton.addEventListener("click", function () {
+      var next = isDark() ? "light" : "dark";
+      root.setAttribute("data-theme", next);
+      if (local) local.setItem("gk-theme", next);
+      showTheme();
+    });
+    showTheme();
+  }
+
+  /* --- content warnings: what a reviewer revealed stays revealed this session --- */
+  var session = store("session");
+  var revealed = {};
+  try { revealed = JSON.parse((session && session.getItem("gk-cw")) || "{}") || {}; } catch (e) { revealed = {}; }
+  Array.prototype.forEach.call(doc.querySelectorAll("details.cw[data-cw]"), function (d) {
+    var key = d.getAttribute("data-cw");
+    if (revealed[key]) d.open = true;
+    d.addEventListener("toggle", function () {
+      if (d.open) revealed[key] = 1; else delete revealed[key];
+      if (session) session.setItem("gk-cw", JSON.stringify(revealed));
+    });
+  });
+
+  /* --- decision walk-through --------------------------------------------- */
+  function walkThrough(app) {
+    var data;
+    try { data = JSON.parse(doc.getElementById(app.getAttribute("data-tree")).textContent); } catch (e) { return; }
+    var path = [];  // [{node, answer}]
+    function focus(h) { h.setAttribute("tabindex", "-1"); h.focus(); }
+    function draw(moveFocus) {
+      app.textContent = "";
+      if (path.length) {
+        var trail = el("ol", "trail");
+        path.forEach(function (step) {
+          trail.appendChild(el("li", null, data.nodes[step.node].q + " — " + step.answer.label));
+        });
+        app.appendChild(trail);
+      }
+      var last = path[path.length - 1];
+      var nodeId = last ? last.answer.next : data.start;
+      var outcomeId = last ? last.answer.outcome : null;
+      var heading;
+      if (outcomeId) {
+        var o = data.outcomes[outcomeId] || {title: outcomeId, actions: [], rules: []};
+        var box = el("div", "result");
+        heading = el("h3", "walk-outcome", "Outcome: " + o.title);
+        box.appendChild(heading);
+        if (o.actions.length) box.appendChild(el("p", "walk-actions", "Actions: " + o.actions.join("; ")));
+        if (o.rules.length) {
+          var p = el("p", "walk-rules", "Rules: ");
+          o.rules.forEach(function (r, i) {
+            if (i) p.appendChild(doc.createTextNode(", "));
+            if (r[1]) { var a = el("a", null, r[0]); a.href = r[1]; p.appendChild(a); }
+            else p.appendChild(doc.createTextNode(r[0]));
+          });
+          box.appendChild(p);
+        }
+        if (o.escalation) box.appendChild(el("p", "walk-escalation", "Escalate to: " + o.escalation));
+        if (o.note) box.appendChild(el("p", "walk-note", o.note));
+        app.appendChild(box);
+      } else if (nodeId && data.nodes[nodeId] && path.length < 200) {
+        var n = data.nodes[nodeId];
+        heading = el("h3", "walk-q", n.q);
+        app.appendChild(heading);
+        if (n.help) app.appendChild(el("p", "walk-help", n.help));
+        var group = el("div", "answers");
+        group.setAttribute("role", "group");
+        group.setAttribute("aria-label", "Answers");
+        n.a.forEach(function (ans) {
+          var b = el("button", null, ans.label);
+          b.type = "button";
+          b.addEventListener("click", function () { path.push({node: nodeId, answer: ans}); draw(true); });
+          group.appendChild(b);
+        });
+        app.appendChild(group);
+      } else {
+        heading = el("h3", null, "This path has no outcome; follow the diagram and escalate.");
+        app.appendChild(heading);
+      }
+      var nav = el("p", "walk-nav");
+      if (path.length) {
+        var back = el("button", "walk-back", "Back");
+        back.type = "button";
+        back.addEventListener("click", function () { path.pop(); draw(true); });
+        var again = el("button", "walk-restart", "Start again");
+        again.type = "button";
+        again.addEventListener("click", function () { path = []; draw(true); });
+        nav.appendChild(back);
+        nav.appendChild(doc.createTextNode(" "));
+        nav.appendChild(again);
+        app.appendChild(nav);
+      }
+      if (moveFocus && heading) focus(heading);
+    }
+    draw(false);
+  }
+  Array.prototype.forEach.call(doc.querySelectorAll(".walk-app[data-tree]"), walkThrough);
+
+  /* --- offline search ------------------------------------------------------ */
+  var form = doc.querySelector("form.search");
+  if (!form) return;
+  var input = form.querySelector("input");
+  var list = doc.getElementById("search-results");
+  var status = doc.getElementById("search-status");
+  var entries = null;
+  var loading = false;
+  var pending = [];
+
+  function loadIndex(done) {
+    if (entries) { done(); return; }
+    pending.push(done);
+    if (loading) return;
+    loading = true;
+    var s = doc.createElement("script");
+    s.src = form.getAttribute("data-index");
+    s.onload = function () {
+      entries = [];
+      var docs = (window.GK_SEARCH && window.GK_SEARCH.docs) || {};
+      Object.keys(docs).forEach(function (k) {
+        docs[k].forEach(function (e) {
+          entries.push({href: e[0], title: e[1], sub: e[2], words: " " + e[3] + " ", lower: e[1].toLowerCase()});
+        });
+      });
+      pending.splice(0).forEach(function (f) { f(); });
+    };
+    s.onerror = function () { loading = false; if (status) status.textContent = "The search index could not be loaded."; };
+    doc.head.appendChild(s);
+  }
+
+  function terms(q) {
+    return q.toLowerCase().split(/[^\w.\-'’]+/).map(function (t) {
+      return t.replace(/^[.\-'’]+|[.\-'’]+$/g, "");
+    }).filter(function (t) { return t.length > 0; });
+  }
+
+  function search(q) {
+    var ts = terms(q);
+    if (!ts.length) return [];
+    var out = [];
+    for (var i = 0; i < entries.length; i++) {
+      var e = entries[i], score = 0, ok = true;
+      for (var j = 0; j < ts.length; j++) {
+        var t = ts[j];
+        if (e.words.indexOf(" " + t + " ") !== -1) score += 3;
+        else if (e.words.indexOf(" " + t) !== -1) score += 1;
+        else { ok = false; break; }
+        if (e.lower.indexOf(t) !== -1) score += 5;
+      }
+      if (ok) out.push([score, i]);
+    }
+    out.sort(function (a, b) { return b[0] - a[0] || a[1] - b[1]; });
+    return out.slice(0, 30).map(function (x) { return entries[x[1]]; });
+  }
+
+  function show() {
+    var q = input.value.trim();
+    list.textContent = "";
+    if (!q) { list.hidden = true; status.textContent = ""; return; }
+    var found = search(q);
+    if (!found.length) {
+      list.appendChild(el("li", "none", "No match for “" + q + "”."));
+    }
+    found.forEach(function (e) {
+      var li = el("li");
+      var a = el("a", null, e.title);
+      a.href = e.href;
+      a.appendChild(el("span", "sub", e.sub));
+      li.appendChild(a);
+      list.appendChild(li);
+    });
+    list.hidden = false;
+    status.textContent = found.length + (found.length === 1 ? " result" : " results");
+  }
+
+  input.addEventListener("focus", function () { loadIndex(function () {}); });
+  input.addEventListener("input", function () { loadIndex(show); });
+  form.addEventListener("submit", function (ev) {
+    ev.preventDefault();
+    loadIndex(function () {
+      show();
+      var first = list.querySelector("a");
+      if (first) window.location.href = first.href;
+    });
+  });
+  form.addEventListener("keydown", function (ev) {
+    var links = Array.prototype.slice.call(list.querySelectorAll("a"));
+    var at = links.indexOf(doc.activeElement);
+    if (ev.key === "ArrowDown" && links.length) {
+      ev.preventDefault();
+      links[Math.min(at + 1, links.length - 1)].focus();
+    } else if (ev.key === "ArrowUp" && links.length) {
+      ev.preventDefault();
+      if (at <= 0) input.focus(); else links[at - 1].focus();
+    } else if (ev.key === "Escape") {
+      list.hidden = true;
+      input.focus();
+    }
+  });
+  doc.addEventListener("keydown", function (ev) {
+    var t = ev.target;
+    var typing = t && (t.tagName === "INPUT" || t.tagName === "TEXTAREA" || t.isContentEditable);
+    if (ev.key === "/" && !typing) { ev.preventDefault(); input.focus(); }
+  });
+  doc.addEventListener("click", function (ev) {
+    if (!form.contains(ev.target)) list.hidden = true;
+  });
+  var m = /[?&]q=([^&#]*)/.exec(window.location.search);
+  if (m) {
+    input.value = decodeURIComponent(m[1].replace(/\+/g, " "));
+    loadIndex(show);
+  }
+})();

@@ -1,0 +1,105 @@
+"""build: check gate -> handbooks -> change marks -> render -> atomic write.
+
+Returns data (a BuildResult) and never prints; the CLI reports it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from guidekit.build.cache import PreviousBuild
+from guidekit.build.handbook import Handbook, HandbookSpec, handbook_specs, select_handbook
+from guidekit.build.html import render_site
+from guidekit.build.markdown_out import render_markdown_handbook
+from guidekit.build.marks import ChangeMarks
+from guidekit.build.writer import check_target, write_site
+from guidekit.check.engine import CheckResult, run_check
+from guidekit.corpus import Corpus
+from guidekit.findings import Severity
+from guidekit.fsutil import atomic_write_text
+from guidekit.loading.config import Config
+
+__all__ = ["FORMATS", "BuildOptions", "BuildResult", "HandbookOutput", "Progress", "build"]
+
+FORMATS = ("html", "markdown")
+
+# The CLI passes a progress callback: (handbook name, total pages) -> advance(n)
+Progress = Callable[[str, int], Callable[[int], None]]
+# and a change-marks provider: (corpus, handbook, --since) -> marks (see build.changes)
+MarksFor = Callable[[Corpus, Handbook, "str | None"], ChangeMarks]
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    out: Path
+    handbooks: tuple[str, ...] = ()
+    since: str | None = None
+    fmt: str = "html"
+    force: bool = False
+
+
+@dataclass
+class HandbookOutput:
+    name: str
+    path: Path  # the handbook folder (html) or file (markdown)
+    documents: int
+    rendered: int  # pages rendered this time (the rest came from the previous build)
+    omitted: tuple[tuple[str, str], ...]
+    notes: tuple[str, ...]
+
+
+@dataclass
+class BuildResult:
+    check: CheckResult
+    blocked: bool  # check found errors and --force was not given
+    handbooks: list[HandbookOutput] = field(default_factory=list)
+
+    @property
+    def errors(self) -> int:
+        return self.check.count(Severity.ERROR)
+
+
+def _no_marks(corpus: Corpus, hb: Handbook, since: str | None) -> ChangeMarks:
+    return ChangeMarks()
+
+
+def _target(opts: BuildOptions, spec: HandbookSpec) -> Path:
+    return opts.out / (spec.name if opts.fmt == "html" else f"{spec.name}.md")
+
+
+def build(
+    config: Config,
+    opts: BuildOptions,
+    *,
+    progress: Progress | None = None,
+    marks_for: MarksFor = _no_marks,
+) -> BuildResult:
+    specs = handbook_specs(config, opts.handbooks)
+    if opts.fmt == "html":
+        for spec in specs:  # fail before the slow part, not after it
+            check_target(_target(opts, spec))
+    checked = run_check(config)
+    result = BuildResult(check=checked, blocked=checked.count(Severity.ERROR) > 0 and not opts.force)
+    if result.blocked:
+        return result
+    corpus = checked.corpus
+    assert corpus is not None
+    for spec in specs:
+        hb = select_handbook(corpus, spec)
+        marks = marks_for(corpus, hb, opts.since)
+        target = _target(opts, spec)
+        docs = len(hb.policies) + len(hb.sops)
+        if opts.fmt == "markdown":
+            atomic_write_text(target, render_markdown_handbook(hb, corpus.taxonomy, marks))
+            rendered = docs
+        else:
+            previous = PreviousBuild.open(target)
+            advance = progress(spec.name, docs) if progress else None
+            site = render_site(hb, corpus, marks, previous=previous, progress=advance)
+            write_site(site, target, previous)
+            rendered = site.rendered
+        result.handbooks.append(HandbookOutput(spec.name, target, docs, rendered, hb.omitted,
+                                               hb.notes))
+    return result

@@ -1,0 +1,381 @@
+"""A handbook -> the files of its static HTML site.
+
+Every document becomes one page; the start page lists them by kind and
+category; one printable page holds every document; ``assets/`` holds our CSS,
+JS and the search index. No page repeats the whole site: a page links to the
+start page, the search box and the documents it names, so the output grows
+linearly with the number of documents.
+
+Rendering is cached by content hash: each document page carries a key made of
+everything it was rendered from, and a page whose key did not change is taken
+from the previous build (see ``build.cache``) instead of being rendered again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any, Protocol
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template
+from markupsafe import Markup, escape
+
+from guidekit import __version__
+from guidekit.build.handbook import Handbook, PolicyView, SopView
+from guidekit.build.marks import ChangeMarks
+from guidekit.build.search import SearchEntry, entries_for_policy, entries_for_sop
+from guidekit.build.text import Section, defang, render_markdown, split_sections
+from guidekit.corpus import Corpus
+from guidekit.model import Escalation, Example, Policy, Rule, Sop
+
+__all__ = ["ASSETS", "PageCache", "SiteFiles", "page_name", "render_site"]
+
+_HERE = Path(__file__).resolve().parent
+ASSETS = _HERE / "assets"
+_TEMPLATES = _HERE / "templates"
+_RESERVED = {"index", "print", "search"}
+_LEAD = ("overview", "rationale", "why", "purpose", "definitions")
+ARTICLE_START, ARTICLE_END = "<!--gk:article-->", "<!--/gk:article-->"
+
+
+def page_name(doc_id: str) -> str:
+    """The file a document's page is written to, flat beside the start page."""
+    return f"doc-{doc_id}.html" if doc_id.lower() in _RESERVED else f"{doc_id}.html"
+
+
+@cache
+def _env() -> Environment:
+    return Environment(
+        loader=FileSystemLoader(str(_TEMPLATES)),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=StrictUndefined,
+        auto_reload=False,
+    )
+
+
+def _template(name: str) -> Template:
+    return _env().get_template(name)
+
+
+@cache
+def code_fingerprint() -> str:
+    """Changes whenever guidekit, its templates or its assets change: old pages are then stale."""
+    h = hashlib.sha256(__version__.encode())
+    for folder in (_TEMPLATES, ASSETS, _HERE):
+        for f in sorted(folder.iterdir()):
+            if f.is_file() and f.suffix in (".html", ".css", ".js", ".py"):
+                h.update(f.name.encode())
+                h.update(f.read_bytes())
+    return h.hexdigest()
+
+
+class PageCache(Protocol):
+    """What a previous build can give back for a page whose inputs did not change."""
+
+    def article(self, path: str, key: str) -> str | None: ...
+
+    def search(self, path: str, key: str) -> list[SearchEntry] | None: ...
+
+
+class _NoCache:
+    def article(self, path: str, key: str) -> str | None:
+        return None
+
+    def search(self, path: str, key: str) -> list[SearchEntry] | None:
+        return None
+
+
+@dataclass
+class SiteFiles:
+    """The site as data: new file contents, files to carry over unchanged, page keys."""
+
+    files: dict[str, bytes]
+    reused: list[str]  # paths whose previous file is identical and is linked, not rewritten
+    keys: dict[str, str]  # page path -> content key (the manifest)
+    rendered: int  # document pages rendered this time
+
+    def paths(self) -> list[str]:
+        return sorted([*self.files, *self.reused])
+
+
+class _Helpers:
+    """What templates may call: titles from the taxonomy, links, safe text, change marks."""
+
+    def __init__(self, hb: Handbook, corpus: Corpus, marks: ChangeMarks) -> None:
+        self.hb = hb
+        self.tax = corpus.taxonomy
+        self.marks = marks
+        self._included = {v.id for v in hb.policies} | {v.id for v in hb.sops}
+        self._titles = {p.id: p.title for p in corpus.policies.values()}
+        self._titles.update({s.id: s.title for s in corpus.sops.values()})
+        self._rule_doc = {r.id: p.id for p in corpus.policies.values() for r in p.rules}
+
+    def href(self, doc_id: str) -> str | None:
+        return page_name(doc_id) if doc_id in self._included else None
+
+    def rule_href(self, rule_id: str) -> str | None:
+        doc = self._rule_doc.get(rule_id)
+        url = self.href(doc) if doc else None
+        return f"{url}#{rule_id}" if url else None
+
+    def doc_title(self, doc_id: str) -> str | None:
+        return self._titles.get(doc_id)
+
+    def title(self, vocab: str, item_id: str | None) -> str:
+        if item_id is None:
+            return ""
+        item = getattr(self.tax, vocab).get(item_id)
+        return str(item.title) if item is not None else item_id
+
+    def titles(self, vocab: str, ids: Iterable[str]) -> str:
+        return ", ".join(self.title(vocab, i) for i in ids)
+
+    def must_escalate(self, severity: str) -> bool:
+        level = self.tax.severities.get(severity)
+        return bool(level and level.requires_escalation)
+
+    def _graphic_cats(self, cats: Iterable[str]) -> bool:
+        return any((c := self.tax.categories.get(cat)) is not None and c.graphic for cat in cats)
+
+    def graphic(self, policy: Policy, rule: Rule, ex: Example) -> bool:
+        return ex.graphic or self._graphic_cats(rule.categories or policy.categories)
+
+    def graphic_policy(self, policy: Policy) -> bool:
+        return any(self.graphic(policy, r, e) for r in policy.rules for e in r.examples)
+
+    def escalation(self, sop: Sop, esc_id: str) -> Escalation | None:
+        return next((e for e in sop.escalations if e.id == esc_id), None)
+
+    @staticmethod
+    def md(text: str) -> Markup:
+        return Markup(render_markdown(text))  # markdown-it escapes; raw HTML is off
+
+    @staticmethod
+    def defang(text: str) -> str:
+        return defang(text)
+
+    def related_key(self, ids: Iterable[str]) -> str:
+        return repr([(d, self.href(d), self.doc_title(d)) for d in ids])
+
+
+def _hash(*parts: str) -> str:
+    h = hashlib.sha256()
+    for p in parts:
+        h.update(p.encode())
+        h.update(b"\0")
+    return h.hexdigest()[:32]
+
+
+def _split_body(body: str) -> tuple[list[Section], list[Section]]:
+    lead: list[Section] = []
+    rest: list[Section] = []
+    for s in split_sections(body):
+        if not s.heading:
+            s = Section("Overview", s.markdown)
+        (lead if s.key in _LEAD else rest).append(s)
+    order = {k: i for i, k in enumerate(_LEAD)}
+    lead.sort(key=lambda s: order[s.key])
+    return lead, rest
+
+
+def _json_for_script(data: Any) -> Markup:
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    # nothing in a JSON script block may close it or open a comment
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return Markup(text)  # escaped above for a script data block
+
+
+def _tree_data(view: SopView, h: _Helpers) -> dict[str, Any]:
+    sop = view.sop
+    nodes = {
+        n.id: {
+            "q": n.question,
+            "help": n.help,
+            "a": [{"label": a.label, "value": a.value, "next": a.next, "outcome": a.outcome}
+                  for a in n.answers],
+        }
+        for n in sop.tree.nodes
+    }
+    outcomes = {}
+    for o in sop.outcomes:
+        esc = h.escalation(sop, o.escalation) if o.escalation else None
+        outcomes[o.id] = {
+            "title": o.title,
+            "actions": [h.title("actions", a) for a in view.outcome_actions.get(o.id, o.actions)],
+            "rules": [[r, h.rule_href(r)] for r in o.rules],
+            "escalation": (f"{esc.to}" + (f" (within {esc.sla})" if esc.sla else "")
+                           if esc else o.escalation),
+            "note": o.note,
+        }
+    return {"start": sop.tree.start, "nodes": nodes, "outcomes": outcomes}
+
+
+def _diagram(view: SopView, h: _Helpers) -> Markup:
+    """The decision tree as nested lists; a node reached twice is linked, not repeated."""
+    sop = view.sop
+    seen: set[str] = set()
+    out: list[str] = []
+
+    def outcome(oid: str) -> str:
+        o = sop.outcome(oid)
+        if o is None:
+            return f"<span class='outcome'>{escape(oid)}</span>"
+        acts = "; ".join(h.title("actions", a) for a in view.outcome_actions.get(oid, o.actions))
+        return (f"<a class='outcome' href='#{escape(sop.id)}-o-{escape(oid)}'>{escape(o.title)}</a>"
+                f" <span class='acts'>({escape(acts)})</span>")
+
+    def node(nid: str, depth: int) -> None:
+        n = sop.tree.node(nid)
+        anchor = f"{sop.id}-n-{nid}"
+        if n is None or nid in seen or depth > 50:
+            label = n.question if n else nid
+            out.append(f"<a href='#{escape(anchor)}'>see: {escape(label)}</a>")
+            return
+        seen.add(nid)
+        out.append(f"<p class='q' id='{escape(anchor)}'>{escape(n.question)}</p><ul>")
+        for a in n.answers:
+            out.append(f"<li><span class='ans'>{escape(a.label)}</span> → ")
+            if a.outcome:
+                out.append(outcome(a.outcome))
+            elif a.next:
+                node(a.next, depth + 1)
+            out.append("</li>")
+        out.append("</ul>")
+
+    out.append("<div class='tree'>")
+    node(sop.tree.start, 0)
+    out.append("</div>")
+    return Markup("".join(out))  # every piece of text is escaped above
+
+
+@dataclass
+class _Context:
+    hb: Handbook
+    h: _Helpers
+    base: dict[str, Any]
+    fingerprint: str
+
+
+def _page(ctx: _Context, title: str, crumbs: list[str], article: str) -> bytes:
+    html = _template("page.html").render(
+        **ctx.base, page_title=title, crumbs=crumbs, article=Markup(article))
+    return html.encode()
+
+
+def _policy_key(ctx: _Context, v: PolicyView) -> str:
+    p = v.policy
+    return _hash(ctx.fingerprint, p.source.text, ctx.h.marks.key_for(p.id),
+                 ctx.h.related_key((*p.related, *p.supersedes)))
+
+
+def _sop_key(ctx: _Context, v: SopView) -> str:
+    s = v.sop
+    rules = sorted({r for o in s.outcomes for r in o.rules})
+    return _hash(ctx.fingerprint, s.source.text, ctx.h.marks.key_for(s.id),
+                 ctx.h.related_key((*s.policies, *s.related)),
+                 repr([(r, ctx.h.rule_href(r)) for r in rules]), repr(view_actions(v)))
+
+
+def view_actions(v: SopView) -> list[tuple[str, tuple[str, ...]]]:
+    return sorted(v.outcome_actions.items())
+
+
+def _render_policy(ctx: _Context, v: PolicyView) -> str:
+    lead, rest = _split_body(v.policy.body)
+    return _template("policy.html").render(
+        view=v, h=ctx.h, lead=lead, rest=rest, spec_market=ctx.hb.spec.market)
+
+
+def _render_sop(ctx: _Context, v: SopView) -> str:
+    return _template("sop.html").render(
+        view=v, h=ctx.h, diagram=_diagram(v, ctx.h), tree_json=_json_for_script(_tree_data(v, ctx.h)))
+
+
+def _sections(hb: Handbook) -> list[tuple[str, list[tuple[str, list[PolicyView]]]]]:
+    kinds: dict[str, dict[str, list[PolicyView]]] = {}
+    for v in hb.policies:
+        cat = v.policy.categories[0] if v.policy.categories else "other"
+        kinds.setdefault(v.policy.kind, {}).setdefault(cat, []).append(v)
+    return [(k, sorted(groups.items())) for k, groups in kinds.items()]
+
+
+def _documents(ctx: _Context) -> Iterator[tuple[str, str, str, str, Any]]:
+    """(path, key, id, title, view) for every document page."""
+    for v in ctx.hb.policies:
+        yield page_name(v.id), _policy_key(ctx, v), v.id, v.policy.title, v
+    for s in ctx.hb.sops:
+        yield page_name(s.id), _sop_key(ctx, s), s.id, s.sop.title, s
+
+
+def render_site(
+    hb: Handbook,
+    corpus: Corpus,
+    marks: ChangeMarks,
+    *,
+    built_from: str | None = None,
+    previous: PageCache | None = None,
+    progress: Any = None,
+) -> SiteFiles:
+    """Every file of one handbook's site; pages whose key is unchanged come from ``previous``."""
+    previous = previous or _NoCache()
+    h = _Helpers(hb, corpus, marks)
+    market = h.title("markets", hb.spec.market) if hb.spec.market else None
+    base = {"hb": hb.spec, "version": __version__, "market": market, "built_from": built_from}
+    fingerprint = _hash(code_fingerprint(), repr(hb.spec), repr(base), marks.label,
+                        *(s.text for s, _v, _i in corpus.taxonomy_sources))
+    ctx = _Context(hb, h, base, fingerprint)
+    files: dict[str, bytes] = {}
+    reused: list[str] = []
+    keys: dict[str, str] = {}
+    articles: list[str] = []
+    toc: list[tuple[str, str]] = []
+    search: dict[str, list[SearchEntry]] = {}
+    rendered = 0
+    for path, key, doc_id, title, view in _documents(ctx):
+        keys[path] = key
+        toc.append((doc_id, title))
+        article = previous.article(path, key)
+        entries = previous.search(path, key) if article is not None else None
+        if article is not None and entries is not None:
+            reused.append(path)
+        else:
+            if isinstance(view, PolicyView):
+                article = _render_policy(ctx, view)
+                entries = entries_for_policy(view, path)
+                crumbs = [f"{view.policy.kind.capitalize()} policies", view.id]
+            else:
+                article = _render_sop(ctx, view)
+                entries = entries_for_sop(view, path)
+                crumbs = ["Procedures", view.id]
+            files[path] = _page(ctx, title, crumbs, article)
+            rendered += 1
+        articles.append(article)
+        search[path] = entries
+        if progress is not None:
+            progress(1)
+    counts = f"{len(hb.policies)} policies, {len(hb.sops)} procedures."
+    files["index.html"] = _template("index.html").render(
+        **base, page_title="Start", crumbs=[], h=h, changes=marks, sops=hb.sops,
+        sections=_sections(hb), counts=counts).encode()
+    files["print.html"] = _template("print.html").render(
+        **base, page_title="Printable handbook", crumbs=["Printable handbook"], toc=toc,
+        articles=[Markup(a) for a in articles]).encode()
+    files["assets/search-index.js"] = _search_file(search)
+    for asset in sorted(ASSETS.iterdir()):
+        if asset.is_file():
+            files[f"assets/{asset.name}"] = asset.read_bytes()
+    return SiteFiles(files, reused, keys, rendered)
+
+
+SEARCH_PREFIX = b"window.GK_SEARCH="
+
+
+def _search_file(search: dict[str, list[SearchEntry]]) -> bytes:
+    data = json.dumps({"v": 1, "docs": search}, ensure_ascii=False, separators=(",", ":"))
+    return SEARCH_PREFIX + data.encode() + b";\n"

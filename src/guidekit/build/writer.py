@@ -1,0 +1,122 @@
+"""Write a handbook folder atomically: build beside it, then swap.
+
+The new site is written into a hidden temporary folder next to the target and
+swapped in with one rename (an atomic exchange where the kernel offers it), so
+a reader, or a build killed half-way, sees the whole previous handbook or the
+whole new one, never a mix. Temporary folders left by killed builds are
+removed by the next build once their process is gone.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import os
+import re
+import shutil
+import tempfile
+from pathlib import Path
+
+from guidekit.build.cache import MANIFEST, PreviousBuild, manifest_bytes
+from guidekit.build.html import SiteFiles
+from guidekit.errors import GuidekitError
+
+__all__ = ["check_target", "write_site"]
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def check_target(target: Path) -> None:
+    """Refuse to replace a folder that is not a handbook we wrote (e.g. ``--out .``)."""
+    if target.is_symlink() or (target.exists() and not target.is_dir()):
+        raise GuidekitError(f"{target} exists and is not a folder; not replacing it")
+    if target.is_dir() and any(target.iterdir()) and not (target / MANIFEST).is_file():
+        raise GuidekitError(
+            f"{target} is not empty and was not written by `guidekit build`; not replacing it",
+            hint="choose another --out folder, or empty this one",
+        )
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _sweep(parent: Path, name: str) -> None:
+    """Remove temporary folders of earlier builds of ``name`` whose process has ended."""
+    pattern = re.compile(rf"^\.{re.escape(name)}\.(?:tmp|old)-(\d+)-")
+    for entry in parent.iterdir():
+        m = pattern.match(entry.name)
+        if m and entry.is_dir() and not _alive(int(m.group(1))):
+            shutil.rmtree(entry, ignore_errors=True)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths in one step (Linux renameat2); False where that is not offered."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        fn = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    rc = fn(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
+    return bool(rc == 0)
+
+
+def _swap(tmp: Path, target: Path) -> None:
+    if not target.exists():
+        os.rename(tmp, target)
+        return
+    if _exchange(tmp, target):
+        shutil.rmtree(tmp, ignore_errors=True)
+        return
+    old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-{os.getpid()}-", dir=target.parent))
+    os.rename(target, old / "site")
+    try:
+        os.rename(tmp, target)
+    except OSError:
+        os.rename(old / "site", target)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _put(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "wb") as fh:
+        fh.write(data)
+
+
+def _carry(src: Path, dest: Path) -> None:
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(src, dest)
+    except OSError:
+        shutil.copy2(src, dest)
+
+
+def write_site(site: SiteFiles, target: Path, previous: PreviousBuild | None) -> None:
+    """Write ``site`` as the folder ``target``, replacing what was there in one step."""
+    check_target(target)
+    parent = target.parent
+    parent.mkdir(parents=True, exist_ok=True)
+    _sweep(parent, target.name)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-{os.getpid()}-", dir=parent))
+    try:
+        for rel in site.reused:
+            assert previous is not None, "reused pages come from a previous build"
+            _carry(previous.file(rel), tmp / rel)
+        for rel, data in site.files.items():
+            _put(tmp / rel, data)
+        # the manifest goes last: a folder without it is never mistaken for a finished build
+        _put(tmp / MANIFEST, manifest_bytes(site.keys))
+        os.chmod(tmp, 0o755)
+        _swap(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            shutil.rmtree(tmp)
+        raise

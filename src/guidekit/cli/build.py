@@ -1,0 +1,161 @@
+"""`guidekit build` and `guidekit serve`: reviewer handbooks."""
+
+from __future__ import annotations
+
+import functools
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from guidekit.build import FORMATS, BuildOptions, BuildResult, build
+from guidekit.build.changes import marks_for
+from guidekit.build.watch import snapshot
+from guidekit.cli.common import ROOT_OPTION, choice, resolve_config
+from guidekit.errors import ExitCode
+from guidekit.loading.config import Config
+from guidekit.report import ReportOptions, get_reporter
+
+_PATH = typer.Argument(None, help="The guidance root, or a folder inside it. Default: found "
+                       "from the working directory.", file_okay=False)
+_HANDBOOK = typer.Option([], "--handbook", "-H", help="Build only this handbook (a name from "
+                         "guidekit.yaml). Repeatable. Default: all.")
+_OUT = typer.Option(None, "--out", help="Output folder; each handbook goes into OUT/NAME/ "
+                    "(HTML) or OUT/NAME.md (Markdown). Default: ROOT/site.", file_okay=False)
+_SINCE = typer.Option(None, "--since", help="Git revision to mark changes against, instead of "
+                      "each handbook's baseline.")
+
+
+def _config(path: Path | None, root: Path | None) -> Config:
+    return resolve_config(root, [path] if path else [])
+
+
+@contextmanager
+def _progress(console: Console) -> Iterator[Callable[[str, int], Callable[[int], None]] | None]:
+    """A rich progress bar on a terminal; nothing when output is piped or captured."""
+    if not console.is_terminal:
+        yield None
+        return
+    with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  TimeElapsedColumn(), console=console, transient=True) as bar:
+        def start(name: str, total: int) -> Callable[[int], None]:
+            task = bar.add_task(name, total=total)
+            return lambda n: bar.advance(task, n)
+        yield start
+
+
+def _report(result: BuildResult, console: Console, fmt: str) -> None:
+    if result.blocked or result.errors:
+        get_reporter("text")(result.check, sys.stdout, ReportOptions())
+    if result.blocked:
+        console.print(f"guidekit: not building: check found {result.errors} error(s); fix them "
+                      "or pass --force to build anyway", style="red")
+        return
+    if result.errors:
+        console.print(f"guidekit: building despite {result.errors} check error(s) (--force)",
+                      style="yellow")
+    for hb in result.handbooks:
+        for note in hb.notes:
+            console.print(f"warning: {note}", style="yellow")
+        where = hb.path / "index.html" if fmt == "html" else hb.path
+        reused = hb.documents - hb.rendered
+        extra = f", {reused} unchanged page(s) reused" if fmt == "html" and reused else ""
+        typer.echo(f"{hb.name}: {hb.documents} document(s), {len(hb.omitted)} left out{extra} "
+                   f"-> {where}")
+
+
+def _run(config: Config, opts: BuildOptions, console: Console) -> BuildResult:
+    with _progress(console) as progress:
+        return build(config, opts, progress=progress, marks_for=marks_for())
+
+
+def build_cmd(
+    path: Path | None = _PATH,
+    root: Path | None = ROOT_OPTION,
+    handbook: list[str] = _HANDBOOK,
+    out: Path | None = _OUT,
+    since: str | None = _SINCE,
+    fmt: str = typer.Option("html", "--format", "-f", callback=choice(FORMATS),
+                            help="html (a static site per handbook) or markdown (one file "
+                            "per handbook, for wikis)."),
+    force: bool = typer.Option(False, "--force", help="Build even when `check` finds errors."),
+) -> None:
+    """Build the reviewer handbooks defined in guidekit.yaml.
+
+    Refuses to build when `check` finds errors (exit 1) unless --force. Each
+    handbook is written into a temporary folder and swapped in, so an
+    interrupted build leaves the previous one intact.
+    """
+    config = _config(path, root)
+    opts = BuildOptions(out=(out or config.root / "site").resolve(), handbooks=tuple(handbook),
+                        since=since, fmt=fmt, force=force)
+    console = Console(stderr=True, highlight=False)
+    result = _run(config, opts, console)
+    _report(result, console, fmt)
+    if result.blocked:
+        raise typer.Exit(ExitCode.FINDINGS)
+
+
+class _Quiet(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:  # stdlib's name
+        return
+
+
+def serve(
+    path: Path | None = _PATH,
+    root: Path | None = ROOT_OPTION,
+    handbook: list[str] = _HANDBOOK,
+    out: Path | None = _OUT,
+    since: str | None = _SINCE,
+    port: int = typer.Option(8000, "--port", help="Port on 127.0.0.1 (0 picks a free one)."),
+    interval: float = typer.Option(0.5, "--interval", help="Seconds between checks for changes."),
+) -> None:
+    """Build the handbooks, serve them on 127.0.0.1 and rebuild when guidance changes.
+
+    For authors: stop with Ctrl+C. A change that makes `check` fail is reported
+    and the last good handbook stays up.
+    """
+    config = _config(path, root)
+    target = (out or config.root / "site").resolve()
+    opts = BuildOptions(out=target, handbooks=tuple(handbook), since=since)
+    console = Console(stderr=True, highlight=False)
+    _report(_run(config, opts, console), console, "html")
+    target.mkdir(parents=True, exist_ok=True)
+    handler = functools.partial(_Quiet, directory=str(target))
+    server = ThreadingHTTPServer(("127.0.0.1", port), handler)
+    host, bound = server.server_address[:2]
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    for hb in opts.handbooks or tuple(d.name for d in sorted(target.iterdir()) if d.is_dir()
+                                      and not d.name.startswith(".")):
+        typer.echo(f"serving http://{host!s}:{bound}/{hb}/")
+    sys.stdout.flush()
+    seen = snapshot(config.root, (target,))
+    try:
+        while True:
+            time.sleep(interval)
+            now = snapshot(config.root, (target,))
+            if now == seen:
+                continue
+            seen = now
+            started = time.perf_counter()
+            config = _config(path, root)
+            _report(_run(config, opts, console), console, "html")
+            typer.echo(f"rebuilt in {time.perf_counter() - started:.2f}s")
+            sys.stdout.flush()
+    except KeyboardInterrupt:
+        typer.echo("stopped")
+    finally:
+        server.shutdown()
+
+
+def register(app: typer.Typer) -> None:
+    app.command("build")(build_cmd)
+    app.command("serve")(serve)
