@@ -81,7 +81,7 @@ def _root(
 
 
 def _register() -> None:
-    from guidekit.cli import build, check, scaffold, schema, sop_test
+    from guidekit.cli import build, check, diff, scaffold, schema, sop_test
 
     check.register(app)
     scaffold.register(app)
@@ -89,6 +89,7 @@ def _register() -> None:
     sop_test.register(app)
 
     build.register(app)
+    diff.register(app)
 
 _register()
 

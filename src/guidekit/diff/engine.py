@@ -14,7 +14,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from guidekit.diff.documents import Snapshot, doc_kind, load_snapshot
+from guidekit.diff.documents import MARKDOWN_SUFFIXES, Snapshot, doc_kind, load_snapshot
 from guidekit.diff.fields import Context, Ranks
 from guidekit.diff.git import GitRepo, PathChange
 from guidekit.diff.model import ChangeSet, Revision
@@ -58,7 +58,7 @@ class DiffSession:
 
     # --- paths -------------------------------------------------------------------
 
-    def _rel(self, top_path: str | None) -> str | None:
+    def rel(self, top_path: str | None) -> str | None:
         if top_path is None:
             return None
         if not self.prefix:
@@ -98,7 +98,7 @@ class DiffSession:
         new: list[_Side] = []
         for c in changes:
             for top, blob, out in ((c.old_path, c.old_blob, old), (c.new_path, c.new_blob, new)):
-                rel = self._rel(top)
+                rel = self.rel(top)
                 if rel is None or top is None or rel == CONFIG_NAME:
                     continue
                 kind = self.kind_of(rel)
@@ -113,7 +113,7 @@ class DiffSession:
         dirs = sorted({_literal_dir(g) for g in globs})
         for top in self.git.list_files(rev, [self._top(d) if d else self.prefix for d in dirs]
                                        if any(dirs) or self.prefix else []):
-            rel = self._rel(top)
+            rel = self.rel(top)
             if rel is None or rel in by_rel or not matches_any(rel, globs):
                 continue
             if self.kind_of(rel) is not DocKind.TAXONOMY:
@@ -122,6 +122,21 @@ class DiffSession:
             if snap is not None and snap.kind == "taxonomy":
                 by_rel[rel] = snap
         return {s.id: s for s in by_rel.values() if s.kind == "taxonomy"}
+
+    def find_documents(self, rev: str | None, doc_id: str) -> list[str]:
+        """Paths (relative to the root) of the documents with id ``doc_id`` at ``rev``."""
+        candidates = [doc_id + suffix for suffix in MARKDOWN_SUFFIXES]
+        candidates += [r for top in self.git.grep(rev, [doc_id], self.pathspec())
+                       if (r := self.rel(top)) is not None]
+        found = []
+        for rel in dict.fromkeys(candidates):
+            kind = self.kind_of(rel)
+            if kind is None:
+                continue
+            snap = self.snapshot(rev, _Side(rel, self._top(rel), None, kind))
+            if snap is not None and snap.id == doc_id:
+                found.append(rel)
+        return found
 
     # --- the diff ----------------------------------------------------------------
 
@@ -168,7 +183,7 @@ class DiffSession:
         loaded = {n.rel: n for n in head_docs}
         found: dict[str, list[str]] = {}
         for top in self.git.grep(rev, gone, self.pathspec()):
-            rel = self._rel(top)
+            rel = self.rel(top)
             kind = self.kind_of(rel) if rel is not None else None
             if rel is None or kind is None:
                 continue
@@ -183,7 +198,7 @@ class DiffSession:
     def _case_refs(self, rev: str | None, sop_id: str) -> Mapping[str, Sequence[str]]:
         refs: dict[str, list[str]] = {}
         for top in self.git.grep(rev, [sop_id], self.pathspec()):
-            rel = self._rel(top)
+            rel = self.rel(top)
             if rel is None or self.kind_of(rel) is not DocKind.CASES:
                 continue
             snap = self.snapshot(rev, _Side(rel, top, None, DocKind.CASES))

@@ -34,7 +34,7 @@ class Ranks:
     def compare(self, vocab: str, old: str | None, new: str | None) -> tuple[Impact, str]:
         """stricter / looser by rank; an id the taxonomy lacks cannot be enforced: breaking."""
         ro, rn = self.of(vocab, old), self.of(vocab, new)
-        note = f"{old} ({_r(ro)}) -> {new} ({_r(rn)})"
+        note = f"{old} ({_r(ro)}) → {new} ({_r(rn)})"
         if (old is not None and ro is None) or (new is not None and rn is None):
             missing = new if new is not None and rn is None else old
             return Impact.BREAKING, f"{note}: {missing!r} is not in the {vocab} taxonomy"

@@ -9,8 +9,7 @@ hint (exit 2).
 from __future__ import annotations
 
 import datetime as dt
-import os
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -97,6 +96,10 @@ class GitRepo:
         except ValueError:
             raise GuidekitError(f"{root} is outside the git work tree {self.top}") from None
         return "" if rel == "." else rel
+
+    def empty_tree(self) -> str:
+        """The id of the empty tree: the "parent" of a root commit."""
+        return self._git("hash-object", "-t", "tree", "/dev/null").strip()
 
     def is_shallow(self) -> bool:
         return self._git("rev-parse", "--is-shallow-repository").strip() == "true"
@@ -263,15 +266,3 @@ def _parse_raw(out: str, *, worktree: bool) -> list[PathChange]:
             found.append(PathChange(kind, old, new, old_blob, new_blob))
     return found
 
-
-def iter_paths(changes: Iterable[PathChange]) -> Iterator[str]:
-    for c in changes:
-        if c.old_path:
-            yield c.old_path
-        if c.new_path:
-            yield c.new_path
-
-
-def environ_git_dir() -> str | None:
-    """GIT_DIR from the environment, which overrides where git looks (tests clear it)."""
-    return os.environ.get("GIT_DIR")

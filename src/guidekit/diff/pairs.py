@@ -132,7 +132,7 @@ def _modified(old: Snapshot, new: Snapshot, ctx: Context) -> DocumentChange | No
         if old.source.text == new.source.text and not moved:
             return None
         if moved and old.source.text == new.source.text:
-            notes.append(f"moved from {old.rel}; content unchanged")
+            notes.append("content unchanged")
             impacts.append(Impact.METADATA)
         else:
             notes.append("formatting only: the data is the same (whitespace, comments, "

@@ -140,7 +140,7 @@ def compare_sop(old: Sop, new: Sop, ctx: Context) -> tuple[FieldDiff, list[ItemC
             impact = (Impact.METADATA if ro == rn or ro is None or rn is None
                       else Impact.STRICTER if rn > ro else Impact.LOOSER)
             fd.add("actions", list(o.actions), list(n.actions), impact,
-                   f"strictest action rank {ro} -> {rn}")
+                   f"strictest action rank {ro} → {rn}")
         fd.meta("rules", o.rules, n.rules)
         fd.meta("escalation", o.escalation, n.escalation)
         fd.prose("note", o.note, n.note)
@@ -160,8 +160,8 @@ def compare_sop(old: Sop, new: Sop, ctx: Context) -> tuple[FieldDiff, list[ItemC
                 ro, rn = old_reach(b), new_reach(a)
                 impact = (Impact.METADATA if ro == rn or ro is None or rn is None
                           else Impact.STRICTER if rn > ro else Impact.LOOSER)
-                fd.add(name, b.outcome or f"-> {b.next}", a.outcome or f"-> {a.next}", impact,
-                       f"strictest reachable action rank {ro} -> {rn}")
+                fd.add(name, b.outcome or f"→ {b.next}", a.outcome or f"→ {a.next}", impact,
+                       f"strictest reachable action rank {ro} → {rn}")
         for value, b in before.items():
             impact, note = _named(refs.get(f"answer:{n.id}={value}", ()))
             fd.add(f"answers.{value}", b.next or b.outcome, None, impact, note or "answer removed")

@@ -1,0 +1,115 @@
+"""`guidekit diff`, `guidekit changelog` and `guidekit history`.
+
+Engines and reporters are imported when a command runs, so that other
+commands do not pay for gitpython and the diff machinery at start-up.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from guidekit.cli.common import OUTPUT_OPTION, ROOT_OPTION, VERBOSE_OPTION, choice, output_stream, resolve_config
+from guidekit.errors import ExitCode
+
+DIFF_FORMATS = ("text", "markdown", "json", "html")
+GATES = ("breaking", "stricter", "looser", "editorial", "metadata")
+
+
+def _gates(values: list[str]) -> list[str]:
+    check = choice(GATES)
+    return [v for v in values if check(v)]
+
+
+def _root(root: Path | None) -> Path:
+    return resolve_config(root).root
+
+
+def _color(output: Path | None, fmt: str) -> bool:
+    from guidekit.cli.common import use_color
+
+    return fmt == "text" and use_color(output)
+
+
+def diff(
+    base: str = typer.Argument("HEAD", help="Base revision: a commit, tag, branch or HEAD~3."),
+    head: str | None = typer.Argument(None, help="Head revision. Default: the working tree "
+                                      "(uncommitted and untracked files included)."),
+    root: Path | None = ROOT_OPTION,
+    fmt: str = typer.Option("text", "--format", "-f", callback=choice(DIFF_FORMATS),
+                            help=f"Output format: {', '.join(DIFF_FORMATS)}. markdown is a pull-request "
+                            "comment, html a self-contained redline page."),
+    fail_on: list[str] = typer.Option([], "--fail-on", callback=_gates,
+                                      help="Exit 1 when a change with this impact is present "
+                                      "(stricter, looser or breaking; repeatable). A CI gate for a "
+                                      "second approver."),
+    output: Path | None = OUTPUT_OPTION,
+    path: list[str] = typer.Option([], "--path", help="Only these files or folders (relative to the "
+                                   "guidance root). Repeatable."),
+    max_chars: int = typer.Option(60_000, "--max-chars", min=2_000, help="markdown: the size limit "
+                                  "of the comment; details past it are left out with a note."),
+    verbose: bool = VERBOSE_OPTION,
+) -> None:
+    """What changed in the guidance between two revisions, by meaning.
+
+    Documents match by id (a moved file is "moved"), rules by rule id, Markdown
+    sections by heading path with word-level redlines. Each change is added,
+    removed, modified or moved, and stricter, looser, breaking, editorial or
+    metadata; action order comes from the taxonomy ranks. Exit 0, or 1 when
+    --fail-on matches, 2 on a usage error (unknown revision, not a git repository,
+    shallow clone without BASE).
+    """
+    from guidekit.diff import Impact, diff_revisions
+    from guidekit.report.diff_base import DiffReportOptions, get_diff_reporter
+
+    changes = diff_revisions(_root(root), base, head, paths=path)
+    reporter = get_diff_reporter(fmt)
+    options = DiffReportOptions(color=_color(output, fmt), verbose=verbose, max_chars=max_chars)
+    with output_stream(output) as stream:
+        reporter(changes, stream, options)
+    if any(changes.has(Impact(gate)) for gate in fail_on):
+        raise typer.Exit(ExitCode.FINDINGS)
+
+
+def changelog(
+    since: str = typer.Option(..., "--since", help="Start of the range (exclusive): a tag, commit or branch."),
+    until: str = typer.Option("HEAD", "--until", help="End of the range (inclusive)."),
+    root: Path | None = ROOT_OPTION,
+    fmt: str = typer.Option("markdown", "--format", "-f", callback=choice(("markdown", "json")),
+                            help="Output format: markdown or json."),
+    output: Path | None = OUTPUT_OPTION,
+) -> None:
+    """Release notes grouped by policy: each document's net change and impact, with the
+    commits (short sha, author, date) that made it and a one-line summary of each."""
+    from guidekit.diff.history import build_changelog
+    from guidekit.report.diff_history import write_changelog
+
+    log = build_changelog(_root(root), since, until)
+    with output_stream(output) as stream:
+        write_changelog(log, stream, fmt)
+
+
+def history(
+    doc_id: str = typer.Argument(..., metavar="ID", help="A policy, SOP or document id (plain Markdown: "
+                                 "its path without the extension)."),
+    rev: str = typer.Option("HEAD", "--rev", help="Walk history back from this revision."),
+    root: Path | None = ROOT_OPTION,
+    fmt: str = typer.Option("text", "--format", "-f", callback=choice(("text", "markdown", "json")),
+                            help="Output format: text, markdown or json."),
+    output: Path | None = OUTPUT_OPTION,
+) -> None:
+    """Every commit that changed one document, newest first, followed across moves and
+    renames by id, each with the semantic summary of that commit's change."""
+    from guidekit.diff.history import document_history
+    from guidekit.report.diff_history import write_history
+
+    h = document_history(_root(root), doc_id, rev)
+    with output_stream(output) as stream:
+        write_history(h, stream, fmt)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("diff")(diff)
+    app.command("changelog")(changelog)
+    app.command("history")(history)

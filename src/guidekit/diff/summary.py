@@ -1,0 +1,92 @@
+"""One-line, human summaries of changes, shared by every reporter and the changelog."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+
+from guidekit.diff.model import ChangeKind, ChangeSet, DocumentChange, FieldChange, Impact, ItemChange
+
+__all__ = ["IMPACT_ORDER", "counts", "describe_field", "describe_item", "summarize"]
+
+IMPACT_ORDER = (Impact.BREAKING, Impact.STRICTER, Impact.LOOSER, Impact.EDITORIAL, Impact.METADATA)
+_MAX_PARTS = 4
+
+
+def _short(value: object, limit: int = 40) -> str:
+    text = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def describe_field(f: FieldChange) -> str:
+    """e.g. "action ad_disapprove → ad_restrict" or "text reworded"."""
+    if f.reflow:
+        return f"{f.field} reflowed"
+    if f.redline:
+        if f.old is None:
+            return f"{f.field} set"
+        if f.new is None:
+            return f"{f.field} cleared"
+        return f"{f.field} reworded"
+    if f.note and f.old is not None and f.new is not None and isinstance(f.old, list):
+        return f"{f.field} {f.note}"
+    if f.old is None:
+        return f"{f.field} added" + (f" ({f.note})" if f.note and "added" not in f.note else "")
+    if f.new is None:
+        return f"{f.field} removed"
+    return f"{f.field} {_short(f.old)} → {_short(f.new)}"
+
+
+def describe_item(item: ItemChange) -> str:
+    head = f"{item.kind} {item.id}"
+    if item.old_id:
+        head += f" (was {item.old_id})"
+    if item.change is not ChangeKind.MODIFIED:
+        return f"{head} {item.change.value}" + (f": {item.note}" if item.note else "")
+    parts = [describe_field(f) for f in item.fields[:_MAX_PARTS]]
+    more = len(item.fields) - _MAX_PARTS
+    if more > 0:
+        parts.append(f"{more} more")
+    return f"{head}: {'; '.join(parts)}"
+
+
+def summarize(doc: DocumentChange) -> str:
+    """One line: the most important changes first."""
+    if doc.change is ChangeKind.ADDED:
+        n = len(doc.rules)
+        return f"new {doc.kind}" + (f" with {n} rule{'s' if n != 1 else ''}" if n else "")
+    if doc.change is ChangeKind.REMOVED:
+        out = f"{doc.kind} removed"
+        breaking = [r.id for r in doc.rules if r.impact is Impact.BREAKING]
+        if doc.impact is Impact.BREAKING:
+            out += " while still referenced"
+            if breaking:
+                out += f" ({', '.join(breaking[:3])})"
+        return out
+    parts: list[tuple[int, str]] = []
+    for f in doc.fields:
+        parts.append((f.impact.rank, describe_field(f)))
+    for item in (*doc.rules, *doc.items):
+        parts.append((item.impact.rank, describe_item(item)))
+    if doc.sections:
+        n = sum(len(s.paragraphs) for s in doc.sections)
+        reflow = all(s.reflow for s in doc.sections)
+        label = "reflowed" if reflow else "edited"
+        parts.append((Impact.EDITORIAL.rank,
+                      f"{n} paragraph{'s' if n != 1 else ''} {label} in "
+                      f"{len(doc.sections)} section{'s' if len(doc.sections) != 1 else ''}"))
+    parts.sort(key=lambda p: -p[0])
+    text = "; ".join(p for _r, p in parts[:_MAX_PARTS])
+    if len(parts) > _MAX_PARTS:
+        text += f"; and {len(parts) - _MAX_PARTS} more"
+    if doc.change is ChangeKind.MOVED:
+        text = f"moved from {doc.old_path}" + (f"; {text}" if text else "")
+    if not text:
+        text = doc.notes[0] if doc.notes else "changed"
+    return text
+
+
+def counts(changes: ChangeSet | Iterable[DocumentChange]) -> Counter[Impact]:
+    """Documents per headline impact."""
+    return Counter(d.impact for d in changes)
