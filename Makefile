@@ -39,5 +39,9 @@ lint: $(VENV)/.test-installed
 typecheck: $(VENV)/.test-installed
 	$(BIN)/mypy
 
+## golden: refresh golden files after a deliberate change, then review the diff
+golden: $(VENV)/.test-installed
+	GUIDEKIT_UPDATE_GOLDEN=1 $(BIN)/python -m pytest -q tests/cli/test_export_golden.py
+
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache

@@ -81,15 +81,16 @@ def _root(
 
 
 def _register() -> None:
-    from guidekit.cli import build, check, diff, scaffold, schema, sop_test
+    from guidekit.cli import build, check, diff, export, scaffold, schema, sop_test
 
     check.register(app)
     scaffold.register(app)
     schema.register(app)
     sop_test.register(app)
-
+    export.register(app)
     build.register(app)
     diff.register(app)
+
 
 _register()
 

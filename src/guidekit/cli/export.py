@@ -1,0 +1,81 @@
+"""`guidekit export KIND`: bundle, classifier prompts, eval sets and DSA mappings."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import typer
+
+from guidekit.check.engine import run_check
+from guidekit.cli.common import ROOT_OPTION, choice, resolve_config
+from guidekit.errors import ExitCode, GuidekitError
+from guidekit.export import EXPORTERS, Export, get_exporter
+from guidekit.findings import Finding, Severity
+from guidekit.fsutil import atomic_write_text
+
+
+def _echo_findings(findings: list[Finding] | tuple[Finding, ...]) -> None:
+    for f in findings:
+        typer.echo(f"{f.span}: {f.severity.value} {f.rule} {f.message}", err=True)
+        if f.fix:
+            typer.echo(f"  fix: {f.fix}", err=True)
+
+
+def _write(result: Export, out: Path | None) -> list[Path]:
+    files = result.files
+    if out is None:
+        if result.folder:
+            raise GuidekitError(f"{result.kind} writes a folder of files; give --out FOLDER")
+        sys.stdout.write(files[0].text)
+        sys.stdout.flush()
+        return []
+    if result.folder and out.exists() and not out.is_dir():
+        raise GuidekitError(f"--out {out}: {result.kind} writes a folder of files, "
+                            "so --out must be a folder")
+    single = not result.folder and not out.is_dir()
+    written = []
+    for f in files:
+        target = out if single else out / f.name
+        atomic_write_text(target, f.text)
+        written.append(target)
+    return written
+
+
+def export(
+    kind: str = typer.Argument(..., callback=choice(list(EXPORTERS)), metavar="KIND",
+                               help=f"What to export: {', '.join(EXPORTERS)}."),
+    out: Path | None = typer.Option(None, "--out", "-o", help="File (single-file kinds) or "
+                                    "folder to write; single-file kinds print to standard "
+                                    "output without it."),
+    root: Path | None = ROOT_OPTION,
+) -> None:
+    """Export the guidance for downstream systems and classifiers; output is deterministic.
+
+    bundle: one JSON file with every document resolved (bundle.json). safeguard:
+    a gpt-oss-safeguard policy prompt per active policy plus index.json with
+    token estimates. llama-guard: the unsafe-categories block with each
+    policy's pinned code. cope: a CoPE policy text per active policy. eval:
+    labelled JSONL from examples and SOP cases with a deterministic split. dsa:
+    DSA statement-of-reasons fields per action, rule and outcome (dsa.json,
+    dsa.csv). Guidance with check errors is not exported. Exit 0 on success
+    (warnings on standard error), 1 on an export error, 2 on a usage error.
+    """
+    config = resolve_config(root, [])
+    checked = run_check(config)
+    errors = [f for f in checked.findings if f.severity is Severity.ERROR]
+    if errors or checked.corpus is None:
+        _echo_findings(errors)
+        typer.echo(f"guidekit: not exported: the guidance has {len(errors)} check errors", err=True)
+        raise typer.Exit(ExitCode.FINDINGS)
+    result = get_exporter(kind)(checked.corpus)
+    _echo_findings(result.findings)
+    if result.failed:
+        typer.echo(f"guidekit: not exported: {kind} has errors", err=True)
+        raise typer.Exit(ExitCode.FINDINGS)
+    for path in _write(result, out):
+        typer.echo(f"wrote {path}", err=True)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("export")(export)

@@ -1,0 +1,142 @@
+"""What every exporter returns, and the small text helpers they share.
+
+Exporters are pure: corpus in, ``Export`` (file names and texts, findings)
+out. Output is deterministic: documents sorted by id, no timestamps, JSON with
+a fixed layout, so two runs are byte-identical.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from guidekit.corpus import Corpus
+from guidekit.findings import Finding, Severity
+from guidekit.model import Loc, Policy, Sop, Status
+
+__all__ = [
+    "Export",
+    "ExportFile",
+    "active_policies",
+    "active_sops",
+    "estimate_tokens",
+    "export_finding",
+    "json_text",
+    "one_line",
+    "paragraphs",
+    "sections",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class ExportFile:
+    name: str  # relative path inside the output folder, POSIX separators
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Export:
+    kind: str
+    files: tuple[ExportFile, ...]
+    findings: tuple[Finding, ...] = field(default_factory=tuple)
+    folder: bool = False  # the kind writes a folder of files (however many there are today)
+
+    @property
+    def failed(self) -> bool:
+        return any(f.severity is Severity.ERROR for f in self.findings)
+
+
+# Export findings are not check rules (check does not run them); they share the
+# Finding shape so they print with file:line:col like every other finding.
+EXPORT_CODES = {
+    "missing-code": "GK501",
+    "duplicate-code": "GK502",
+    "dsa-unmapped-action": "GK503",
+    "dsa-unmapped-category": "GK504",
+    "dsa-invalid-value": "GK505",
+    "prompt-too-long": "GK506",
+    "few-examples": "GK507",
+}
+
+
+def export_finding(name: str, severity: Severity, message: str, loc: Loc,
+                   *, fix: str | None = None) -> Finding:
+    return Finding(EXPORT_CODES[name], name, severity, message, loc.span(), json_path=loc.path,
+                   fix=fix)
+
+
+def json_text(data: Any) -> str:
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def active_policies(corpus: Corpus) -> list[Policy]:
+    """Policies in force (status active), sorted by id: what classifiers should learn."""
+    return sorted((p for p in corpus.policies.values() if p.status is Status.ACTIVE),
+                  key=lambda p: p.id)
+
+
+def active_sops(corpus: Corpus) -> list[Sop]:
+    return sorted((s for s in corpus.sops.values() if s.status is Status.ACTIVE),
+                  key=lambda s: s.id)
+
+
+def one_line(text: str) -> str:
+    """Folded YAML and Markdown paragraphs as one line of text."""
+    return " ".join(text.split())
+
+
+_HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t#]*$")
+_FENCE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})")
+
+
+def sections(body: str, level: int = 2) -> dict[str, str]:
+    """A policy body's sections at ``level`` (## by default), by lower-cased title.
+
+    Headings inside fenced code blocks do not count.
+    """
+    out: dict[str, list[str]] = {}
+    current: list[str] | None = None
+    fence: str | None = None
+    for line in body.splitlines():
+        m = _FENCE.match(line)
+        if m:
+            marker = m.group(1)[0] * 3
+            fence = None if fence == marker else (fence or marker)
+        h = _HEADING.match(line) if fence is None else None
+        if h and len(h.group(1)) <= level:
+            current = out.setdefault(h.group(2).strip().lower(), []) if len(h.group(1)) == level \
+                else None
+            continue
+        if current is not None:
+            current.append(line)
+    return {k: "\n".join(v).strip() for k, v in out.items()}
+
+
+_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
+_STRONG = re.compile(r"(\*\*|__)(.+?)\1")
+
+
+def paragraphs(text: str) -> Iterator[str]:
+    """Blocks of a Markdown section as plain one-line text: list markers and bold dropped."""
+    block: list[str] = []
+    for line in [*text.splitlines(), ""]:
+        item = _ITEM.match(line)
+        if (not line.strip() or item) and block:
+            yield _STRONG.sub(r"\2", one_line(" ".join(block)))
+            block = []
+        if line.strip():
+            block.append(line[item.end():] if item else line)
+
+
+def estimate_tokens(text: str) -> int:
+    """Estimated tokens of ``text``: one per four characters, rounded up.
+
+    The usual rule of thumb for English with BPE tokenizers. It is a
+    heuristic on purpose: no tokenizer ships with guidekit and none may be
+    fetched at run time, and the 400-600 token advice for safeguard prompts is
+    itself approximate.
+    """
+    return (len(text) + 3) // 4
