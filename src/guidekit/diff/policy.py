@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 
 from guidekit.diff.fields import Context, FieldDiff, Ranks, scope_impact
 from guidekit.diff.model import ChangeKind, Impact, ItemChange, headline
@@ -123,7 +124,8 @@ def rule_removed(rule: Rule, ctx: Context, *, enforced: bool = True) -> ItemChan
                       span=rule.loc.span())
 
 
-def _rules(old: Policy, new: Policy, ctx: Context) -> list[ItemChange]:
+def _rules(old: Policy, new: Policy, ctx: Context) -> tuple[list[ItemChange], dict[str, str]]:
+    """Rule changes, and the rule ids that were renamed (old -> new)."""
     before = {r.id: r for r in old.rules}
     after = {r.id: r for r in new.rules}
     enforced = new.status in _ENFORCED or old.status in _ENFORCED
@@ -168,12 +170,13 @@ def _rules(old: Policy, new: Policy, ctx: Context) -> list[ItemChange]:
                                   note=f"moved to {elsewhere}", span=new.loc.span()))
         else:
             out.append(rule_removed(r, ctx, enforced=enforced))
-    return out
+    return out, {r.id: new_id for new_id, r in renamed.items()}
 
 
 def _exceptions(old: Sequence[PolicyException], new: Sequence[PolicyException],
-                ) -> list[ItemChange]:
+                renamed: dict[str, str]) -> list[ItemChange]:
     """An exception carves content out of the rules: adding one loosens, removing tightens."""
+    old = [replace(e, rules=tuple(renamed.get(r, r) for r in e.rules)) for e in old]
     before = {e.id: e for e in old}
     after = {e.id: e for e in new}
     out = []
@@ -203,14 +206,16 @@ def _exceptions(old: Sequence[PolicyException], new: Sequence[PolicyException],
     return out
 
 
-def _overrides(old: Policy, new: Policy, ranks: Ranks) -> list[ItemChange]:
+def _overrides(old: Policy, new: Policy, ranks: Ranks, renamed: dict[str, str]) -> list[ItemChange]:
     """A regional override swaps a rule's action in one market; its impact is the step
     from the rule's own action to the override's (or back, when it goes)."""
-    before = {(o.market, o.rule): o for o in old.overrides}
+    before = {(o.market, renamed.get(o.rule, o.rule)): o for o in old.overrides}
     after = {(o.market, o.rule): o for o in new.overrides}
 
+    back = {v: k for k, v in renamed.items()}
+
     def base_action(p: Policy, rule_id: str) -> tuple[str | None, str | None]:
-        r = p.rule(rule_id)
+        r = p.rule(rule_id) or (p.rule(back[rule_id]) if p is old and rule_id in back else None)
         return (r.action, r.severity) if r is not None else (None, None)
 
     out = []
@@ -255,5 +260,6 @@ def _overrides(old: Policy, new: Policy, ranks: Ranks) -> list[ItemChange]:
 def compare_policy(old: Policy, new: Policy, ctx: Context) -> tuple[FieldDiff, list[ItemChange],
                                                                       list[ItemChange]]:
     """Document fields, rule changes and other item changes between two versions."""
-    items = _exceptions(old.exceptions, new.exceptions) + _overrides(old, new, ctx.ranks)
-    return policy_fields(old, new, ctx), _rules(old, new, ctx), items
+    rules, renamed = _rules(old, new, ctx)
+    items = _exceptions(old.exceptions, new.exceptions, renamed) + _overrides(old, new, ctx.ranks, renamed)
+    return policy_fields(old, new, ctx), rules, items
