@@ -170,7 +170,7 @@ class GitRepo:
         for chunk in out.split(sep):
             if not chunk.strip("\0\n"):
                 continue
-            header, _, raw = chunk.partition("\n")
+            header, _, raw = chunk.strip("\n").partition("\0")
             sha, parents, author, date, summary = header.split("\x1f", 4)
             parent = parents.split()[0] if parents.split() else None
             commits.append(Commit(sha, author, dt.datetime.fromisoformat(date), summary,

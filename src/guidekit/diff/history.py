@@ -124,15 +124,17 @@ def document_history(root: Path, doc_id: str, rev: str = "HEAD") -> History:
         ids = {doc_id}
         entries: list[CommitChange] = []
         for commit in session.git.log(rev_sha, session.pathspec()):
-            paths = _rel_paths(session, commit)
-            touched = [p for p in paths if p in tracked]
             statuses = {c.status for c in commit.changes}
-            if not touched and not (not tracked and "D" in statuses):
+            # the tracked paths, both sides of their renames, and files added or removed
+            # in the same commit (this document under another name, unseen by git)
+            wanted: list[str] = []
+            for c in commit.changes:
+                sides = [session.rel(c.old_path), session.rel(c.new_path)]
+                hit = any(p in tracked for p in sides if p is not None)
+                if hit or c.status in "AD" or (c.status == "R" and not tracked):
+                    wanted += [p for p in sides if p is not None and p not in wanted]
+            if not any(p in tracked for p in wanted) and (tracked or "D" not in statuses):
                 continue
-            # paths added or removed in the same commit may be this document under another name
-            extra = [session.rel(c.new_path if c.status == "A" else c.old_path) for c in commit.changes
-                     if c.status in "AD"]
-            wanted = [*touched, *(p for p in extra if p is not None and p not in touched)]
             doc = next((d for d in _commit_diff(session, commit, wanted) if _is(d, ids)), None)
             if doc is None:
                 continue
