@@ -115,7 +115,7 @@ def check_case(
         taken = next(h for h in w.hops if h.node == diverged).answer
         if exp.outcome not in graph.outcomes:
             failures.append(f"expected outcome {exp.outcome!r} is not an outcome of {sop.id}; "
-                            f"reached {w.at!r}")
+                            f"the walk ended at node {diverged!r} with {w.at!r}")
         elif not graph.leads_to(exp.outcome):
             failures.append(f"diverged at node {diverged!r}: answer {taken!r} leads to {w.at!r}, "
                             f"and no answer in the tree leads to expected outcome {exp.outcome!r}")
