@@ -9,17 +9,49 @@ from __future__ import annotations
 
 import datetime as dt
 import inspect
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from guidekit.errors import GuidekitError
 from guidekit.findings import Finding, JsonPath, Severity, SourceSpan
 
 if TYPE_CHECKING:
+    from guidekit.check.markdown import MarkdownDoc
     from guidekit.corpus import Corpus
+    from guidekit.loading.source import Source
+    from guidekit.model import Policy, Sop
 
-__all__ = ["REGISTRY", "CheckRule", "RuleContext", "all_rules", "get_rule", "register"]
+__all__ = [
+    "REGISTRY",
+    "CheckRule",
+    "DocContext",
+    "DocIndex",
+    "Link",
+    "RuleContext",
+    "all_rules",
+    "get_rule",
+    "register",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """A Markdown link in a document body: its target as written and where it is."""
+
+    target: str
+    line: int  # 1-based, in the file
+    col: int
+    end_col: int
+
+
+@dataclass(frozen=True, slots=True)
+class DocIndex:
+    """What corpus rules need from a document's prose, kept small enough to cache."""
+
+    anchors: frozenset[str] = frozenset()
+    links: tuple[Link, ...] = ()
 
 
 @dataclass
@@ -27,6 +59,33 @@ class RuleContext:
     corpus: Corpus
     today: dt.date
     options: dict[str, Any] = field(default_factory=dict)
+    # per-file prose index (anchors, links) by relative path
+    index: Mapping[str, DocIndex] = field(default_factory=dict)
+    # options with the per-path overrides of guidekit.yaml applied
+    options_at: Callable[[str], dict[str, Any]] | None = None
+
+    def options_for(self, rel: str) -> dict[str, Any]:
+        return self.options_at(rel) if self.options_at is not None else self.options
+
+
+@dataclass
+class DocContext:
+    """One document, whole: what a "document" rule looks at.
+
+    ``doc`` is the typed model when the document passed its schema, else None.
+    """
+
+    source: Source
+    doc: Policy | Sop | None
+    options: dict[str, Any] = field(default_factory=dict)
+
+    @cached_property
+    def markdown(self) -> MarkdownDoc | None:
+        from guidekit.check.markdown import parse_markdown
+
+        if self.source.body is None:
+            return None
+        return parse_markdown(self.source.body, self.source.body_line)
 
 
 class CheckRule:
@@ -36,9 +95,14 @@ class CheckRule:
     name: ClassVar[str]
     severity: ClassVar[Severity] = Severity.ERROR
     # "loader" rules are raised while reading files or validating schemas and have
-    # no check() of their own; "corpus" rules look at the whole indexed corpus.
+    # no check() of their own; "document" rules look at one file at a time (they
+    # run in parallel and their findings are cached by content hash);
+    # "corpus" rules look at the whole indexed corpus.
     stage: ClassVar[str] = "corpus"
     options: ClassVar[dict[str, Any]] = {}
+    # JSON Schema of each option (by name), with a description: validated when
+    # guidekit.yaml is read and shown by `guidekit rules ID`
+    option_schema: ClassVar[dict[str, dict[str, Any]]] = {}
 
     def __init__(self, severity: Severity | None = None, options: dict[str, Any] | None = None):
         self.effective_severity = severity or self.severity
@@ -53,6 +117,9 @@ class CheckRule:
         return cls.doc().split("\n\n")[0].replace("\n", " ")
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
+        return iter(())
+
+    def check_document(self, ctx: DocContext) -> Iterator[Finding]:
         return iter(())
 
     def finding(
@@ -83,6 +150,9 @@ _BY_NAME: dict[str, type[CheckRule]] = {}
 def register(cls: type[CheckRule]) -> type[CheckRule]:
     if not cls.__doc__:
         raise TypeError(f"rule {cls.__name__} needs a docstring: it is the rule's documentation")
+    undocumented = set(cls.options) - set(cls.option_schema)
+    if undocumented:
+        raise TypeError(f"rule {cls.id}: options {sorted(undocumented)} need an option_schema entry")
     if cls.id in REGISTRY or cls.name in _BY_NAME:
         raise ValueError(f"duplicate rule {cls.id} / {cls.name}")
     REGISTRY[cls.id] = cls

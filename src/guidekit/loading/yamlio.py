@@ -15,6 +15,7 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from ruamel.yaml.resolver import VersionedResolver
 
 __all__ = [
     "AliasBomb",
@@ -33,10 +34,38 @@ def _construct_timestamp_as_str(loader: Any, node: Any) -> Any:
     return loader.construct_scalar(node)
 
 
+class _Yaml12Resolver(VersionedResolver):
+    """ruamel's resolver, minus its per-scalar version lookup.
+
+    With the C parser no ``%YAML`` directive reaches the resolver, so the
+    version is always the default (1.2); answering that directly instead of
+    through a chain of failed attribute lookups makes loading ~1.5x faster.
+    """
+
+    @property
+    def processing_version(self) -> Any:
+        return self._loader_version or (1, 2)
+
+
 def _safe_yaml() -> YAML:
     y = YAML(typ="safe")
+    y.Resolver = _Yaml12Resolver
     y.constructor.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp_as_str)
     return y
+
+
+_loader: YAML | None = None
+
+
+def _load_all(text: str) -> list[Any]:
+    # one loader per process (building one costs a quarter of loading a typical
+    # document); a loader that stopped half-way is never reused
+    global _loader
+    y = _loader or _safe_yaml()
+    _loader = None
+    docs = list(y.load_all(text))
+    _loader = y
+    return docs
 
 
 class YamlProblem(Exception):
@@ -97,9 +126,8 @@ def _describe(err: MarkedYAMLError) -> tuple[str, int, int, str]:
 
 def load_yaml(text: str) -> Any:
     """Load one YAML document; raise YamlProblem with a position on any failure."""
-    y = _safe_yaml()
     try:
-        docs = list(y.load_all(text))
+        docs = _load_all(text)
     except MarkedYAMLError as err:
         message, line, col, kind = _describe(err)
         raise YamlProblem(message, line, col, kind) from None

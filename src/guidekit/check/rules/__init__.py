@@ -12,6 +12,7 @@ BUILTIN_MODULES = (
     "guidekit.check.rules.references",
     "guidekit.check.rules.lifecycle",
     "guidekit.check.rules.tree",
+    "guidekit.check.rules.suppressions",
 )
 
 

@@ -1,0 +1,156 @@
+"""One file, checked on its own: load, schema, document rules, and a small index.
+
+This is the part of ``check`` that scales with the corpus, so it is built to
+run in worker processes and to be cached by content hash: it takes a path and
+returns a ``FileResult`` of plain data. Corpus rules then work on the lean
+data it keeps (prose elided) plus the index (anchors, links).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from guidekit.check.registry import CheckRule, DocContext, DocIndex, Link, find_rule
+from guidekit.check.schema import schema_findings
+from guidekit.check.suppress import Directive, scan_directives
+from guidekit.findings import Finding, SourceSpan
+from guidekit.loading.source import DocKind, Limits, Source, load_source
+from guidekit.model import Policy, Sop, build_policy, build_sop
+
+__all__ = ["FAILED", "INVALID", "VALID", "Analyzer", "FileResult", "lean_policy_data"]
+
+FAILED, INVALID, VALID = "failed", "invalid", "valid"
+
+
+@dataclass(frozen=True, slots=True)
+class FileResult:
+    rel: str
+    kind: DocKind
+    key: str  # content hash: the cache key
+    status: str  # FAILED (not loaded), INVALID (schema errors) or VALID
+    # VALID: the document's data with long prose elided; INVALID: the ids it
+    # declares (so references to it still resolve); FAILED: None
+    data: Any
+    yaml_line: int
+    body_line: int
+    findings: tuple[Finding, ...]
+    index: DocIndex
+    directives: tuple[Directive, ...]
+    body: str | None = None  # the Markdown body, kept only when prose is kept
+
+
+def loader_finding(name: str, message: str, span: SourceSpan) -> Finding:
+    rule = find_rule(name)
+    assert rule is not None, name
+    return Finding(rule.id, rule.name, rule.severity, message, span)
+
+
+_PROSE = ("text", "note")
+
+
+def _strip(items: Any, keys: tuple[str, ...] = _PROSE) -> list[Any]:
+    out = []
+    for item in items or ():
+        if isinstance(item, dict):
+            item = {k: ("" if k == "text" else None) if k in keys else v for k, v in item.items()}
+            item = {k: v for k, v in item.items() if v is not None}
+        out.append(item)
+    return out
+
+
+def lean_policy_data(data: dict[str, Any]) -> dict[str, Any]:
+    """A schema-valid policy without its prose: what corpus rules need, a tenth of the size."""
+    lean = {k: v for k, v in data.items() if k not in ("body", "summary")}
+    rules = []
+    for r in data.get("rules") or ():
+        r = {**r, "text": ""}
+        ex = r.get("examples")
+        if isinstance(ex, dict):
+            r["examples"] = {label: _strip(items) for label, items in ex.items()}
+        rules.append(r)
+    lean["rules"] = rules
+    if "exceptions" in data:
+        lean["exceptions"] = _strip(data["exceptions"])
+    if "regional_overrides" in data:
+        lean["regional_overrides"] = _strip(data["regional_overrides"])
+    return lean
+
+
+def _declared(data: Any) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    if isinstance(data, dict):
+        if isinstance(data.get("id"), str):
+            out["id"] = data["id"]
+        rules = [{"id": r["id"]} for r in data.get("rules") or ()
+                 if isinstance(r, dict) and isinstance(r.get("id"), str)]
+        if rules:
+            out["rules"] = rules
+    return out
+
+
+RuleSetup = tuple[type[CheckRule], Callable[[str], tuple[bool, Any, dict[str, Any]]]]
+
+
+class Analyzer:
+    """Checks single files with the given document rules (each with its settings lookup)."""
+
+    def __init__(self, limits: Limits, document_rules: list[RuleSetup], *, verbose: bool = False,
+                 lean: bool = True):
+        self.limits = limits
+        self.document_rules = document_rules
+        self.verbose = verbose
+        self.lean = lean
+
+    def __call__(self, path: Path, rel: str, kind: DocKind, key: str) -> FileResult:
+        src = load_source(path, rel, kind, self.limits)
+        findings = [
+            loader_finding(p.rule, p.message, SourceSpan(rel, p.line + 1, p.col + 1))
+            for p in src.problems
+        ]
+        directives = scan_directives(src.text) if src.text else ()
+        if not src.ok:
+            return FileResult(rel, kind, key, FAILED, None, src.yaml_line, src.body_line,
+                              tuple(findings), DocIndex(), directives)
+        schema = list(schema_findings(src, verbose=self.verbose))
+        findings.extend(schema)
+        doc: Policy | Sop | None = None
+        if not schema and kind is DocKind.POLICY:
+            doc = build_policy(src)
+        elif not schema and kind is DocKind.SOP:
+            doc = build_sop(src)
+        ctx = DocContext(src, doc)
+        findings.extend(self._document_findings(ctx))
+        md = ctx.markdown
+        index = DocIndex(
+            anchors=md.anchors() | _rule_anchors(src) if md is not None else _rule_anchors(src),
+            links=tuple(Link(lk.target, lk.line, lk.col, lk.end_col) for lk in md.links)
+            if md is not None else (),
+        )
+        if schema:
+            status, data = INVALID, _declared(src.data)
+        else:
+            status = VALID
+            data = src.data
+            if self.lean and kind is DocKind.POLICY:
+                data = lean_policy_data(src.data)
+        return FileResult(rel, kind, key, status, data, src.yaml_line, src.body_line,
+                          tuple(findings), index, directives, None if self.lean else src.body)
+
+    def _document_findings(self, ctx: DocContext) -> Iterator[Finding]:
+        for rule_cls, at in self.document_rules:
+            enabled, severity, options = at(ctx.source.rel)
+            if not enabled:
+                continue
+            rule = rule_cls(severity, options)
+            ctx.options = rule.effective_options
+            yield from rule.check_document(ctx)
+
+
+def _rule_anchors(src: Source) -> frozenset[str]:
+    # handbooks give every rule an anchor named after its id
+    rules = src.data.get("rules") if isinstance(src.data, dict) else None
+    return frozenset(str(r["id"]).lower() for r in rules or ()
+                     if isinstance(r, dict) and isinstance(r.get("id"), str))
