@@ -52,7 +52,7 @@ def test_broken_sop_fails_naming_the_diverging_node(cli, broken_root: Path) -> N
     assert "FAIL wrong-branch" in r.stdout
     assert "sops/broken.sop.yaml:" in r.stdout
     last = r.stdout.splitlines()[-1]
-    assert last == "5 passed, 9 failed"
+    assert last == "6 passed, 9 failed"
 
 
 def test_min_coverage_gate(cli, broken_root: Path) -> None:
@@ -76,7 +76,7 @@ def test_json_report_validates_against_its_schema(cli, broken_root: Path) -> Non
     data = json.loads(r.stdout)
     errors = list(validator_for("test-result").iter_errors(data))
     assert errors == []
-    assert data["summary"]["passed"] == 5 and data["summary"]["failed"] == 9
+    assert data["summary"]["passed"] == 6 and data["summary"]["failed"] == 9
     assert data["summary"]["coverage_below"] == ["outcomes"]
     broken = next(s for s in data["sops"] if s["id"] == "SOP-INSULT-BROKEN")
     case = next(c for c in broken["cases"] if c["id"] == "wrong-branch")
@@ -90,7 +90,7 @@ def test_junit_report(cli, broken_root: Path, tmp_path: Path) -> None:
     r = cli("test", str(broken_root), "-f", "junit", "--output", str(out))
     assert r.exit_code == 1 and r.stdout == ""
     root = ET.fromstring(out.read_text("utf-8"))
-    assert (root.get("tests"), root.get("failures")) == ("14", "9")
+    assert (root.get("tests"), root.get("failures")) == ("15", "9")
     suite = next(s for s in root.iter("testsuite") if s.get("name") == "SOP-INSULT-BROKEN")
     failed = {c.get("name"): c.find("failure") for c in suite.iter("testcase")}
     assert failed["passes"] is None

@@ -74,6 +74,8 @@ def test_broken_case(broken_run: SuiteRun, sop_id: str, case_id: str) -> None:
         assert r.diverged_at == want["diverged_at"]
     if "message" in want:
         assert any(want["message"] in f for f in r.failures), r.failures
+    if "notes" in want:
+        assert list(r.notes) == want["notes"]
 
 
 def test_every_broken_case_is_listed(broken_run: SuiteRun) -> None:

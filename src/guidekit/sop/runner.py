@@ -130,7 +130,7 @@ def check_case(
             notes.append(f"override {o.market} {o.rule}: {how}")
         if w.at == exp.outcome:
             failures.extend(_compare(resolved, case))
-    used = {h.node for h in w.hops}
+    used = {h.node for h in w.hops} | ({w.at} if w.stop is Stop.UNKNOWN_ANSWER else set())
     notes.extend(f"answer for node {n!r} not used on this path"
                  for n in case.answers if n in graph.nodes and n not in used)
     return CaseResult(case, w, resolved, tuple(failures), tuple(notes), diverged)
