@@ -149,7 +149,9 @@ class DiffSession:
         olds = [s for side in old_sides if (s := self.snapshot(bsha, side)) is not None]
         news = [s for side in new_sides if (s := self.snapshot(hsha, side)) is not None]
         ranks = _ranks(self._taxonomy(bsha, olds), self._taxonomy(hsha, news))
-        pairs = _match(olds, news)
+        renames = {n: o for c in changes if c.status == "R"
+                   and (o := self.rel(c.old_path)) is not None and (n := self.rel(c.new_path)) is not None}
+        pairs = _match(olds, news, renames)
         ctx = Context(
             ranks=ranks,
             references=self._references(hsha, pairs),
@@ -251,9 +253,10 @@ def _ranks(base: Mapping[str, Snapshot], head: Mapping[str, Snapshot]) -> Ranks:
     return Ranks(actions, severities)
 
 
-def _match(olds: Sequence[Snapshot], news: Sequence[Snapshot],
+def _match(olds: Sequence[Snapshot], news: Sequence[Snapshot], renames: Mapping[str, str],
            ) -> list[tuple[Snapshot | None, Snapshot | None]]:
-    """Pair documents by id; what is left pairs by path (an id that changed)."""
+    """Pair documents by id; what is left pairs by path (an id that changed), then by
+    git's rename detection (a plain Markdown file, whose id is its path, that moved)."""
     by_id = {s.id: s for s in olds}
     pairs: list[tuple[Snapshot | None, Snapshot | None]] = []
     left_new = []
@@ -266,6 +269,8 @@ def _match(olds: Sequence[Snapshot], news: Sequence[Snapshot],
     by_path = {o.rel: o for o in by_id.values()}
     for n in left_new:
         o = by_path.pop(n.rel, None)
+        if o is None and n.rel in renames:
+            o = by_path.pop(renames[n.rel], None)
         pairs.append((o, n))
     pairs += [(o, None) for o in by_path.values()]
     return pairs

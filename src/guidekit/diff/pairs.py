@@ -138,8 +138,6 @@ def _modified(old: Snapshot, new: Snapshot, ctx: Context) -> DocumentChange | No
             notes.append("formatting only: the data is the same (whitespace, comments, "
                          "quoting or key order)")
             impacts.append(Impact.EDITORIAL)
-    elif moved:
-        notes.append(f"moved from {old.rel}")
     return DocumentChange(
         id=new.id,
         kind=new.kind,

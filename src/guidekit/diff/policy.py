@@ -176,7 +176,10 @@ def _rules(old: Policy, new: Policy, ctx: Context) -> tuple[list[ItemChange], di
 def _exceptions(old: Sequence[PolicyException], new: Sequence[PolicyException],
                 renamed: dict[str, str]) -> list[ItemChange]:
     """An exception carves content out of the rules: adding one loosens, removing tightens."""
+    # a renamed rule id counts as the same rule on both sides; a reference left on the
+    # old id is reported once, as breaking, on the rule itself
     old = [replace(e, rules=tuple(renamed.get(r, r) for r in e.rules)) for e in old]
+    new = [replace(e, rules=tuple(renamed.get(r, r) for r in e.rules)) for e in new]
     before = {e.id: e for e in old}
     after = {e.id: e for e in new}
     out = []
@@ -210,7 +213,7 @@ def _overrides(old: Policy, new: Policy, ranks: Ranks, renamed: dict[str, str]) 
     """A regional override swaps a rule's action in one market; its impact is the step
     from the rule's own action to the override's (or back, when it goes)."""
     before = {(o.market, renamed.get(o.rule, o.rule)): o for o in old.overrides}
-    after = {(o.market, o.rule): o for o in new.overrides}
+    after = {(o.market, renamed.get(o.rule, o.rule)): o for o in new.overrides}
 
     back = {v: k for k, v in renamed.items()}
 
@@ -228,7 +231,10 @@ def _overrides(old: Policy, new: Policy, ranks: Ranks, renamed: dict[str, str]) 
         f = FieldDiff(_span_at(cur.loc))
         if o is None and n is not None:
             action, severity = base_action(new, rule_id)
-            f.ranked("action", "action", ranks, action, n.action)
+            if action is None:
+                f.add("rule", None, rule_id, Impact.METADATA, f"{rule_id} is not a rule of this policy")
+            else:
+                f.ranked("action", "action", ranks, action, n.action)
             if n.severity is not None:
                 f.ranked("severity", "severity", ranks, severity, n.severity)
             kind = ChangeKind.ADDED

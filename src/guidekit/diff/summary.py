@@ -7,10 +7,12 @@ from collections.abc import Iterable
 
 from guidekit.diff.model import ChangeKind, ChangeSet, DocumentChange, FieldChange, Impact, ItemChange
 
-__all__ = ["IMPACT_ORDER", "counts", "describe_field", "describe_item", "summarize"]
+__all__ = ["IMPACT_ORDER", "counts", "describe_field", "describe_item", "field_note", "summarize"]
 
 IMPACT_ORDER = (Impact.BREAKING, Impact.STRICTER, Impact.LOOSER, Impact.EDITORIAL, Impact.METADATA)
 _MAX_PARTS = 4
+# notes that read as the change itself ("added IT", "now everywhere (was DE)")
+_SELF_DESCRIBING = ("added ", "removed ", "now ", "no longer ")
 
 
 def _short(value: object, limit: int = 40) -> str:
@@ -20,7 +22,7 @@ def _short(value: object, limit: int = 40) -> str:
 
 
 def describe_field(f: FieldChange) -> str:
-    """e.g. "action ad_disapprove → ad_restrict" or "text reworded"."""
+    """e.g. "action ad_disapprove → ad_restrict", "markets added IT" or "text reworded"."""
     if f.reflow:
         return f"{f.field} reflowed"
     if f.redline:
@@ -29,13 +31,20 @@ def describe_field(f: FieldChange) -> str:
         if f.new is None:
             return f"{f.field} cleared"
         return f"{f.field} reworded"
-    if f.note and f.old is not None and f.new is not None and isinstance(f.old, list):
+    if f.note and f.note.startswith(_SELF_DESCRIBING):
         return f"{f.field} {f.note}"
     if f.old is None:
-        return f"{f.field} added" + (f" ({f.note})" if f.note and "added" not in f.note else "")
+        return f"{f.field} added"
     if f.new is None:
         return f"{f.field} removed"
     return f"{f.field} {_short(f.old)} → {_short(f.new)}"
+
+
+def field_note(f: FieldChange) -> str | None:
+    """The note of a field change, unless describe_field already says it."""
+    if f.note is None or f.reflow or (f.note.startswith(_SELF_DESCRIBING) and not f.redline):
+        return None
+    return f.note
 
 
 def describe_item(item: ItemChange) -> str:

@@ -7,7 +7,7 @@ from typing import TextIO
 
 from guidekit import __version__
 from guidekit.diff.model import ChangeKind, ChangeSet, DocumentChange, FieldChange, ItemChange, Redline, SectionChange
-from guidekit.diff.summary import IMPACT_ORDER, counts, describe_field, summarize
+from guidekit.diff.summary import IMPACT_ORDER, counts, describe_field, field_note, summarize
 from guidekit.report.diff_base import DiffReportOptions
 
 __all__ = ["render_html", "write_html"]
@@ -48,7 +48,8 @@ def _redline(runs: Redline) -> str:
 def _field(f: FieldChange) -> str:
     body = (f"<code>{escape(f.field)}</code>: <blockquote>{_redline(f.redline)}</blockquote>"
             if f.redline and not f.reflow else escape(describe_field(f)))
-    note = f' <span class="note">{escape(f.note)}</span>' if f.note else ""
+    why = field_note(f)
+    note = f' <span class="note">{escape(why)}</span>' if why else ""
     return f"<li>{_badge(f.impact.value)} {body}{note}</li>"
 
 

@@ -22,7 +22,7 @@ from guidekit.diff.model import (
     Redline,
     SectionChange,
 )
-from guidekit.diff.summary import IMPACT_ORDER, counts, describe_field, summarize
+from guidekit.diff.summary import IMPACT_ORDER, counts, describe_field, field_note, summarize
 from guidekit.report.diff_base import DiffReportOptions
 
 __all__ = ["BADGE", "render_markdown", "write_markdown"]
@@ -70,7 +70,8 @@ def _field_md(f: FieldChange, indent: str) -> str:
     badge = BADGE[f.impact].split()[0]
     if f.redline and not f.reflow:
         return f"{indent}- {badge} `{f.field}`: {redline_md(f.redline)}"
-    why = f" — {_esc(f.note)}" if f.note else ""
+    note = field_note(f)
+    why = f" — {_esc(note)}" if note else ""
     return f"{indent}- {badge} {_esc(describe_field(f))}{why}"
 
 

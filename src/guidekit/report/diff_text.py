@@ -10,7 +10,7 @@ from rich.markup import escape
 from rich.text import Text
 
 from guidekit.diff.model import ChangeKind, ChangeSet, DocumentChange, FieldChange, Impact, ItemChange, Redline
-from guidekit.diff.summary import IMPACT_ORDER, counts, describe_field, summarize
+from guidekit.diff.summary import IMPACT_ORDER, counts, describe_field, field_note, summarize
 from guidekit.report.diff_base import DiffReportOptions
 
 __all__ = ["write_text"]
@@ -56,8 +56,9 @@ def _field(console: Console, f: FieldChange, indent: str, color: bool) -> None:
         line.append_text(_redline(f.redline, color))
     else:
         line.append(f" {describe_field(f)}")
-        if f.note:
-            line.append(f"  ({f.note})", style="dim")
+        note = field_note(f)
+        if note:
+            line.append(f"  ({note})", style="dim")
     console.print(line)
 
 
