@@ -187,7 +187,7 @@ def test_rule_without_category_is_an_error(fixture_root: Path) -> None:
     policy = fixture_root / "policies" / "insults.md"
     policy.write_text(policy.read_text("utf-8").replace("categories: [harassment]\n", ""), "utf-8")
     export = get_exporter("dsa")(_corpus(fixture_root))
-    assert {(f.rule, f.span.line) for f in export.findings} == {("GK504", 12), ("GK504", 22)}
+    assert {(f.rule, f.span.line) for f in export.findings} == {("GK504", 12), ("GK504", 23)}
 
 
 # --- llama guard --------------------------------------------------------------
