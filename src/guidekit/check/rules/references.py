@@ -88,6 +88,7 @@ class UnresolvedReference(CheckRule):
             refs.extend(policy_refs(p))
         for s in c.all_sops:
             refs.extend(sop_refs(s))
+        unreadable = sum(1 for s in c.sources if not s.ok)
         missing_vocab: set[str] = set()
         known_cache: dict[str, set[str]] = {}
         for what, value, loc in refs:
@@ -108,12 +109,10 @@ class UnresolvedReference(CheckRule):
                 continue
             noun = _VOCAB_NOUN.get(what, "rule" if what == "rules" else "document")
             hint = _suggest(value, known)
-            yield self.finding(
-                loc.span(),
-                f"unknown {noun} {value!r}",
-                json_path=loc.path,
-                notes=(hint,) if hint else (),
-            )
+            notes = [hint] if hint else []
+            if unreadable and what in ("documents", "rules"):
+                notes.append(f"{unreadable} file(s) could not be read; it may be defined in one of them")
+            yield self.finding(loc.span(), f"unknown {noun} {value!r}", json_path=loc.path, notes=tuple(notes))
 
 
 @register
