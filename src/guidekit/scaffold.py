@@ -27,7 +27,9 @@ def _quote(text: str) -> str:
 
 
 def _dates(today: dt.date) -> dict[str, str]:
-    return {"effective": today.isoformat(), "review_by": today.replace(year=today.year + 1).isoformat()}
+    # a new document is a draft: it takes effect after review, and is reviewed again a year on
+    effective = today + dt.timedelta(days=30)
+    return {"effective": effective.isoformat(), "review_by": (effective + dt.timedelta(days=365)).isoformat()}
 
 
 def slug_for(doc_id: str) -> str:

@@ -34,6 +34,9 @@ def make_base(root: Path) -> Path:
         path = root / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
+    # the documents are dated 2026-01-01: date rules (GK340, GK342) compare with that day
+    with (root / "guidekit.yaml").open("a", encoding="utf-8") as fh:
+        fh.write('today: "2026-01-01"\n')
     return root
 
 
