@@ -19,6 +19,7 @@ from guidekit.findings import Finding, JsonPath, Severity, SourceSpan
 
 if TYPE_CHECKING:
     from guidekit.check.markdown import MarkdownDoc
+    from guidekit.check.textpos import TextLocator
     from guidekit.corpus import Corpus
     from guidekit.loading.source import Source
     from guidekit.model import Policy, Sop
@@ -78,6 +79,12 @@ class DocContext:
     source: Source
     doc: Policy | Sop | None
     options: dict[str, Any] = field(default_factory=dict)
+
+    @cached_property
+    def locator(self) -> TextLocator:
+        from guidekit.check.textpos import TextLocator
+
+        return TextLocator(self.source)
 
     @cached_property
     def markdown(self) -> MarkdownDoc | None:

@@ -13,6 +13,12 @@ BUILTIN_MODULES = (
     "guidekit.check.rules.lifecycle",
     "guidekit.check.rules.tree",
     "guidekit.check.rules.suppressions",
+    "guidekit.check.rules.examples",
+    "guidekit.check.rules.sections",
+    "guidekit.check.rules.wording",
+    "guidekit.check.rules.links",
+    "guidekit.check.rules.review",
+    "guidekit.check.rules.escalation",
 )
 
 

@@ -1,0 +1,164 @@
+"""Examples: every rule shows both sides of the line, safely and briefly."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any, ClassVar
+
+from guidekit.check.registry import CheckRule, DocContext, register
+from guidekit.findings import Finding, Severity
+from guidekit.model import Example, Policy
+
+_URL = re.compile(
+    r"(?i)\b(?:(?:https?|ftp)://[^\s\"'<>)\]]+"
+    r"|www\.[^\s\"'<>)\]]+"
+    r"|(?:[a-z0-9-]+\.)+(?:com|net|org|io|co|info|biz|xyz|app|me|ly|gg|tv|shop|online|site|top|club)"
+    r"\b(?:/[^\s\"'<>)\]]*)?)"
+)
+_HTML = re.compile(r"</?[a-zA-Z][a-zA-Z0-9-]*(?:\s[^<>]*)?/?>")
+
+
+def defang(url: str) -> str:
+    """hxxp://example[.]com/path: readable, never clickable."""
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        scheme, rest = "", url
+    host, slash, path = rest.partition("/")
+    host = host.replace(".", "[.]")
+    scheme = re.sub(r"(?i)^http", "hxxp", scheme)
+    return f"{scheme}{sep}{host}{slash}{path}"
+
+
+def _examples(ctx: DocContext) -> Iterator[tuple[Example, str]]:
+    """(example, field) for the text and note of every example of a valid policy."""
+    if isinstance(ctx.doc, Policy):
+        for rule in ctx.doc.rules:
+            for ex in rule.examples:
+                yield ex, "text"
+                if ex.note:
+                    yield ex, "note"
+
+
+def _value(ex: Example, field: str) -> str:
+    return ex.text if field == "text" else ex.note or ""
+
+
+@register
+class MissingExamples(CheckRule):
+    """A policy rule lacks a violating or an allowed example.
+
+    Reviewers learn where the line is from a case on each side of it; an
+    evaluation set built from the policy needs both labels too. Options set
+    how many of each a rule needs.
+    """
+
+    id = "GK301"
+    name = "missing-examples"
+    stage = "document"
+    options: ClassVar[dict[str, Any]] = {"min_violating": 1, "min_allowed": 1}
+    option_schema: ClassVar[dict[str, dict[str, Any]]] = {
+        "min_violating": {"type": "integer", "minimum": 0,
+                          "description": "Violating examples each rule needs."},
+        "min_allowed": {"type": "integer", "minimum": 0,
+                        "description": "Allowed examples each rule needs."},
+    }
+
+    def check_document(self, ctx: DocContext) -> Iterator[Finding]:
+        if not isinstance(ctx.doc, Policy):
+            return
+        for rule in ctx.doc.rules:
+            for label, have, need in (
+                ("violating", len(rule.violating), ctx.options["min_violating"]),
+                ("allowed", len(rule.allowed), ctx.options["min_allowed"]),
+            ):
+                if have < need:
+                    yield self.finding(
+                        rule.loc.at("examples").span(key=True),
+                        f"rule {rule.id} has {have} {label} example{'s' if have != 1 else ''}, "
+                        f"needs at least {need}",
+                        json_path=(*rule.loc.path, "examples"),
+                        fix=f"add an example under examples.{label}",
+                    )
+
+
+@register
+class LiveLinkInExample(CheckRule):
+    """An example holds a link that would be live: a URL or a bare domain.
+
+    Examples quote harmful content; a clickable link sends a reviewer (or a
+    classifier pipeline) to it. Defang it: ``hxxp://example[.]com``.
+    """
+
+    id = "GK331"
+    name = "live-link-in-example"
+    severity = Severity.WARNING
+    stage = "document"
+
+    def check_document(self, ctx: DocContext) -> Iterator[Finding]:
+        for ex, field in _examples(ctx):
+            for m in _URL.finditer(_value(ex, field)):
+                url = m.group(0).rstrip(".,;:")
+                pattern = re.compile(re.escape(url))
+                yield self.finding(
+                    ctx.locator.first((*ex.loc.path, field), pattern),
+                    f"example {ex.id} holds a live link {url!r}",
+                    json_path=(*ex.loc.path, field),
+                    fix=f"write {defang(url)}",
+                )
+
+
+@register
+class LongExample(CheckRule):
+    """An example's text is longer than ``max_chars``.
+
+    Examples are read many times a shift; describe the content and the
+    deciding detail, not the whole post.
+    """
+
+    id = "GK360"
+    name = "long-example"
+    severity = Severity.WARNING
+    stage = "document"
+    options: ClassVar[dict[str, Any]] = {"max_chars": 500}
+    option_schema: ClassVar[dict[str, dict[str, Any]]] = {
+        "max_chars": {"type": "integer", "minimum": 20,
+                      "description": "Longest example text, in characters."},
+    }
+
+    def check_document(self, ctx: DocContext) -> Iterator[Finding]:
+        limit = ctx.options["max_chars"]
+        for ex, field in _examples(ctx):
+            if field == "text" and len(ex.text) > limit:
+                yield self.finding(
+                    ex.loc.at("text").span(),
+                    f"example {ex.id} is {len(ex.text)} characters long, above {limit}",
+                    json_path=(*ex.loc.path, "text"),
+                    fix="shorten it to the detail that decides the case",
+                )
+
+
+@register
+class HtmlInExample(CheckRule):
+    """An example holds raw HTML tags.
+
+    Handbooks render examples as text: tags either show up as markup or, if
+    some tool renders them, run in the reviewer's browser. Describe the
+    markup in words instead.
+    """
+
+    id = "GK361"
+    name = "html-in-example"
+    severity = Severity.WARNING
+    stage = "document"
+
+    def check_document(self, ctx: DocContext) -> Iterator[Finding]:
+        for ex, field in _examples(ctx):
+            m = _HTML.search(_value(ex, field))
+            if m is not None:
+                yield self.finding(
+                    ctx.locator.first((*ex.loc.path, field), re.compile(re.escape(m.group(0)))),
+                    f"example {ex.id} holds raw HTML {m.group(0)!r}",
+                    json_path=(*ex.loc.path, field),
+                    fix="describe the markup in words",
+                )

@@ -1,0 +1,90 @@
+"""Vague or hedging words where a reviewer has to decide."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from functools import lru_cache
+from typing import Any, ClassVar
+
+from guidekit.check.registry import CheckRule, DocContext, register
+from guidekit.findings import Finding, JsonPath, Severity
+from guidekit.model import Policy, Sop
+
+_DEFAULT_TERMS = {
+    "generally": "say when the rule applies and list the exceptions",
+    "usually": "say when the rule applies and list the exceptions",
+    "as appropriate": "name the action to take",
+    "etc.": "list every case, or name what they have in common",
+    "and/or": "write 'and' or 'or', or list the cases separately",
+    "may": "write 'must' or 'must not', or state the condition that decides",
+}
+_FIELDS = ("rule", "step", "question", "exception")
+
+
+@lru_cache(maxsize=64)
+def _pattern(term: str) -> re.Pattern[str]:
+    words = r"\s+".join(re.escape(w) for w in term.split())
+    after = r"(?!\w)" if not term[-1].isalnum() else r"(?![\w-])"
+    # "May 2026" is a month, not a hedge
+    month = r"(?!\s+\d)" if term.lower() == "may" else ""
+    return re.compile(rf"(?i)(?<![\w-]){words}{after}{month}")
+
+
+def _texts(ctx: DocContext, fields: list[str]) -> Iterator[tuple[JsonPath, str, str]]:
+    """(json path, text, what it is) for the fields that carry decisions."""
+    doc = ctx.doc
+    if isinstance(doc, Policy):
+        if "rule" in fields:
+            for r in doc.rules:
+                yield (*r.loc.path, "text"), r.text, f"rule {r.id}"
+        if "exception" in fields:
+            for e in doc.exceptions:
+                yield (*e.loc.path, "text"), e.text, f"exception {e.id}"
+    elif isinstance(doc, Sop):
+        if "step" in fields:
+            for s in doc.steps:
+                yield (*s.loc.path, "text"), s.text, f"step {s.id}"
+        if "question" in fields:
+            for n in doc.tree.nodes:
+                yield (*n.loc.path, "question"), n.question, f"question {n.id}"
+
+
+@register
+class VagueLanguage(CheckRule):
+    """Rule text, SOP steps or decision-tree questions hedge: "generally", "usually",
+    "as appropriate", "etc.", "and/or", "may".
+
+    Where a reviewer must decide, a hedge hands the decision to each reviewer
+    and the queue stops being consistent. Each finding suggests a fix.
+    ``terms`` adds phrases (phrase -> suggestion) or, with ``null``, drops a
+    default one; ``fields`` picks where to look (rule, step, question,
+    exception).
+    """
+
+    id = "GK320"
+    name = "vague-language"
+    severity = Severity.WARNING
+    stage = "document"
+    options: ClassVar[dict[str, Any]] = {"terms": {}, "fields": ["rule", "step", "question"]}
+    option_schema: ClassVar[dict[str, dict[str, Any]]] = {
+        "terms": {"type": "object", "additionalProperties": {"type": ["string", "null"]},
+                  "description": "Extra phrase -> suggested fix; null switches a default off."},
+        "fields": {"type": "array", "items": {"enum": list(_FIELDS)}, "uniqueItems": True,
+                   "description": "Where to look: rule, step, question, exception."},
+    }
+
+    def check_document(self, ctx: DocContext) -> Iterator[Finding]:
+        terms = {**_DEFAULT_TERMS, **ctx.options["terms"]}
+        active = {t: fix for t, fix in terms.items() if fix}
+        for path, text, what in _texts(ctx, ctx.options["fields"]):
+            for term, fix in active.items():
+                pattern = _pattern(term)
+                hits = len(pattern.findall(text))
+                if not hits:
+                    continue
+                spans = [s for s, _ in ctx.locator.find(path, pattern)][:hits]
+                spans += [ctx.source.span(path)] * (hits - len(spans))
+                for span in spans:
+                    yield self.finding(span, f"{what} hedges with {term!r}", json_path=path,
+                                       fix=fix)
