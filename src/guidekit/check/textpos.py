@@ -9,6 +9,7 @@ the third line of a ``>-`` block is reported on that line.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterator
 
 from guidekit.findings import JsonPath, SourceSpan
@@ -32,14 +33,23 @@ class TextLocator:
         if node is None:
             return
         start, end = node.start_mark, node.end_mark
-        offset = self.src.yaml_line
-        for i in range(start.line, min(end.line, len(self._lines) - 1) + 1):
-            line = self._lines[i]
-            lo = start.column if i == start.line else 0
-            hi = end.column if i == end.line else len(line)
-            for m in pattern.finditer(line, lo, hi):
-                yield (SourceSpan(self.src.rel, i + offset + 1, m.start() + 1,
-                                  i + offset + 1, m.end() + 1), m.group(0))
+        last = min(end.line, len(self._lines) - 1)
+        region = self._lines[start.line:last + 1]
+        if not region:
+            return
+        if last == end.line:
+            region[-1] = region[-1][:end.column]
+        region[0] = " " * start.column + region[0][start.column:]
+        starts = [0]
+        for line in region[:-1]:
+            starts.append(starts[-1] + len(line) + 1)
+        text = "\n".join(region)
+        offset = self.src.yaml_line + start.line + 1
+        for m in pattern.finditer(text):
+            i = bisect_right(starts, m.start()) - 1
+            j = bisect_right(starts, max(m.start(), m.end() - 1)) - 1
+            yield (SourceSpan(self.src.rel, offset + i, m.start() - starts[i] + 1,
+                              offset + j, m.end() - starts[j] + 1), m.group(0))
 
     def first(self, path: JsonPath, pattern: re.Pattern[str]) -> SourceSpan:
         """The first match, or the node itself when the raw text hides it (escapes)."""
