@@ -14,8 +14,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from guidekit.build.html import ARTICLE_END, ARTICLE_START, SEARCH_PREFIX
-from guidekit.build.search import SearchEntry
+from guidekit.build.html import ARTICLE_END, ARTICLE_START
+from guidekit.build.search import SearchEntry, decode_index
 
 __all__ = ["MANIFEST", "PreviousBuild", "manifest_bytes"]
 
@@ -71,11 +71,6 @@ class PreviousBuild:
 
     def _load_search(self) -> dict[str, list[SearchEntry]]:
         try:
-            raw = (self.folder / "assets" / "search-index.js").read_bytes()
-            if not raw.startswith(SEARCH_PREFIX):
-                return {}
-            data = json.loads(raw[len(SEARCH_PREFIX) :].rstrip().rstrip(b";"))
-        except (OSError, ValueError):
+            return decode_index((self.folder / "assets" / "search-index.js").read_bytes())
+        except OSError:
             return {}
-        docs = data.get("docs") if isinstance(data, dict) else None
-        return docs if isinstance(docs, dict) else {}

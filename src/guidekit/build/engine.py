@@ -6,7 +6,7 @@ Returns data (a BuildResult) and never prints; the CLI reports it.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from guidekit.build.cache import PreviousBuild
@@ -15,6 +15,7 @@ from guidekit.build.html import render_site
 from guidekit.build.markdown_out import render_markdown_handbook
 from guidekit.build.marks import ChangeMarks
 from guidekit.build.writer import check_target, write_site
+from guidekit.check.cache import DEFAULT_FOLDER
 from guidekit.check.engine import CheckResult, run_check
 from guidekit.corpus import Corpus
 from guidekit.findings import Severity
@@ -65,6 +66,20 @@ def _no_marks(corpus: Corpus, hb: Handbook, since: str | None) -> ChangeMarks:
     return ChangeMarks()
 
 
+def _with_bodies(corpus: Corpus) -> None:
+    """Give back the Markdown bodies that check's cache does not keep (it stores data only)."""
+    for pid, p in list(corpus.policies.items()):
+        src = p.source
+        if src.body is not None or src.body_line <= 0:
+            continue
+        try:
+            text = src.path.read_bytes().removeprefix(b"\xef\xbb\xbf").decode("utf-8", "replace")
+        except OSError:
+            continue
+        src.body = "\n".join(text.split("\n")[src.body_line:])
+        corpus.policies[pid] = replace(p, body=src.body)
+
+
 def _target(opts: BuildOptions, spec: HandbookSpec) -> Path:
     return opts.out / (spec.name if opts.fmt == "html" else f"{spec.name}.md")
 
@@ -80,12 +95,13 @@ def build(
     if opts.fmt == "html":
         for spec in specs:  # fail before the slow part, not after it
             check_target(_target(opts, spec))
-    checked = run_check(config)
+    checked = run_check(config, cache_dir=config.root / DEFAULT_FOLDER)
     result = BuildResult(check=checked, blocked=checked.count(Severity.ERROR) > 0 and not opts.force)
     if result.blocked:
         return result
     corpus = checked.corpus
     assert corpus is not None
+    _with_bodies(corpus)
     for spec in specs:
         hb = select_handbook(corpus, spec)
         marks = marks_for(corpus, hb, opts.since)

@@ -15,6 +15,7 @@ from guidekit.corpus import Corpus
 from guidekit.errors import GuidekitError
 from guidekit.loading.config import Config
 from guidekit.model import Example, Override, Policy, Rule, Sop
+from guidekit.sop.engine import resolve
 
 __all__ = [
     "Handbook",
@@ -193,19 +194,6 @@ def _view_policy(spec: HandbookSpec, p: Policy) -> PolicyView:
     return PolicyView(p, tuple(rules), differences)
 
 
-def _outcome_actions(sop: Sop, rules: dict[str, RuleView]) -> dict[str, tuple[str, ...]]:
-    """An outcome action that a named rule's market override changes is replaced by the override."""
-    out: dict[str, tuple[str, ...]] = {}
-    for o in sop.outcomes:
-        swap = {
-            rv.rule.action: rv.action
-            for rid in o.rules
-            if (rv := rules.get(rid)) is not None and rv.override is not None
-        }
-        out[o.id] = tuple(dict.fromkeys(swap.get(a, a) for a in o.actions))
-    return out
-
-
 def _sop_excluded(spec: HandbookSpec, s: Sop) -> str | None:
     if s.status.value not in spec.status:
         return f"status {s.status.value} is not in {', '.join(spec.status)}"
@@ -222,16 +210,13 @@ def select_handbook(corpus: Corpus, spec: HandbookSpec) -> Handbook:
     notes: list[str] = []
     if spec.market and corpus.taxonomy.markets and spec.market not in corpus.taxonomy.markets:
         notes.append(f"handbook {spec.name}: market {spec.market} is not in the markets taxonomy")
-    views = {p.id: _view_policy(spec, p) for p in corpus.policies.values()}
     policies: list[PolicyView] = []
     for p in sorted(corpus.policies.values(), key=lambda p: (p.kind, p.id)):
         why = _policy_excluded(spec, p)
         if why:
             omitted.append((p.id, why))
         else:
-            policies.append(views[p.id])
-    # SOP outcomes may name rules of policies outside the handbook; overrides still apply
-    all_rules = {rv.id: rv for v in views.values() for rv in v.rules}
+            policies.append(_view_policy(spec, p))
     sops: list[SopView] = []
     if spec.sops is None:
         wanted = sorted(corpus.sops)
@@ -247,5 +232,7 @@ def select_handbook(corpus: Corpus, spec: HandbookSpec) -> Handbook:
         if why:
             omitted.append((sid, why))
         else:
-            sops.append(SopView(sop, _outcome_actions(sop, all_rules)))
+            # the SOP engine's resolution, so the handbook and `guidekit test` agree
+            actions = {o.id: resolve(o, corpus.rules, spec.market).actions for o in sop.outcomes}
+            sops.append(SopView(sop, actions))
     return Handbook(spec, tuple(policies), tuple(sops), tuple(omitted), tuple(notes))

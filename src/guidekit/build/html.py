@@ -25,11 +25,12 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template
 from markupsafe import Markup, escape
 
 from guidekit import __version__
-from guidekit.build.handbook import Handbook, PolicyView, SopView
-from guidekit.build.marks import ChangeMarks
-from guidekit.build.search import SearchEntry, entries_for_policy, entries_for_sop
+from guidekit.build.handbook import Handbook, PolicyView, RuleView, SopView
+from guidekit.build.marks import ChangeMarks, Mark, Runs
+from guidekit.build.search import SearchEntry, encode_index, entries_for_policy, entries_for_sop
 from guidekit.build.text import Section, defang, render_markdown, split_sections
 from guidekit.corpus import Corpus
+from guidekit.loading.source import Source
 from guidekit.model import Escalation, Example, Policy, Rule, Sop
 
 __all__ = ["ASSETS", "PageCache", "SiteFiles", "page_name", "render_site"]
@@ -47,9 +48,25 @@ def page_name(doc_id: str) -> str:
     return f"doc-{doc_id}.html" if doc_id.lower() in _RESERVED else f"{doc_id}.html"
 
 
+def badge(mark: Mark | None) -> Markup:
+    if mark is None:
+        return Markup("")
+    return Markup(' <span class="badge badge-{}" title="{}">{}</span>').format(
+        mark.change, mark.title, mark.label)
+
+
+def redline(runs: Runs) -> Markup:
+    tags = {"insert": "ins", "delete": "del"}
+    out = []
+    for kind, text in runs:
+        tag = tags.get(kind)
+        out.append(Markup("<{0}>{1}</{0}>").format(Markup(tag), text) if tag else escape(text))
+    return Markup("").join(out)
+
+
 @cache
 def _env() -> Environment:
-    return Environment(
+    env = Environment(
         loader=FileSystemLoader(str(_TEMPLATES)),
         autoescape=True,
         trim_blocks=True,
@@ -57,6 +74,8 @@ def _env() -> Environment:
         undefined=StrictUndefined,
         auto_reload=False,
     )
+    env.globals.update(badge=badge, redline=redline)
+    return env
 
 
 def _template(name: str) -> Template:
@@ -268,16 +287,22 @@ def _page(ctx: _Context, title: str, crumbs: list[str], article: str) -> bytes:
     return html.encode()
 
 
+def _content(src: Source) -> str:
+    # the loaded data, not the file text (check may hand over sources without their text),
+    # in a form that does not depend on whether it came from the YAML or check's JSON cache
+    return json.dumps(src.data, sort_keys=True, default=str) + "\0" + (src.body or "")
+
+
 def _policy_key(ctx: _Context, v: PolicyView) -> str:
     p = v.policy
-    return _hash(ctx.fingerprint, p.source.text, ctx.h.marks.key_for(p.id),
+    return _hash(ctx.fingerprint, _content(p.source), ctx.h.marks.key_for(p.id),
                  ctx.h.related_key((*p.related, *p.supersedes)))
 
 
 def _sop_key(ctx: _Context, v: SopView) -> str:
     s = v.sop
     rules = sorted({r for o in s.outcomes for r in o.rules})
-    return _hash(ctx.fingerprint, s.source.text, ctx.h.marks.key_for(s.id),
+    return _hash(ctx.fingerprint, _content(s.source), ctx.h.marks.key_for(s.id),
                  ctx.h.related_key((*s.policies, *s.related)),
                  repr([(r, ctx.h.rule_href(r)) for r in rules]), repr(view_actions(v)))
 
@@ -286,10 +311,85 @@ def view_actions(v: SopView) -> list[tuple[str, tuple[str, ...]]]:
     return sorted(v.outcome_actions.items())
 
 
+@dataclass(frozen=True, slots=True)
+class _Ex:
+    text: str
+    note: str | None
+    markets: str
+    key: str | None  # content-warning key for graphic examples
+
+
+@dataclass(frozen=True, slots=True)
+class _Row:
+    id: str
+    badge: Markup
+    title: str
+    text: Markup
+    action: str
+    regional: str
+    severity: str
+    escalation: str
+    violating: list[_Ex]
+    allowed: list[_Ex]
+
+
+def _escalation(h: _Helpers, r: RuleView) -> str:
+    parts = [r.rule.escalate_to or ""]
+    if r.rule.requires_context:
+        parts.append("needs context")
+    if h.must_escalate(r.severity):
+        parts.append("mandatory escalation")
+    return "; ".join(p for p in parts if p) or "none"
+
+
+def _row(ctx: _Context, p: Policy, r: RuleView) -> _Row:
+    h = ctx.h
+    runs = h.marks.redline(p.id, r.id, "text")
+
+    def ex(e: Example) -> _Ex:
+        return _Ex(defang(e.text), e.note, ", ".join(e.markets),
+                   f"{r.id}-{e.id}" if h.graphic(p, r.rule, e) else None)
+
+    regional = ""
+    if r.override is not None:
+        regional = f"{ctx.hb.spec.market} rule; elsewhere: {h.title('actions', r.rule.action)}"
+    return _Row(r.id, badge(h.marks.rule(p.id, r.id)), r.rule.title,
+                redline(runs) if runs else escape(r.rule.text), h.title("actions", r.action),
+                regional, h.title("severities", r.severity), _escalation(h, r),
+                [ex(e) for e in r.violating], [ex(e) for e in r.allowed])
+
+
 def _render_policy(ctx: _Context, v: PolicyView) -> str:
-    lead, rest = _split_body(v.policy.body)
-    return _template("policy.html").render(
-        view=v, h=ctx.h, lead=lead, rest=rest, spec_market=ctx.hb.spec.market)
+    h, p = ctx.h, v.policy
+    lead, rest = _split_body(p.body)
+    differences = []
+    for o in v.differences:
+        base_rule = p.rule(o.rule)
+        action = h.title("actions", o.action)
+        if base_rule is not None and base_rule.action != o.action:
+            action += f" (instead of {h.title('actions', base_rule.action)})"
+        differences.append({"market": h.title("markets", o.market), "rule": o.rule,
+                            "action": action, "note": o.note or "",
+                            "severity": h.title("severities", o.severity) if o.severity
+                            else "unchanged"})
+    m = {
+        "policy": p,
+        "mark": h.marks.doc(p.id),
+        "label": h.marks.label,
+        "prose": h.marks.prose.get(p.id),
+        "surfaces": h.titles("surfaces", p.surfaces) or "all",
+        "markets": h.titles("markets", p.markets) or "all",
+        "categories": h.titles("categories", p.categories),
+        "graphic": h.graphic_policy(p),
+        "lead": [(s.heading, h.md(s.markdown)) for s in lead],
+        "rest": [(s.heading, h.md(s.markdown)) for s in rest],
+        "rules": [_row(ctx, p, r) for r in v.rules],
+        "market": h.title("markets", ctx.hb.spec.market) if ctx.hb.spec.market else None,
+        "differences": differences,
+        "related": [(d, h.href(d), h.doc_title(d)) for d in p.related]
+        + [(f"Replaces {d}", h.href(d), h.doc_title(d)) for d in p.supersedes],
+    }
+    return _template("policy.html").render(m=m)
 
 
 def _render_sop(ctx: _Context, v: SopView) -> str:
@@ -328,7 +428,7 @@ def render_site(
     market = h.title("markets", hb.spec.market) if hb.spec.market else None
     base = {"hb": hb.spec, "version": __version__, "market": market, "built_from": built_from}
     fingerprint = _hash(code_fingerprint(), repr(hb.spec), repr(base), marks.label,
-                        *(s.text for s, _v, _i in corpus.taxonomy_sources))
+                        *(_content(s) for s, _v, _i in corpus.taxonomy_sources))
     ctx = _Context(hb, h, base, fingerprint)
     files: dict[str, bytes] = {}
     reused: list[str] = []
@@ -359,23 +459,17 @@ def render_site(
         search[path] = entries
         if progress is not None:
             progress(1)
-    counts = f"{len(hb.policies)} policies, {len(hb.sops)} procedures."
+    counts = (f"{len(hb.policies)} {'policy' if len(hb.policies) == 1 else 'policies'}, "
+              f"{len(hb.sops)} {'procedure' if len(hb.sops) == 1 else 'procedures'}.")
     files["index.html"] = _template("index.html").render(
         **base, page_title="Start", crumbs=[], h=h, changes=marks, sops=hb.sops,
         sections=_sections(hb), counts=counts).encode()
     files["print.html"] = _template("print.html").render(
         **base, page_title="Printable handbook", crumbs=["Printable handbook"], toc=toc,
         articles=[Markup(a) for a in articles]).encode()
-    files["assets/search-index.js"] = _search_file(search)
+    files["assets/search-index.js"] = encode_index(search)
     for asset in sorted(ASSETS.iterdir()):
         if asset.is_file():
             files[f"assets/{asset.name}"] = asset.read_bytes()
     return SiteFiles(files, reused, keys, rendered)
 
-
-SEARCH_PREFIX = b"window.GK_SEARCH="
-
-
-def _search_file(search: dict[str, list[SearchEntry]]) -> bytes:
-    data = json.dumps({"v": 1, "docs": search}, ensure_ascii=False, separators=(",", ":"))
-    return SEARCH_PREFIX + data.encode() + b";\n"

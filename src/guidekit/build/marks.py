@@ -36,7 +36,7 @@ class ChangeEntry:
 @dataclass(frozen=True)
 class ChangeMarks:
     label: str = "the last release"
-    note: str | None = "No baseline is set for this handbook: add `baseline:` to it in " \
+    note: str | None = "No baseline is set for this handbook: add baseline: to it in " \
                        "guidekit.yaml or pass --since REV to see what changed."
     docs: dict[str, Mark] = field(default_factory=dict)
     rules: dict[tuple[str, str], Mark] = field(default_factory=dict)

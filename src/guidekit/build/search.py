@@ -5,19 +5,32 @@ file host *and* from a folder opened straight from disk (a vendor laptop on a
 slow link), and pagefind fetches its WebAssembly and index chunks, which
 browsers refuse on ``file://``. Our index is one script file, loaded only when
 the reader first uses the search box; each entry keeps the distinct words of
-what it covers (ids, titles, rule text, example text), so the JS matches word
-prefixes without a server. Entries are per page, so an incremental build
-reuses the entries of unchanged pages.
+what it covers (ids, titles, summaries, rule text, example text), so the JS matches word
+prefixes without a server. The file is an inverted index (word -> entries, as
+base-36 gaps) to stay small on slow links; an incremental build reads the
+entries of unchanged pages back out of the previous index.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable
 
 from guidekit.build.handbook import PolicyView, SopView
 
-__all__ = ["SearchEntry", "entries_for_policy", "entries_for_sop", "words"]
+__all__ = [
+    "SEARCH_PREFIX",
+    "SearchEntry",
+    "decode_index",
+    "encode_index",
+    "entries_for_policy",
+    "entries_for_sop",
+    "words",
+]
+
+SEARCH_PREFIX = b"window.GK_SEARCH="
+_DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
 
 # [href, title, what it is, distinct words]
 SearchEntry = list[str]
@@ -28,23 +41,16 @@ _PART = re.compile(r"[.\-'’]")
 
 def words(texts: Iterable[str | None]) -> str:
     """Distinct lower-case words (and the parts of compound ids such as ADS-FIN-1.a)."""
-    seen: dict[str, None] = {}
-    for text in texts:
-        if not text:
-            continue
-        for tok in _TOKEN.findall(text.lower()):
-            seen[tok] = None
-            if _PART.search(tok):
-                for part in _PART.split(tok):
-                    if len(part) > 1:
-                        seen[part] = None
+    seen = dict.fromkeys(_TOKEN.findall(" ".join(t for t in texts if t).lower()))
+    for tok in [t for t in seen if not t.isalnum()]:
+        seen.update(dict.fromkeys(p for p in _PART.split(tok) if p))
     return " ".join(w for w in seen if len(w) > 1 or w.isdigit())
 
 
 def entries_for_policy(view: PolicyView, path: str) -> list[SearchEntry]:
     p = view.policy
     out = [[path, f"{p.id} · {p.title}", f"{p.kind} policy",
-            words((p.id, p.title, p.summary, p.body, *p.tags))]]
+            words((p.id, p.title, p.summary, *p.tags))]]
     for r in view.rules:
         texts: list[str | None] = [r.id, r.rule.title, r.rule.text]
         for e in r.examples:
@@ -60,3 +66,55 @@ def entries_for_sop(view: SopView, path: str) -> list[SearchEntry]:
     texts += [n.question for n in s.tree.nodes]
     texts += [o.title for o in s.outcomes]
     return [[path, f"{s.id} · {s.title}", "procedure", words(texts)]]
+
+
+def _b36(n: int) -> str:
+    out = ""
+    while True:
+        n, r = divmod(n, 36)
+        out = _DIGITS[r] + out
+        if not n:
+            return out
+
+
+def encode_index(pages: dict[str, list[SearchEntry]]) -> bytes:
+    """The search-index script: entries [href, title, what] and word -> entry gaps."""
+    entries: list[list[str]] = []
+    postings: dict[str, list[int]] = {}
+    for page in sorted(pages):
+        for href, title, what, text in pages[page]:
+            n = len(entries)
+            entries.append([href, title, what])
+            for w in text.split():
+                postings.setdefault(w, []).append(n)
+    index = {}
+    for w in sorted(postings):
+        prev, gaps = 0, []
+        for n in postings[w]:
+            gaps.append(_b36(n - prev))
+            prev = n
+        index[w] = ",".join(gaps)
+    data = json.dumps({"v": 2, "e": entries, "w": index}, ensure_ascii=False,
+                      separators=(",", ":"))
+    return SEARCH_PREFIX + data.encode() + b";\n"
+
+
+def decode_index(raw: bytes) -> dict[str, list[SearchEntry]]:
+    """The entries of each page back from an index script (empty when it is not ours)."""
+    if not raw.startswith(SEARCH_PREFIX):
+        return {}
+    try:
+        data = json.loads(raw[len(SEARCH_PREFIX) :].rstrip().rstrip(b";"))
+        entries, index = data["e"], data["w"]
+        texts: list[list[str]] = [[] for _ in entries]
+        for w, gaps in index.items():
+            n = 0
+            for g in gaps.split(","):
+                n += int(g, 36)
+                texts[n].append(w)
+        pages: dict[str, list[SearchEntry]] = {}
+        for (href, title, what), ws in zip(entries, texts, strict=True):
+            pages.setdefault(href.split("#")[0], []).append([href, title, what, " ".join(ws)])
+    except (ValueError, KeyError, TypeError, IndexError):
+        return {}
+    return pages

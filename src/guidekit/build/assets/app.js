@@ -131,29 +131,34 @@
   var input = form.querySelector("input");
   var list = doc.getElementById("search-results");
   var status = doc.getElementById("search-status");
-  var entries = null;
+  var index = null;  // {e: [[href, title, what]], w: {word: "base-36 gaps"}}
+  var words = null;
+  var decoded = {};
   var loading = false;
   var pending = [];
 
   function loadIndex(done) {
-    if (entries) { done(); return; }
+    if (index) { done(); return; }
     pending.push(done);
     if (loading) return;
     loading = true;
     var s = doc.createElement("script");
     s.src = form.getAttribute("data-index");
     s.onload = function () {
-      entries = [];
-      var docs = (window.GK_SEARCH && window.GK_SEARCH.docs) || {};
-      Object.keys(docs).forEach(function (k) {
-        docs[k].forEach(function (e) {
-          entries.push({href: e[0], title: e[1], sub: e[2], words: " " + e[3] + " ", lower: e[1].toLowerCase()});
-        });
-      });
+      index = window.GK_SEARCH || {e: [], w: {}};
+      words = Object.keys(index.w);
       pending.splice(0).forEach(function (f) { f(); });
     };
     s.onerror = function () { loading = false; if (status) status.textContent = "The search index could not be loaded."; };
     doc.head.appendChild(s);
+  }
+
+  function postings(word) {
+    if (!decoded[word]) {
+      var n = 0;
+      decoded[word] = index.w[word].split(",").map(function (g) { n += parseInt(g, 36); return n; });
+    }
+    return decoded[word];
   }
 
   function terms(q) {
@@ -165,20 +170,28 @@
   function search(q) {
     var ts = terms(q);
     if (!ts.length) return [];
-    var out = [];
-    for (var i = 0; i < entries.length; i++) {
-      var e = entries[i], score = 0, ok = true;
-      for (var j = 0; j < ts.length; j++) {
-        var t = ts[j];
-        if (e.words.indexOf(" " + t + " ") !== -1) score += 3;
-        else if (e.words.indexOf(" " + t) !== -1) score += 1;
-        else { ok = false; break; }
-        if (e.lower.indexOf(t) !== -1) score += 5;
-      }
-      if (ok) out.push([score, i]);
-    }
-    out.sort(function (a, b) { return b[0] - a[0] || a[1] - b[1]; });
-    return out.slice(0, 30).map(function (x) { return entries[x[1]]; });
+    var scores = null;
+    ts.forEach(function (t) {
+      var hit = {};
+      words.forEach(function (w) {
+        if (w.lastIndexOf(t, 0) !== 0) return;
+        var exact = w === t ? 3 : 1;
+        postings(w).forEach(function (n) { if ((hit[n] || 0) < exact) hit[n] = exact; });
+      });
+      var next = {};
+      Object.keys(hit).forEach(function (n) {
+        if (scores && !(n in scores)) return;
+        var title = index.e[n][1].toLowerCase();
+        next[n] = (scores ? scores[n] : 0) + hit[n] + (title.indexOf(t) !== -1 ? 5 : 0);
+      });
+      scores = next;
+    });
+    return Object.keys(scores).map(Number).sort(function (a, b) {
+      return scores[b] - scores[a] || a - b;
+    }).slice(0, 30).map(function (n) {
+      var e = index.e[n];
+      return {href: e[0], title: e[1], sub: e[2]};
+    });
   }
 
   function show() {

@@ -1,0 +1,171 @@
+"""`guidekit build` through the CLI: sample handbooks, the check gate, formats, the render cache."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from conftest import SAMPLE, GitRepo
+from guidekit.build.cache import MANIFEST
+from guidekit.build.search import decode_index
+from guidekit.loading.config import load_config
+
+HANDBOOKS = [h["name"] for h in load_config(SAMPLE).handbooks]
+# anything that would make a browser ask another host for something
+EXTERNAL = re.compile(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//|@import|url\(\s*["']?(?:https?:)?//""",
+                      re.IGNORECASE)
+
+
+def _build(cli, root: Path, out: Path, *args: str):
+    return cli("build", str(root), "--out", str(out), *args)
+
+
+def test_builds_every_sample_handbook(cli, sample_root: Path, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    r = _build(cli, sample_root, out)
+    assert r.exit_code == 0, r.stdout + r.stderr
+    assert sorted(p.name for p in out.iterdir()) == sorted(HANDBOOKS)
+    for name in HANDBOOKS:
+        folder = out / name
+        for f in ("index.html", "print.html", "assets/style.css", "assets/app.js",
+                  "assets/search-index.js", MANIFEST):
+            assert (folder / f).is_file(), f"{name}/{f}"
+        assert f"{name}: " in r.stdout and str(folder / "index.html") in r.stdout
+        pages = json.loads((folder / MANIFEST).read_text())["pages"]
+        assert pages and all((folder / p).is_file() for p in pages)
+        for f in folder.rglob("*"):
+            if f.suffix in (".html", ".css", ".js"):
+                text = f.read_text(encoding="utf-8")
+                assert not EXTERNAL.search(text), f"{f} asks another host: {EXTERNAL.search(text)}"
+
+
+def test_each_page_links_to_few_others(cli, sample_root: Path, tmp_path: Path) -> None:
+    """No page repeats the site's navigation: a page's links grow with what it names, not the site."""
+    out = tmp_path / "site"
+    assert _build(cli, sample_root, out, "--handbook", "community").exit_code == 0
+    folder = out / "community"
+    docs = json.loads((folder / MANIFEST).read_text())["pages"]
+    for page in docs:
+        html = (folder / page).read_text(encoding="utf-8")
+        linked = {m for m in re.findall(r'href="([^"#]+\.html)', html) if m in docs}
+        assert len(linked) <= 8, (page, linked)
+
+
+def test_check_errors_block_the_build_unless_forced(cli, sample_root: Path, tmp_path: Path) -> None:
+    policy = sample_root / "policies" / "ads" / "alcohol.md"
+    text = policy.read_text(encoding="utf-8")
+    policy.write_text(text.replace("action: ad_disapprove", "action: no_such_action", 1), encoding="utf-8")
+    line = next(i for i, t in enumerate(policy.read_text().splitlines(), 1) if "no_such_action" in t)
+    out = tmp_path / "site"
+    r = _build(cli, sample_root, out)
+    assert r.exit_code == 1
+    assert f"policies/ads/alcohol.md:{line}:" in r.stdout
+    assert "not building" in r.stderr and "--force" in r.stderr
+    assert not out.exists()
+    r = _build(cli, sample_root, out, "--force")
+    assert r.exit_code == 0, r.stderr
+    assert "despite" in r.stderr
+    assert (out / "ads-br" / "index.html").is_file()
+
+
+def test_unknown_handbook_is_a_usage_error(cli, sample_root: Path, tmp_path: Path) -> None:
+    r = _build(cli, sample_root, tmp_path / "site", "--handbook", "nope")
+    assert r.exit_code == 2
+    assert "no handbook named 'nope'" in r.stderr
+
+
+def test_refuses_to_replace_a_folder_it_did_not_write(cli, sample_root: Path, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    (out / "ads-br").mkdir(parents=True)
+    keep = out / "ads-br" / "notes.txt"
+    keep.write_text("mine")
+    r = _build(cli, sample_root, out, "--handbook", "ads-br")
+    assert r.exit_code == 2
+    assert "not written by `guidekit build`" in r.stderr
+    assert keep.read_text() == "mine"
+
+
+def test_markdown_handbook_is_one_file(cli, sample_root: Path, tmp_path: Path) -> None:
+    out = tmp_path / "md"
+    r = _build(cli, sample_root, out, "--format", "markdown")
+    assert r.exit_code == 0, r.stderr
+    assert sorted(p.name for p in out.iterdir()) == sorted(f"{n}.md" for n in HANDBOOKS)
+    br = (out / "ads-br.md").read_text(encoding="utf-8")
+    assert br.startswith("# Ads review handbook, Brazil\n")
+    assert "Market: Brazil" in br
+    crypto = next(line for line in br.splitlines() if line.startswith("| ADS-FIN-2.a |"))
+    assert "Ad disapproved (Brazil override" in crypto  # Brazil's action for crypto ads
+    assert "Germany" not in br.split("### Regional differences")[1].split("##")[0]
+    world = (out / "ads-global.md").read_text(encoding="utf-8")
+    assert "Germany" in world
+
+
+def test_rebuild_renders_only_what_changed(cli, sample_root: Path, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    first = _build(cli, sample_root, out, "--handbook", "ads-br")
+    assert first.exit_code == 0
+    assert "reused" not in first.stdout
+    again = _build(cli, sample_root, out, "--handbook", "ads-br")
+    docs = re.search(r"ads-br: (\d+) document", again.stdout)
+    assert docs and f"{docs.group(1)} unchanged page(s) reused" in again.stdout
+    folder = out / "ads-br"
+    inode = {p.name: p.stat().st_ino for p in folder.glob("*.html")}
+    policy = sample_root / "policies" / "ads" / "alcohol.md"
+    policy.write_text(policy.read_text().replace("title: Alcohol in ads", "title: Alcohol in adverts"))
+    third = _build(cli, sample_root, out, "--handbook", "ads-br")
+    assert "unchanged page(s) reused" in third.stdout
+    after = {p.name: p.stat().st_ino for p in folder.glob("*.html")}
+    # the changed policy is rendered again; a page that neither is it nor names it is carried over
+    assert after["ADS-ALC.html"] != inode["ADS-ALC.html"]
+    assert after["ADS-FIN.html"] == inode["ADS-FIN.html"]
+    assert after["index.html"] != inode["index.html"]
+    assert "<h1 id=\"ADS-ALC-t\">Alcohol in adverts</h1>" in (folder / "ADS-ALC.html").read_text()
+    assert "Alcohol in adverts" in (folder / "print.html").read_text()
+    index = decode_index((folder / "assets" / "search-index.js").read_bytes())
+    assert "adverts" in index["ADS-ALC.html"][0][3].split()
+    # the reused pages' search entries came back intact
+    assert index["ADS-FIN.html"][0][1] == "ADS-FIN · Financial services and crypto in ads"
+
+
+def test_since_marks_changes_against_a_revision(cli, sample_repo: GitRepo, tmp_path: Path) -> None:
+    root = sample_repo.path
+    policy = root / "policies" / "ads" / "financial-services.md"
+    text = policy.read_text(encoding="utf-8")
+    rule_text = "at risk."
+    assert rule_text in text
+    policy.write_text(text.replace(rule_text, "at risk, in the ad itself.", 1), encoding="utf-8")
+    out = tmp_path / "site"
+    r = _build(cli, root, out, "--handbook", "ads-global", "--since", "HEAD")
+    assert r.exit_code == 0, r.stderr
+    index = (out / "ads-global" / "index.html").read_text()
+    changes = index.split('id="changes"')[1].split("</section>")[0]
+    assert 'href="ADS-FIN.html"' in changes and "changed: wording" in changes
+    assert "ADS-ALC" not in changes
+    page = (out / "ads-global" / "ADS-FIN.html").read_text()
+    assert "<ins>" in page and "in the ad itself" in page
+    assert 'class="badge badge-modified"' in page
+
+
+def test_bad_since_revision_is_a_usage_error(cli, sample_repo: GitRepo, tmp_path: Path) -> None:
+    r = _build(cli, sample_repo.path, tmp_path / "site", "--since", "no-such-rev")
+    assert r.exit_code == 2
+    assert "no-such-rev" in r.stderr
+
+
+def test_baseline_outside_git_becomes_a_note(cli, sample_root: Path, tmp_path: Path) -> None:
+    cfg = sample_root / "guidekit.yaml"
+    cfg.write_text(cfg.read_text().replace("    market: BR\n", "    market: BR\n    baseline: v1\n"))
+    out = tmp_path / "site"
+    r = _build(cli, sample_root, out, "--handbook", "ads-br")
+    assert r.exit_code == 0, r.stderr
+    assert "Change marks are not available" in (out / "ads-br" / "index.html").read_text()
+
+
+@pytest.mark.parametrize("command", ["build", "serve"])
+def test_help(cli, command: str) -> None:
+    r = cli(command, "--help")
+    assert r.exit_code == 0
+    assert "--handbook" in r.stdout and "--out" in r.stdout

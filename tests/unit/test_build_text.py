@@ -1,0 +1,90 @@
+"""Guidance prose -> safe HTML, and defanged example URLs."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from guidekit.build.text import defang, render_markdown, split_sections
+
+# (markdown, must not appear in the HTML, must appear)
+HOSTILE = [
+    ("<script>alert(1)</script>", "<script", "&lt;script&gt;"),
+    ('<img src=x onerror="alert(1)">', "<img", "&lt;img src=x onerror="),
+    ("[click](javascript:alert(1))", 'href="javascript', "[click](javascript:alert(1))"),
+    ("[click](JaVaScRiPt:alert(1))", "href=", "[click]"),
+    ("[click](vbscript:msgbox(1))", "href=", "[click]"),
+    ("[click](data:text/html,<b>x</b>)", "href=", "[click]"),
+    ("[x](java\tscript:alert(1))", "href=", "[x]"),
+    ("[x](&#106;avascript:alert(1))", "href=", "[x]"),
+    ("![pic](https://tracker.example/p.png)", "<img", "[image: pic]"),
+    ("![pic](data:image/png;base64,AAAA)", "<img", "![pic](data:image/png"),
+    ('<a href="https://x.example" onclick="alert(1)">x</a>', "<a ", "&lt;a href="),
+    ("<svg onload=alert(1)>", "<svg", "&lt;svg onload"),
+    ("<!-- comment --><iframe src=x>", "<iframe", "&lt;iframe"),
+]
+
+
+@pytest.mark.parametrize(("source", "forbidden", "expected"), HOSTILE)
+def test_hostile_markdown_is_inert(source: str, forbidden: str, expected: str) -> None:
+    html = render_markdown(source)
+    assert forbidden not in html
+    assert expected in html
+
+
+def test_safe_links_survive_with_rel() -> None:
+    html = render_markdown("[policy](https://help.example/p) [mail](mailto:a@b.example) [here](#ADS-FIN-1.a)")
+    assert '<a href="https://help.example/p" rel="noopener noreferrer nofollow">policy</a>' in html
+    assert 'href="mailto:a@b.example"' in html
+    assert '<a href="#ADS-FIN-1.a">here</a>' in html
+
+
+def test_headings_shift_below_the_page_title() -> None:
+    assert render_markdown("# Top\n## Sub").startswith("<h2>Top</h2>\n<h3>Sub</h3>")
+
+
+def test_tables_render() -> None:
+    assert "<table>" in render_markdown("| a | b |\n|---|---|\n| 1 | 2 |")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("see https://evil.example.com/login?x=1 now", "see hxxps[://]evil[.]example[.]com/login?x=1 now"),
+        ("http://a.b", "hxxp[://]a[.]b"),
+        ("visit www.scam.xyz today", "visit www[.]scam[.]xyz today"),
+        ("dm me at bit.ly/abc123", "dm me at bit[.]ly/abc123"),
+        ("mail win@prize.com", "mail win@prize[.]com"),
+        ("ftp://files.example.org/a.txt", "ftp[://]files[.]example[.]org/a.txt"),
+        ("no links here, e.g. version 1.2", "no links here, e.g. version 1.2"),
+    ],
+)
+def test_defang(text: str, expected: str) -> None:
+    assert defang(text) == expected
+
+
+@given(st.text())
+def test_defanged_text_has_no_clickable_url(text: str) -> None:
+    out = defang(text)
+    assert not re.search(r"(?i)\bhttps?://", out)
+    assert not re.search(r"(?i)\bwww\.[a-z0-9]", out)
+
+
+@given(st.text())
+def test_rendered_markdown_never_contains_raw_tags(text: str) -> None:
+    html = render_markdown(text)
+    for tag in re.findall(r"<([a-zA-Z][a-zA-Z0-9]*)", html):
+        assert tag.lower() in {"p", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "em", "strong",
+                               "code", "pre", "blockquote", "a", "hr", "br", "span", "table",
+                               "thead", "tbody", "tr", "th", "td"}
+    assert "javascript:" not in re.sub(r">[^<]*<", "><", html).lower()
+
+
+def test_sections_split_at_level_two_outside_code() -> None:
+    body = "intro\n## Rationale\nwhy\n```\n## not a heading\n```\n## Definitions\n- a"
+    got = [(s.heading, s.markdown) for s in split_sections(body)]
+    assert got == [("", "intro"), ("Rationale", "why\n```\n## not a heading\n```"),
+                   ("Definitions", "- a")]
