@@ -132,7 +132,7 @@ def test_every_consecutive_pair_reports_each_changed_paragraph(git_repo: GitRepo
     assert intro is not None and intro.kind == "markdown" and intro.title == "Community Guidelines"
     (sec,) = intro.sections
     assert sec.heading == ("Community Guidelines",)
-    assert ("insert", " and creative work") in sec.paragraphs[0].redline
+    assert ("insert", "and creative work") in sec.paragraphs[0].redline
 
     # a heading that disappears is one removed block; the text under it is not "new"
     lost = results["extraction lost a heading"].document(doc_id)

@@ -1,26 +1,35 @@
-"""One guidance file at one revision -> a Snapshot the comparison engine reads.
+"""Guidance files at two revisions -> Snapshots the comparison engine reads.
 
-Content comes as bytes (from a git object or the working tree) and is loaded
-with the same loader as `guidekit check`. A file that does not load or does not
-fit its model is still compared, as text, with a note saying why; plain
-Markdown without front matter is a document whose id is its path without the
-extension.
+Content comes as bytes (from a git object or the working tree). A pair of
+versions is read together: a front matter both share is parsed once, and
+rules both share are skipped (chunks.py), so a small edit in a large policy
+costs little. Parsing goes through fastyaml (data and positions in one pass)
+and falls back to the loader of `guidekit check` for anything unusual. A file
+that does not load or does not fit its model is compared as text, with a note
+saying why; plain Markdown without front matter is a document whose id is its
+path without the extension.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from guidekit.diff.chunks import blank_common_items, front_matter_bounds
+from guidekit.diff.fastyaml import Unusual, load_with_nodes
 from guidekit.loading.config import Config
 from guidekit.loading.discover import classify
 from guidekit.loading.source import DocKind, Limits, Source, load_text
+from guidekit.loading.yamlio import locate_node
 from guidekit.model import Policy, Sop, build_policy, build_sop
 
-__all__ = ["MARKDOWN_SUFFIXES", "Snapshot", "doc_kind", "load_snapshot", "markdown_id"]
+__all__ = ["MARKDOWN_SUFFIXES", "Draft", "Snapshot", "doc_kind", "draft", "load_pair", "load_snapshot",
+           "markdown_id"]
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
+_ID = re.compile(r"^(id|taxonomy|sop)[ \t]*:[ \t]*['\"]?([^'\"#\s]+)", re.MULTILINE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +46,26 @@ class Snapshot:
     note: str | None = None  # why a structured file is compared as text
 
 
+@dataclass(frozen=True, slots=True)
+class Draft:
+    """A file's text before parsing, with the id it most likely has (for pairing)."""
+
+    rel: str
+    kind: DocKind
+    raw: bytes
+    text: str
+    guessed_id: str | None
+
+    @property
+    def is_markdown(self) -> bool:
+        return self.rel.lower().endswith(MARKDOWN_SUFFIXES)
+
+    def yaml_bounds(self) -> tuple[int, int] | None:
+        if self.is_markdown:
+            return front_matter_bounds(self.text)
+        return (0, len(self.text))
+
+
 def markdown_id(rel: str) -> str:
     """The id of a plain Markdown document: its path without the extension."""
     p = PurePosixPath(rel)
@@ -51,6 +80,20 @@ def doc_kind(rel: str, config: Config, *, configured: bool) -> DocKind | None:
     if kind is None and not configured and rel.lower().endswith(MARKDOWN_SUFFIXES):
         return DocKind.POLICY
     return kind
+
+
+def draft(rel: str, raw: bytes, kind: DocKind) -> Draft:
+    text = raw.removeprefix(b"\xef\xbb\xbf").decode("utf-8", errors="replace")
+    d = Draft(rel, kind, raw, text, None)
+    bounds = d.yaml_bounds()
+    if bounds is None:
+        return replace(d, guessed_id=markdown_id(rel))
+    m = _ID.search(text, bounds[0], min(bounds[1], bounds[0] + 20_000))
+    if m is None:
+        return d
+    field, value = m.groups()
+    guess = {"id": value, "taxonomy": f"taxonomy:{value}", "sop": f"{value}:cases:{rel}"}[field]
+    return replace(d, guessed_id=guess)
 
 
 def _first_heading(body: str) -> str | None:
@@ -83,43 +126,110 @@ def _as_text(src: Source, rel: str, note: str | None) -> Snapshot:
     )
 
 
-def load_snapshot(rel: str, raw: bytes, kind: DocKind, limits: Limits) -> Snapshot:
-    src = Source(path=Path(rel), rel=rel, kind=kind)
-    if len(raw) > limits.max_file_bytes:
-        src.text = raw[: limits.max_file_bytes].decode("utf-8", errors="replace")
-        return _as_text(src, rel, f"larger than limits.max_file_bytes ({len(raw):,} bytes); "
-                        "compared as text")
-    src.text = raw.removeprefix(b"\xef\xbb\xbf").decode("utf-8", errors="replace")
-    load_text(src, limits)
+def _fast_source(d: Draft, yaml_text: str | None = None) -> Source | None:
+    """The Source the standard loader would give, from one parse (None: use that loader).
+
+    ``yaml_text`` replaces the YAML part (same lines, some blanked) for parsing;
+    ``text`` stays the file as written.
+    """
+    bounds = d.yaml_bounds()
+    if bounds is None:
+        return None
+    src = Source(path=Path(d.rel), rel=d.rel, kind=d.kind, text=d.text)
+    src.yaml_text = d.text[bounds[0]:bounds[1]]
+    try:
+        data, root = load_with_nodes(yaml_text if yaml_text is not None else src.yaml_text)
+    except Unusual:
+        return None
+    if not isinstance(data, dict):
+        return None
+    if d.is_markdown:
+        src.yaml_line = 1
+        rest = d.text.index("\n", bounds[1]) + 1 if "\n" in d.text[bounds[1]:] else len(d.text)
+        src.body = d.text[rest:]
+        src.body_line = d.text.count("\n", 0, rest)
+    elif isinstance(data.get("body"), str):
+        src.body = data["body"]
+        node, _ = locate_node(root, ("body",))
+        src.body_line = node.start_mark.line + 1 if node is not None else 0
+    src.data = data
+    # the composed tree locates spans, so they cost no second parse
+    src._nodes, src._composed = root, True
+    return src
+
+
+def _snapshot(src: Source, d: Draft) -> Snapshot:
+    """A loaded Source -> its model, or a text snapshot with a note."""
+    rel, kind = d.rel, d.kind
     if src.problems:
         p = src.problems[0]
         if p.rule == "front-matter" and kind is DocKind.POLICY and not src.text.startswith("---"):
             return _as_text(src, rel, None)
-        return _as_text(src, rel, f"does not load ({p.message}, line {p.line + 1}); "
-                        "compared as text")
+        return _as_text(src, rel, f"does not load ({p.message}, line {p.line + 1}); compared as text")
     data: dict[str, Any] = src.data
     try:
         if kind is DocKind.POLICY:
+            if data.get("rules") is None and "rules" in data:
+                data["rules"] = []  # every rule was the same in both versions (chunks.py)
             policy = build_policy(src)
-            return Snapshot(rel, "policy", policy.id, policy.title, src, policy, data,
-                            policy.body, policy.body_line)
+            return Snapshot(rel, "policy", policy.id, policy.title, src, policy, data, policy.body,
+                            policy.body_line)
         if kind is DocKind.SOP:
             sop = build_sop(src)
             return Snapshot(rel, "sop", sop.id, sop.title, src, sop, data)
         if kind is DocKind.CASES:
             sop_id = str(data.get("sop") or "?")
             _check_items(data, "cases")
-            return Snapshot(rel, "cases", f"{sop_id}:cases:{rel}", f"Cases for {sop_id}", src,
-                            None, data)
+            return Snapshot(rel, "cases", f"{sop_id}:cases:{rel}", f"Cases for {sop_id}", src, None, data)
         if kind is DocKind.TAXONOMY:
             vocab = str(data.get("taxonomy") or PurePosixPath(rel).stem)
             _check_items(data, "items")
-            return Snapshot(rel, "taxonomy", f"taxonomy:{vocab}", f"Taxonomy: {vocab}", src,
-                            None, data)
+            return Snapshot(rel, "taxonomy", f"taxonomy:{vocab}", f"Taxonomy: {vocab}", src, None, data)
     except (KeyError, TypeError, ValueError, AttributeError, IndexError) as err:
-        return _as_text(src, rel, f"does not fit the {kind.value} schema ({_why(err)}); "
-                        "compared as text")
+        return _as_text(src, rel, f"does not fit the {kind.value} schema ({_why(err)}); compared as text")
     return _as_text(src, rel, None)
+
+
+def load_snapshot(d: Draft, limits: Limits, yaml_text: str | None = None) -> Snapshot:
+    src = Source(path=Path(d.rel), rel=d.rel, kind=d.kind)
+    if len(d.raw) > limits.max_file_bytes:
+        src.text = d.text[: limits.max_file_bytes]
+        return _as_text(src, d.rel, f"larger than limits.max_file_bytes ({len(d.raw):,} bytes); "
+                        "compared as text")
+    fast = _fast_source(d, yaml_text)
+    if fast is not None:
+        return _snapshot(fast, d)
+    src.text = d.text
+    load_text(src, limits)
+    return _snapshot(src, d)
+
+
+def load_pair(old: Draft, new: Draft, limits: Limits) -> tuple[Snapshot, Snapshot]:
+    """Both versions of one document, sharing the work their common text allows."""
+    ob, nb = old.yaml_bounds(), new.yaml_bounds()
+    if ob is None or nb is None or old.kind != new.kind:
+        return load_snapshot(old, limits), load_snapshot(new, limits)
+    oy, ny = old.text[ob[0]:ob[1]], new.text[nb[0]:nb[1]]
+    if oy == ny and (ob[0], old.is_markdown) == (nb[0], new.is_markdown):
+        # only the Markdown body (or nothing but the path) changed: parse once
+        n = load_snapshot(new, limits)
+        if n.note is not None:
+            return load_snapshot(old, limits), n
+        src = Source(path=Path(old.rel), rel=old.rel, kind=old.kind, text=old.text)
+        if old.is_markdown:
+            bounds = old.yaml_bounds()
+            assert bounds is not None
+            rest = old.text.find("\n", bounds[1]) + 1 or len(old.text)
+            body, body_line = old.text[rest:], old.text.count("\n", 0, rest)
+        else:
+            body, body_line = n.body, n.body_line
+        return replace(n, rel=old.rel, source=src, body=body, body_line=body_line), n
+    if old.kind is DocKind.POLICY and (blanked := blank_common_items(oy, ny)) is not None:
+        o = load_snapshot(old, limits, blanked[0])
+        n = load_snapshot(new, limits, blanked[1])
+        if o.note is None and n.note is None:
+            return o, n
+    return load_snapshot(old, limits), load_snapshot(new, limits)
 
 
 def _check_items(data: dict[str, Any], key: str) -> None:

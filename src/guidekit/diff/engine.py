@@ -8,13 +8,13 @@ finds naming it. The cost follows the size of the change, not of the repository.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from guidekit.diff.documents import MARKDOWN_SUFFIXES, Snapshot, doc_kind, load_snapshot
+from guidekit.diff.documents import MARKDOWN_SUFFIXES, Draft, Snapshot, doc_kind, draft, load_pair, load_snapshot
 from guidekit.diff.fields import Context, Ranks
 from guidekit.diff.git import GitRepo, PathChange
 from guidekit.diff.model import ChangeSet, Revision
@@ -46,6 +46,7 @@ class DiffSession:
         self.git = GitRepo.open(self.root)
         self.prefix = self.git.prefix_of(self.root)
         self._snap_cache: dict[tuple[str, str], Snapshot] = {}
+        self._drafts: dict[tuple[str | None, str, str | None], Draft | None] = {}  # one diff's files
 
     def close(self) -> None:
         self.git.close()
@@ -79,19 +80,37 @@ class DiffSession:
 
     # --- loading -----------------------------------------------------------------
 
+    def draft(self, rev: str | None, side: _Side) -> Draft | None:
+        key = (rev, side.top_path, side.blob)
+        if key not in self._drafts:
+            raw = self.git.read_blob(side.blob) if side.blob else self.git.read(rev, side.top_path)
+            self._drafts[key] = draft(side.rel, raw, side.kind) if raw is not None else None
+        return self._drafts[key]
+
     def snapshot(self, rev: str | None, side: _Side) -> Snapshot | None:
+        """One file at one revision, parsed whole (cached by blob)."""
         cache_key = (side.blob, side.rel) if side.blob else None
         if cache_key is not None and cache_key in self._snap_cache:
             return self._snap_cache[cache_key]
-        raw = self.git.read_blob(side.blob) if side.blob else self.git.read(rev, side.top_path)
-        if raw is None:
+        d = self.draft(rev, side)
+        if d is None:
             return None
-        snap = load_snapshot(side.rel, raw, side.kind, self.config.limits)
+        snap = load_snapshot(d, self.config.limits)
         if cache_key is not None:
             if len(self._snap_cache) > 2048:
                 self._snap_cache.clear()
             self._snap_cache[cache_key] = snap
         return snap
+
+    def _load(self, pair: tuple[_Side | None, _Side | None], revs: tuple[str | None, str | None],
+              ) -> tuple[Snapshot | None, Snapshot | None]:
+        o, n = pair
+        if o is not None and n is not None:
+            od, nd = self.draft(revs[0], o), self.draft(revs[1], n)
+            if od is not None and nd is not None:
+                return load_pair(od, nd, self.config.limits)
+        return (self.snapshot(revs[0], o) if o is not None else None,
+                self.snapshot(revs[1], n) if n is not None else None)
 
     def _sides(self, changes: Sequence[PathChange]) -> tuple[list[_Side], list[_Side]]:
         old: list[_Side] = []
@@ -145,13 +164,15 @@ class DiffSession:
         bsha = base_sha or self.git.resolve(base)
         hsha = head_sha if head_sha is not None else (self.git.resolve(head) if head else None)
         changes = self.git.changes(bsha, hsha, self.pathspec(paths))
+        self._drafts.clear()
         old_sides, new_sides = self._sides(changes)
-        olds = [s for side in old_sides if (s := self.snapshot(bsha, side)) is not None]
-        news = [s for side in new_sides if (s := self.snapshot(hsha, side)) is not None]
-        ranks = _ranks(self._taxonomy(bsha, olds), self._taxonomy(hsha, news))
         renames = {n: o for c in changes if c.status == "R"
                    and (o := self.rel(c.old_path)) is not None and (n := self.rel(c.new_path)) is not None}
-        pairs = _match(olds, news, renames)
+        side_pairs = _match(old_sides, new_sides, renames, self._guess((bsha, hsha)))
+        pairs = [p for sp in side_pairs if (p := self._load(sp, (bsha, hsha))) != (None, None)]
+        olds = [o for o, _n in pairs if o is not None]
+        news = [n for _o, n in pairs if n is not None]
+        ranks = _ranks(self._taxonomy(bsha, olds), self._taxonomy(hsha, news))
         ctx = Context(
             ranks=ranks,
             references=self._references(hsha, pairs),
@@ -163,6 +184,12 @@ class DiffSession:
         docs.sort(key=lambda d: (d.path, d.id))
         return ChangeSet(Revision(base, bsha), Revision(head or "working tree", hsha),
                          self.prefix, tuple(docs))
+
+    def _guess(self, revs: tuple[str | None, str | None]) -> Callable[[_Side, int], str | None]:
+        def guess(side: _Side, which: int) -> str | None:
+            d = self.draft(revs[which], side)
+            return d.guessed_id if d is not None else None
+        return guess
 
     # --- references at head --------------------------------------------------------
 
@@ -253,25 +280,31 @@ def _ranks(base: Mapping[str, Snapshot], head: Mapping[str, Snapshot]) -> Ranks:
     return Ranks(actions, severities)
 
 
-def _match(olds: Sequence[Snapshot], news: Sequence[Snapshot], renames: Mapping[str, str],
-           ) -> list[tuple[Snapshot | None, Snapshot | None]]:
-    """Pair documents by id; what is left pairs by path (an id that changed), then by
-    git's rename detection (a plain Markdown file, whose id is its path, that moved)."""
-    by_id = {s.id: s for s in olds}
-    pairs: list[tuple[Snapshot | None, Snapshot | None]] = []
-    left_new = []
+def _match(olds: Sequence[_Side], news: Sequence[_Side], renames: Mapping[str, str],
+           guess: Callable[[_Side, int], str | None]) -> list[tuple[_Side | None, _Side | None]]:
+    """Pair files by the id they hold; what is left pairs by path (an id that changed),
+    then by git's rename detection (a plain Markdown file, whose id is its path, that
+    moved)."""
+    by_id: dict[str, _Side] = {}
+    for o in olds:
+        key = guess(o, 0)
+        if key is not None:
+            by_id.setdefault(key, o)
+    pairs: list[tuple[_Side | None, _Side | None]] = []
+    paired: set[int] = set()
+    left_new: list[_Side] = []
     for n in news:
-        o = by_id.pop(n.id, None)
-        if o is None:
+        key = guess(n, 1)
+        match = by_id.pop(key) if key is not None and key in by_id else None
+        if match is None:
             left_new.append(n)
         else:
-            pairs.append((o, n))
-    by_path = {o.rel: o for o in by_id.values()}
+            pairs.append((match, n))
+            paired.add(id(match))
+    by_path = {o.rel: o for o in olds if id(o) not in paired}
     for n in left_new:
-        o = by_path.pop(n.rel, None)
-        if o is None and n.rel in renames:
-            o = by_path.pop(renames[n.rel], None)
-        pairs.append((o, n))
+        rel = n.rel if n.rel in by_path else renames.get(n.rel, "")
+        pairs.append((by_path.pop(rel) if rel in by_path else None, n))
     pairs += [(o, None) for o in by_path.values()]
     return pairs
 

@@ -13,8 +13,23 @@ from typing import Any
 from guidekit.diff.model import FieldChange, Impact
 from guidekit.diff.redline import same_words, word_redline
 from guidekit.findings import SourceSpan
+from guidekit.model import Loc
 
-__all__ = ["Context", "FieldDiff", "Ranks", "scope_impact"]
+__all__ = ["Context", "FieldDiff", "Ranks", "at", "field_spans", "scope_impact"]
+
+
+def at(loc: Loc) -> SourceSpan:
+    """Where a node starts. Diff reports point at lines; the end of a node is left
+    out because it may fall in text the diff skipped (chunks.py)."""
+    s = loc.span()
+    return SourceSpan(s.path, s.line, s.col)
+
+
+def field_spans(loc: Loc) -> Callable[[str], SourceSpan | None]:
+    """Spans of the fields of the node at ``loc``, by (dotted) field name."""
+    def span(name: str) -> SourceSpan | None:
+        return at(loc.at(name.split(".")[0]))
+    return span
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from guidekit.diff.documents import Snapshot
-from guidekit.diff.fields import Context, FieldDiff
+from guidekit.diff.fields import Context, FieldDiff, at
 from guidekit.diff.model import (
     ChangeKind,
     DocumentChange,
@@ -16,7 +16,7 @@ from guidekit.diff.model import (
 from guidekit.diff.policy import compare_policy, rule_added, rule_removed
 from guidekit.diff.sop import compare_items, compare_sop
 from guidekit.diff.text import diff_bodies
-from guidekit.model import Policy, Sop, Status
+from guidekit.model import Loc, Policy, Sop, Status
 
 __all__ = ["document_change"]
 
@@ -63,7 +63,7 @@ def _added(new: Snapshot, ctx: Context) -> DocumentChange:
         impact = Impact.METADATA
     return DocumentChange(new.id, new.kind, new.title, new.rel, None, ChangeKind.ADDED, impact,
                           rules=tuple(rules), sections=tuple(sections), notes=_notes(None, new),
-                          span=new.source.span() if new.data is not None else None)
+                          span=at(Loc(new.source, ())) if new.data is not None else None)
 
 
 def _removed(old: Snapshot, ctx: Context) -> DocumentChange:
@@ -106,7 +106,7 @@ def _modified(old: Snapshot, new: Snapshot, ctx: Context) -> DocumentChange | No
     if isinstance(om, Policy) and isinstance(nm, Policy):
         fd, rules, items = compare_policy(om, nm, ctx)
         fields = fd.changes
-        sections = diff_bodies(om.body, nm.body, (old.rel, om.body_line), (new.rel, nm.body_line))
+        sections = diff_bodies(old.body, new.body, (old.rel, old.body_line), (new.rel, new.body_line))
     elif isinstance(om, Sop) and isinstance(nm, Sop):
         fd, items = compare_sop(om, nm, ctx)
         fields = fd.changes
@@ -151,5 +151,5 @@ def _modified(old: Snapshot, new: Snapshot, ctx: Context) -> DocumentChange | No
         items=tuple(items),
         sections=tuple(sections),
         notes=tuple(notes),
-        span=new.source.span() if new.data is not None else None,
+        span=at(Loc(new.source, ())) if new.data is not None else None,
     )

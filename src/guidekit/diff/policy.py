@@ -2,25 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
 
-from guidekit.diff.fields import Context, FieldDiff, Ranks, scope_impact
+from guidekit.diff.fields import Context, FieldDiff, Ranks, at, field_spans, scope_impact
 from guidekit.diff.model import ChangeKind, Impact, ItemChange, headline
 from guidekit.diff.redline import normalize, similarity
-from guidekit.findings import SourceSpan
-from guidekit.model import Example, Loc, Override, Policy, PolicyException, Rule, Status
+from guidekit.model import Example, Override, Policy, PolicyException, Rule, Status
 
 __all__ = ["compare_policy", "policy_fields", "rule_added", "rule_removed"]
 
 _ENFORCED = {Status.ACTIVE}
 _RENAME_SIMILARITY = 0.7
-
-
-def _span_at(loc: Loc) -> Callable[[str], SourceSpan | None]:
-    def span(name: str) -> SourceSpan | None:
-        return loc.at(name.split(".")[0]).span()
-    return span
 
 
 def status_impact(old: Status, new: Status) -> Impact:
@@ -31,7 +24,7 @@ def status_impact(old: Status, new: Status) -> Impact:
 
 
 def policy_fields(old: Policy, new: Policy, ctx: Context) -> FieldDiff:
-    f = FieldDiff(_span_at(new.loc))
+    f = FieldDiff(field_spans(new.loc))
     if old.id != new.id:
         where = ctx.still_named(old.id)
         f.add("id", old.id, new.id, Impact.BREAKING if where else Impact.METADATA,
@@ -49,7 +42,7 @@ def policy_fields(old: Policy, new: Policy, ctx: Context) -> FieldDiff:
 
 
 def _rule_fields(old: Rule, new: Rule, ranks: Ranks) -> FieldDiff:
-    f = FieldDiff(_span_at(new.loc))
+    f = FieldDiff(field_spans(new.loc))
     f.prose("title", old.title, new.title)
     f.prose("text", old.text, new.text)
     f.ranked("action", "action", ranks, old.action, new.action)
@@ -109,7 +102,7 @@ def rule_added(rule: Rule, ranks: Ranks, *, enforced: bool = True) -> ItemChange
     else:
         impact, note = Impact.EDITORIAL, f"new rule without enforcement: {rule.action}"
     return ItemChange("rule", rule.id, ChangeKind.ADDED, impact, rule.title, note=note,
-                      span=rule.loc.span())
+                      span=at(rule.loc))
 
 
 def rule_removed(rule: Rule, ctx: Context, *, enforced: bool = True) -> ItemChange:
@@ -121,7 +114,7 @@ def rule_removed(rule: Rule, ctx: Context, *, enforced: bool = True) -> ItemChan
     else:
         impact, note = Impact.METADATA, "the policy was not active"
     return ItemChange("rule", rule.id, ChangeKind.REMOVED, impact, rule.title, note=note,
-                      span=rule.loc.span())
+                      span=at(rule.loc))
 
 
 def _rules(old: Policy, new: Policy, ctx: Context) -> tuple[list[ItemChange], dict[str, str]]:
@@ -146,7 +139,7 @@ def _rules(old: Policy, new: Policy, ctx: Context) -> tuple[list[ItemChange], di
             elsewhere = ctx.rules_at_base.get(r.id)
             if elsewhere is not None and elsewhere != new.id:
                 out.append(ItemChange("rule", r.id, ChangeKind.MOVED, Impact.METADATA, r.title,
-                                      note=f"moved here from {elsewhere}", span=r.loc.span()))
+                                      note=f"moved here from {elsewhere}", span=at(r.loc)))
             else:
                 out.append(rule_added(r, ctx.ranks, enforced=enforced))
             continue
@@ -160,14 +153,14 @@ def _rules(old: Policy, new: Policy, ctx: Context) -> tuple[list[ItemChange], di
         if f.changes:
             out.append(ItemChange("rule", r.id, ChangeKind.MODIFIED,
                                   headline(c.impact for c in f.changes), r.title, old_id,
-                                  tuple(f.changes), span=r.loc.span()))
+                                  tuple(f.changes), span=at(r.loc)))
     for r in gone:
         if r.id in renamed_old:
             continue
         elsewhere = ctx.rules_at_head.get(r.id)
         if elsewhere is not None and elsewhere != new.id:
             out.append(ItemChange("rule", r.id, ChangeKind.MOVED, Impact.METADATA, r.title,
-                                  note=f"moved to {elsewhere}", span=new.loc.span()))
+                                  note=f"moved to {elsewhere}", span=at(new.loc)))
         else:
             out.append(rule_removed(r, ctx, enforced=enforced))
     return out, {r.id: new_id for new_id, r in renamed.items()}
@@ -187,9 +180,9 @@ def _exceptions(old: Sequence[PolicyException], new: Sequence[PolicyException],
         o = before.get(e.id)
         if o is None:
             out.append(ItemChange("exception", e.id, ChangeKind.ADDED, Impact.LOOSER, e.title,
-                                  note="new exception", span=e.loc.span()))
+                                  note="new exception", span=at(e.loc)))
             continue
-        f = FieldDiff(_span_at(e.loc))
+        f = FieldDiff(field_spans(e.loc))
         f.prose("title", o.title, e.title)
         f.prose("text", o.text, e.text)
         if set(o.rules) != set(e.rules):
@@ -202,9 +195,9 @@ def _exceptions(old: Sequence[PolicyException], new: Sequence[PolicyException],
         if f.changes:
             out.append(ItemChange("exception", e.id, ChangeKind.MODIFIED,
                                   headline(c.impact for c in f.changes), e.title,
-                                  fields=tuple(f.changes), span=e.loc.span()))
+                                  fields=tuple(f.changes), span=at(e.loc)))
     out += [ItemChange("exception", e.id, ChangeKind.REMOVED, Impact.STRICTER, e.title,
-                       note="exception withdrawn", span=e.loc.span())
+                       note="exception withdrawn", span=at(e.loc))
             for e in old if e.id not in after]
     return out
 
@@ -228,7 +221,7 @@ def _overrides(old: Policy, new: Policy, ranks: Ranks, renamed: dict[str, str]) 
         ident = f"{market}:{rule_id}"
         title = f"{rule_id} in {market}"
         cur: Override = n if n is not None else o  # type: ignore[assignment]
-        f = FieldDiff(_span_at(cur.loc))
+        f = FieldDiff(field_spans(cur.loc))
         if o is None and n is not None:
             action, severity = base_action(new, rule_id)
             if action is None:
@@ -259,7 +252,7 @@ def _overrides(old: Policy, new: Policy, ranks: Ranks, renamed: dict[str, str]) 
         if kind is not ChangeKind.MODIFIED and not f.changes:
             impact = Impact.METADATA
         out.append(ItemChange("override", ident, kind, impact, title, fields=tuple(f.changes),
-                              note=f"regional override {kind.value}", span=cur.loc.span()))
+                              note=f"regional override {kind.value}", span=at(cur.loc)))
     return out
 
 

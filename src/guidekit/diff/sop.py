@@ -5,22 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, TypeVar
 
-from guidekit.diff.fields import Context, FieldDiff, Ranks
+from guidekit.diff.fields import Context, FieldDiff, Ranks, at, field_spans
 from guidekit.diff.model import ChangeKind, Impact, ItemChange, headline
 from guidekit.diff.policy import status_impact
-from guidekit.findings import SourceSpan
 from guidekit.loading.source import Source
 from guidekit.model import Answer, Loc, Node, Sop
 
 __all__ = ["compare_items", "compare_sop"]
 
 T = TypeVar("T")
-
-
-def _spans(loc: Loc) -> Callable[[str], SourceSpan | None]:
-    def span(name: str) -> SourceSpan | None:
-        return loc.at(name.split(".")[0]).span()
-    return span
 
 
 def _keyed(
@@ -44,19 +37,19 @@ def _keyed(
         if o is None:
             impact, note = added(x)
             out.append(ItemChange(kind, k, ChangeKind.ADDED, impact, title(x), note=note,
-                                  span=loc(x).span()))
+                                  span=at(loc(x))))
             continue
-        f = FieldDiff(_spans(loc(x)))
+        f = FieldDiff(field_spans(loc(x)))
         fields(o, x, f)
         if f.changes:
             out.append(ItemChange(kind, k, ChangeKind.MODIFIED,
                                   headline(c.impact for c in f.changes), title(x),
-                                  fields=tuple(f.changes), span=loc(x).span()))
+                                  fields=tuple(f.changes), span=at(loc(x))))
     for x in old:
         if key(x) not in after:
             impact, note = removed(x)
             out.append(ItemChange(kind, key(x), ChangeKind.REMOVED, impact, title(x), note=note,
-                                  span=loc(x).span()))
+                                  span=at(loc(x))))
     return out
 
 
@@ -97,7 +90,7 @@ def _sop_refs(sop: Sop, extra: Mapping[str, Sequence[str]]) -> dict[str, list[st
     refs: dict[str, list[str]] = {}
 
     def add(ident: str, loc: Loc) -> None:
-        refs.setdefault(ident, []).append(str(loc.span()))
+        refs.setdefault(ident, []).append(str(at(loc)))
 
     for n in sop.tree.nodes:
         for a in n.answers:
@@ -121,7 +114,7 @@ def _sop_refs(sop: Sop, extra: Mapping[str, Sequence[str]]) -> dict[str, list[st
 def compare_sop(old: Sop, new: Sop, ctx: Context) -> tuple[FieldDiff, list[ItemChange]]:
     ranks = ctx.ranks
     refs = _sop_refs(new, ctx.case_refs(new.id))
-    f = FieldDiff(_spans(new.loc))
+    f = FieldDiff(field_spans(new.loc))
     f.prose("title", old.title, new.title)
     f.prose("summary", old.summary, new.summary)
     if old.status != new.status:
@@ -211,7 +204,7 @@ def compare_items(kind: str, old: Source, new: Source, key: str, ctx: Context,
     a new rank changes how later diffs order actions and is reported as metadata.
     """
     od, nd = old.data, new.data
-    f = FieldDiff(_spans(Loc(new, ())))
+    f = FieldDiff(field_spans(Loc(new, ())))
     for name in sorted(set(od) | set(nd)):
         if name != key:
             if isinstance(od.get(name), str) and isinstance(nd.get(name), str):

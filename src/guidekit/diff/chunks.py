@@ -1,0 +1,184 @@
+"""Skip what two versions of a YAML document share, before parsing either.
+
+A policy is mostly its list of rules, and a change usually touches one or two
+of them. Rules whose text is the same in both versions are blanked out (each
+line emptied, so that every remaining line keeps its number and every span
+stays right) and the rest is parsed: the cost follows the change, not the
+size of the document. The split is textual and conservative: a layout it does
+not recognise gives None, and the caller parses everything.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+__all__ = ["blank_common_items", "front_matter_bounds"]
+
+_KEY = re.compile(r"[A-Za-z_][\w-]*[ \t]*:(?:[ \t]|$)")
+_ITEM = re.compile(r"( *)- ")
+_CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
+
+
+def front_matter_bounds(text: str) -> tuple[int, int] | None:
+    """Character offsets of the YAML between the '---' lines of a Markdown file."""
+    if not text.startswith(("---\n", "---\r\n")):
+        return None
+    start = text.index("\n") + 1
+    m = _CLOSE.search(text, start)
+    return (start, m.start()) if m else None
+
+
+def _entries(lines: list[str]) -> dict[str, tuple[int, int]] | None:
+    """Top-level key -> (first line, end line) of its entry."""
+    found: dict[str, tuple[int, int]] = {}
+    key: str | None = None
+    start = 0
+    for i, line in enumerate(lines):
+        if not line or line[0] in " #\t\r":
+            continue
+        if not _KEY.match(line):
+            return None  # a top-level sequence, a flow mapping, a document marker ...
+        if key is not None:
+            found[key] = (start, i)
+        key, start = line.split(":", 1)[0].strip(), i
+        if key in found:
+            return None
+    if key is not None:
+        found[key] = (start, len(lines))
+    return found
+
+
+def _items(lines: list[str], start: int, end: int) -> list[tuple[int, int]] | None:
+    """(first line, end line) of each item of the block sequence that is entry [start, end)."""
+    if lines[start].split(":", 1)[1].split("#", 1)[0].strip():
+        return None  # a flow sequence or a scalar on the key line
+    indent: int | None = None
+    bounds: list[tuple[int, int]] = []
+    for i in range(start + 1, end):
+        line = lines[i]
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        m = _ITEM.match(line)
+        if indent is None:
+            if m is None:
+                return None
+            indent = len(m.group(1))
+        here = len(line) - len(line.lstrip(" "))
+        if here == indent and m is not None and len(m.group(1)) == indent:
+            if bounds:
+                bounds[-1] = (bounds[-1][0], i)
+            bounds.append((i, end))
+        elif here <= indent:
+            return None
+    return bounds
+
+
+def _children(lines: list[str], start: int, end: int) -> dict[str, tuple[int, int]] | None:
+    """Entries of the mapping that is the value at lines[start] (a "key:" line or a
+    "- key: value" sequence item), by key, as (first line, end line)."""
+    head = lines[start]
+    m = _ITEM.match(head)
+    indent: int | None = None
+    found: dict[str, tuple[int, int]] = {}
+    key: str | None = None
+    key_start = start
+    if m is not None:  # the item's first key sits on the dash line
+        indent = len(m.group(1)) + 2
+        if not _KEY.match(head[indent:]):
+            return None
+        key = head[indent:].split(":", 1)[0].strip()
+    for i in range(start + 1, end):
+        line = lines[i]
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        here = len(line) - len(line.lstrip(" "))
+        if indent is None:
+            indent = here
+        if here < indent:
+            return None
+        if here > indent or line[here] == "-":
+            continue  # inside the current entry
+        if not _KEY.match(line[here:]):
+            return None
+        if key is not None:
+            found[key] = (key_start, i)
+        key, key_start = line[here:].split(":", 1)[0].strip(), i
+    if key is not None:
+        found[key] = (key_start, end)
+    return found
+
+
+def _blank(lines: list[str], spans: list[tuple[int, int]]) -> None:
+    for a, b in spans:
+        for i in range(a, b):
+            lines[i] = ""
+
+
+def blank_common_items(old: str, new: str, key: str = "rules",
+                       unless_changed: tuple[str, ...] = ("regional_overrides",)) -> tuple[str, str] | None:
+    """The two texts with the items of ``key`` they share blanked (and, inside items
+    that changed, the examples they share), or None when the layout is not a plain
+    block sequence, nothing is shared, or an entry named in ``unless_changed``
+    differs (its comparison needs every item)."""
+    a, b = old.split("\n"), new.split("\n")
+    ea, eb = _entries(a), _entries(b)
+    if ea is None or eb is None or key not in ea or key not in eb:
+        return None
+    for other in unless_changed:
+        sa, sb = ea.get(other), eb.get(other)
+        if (sa is None) != (sb is None):
+            return None
+        if sa is not None and sb is not None and a[sa[0]:sa[1]] != b[sb[0]:sb[1]]:
+            return None
+    if not _blank_common(a, ea[key], b, eb[key]):
+        return None
+    return "\n".join(a), "\n".join(b)
+
+
+def _text(lines: list[str], span: tuple[int, int]) -> str:
+    return "\n".join(lines[span[0]:span[1]]).rstrip()
+
+
+def _blank_common(a: list[str], sa: tuple[int, int], b: list[str], sb: tuple[int, int],
+                  nested: tuple[tuple[str, ...], ...] = (("examples", "violating"), ("examples", "allowed")),
+                  ) -> bool:
+    """Blank the items two block sequences share; then, inside the items that differ
+    but keep their first line (a rule by id), the items of the ``nested`` sequences
+    they share. True when something was blanked."""
+    ia, ib = _items(a, *sa), _items(b, *sb)
+    if not ia or not ib:
+        return False
+    common = Counter(_text(a, x) for x in ia) & Counter(_text(b, x) for x in ib)
+    blanked = False
+    for lines, items in ((a, ia), (b, ib)):
+        left = common.copy()
+        drop = []
+        for span in items:
+            t = _text(lines, span)
+            if left[t] > 0:
+                left[t] -= 1
+                drop.append(span)
+        _blank(lines, drop)
+        blanked = blanked or bool(drop)
+    if not nested:
+        return blanked
+    heads = {a[x[0]]: x for x in ia if a[x[0]]}
+    for yb in ib:
+        if not b[yb[0]] or b[yb[0]] not in heads:
+            continue
+        xa = heads.pop(b[yb[0]])
+        for path in nested:
+            pa, pb = _descend(a, xa, path), _descend(b, yb, path)
+            if pa is not None and pb is not None:
+                blanked = _blank_common(a, pa, b, pb, ()) or blanked
+    return blanked
+
+
+def _descend(lines: list[str], span: tuple[int, int], path: tuple[str, ...]) -> tuple[int, int] | None:
+    for key in path:
+        kids = _children(lines, *span)
+        if kids is None or key not in kids:
+            return None
+        span = kids[key]
+    return span
