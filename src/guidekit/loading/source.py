@@ -16,12 +16,15 @@ from ruamel.yaml.nodes import Node
 
 from guidekit.findings import JsonPath, SourceSpan
 from guidekit.loading.yamlio import (
+    MAX_DEPTH,
     AliasBomb,
     YamlProblem,
     compose,
     count_expanded,
+    deep_node,
     load_yaml,
     locate_node,
+    may_be_deep,
     may_have_aliases,
 )
 
@@ -50,7 +53,9 @@ class LoadProblem:
     col: int = 0
 
 
-_FM_CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
+_FM_CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.MULTILINE)
+# line breaks to the YAML parser, but not to editors, git or code-scanning tools
+_ODD_BREAKS = re.compile("[\x85\u2028\u2029]|\r(?!\n)")
 
 
 @dataclass(eq=False)
@@ -67,6 +72,7 @@ class Source:
     problems: list[LoadProblem] = field(default_factory=list)
     _nodes: Node | None = field(default=None, repr=False)
     _composed: bool = field(default=False, repr=False)
+    _odd_breaks: bool | None = field(default=None, repr=False)
 
     @property
     def ok(self) -> bool:
@@ -84,23 +90,30 @@ class Source:
         target = key_node if key and key_node is not None else node
         if target is None:
             return SourceSpan(self.rel, self.yaml_line + 1, 1)
-        start, end = target.start_mark, target.end_mark
-        end_line = end.line + self.yaml_line + 1
-        end_col = end.column + 1
-        if end_line > start.line + self.yaml_line + 1 and end.column == 0:
+        line, col = self._position(target.start_mark)
+        end_line, end_col = self._position(target.end_mark)
+        if end_line > line and end_col == 0:
             # block nodes end at the start of the next line; keep the end on the node
-            end_line, end_col = start.line + self.yaml_line + 1, start.column + 1
-        return SourceSpan(
-            self.rel, start.line + self.yaml_line + 1, start.column + 1, end_line, end_col
-        )
+            end_line, end_col = line, col
+        first = self.yaml_line + 1
+        return SourceSpan(self.rel, line + first, col + 1, end_line + first, end_col + 1)
+
+    def _position(self, mark: Any) -> tuple[int, int]:
+        """0-based line and column of a parser mark, counting only newlines as line breaks."""
+        if self._odd_breaks is None:
+            self._odd_breaks = _ODD_BREAKS.search(self.yaml_text) is not None
+        if not self._odd_breaks:
+            return mark.line, mark.column
+        index = mark.index
+        return self.yaml_text.count("\n", 0, index), index - (self.yaml_text.rfind("\n", 0, index) + 1)
 
     def body_span(self, line_in_body: int = 0, col: int = 0) -> SourceSpan:
         return SourceSpan(self.rel, self.body_line + line_in_body + 1, col + 1)
 
     def line_text(self, line: int) -> str:
         """The 1-based line of the file, for reporters that show source."""
-        lines = self.text.splitlines()
-        return lines[line - 1] if 0 < line <= len(lines) else ""
+        lines = self.text.split("\n")
+        return lines[line - 1].rstrip("\r") if 0 < line <= len(lines) else ""
 
 
 def _decode(raw: bytes) -> tuple[str | None, LoadProblem | None]:
@@ -173,6 +186,14 @@ def load_text(src: Source, limits: Limits) -> Source:
                     src.yaml_line,
                 )
             )
+            return src
+    if may_be_deep(src.yaml_text):
+        deep = deep_node(src._root_node())
+        if deep is not None:
+            line, col = src._position(deep.start_mark)
+            src.problems.append(LoadProblem(
+                "yaml-syntax", f"nesting is deeper than {MAX_DEPTH} levels; refusing to read it",
+                line + src.yaml_line, col))
             return src
     if data is None:
         src.problems.append(LoadProblem("empty-file", "document holds no data", src.yaml_line))

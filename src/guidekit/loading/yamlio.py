@@ -18,14 +18,21 @@ from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ruamel.yaml.resolver import VersionedResolver
 
 __all__ = [
+    "MAX_DEPTH",
     "AliasBomb",
     "YamlProblem",
     "compose",
     "count_expanded",
+    "deep_node",
     "load_yaml",
     "locate_node",
+    "may_be_deep",
     "may_have_aliases",
 ]
+
+# Deeper documents are refused: validating and modelling them recurses, and no
+# guidance needs more than a dozen levels.
+MAX_DEPTH = 64
 
 
 def _construct_timestamp_as_str(loader: Any, node: Any) -> Any:
@@ -105,6 +112,51 @@ def count_expanded(data: Any, budget: int) -> int:
         elif isinstance(item, list):
             stack.extend(item)
     return count
+
+
+def may_be_deep(text: str, limit: int = MAX_DEPTH) -> bool:
+    """A cheap test that is True for every text nested deeper than ``limit``.
+
+    A level costs a flow bracket or at least one column of block indentation per
+    two levels; aliases can stack levels without either, so they always count.
+    """
+    flow = text.count("[") + text.count("{")
+    if flow + 2 >= limit or may_have_aliases(text):
+        return True
+    indent = (limit - flow - 2) // 2
+    return re.search(rf"^[ \t?:-]{{{indent}}}", text, re.MULTILINE) is not None
+
+
+def _children(node: Node) -> list[Node]:
+    if isinstance(node, MappingNode):
+        return [n for pair in node.value for n in pair]
+    if isinstance(node, SequenceNode):
+        return list(node.value)
+    return []
+
+
+def deep_node(root: Node | None, limit: int = MAX_DEPTH) -> Node | None:
+    """The first node nested more than ``limit`` levels deep (aliases followed), or None.
+
+    Iterative, so it works on documents too deep for anything recursive.
+    """
+    if root is None:
+        return None
+    height: dict[int, int] = {}
+    stack: list[tuple[Node, bool]] = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        if done:
+            height[id(node)] = 1 + max((height.get(id(k), 0) for k in _children(node)), default=0)
+        elif id(node) not in height:
+            stack.append((node, True))
+            stack.extend((k, False) for k in _children(node) if id(k) not in height)
+    if height[id(root)] <= limit:
+        return None
+    node = root
+    for _ in range(limit):
+        node = max(_children(node), key=lambda k: height.get(id(k), 0))
+    return node
 
 
 def _describe(err: MarkedYAMLError) -> tuple[str, int, int, str]:
