@@ -82,7 +82,7 @@ def format_json_path(path: JsonPath) -> str:
     for p in path:
         if isinstance(p, int):
             parts.append(f"[{p}]")
-        elif p.isidentifier():
+        elif isinstance(p, str) and p.isidentifier():
             parts.append(f".{p}")
         else:
             parts.append(f"[{p!r}]")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import json
 from collections.abc import Iterator
 from functools import cache
 from typing import Any
@@ -63,18 +64,12 @@ def _message(err: ValidationError) -> tuple[str, JsonPath, bool, str | None]:
     path: JsonPath = tuple(err.absolute_path)
     v = err.validator
     inst = err.instance
-    schema = err.schema if isinstance(err.schema, dict) else {}
     if v == "required":
+        # one error per missing key, all at the same node: say them all in one message
         missing = [k for k in err.validator_value if isinstance(inst, dict) and k not in inst]
-        name = missing[0] if missing else "?"
-        return f"missing required key {name!r}", path, True, None
-    if v == "additionalProperties" and isinstance(inst, dict):
-        allowed = set(schema.get("properties", {}))
-        extras = [k for k in inst if k not in allowed]
-        key = extras[0] if extras else "?"
-        close = difflib.get_close_matches(str(key), sorted(allowed), n=1)
-        hint = f"did you mean {close[0]!r}?" if close else None
-        return f"unknown key {key!r}", (*path, key), True, hint
+        if len(missing) == 1:
+            return f"missing required key {missing[0]!r}", path, True, None
+        return f"missing required keys {', '.join(map(repr, missing))}", path, True, None
     if v == "enum":
         options = ", ".join(str(o) for o in err.validator_value)
         close = difflib.get_close_matches(str(inst), [str(o) for o in err.validator_value], n=1)
@@ -112,6 +107,26 @@ def _message(err: ValidationError) -> tuple[str, JsonPath, bool, str | None]:
     if v == "oneOf" and isinstance(inst, dict) and err.validator_value and not err.context:
         return "no alternative matches", path, False, None
     return err.message, path, False, None
+
+
+def _unknown_keys(err: ValidationError) -> Iterator[tuple[str, JsonPath, bool, str | None]]:
+    """One problem per unknown key (jsonschema reports them all in one error), each at its key."""
+    schema = err.schema if isinstance(err.schema, dict) else {}
+    allowed = sorted(schema.get("properties", {}))
+    for key in err.instance:
+        if key not in allowed:
+            # a key YAML read as null, a number or a boolean is named as written
+            name = key if isinstance(key, str) else json.dumps(key)
+            close = difflib.get_close_matches(name, allowed, n=1)
+            hint = f"did you mean {close[0]!r}?" if close else None
+            yield f"unknown key {name!r}", (*err.absolute_path, name), True, hint
+
+
+def _problems(err: ValidationError) -> Iterator[tuple[str, JsonPath, bool, str | None]]:
+    if err.validator == "additionalProperties" and isinstance(err.instance, dict):
+        yield from _unknown_keys(err)
+    else:
+        yield _message(err)
 
 
 def _leaf(err: ValidationError) -> ValidationError:
@@ -174,14 +189,13 @@ def schema_findings(src: Source, *, verbose: bool = False) -> Iterator[Finding]:
     errors = list(validator_for(schema_name).iter_errors(src.data))
     if not errors:
         return
-    by_path: dict[JsonPath, list[ValidationError]] = {}
-    for err in errors:
-        leaf = _leaf(err)
-        by_path.setdefault(tuple(leaf.absolute_path), []).append(leaf)
-    for _path, errs in sorted(by_path.items(), key=lambda kv: [str(p) for p in kv[0]]):
-        errs.sort(key=relevance)
-        best = errs[0]
-        message, point, at_key, hint = _message(best)
+    # one finding per place pointed at: the most relevant message, the others on -v
+    by_place: dict[tuple[JsonPath, bool], list[tuple[ValidationError, str, str | None]]] = {}
+    for err in sorted((_leaf(e) for e in errors), key=relevance):
+        for message, point, at_key, hint in _problems(err):
+            by_place.setdefault((point, at_key), []).append((err, message, hint))
+    for (point, at_key), problems in by_place.items():
+        best, message, hint = problems[0]
         span: SourceSpan = src.span(point, key=at_key)
         notes: list[str] = []
         if hint:
@@ -190,7 +204,8 @@ def schema_findings(src: Source, *, verbose: bool = False) -> Iterator[Finding]:
         if desc:
             notes.append(desc)
         if verbose:
-            notes.extend(f"also: {_message(e)[0]}" for e in errs[1:])
+            others = dict.fromkeys(m for _e, m, _h in problems[1:] if m != message)
+            notes.extend(f"also: {m}" for m in others)
         yield Finding(
             rule="GK100",
             name="schema",
