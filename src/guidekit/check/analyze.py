@@ -17,7 +17,7 @@ from guidekit.check.registry import CheckRule, DocContext, DocIndex, Link, find_
 from guidekit.check.schema import schema_findings
 from guidekit.check.suppress import Directive, scan_directives
 from guidekit.findings import Finding, SourceSpan
-from guidekit.loading.source import DocKind, Limits, Source, load_source
+from guidekit.loading.source import DocKind, Limits, Source, load_source, load_text
 from guidekit.model import Policy, Sop, build_policy, build_sop
 
 __all__ = ["FAILED", "INVALID", "VALID", "Analyzer", "FileResult", "lean_policy_data"]
@@ -105,7 +105,14 @@ class Analyzer:
         self.lean = lean
 
     def __call__(self, path: Path, rel: str, kind: DocKind, key: str) -> FileResult:
-        src = load_source(path, rel, kind, self.limits)
+        return self.analyze(load_source(path, rel, kind, self.limits), key)
+
+    def analyze_text(self, path: Path, rel: str, kind: DocKind, text: str) -> FileResult:
+        """A version of a file that is not on disk (e.g. from git)."""
+        return self.analyze(load_text(Source(path=path, rel=rel, kind=kind, text=text), self.limits), "")
+
+    def analyze(self, src: Source, key: str) -> FileResult:
+        rel, kind = src.rel, src.kind
         findings = [
             loader_finding(p.rule, p.message, SourceSpan(rel, p.line + 1, p.col + 1))
             for p in src.problems

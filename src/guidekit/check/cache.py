@@ -1,16 +1,23 @@
-"""A content-hash cache of per-file check results.
+"""A content-hash cache of check results, in one SQLite file per *salt*.
 
-One JSON pack per *salt* in the cache folder (default ``<root>/.guidekit-cache``).
-The salt hashes everything a per-file result depends on besides the file
-itself: guidekit's version and code, the schemas, and the rule settings and
-limits of guidekit.yaml; change any of them and the old pack is simply not
-found. Entries are keyed by a hash of the file's path, kind and bytes.
+The salt hashes everything a result depends on besides the files: guidekit's
+version and code, the schemas, the rule set and the rule settings and limits
+of guidekit.yaml. Change any of them and the old file is simply not opened.
 
-Safe when several runs share the folder: a pack is written to a temporary
-file and renamed over the old one, so readers see a whole pack or none; the
-last writer wins and the loser's entries are merely recomputed next time. A
-pack that cannot be read is treated as empty. JSON, not pickle: a cache
-folder may come from elsewhere (a CI cache, a checkout) and must never run code.
+Two tables:
+
+- ``entries``: per-file results (findings, lean data, anchors, links) keyed
+  by a hash of the file's path, kind and bytes. Content-addressed, so a file
+  that changes back is a hit again.
+- ``state``: the last run's view of the whole corpus, one row per file: its
+  key and the findings of the file rules *and of the corpus rules* for it. A
+  warm run re-checks only the files changed since, and their neighbours
+  (incremental.py), and takes everything else from here.
+
+Safe when several runs share the folder: SQLite serialises writers and a
+reader sees one committed state; a run that cannot open or write the cache
+runs without it. Values are JSON, never pickle: a cache may come from
+elsewhere (a CI cache, a checkout) and must never run code.
 """
 
 from __future__ import annotations
@@ -19,7 +26,9 @@ import contextlib
 import hashlib
 import json
 import os
+import sqlite3
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -28,14 +37,18 @@ from guidekit.check.analyze import FileResult
 from guidekit.check.registry import DocIndex, Link
 from guidekit.check.suppress import Directive
 from guidekit.findings import Finding, Severity, SourceSpan
-from guidekit.fsutil import atomic_write_bytes
 from guidekit.loading.source import DocKind
 
-__all__ = ["DEFAULT_FOLDER", "CheckCache", "file_key", "make_salt"]
+__all__ = ["DEFAULT_FOLDER", "CheckCache", "FileState", "file_key", "make_salt"]
 
 DEFAULT_FOLDER = ".guidekit-cache"
-_FORMAT = 1
-_KEEP_PACKS = 4
+_FORMAT = 2
+_KEEP = 4  # cache files of other salts kept (other configs, other branches)
+_TIMEOUT = 30.0
+
+# the code a result depends on (an editable install changes it without
+# changing the version); other areas' modules do not matter here
+_CODE = ("check", "loading", "model.py", "findings.py", "schemas.py", "corpus.py", "__init__.py")
 
 
 def file_key(rel: str, kind: DocKind, raw: bytes) -> str:
@@ -46,16 +59,17 @@ def file_key(rel: str, kind: DocKind, raw: bytes) -> str:
 
 
 def _code_fingerprint() -> list[Any]:
-    # an editable install changes code without changing the version
     pkg = Path(__file__).resolve().parents[1]
     out: list[Any] = []
-    for p in sorted(pkg.rglob("*.py")):
-        st = p.stat()
-        out.append([p.relative_to(pkg).as_posix(), st.st_size, st.st_mtime_ns])
+    for name in _CODE:
+        top = pkg / name
+        for p in sorted(top.rglob("*.py")) if top.is_dir() else [top]:
+            st = p.stat()
+            out.append([p.relative_to(pkg).as_posix(), st.st_size, st.st_mtime_ns])
     return out
 
 
-def make_salt(settings: Any, schema_texts: Iterable[str], document_rules: Iterable[str]) -> str:
+def make_salt(settings: Any, schema_texts: Iterable[str], rules: Iterable[str]) -> str:
     blob = json.dumps(
         {
             "format": _FORMAT,
@@ -63,7 +77,7 @@ def make_salt(settings: Any, schema_texts: Iterable[str], document_rules: Iterab
             "code": _code_fingerprint(),
             "schemas": [hashlib.sha256(t.encode()).hexdigest() for t in schema_texts],
             "settings": settings,
-            "rules": sorted(document_rules),
+            "rules": sorted(rules),
         },
         sort_keys=True,
         default=str,
@@ -71,101 +85,189 @@ def make_salt(settings: Any, schema_texts: Iterable[str], document_rules: Iterab
     return hashlib.sha256(blob.encode()).hexdigest()
 
 
-def _encode(r: FileResult) -> list[Any]:
-    return [
-        r.rel, r.kind.value, r.status, r.data, r.yaml_line, r.body_line,
-        [[f.rule, f.name, f.severity.value, f.message, f.span.path, f.span.line, f.span.col,
-          f.span.end_line, f.span.end_col, list(f.json_path) if f.json_path is not None else None,
-          list(f.notes), f.fix] for f in r.findings],
-        sorted(r.index.anchors),
-        [[lk.target, lk.line, lk.col, lk.end_col] for lk in r.index.links],
-        [[d.line, d.col, d.kind, list(d.rules), d.target, d.text] for d in r.directives],
-    ]
+# --- encoding -------------------------------------------------------------------
 
 
-def _decode(key: str, e: list[Any]) -> FileResult:
-    rel, kind, status, data, yaml_line, body_line, findings, anchors, links, directives = e
-    return FileResult(
-        rel=rel, kind=DocKind(kind), key=key, status=status, data=data,
-        yaml_line=yaml_line, body_line=body_line,
-        findings=tuple(
-            Finding(f[0], f[1], Severity(f[2]), f[3], SourceSpan(f[4], f[5], f[6], f[7], f[8]),
-                    tuple(f[9]) if f[9] is not None else None, tuple(f[10]), f[11])
-            for f in findings
-        ),
-        index=DocIndex(frozenset(anchors), tuple(Link(*lk) for lk in links)),
-        directives=tuple(Directive(d[0], d[1], d[2], tuple(d[3]), d[4], d[5]) for d in directives),
+def encode_findings(findings: Iterable[Finding]) -> list[Any]:
+    return [[f.rule, f.name, f.severity.value, f.message, f.span.path, f.span.line, f.span.col,
+             f.span.end_line, f.span.end_col, list(f.json_path) if f.json_path is not None else None,
+             list(f.notes), f.fix] for f in findings]
+
+
+def decode_findings(rows: list[Any]) -> tuple[Finding, ...]:
+    return tuple(
+        Finding(f[0], f[1], Severity(f[2]), f[3], SourceSpan(f[4], f[5], f[6], f[7], f[8]),
+                tuple(f[9]) if f[9] is not None else None, tuple(f[10]), f[11])
+        for f in rows
     )
 
 
+def _encode_directives(ds: Iterable[Directive]) -> list[Any]:
+    return [[d.line, d.col, d.kind, list(d.rules), d.target, d.text] for d in ds]
+
+
+def _decode_directives(rows: list[Any]) -> tuple[Directive, ...]:
+    return tuple(Directive(d[0], d[1], d[2], tuple(d[3]), d[4], d[5]) for d in rows)
+
+
+def _encode(r: FileResult) -> str:
+    return json.dumps([
+        r.rel, r.kind.value, r.status, r.data, r.yaml_line, r.body_line,
+        encode_findings(r.findings), sorted(r.index.anchors),
+        [[lk.target, lk.line, lk.col, lk.end_col] for lk in r.index.links],
+        _encode_directives(r.directives), r.body,
+    ], separators=(",", ":"))
+
+
+def _decode(key: str, blob: str) -> FileResult:
+    rel, kind, status, data, yaml_line, body_line, findings, anchors, links, directives, body = (
+        json.loads(blob))
+    return FileResult(
+        rel=rel, kind=DocKind(kind), key=key, status=status, data=data,
+        yaml_line=yaml_line, body_line=body_line, findings=decode_findings(findings),
+        index=DocIndex(frozenset(anchors), tuple(Link(*lk) for lk in links)),
+        directives=_decode_directives(directives), body=body,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class FileState:
+    """One file as the last run left it."""
+
+    rel: str
+    key: str
+    kind: DocKind
+    status: str
+    yaml_line: int
+    body_line: int
+    file_findings: tuple[Finding, ...]
+    corpus_findings: tuple[Finding, ...]
+    directives: tuple[Directive, ...]
+
+
+# --- the store ------------------------------------------------------------------
+
+
 class CheckCache:
-    """Read once at the start of a run, written once at the end."""
+    """Opened at the start of a run; entries and state written at the end."""
 
     def __init__(self, folder: Path, salt: str) -> None:
         self.folder = folder
         self.salt = salt
-        self.pack = folder / f"check-{salt[:24]}.json"
-        self._old: dict[str, list[Any]] = self._read()
-        self._new: dict[str, list[Any]] = {}
-        self._used: set[str] = set()
+        self.path = folder / f"check-{salt[:24]}.sqlite"
         self.hits = 0
+        self._db: sqlite3.Connection | None = None
+        with contextlib.suppress(OSError, sqlite3.Error):
+            self._db = self._open()
 
-    def _read(self) -> dict[str, list[Any]]:
-        try:
-            data = json.loads(self.pack.read_bytes())
-        except (OSError, ValueError):
-            return {}
-        if not isinstance(data, dict) or data.get("salt") != self.salt:
-            return {}
-        entries = data.get("entries")
-        return entries if isinstance(entries, dict) else {}
-
-    def get(self, key: str) -> FileResult | None:
-        e = self._old.get(key)
-        if e is None:
-            return None
-        try:
-            r = _decode(key, e)
-        except (TypeError, ValueError, IndexError, KeyError):
-            return None  # a damaged entry is a miss
-        self._used.add(key)
-        self.hits += 1
-        return r
-
-    def put(self, result: FileResult) -> None:
-        self._new[result.key] = _encode(result)
-
-    def save(self, present: set[str], checked: set[str]) -> None:
-        """Write the pack: this run's entries, plus earlier ones for files that still
-        exist but were not checked this time (a partial run keeps the rest warm)."""
-        if not self._new and all(k in self._used for k in self._old) and not self._stale(present):
-            return
-        entries = {
-            k: e for k, e in self._old.items()
-            if (k in self._used) or (e and e[0] in present and e[0] not in checked)
-        }
-        entries.update(self._new)
-        blob = json.dumps({"salt": self.salt, "entries": entries}, separators=(",", ":"))
-        with contextlib.suppress(OSError):  # a cache that cannot be written is no cache
-            self._ensure_folder()
-            atomic_write_bytes(self.pack, blob.encode())
-            self._prune()
-
-    def _stale(self, present: set[str]) -> bool:
-        return any(not e or e[0] not in present for e in self._old.values())
+    def _open(self) -> sqlite3.Connection:
+        self._ensure_folder()
+        db = sqlite3.connect(self.path, timeout=_TIMEOUT, isolation_level=None)
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")
+        db.executescript(
+            """
+            CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT NOT NULL);
+            CREATE TABLE IF NOT EXISTS entries (key TEXT PRIMARY KEY, blob TEXT NOT NULL);
+            CREATE TABLE IF NOT EXISTS state (rel TEXT PRIMARY KEY, key TEXT NOT NULL,
+                                              row TEXT NOT NULL);
+            """
+        )
+        return db
 
     def _ensure_folder(self) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
         ignore = self.folder / ".gitignore"
         if not ignore.exists():
-            atomic_write_bytes(ignore, b"# written by guidekit: never commit the cache\n*\n")
+            with contextlib.suppress(OSError):
+                ignore.write_text("# written by guidekit: never commit the cache\n*\n", "utf-8")
+
+    @property
+    def usable(self) -> bool:
+        return self._db is not None
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
+    # entries
+    def get_many(self, keys: Iterable[str]) -> dict[str, FileResult]:
+        """The cached results among ``keys`` (damaged entries are misses)."""
+        out: dict[str, FileResult] = {}
+        if self._db is None:
+            return out
+        wanted = list(dict.fromkeys(keys))
+        try:
+            for i in range(0, len(wanted), 500):
+                chunk = wanted[i:i + 500]
+                marks = ",".join("?" * len(chunk))
+                rows = self._db.execute(f"SELECT key, blob FROM entries WHERE key IN ({marks})",
+                                        chunk).fetchall()
+                for key, blob in rows:
+                    with contextlib.suppress(ValueError, TypeError, KeyError):
+                        out[key] = _decode(key, blob)
+        except sqlite3.Error:
+            return out
+        self.hits += len(out)
+        return out
+
+    def put_many(self, results: Iterable[FileResult]) -> None:
+        rows = [(r.key, _encode(r)) for r in results if r.key]
+        if self._db is None or not rows:
+            return
+        with contextlib.suppress(sqlite3.Error), self._db:
+            self._db.execute("BEGIN IMMEDIATE")
+            self._db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?)", rows)
+
+    # state
+    def load_state(self) -> tuple[dict[str, Any], dict[str, FileState]] | None:
+        """(meta, files) of the last run, or None."""
+        if self._db is None:
+            return None
+        try:
+            meta = dict(self._db.execute("SELECT k, v FROM meta").fetchall())
+            rows = self._db.execute("SELECT rel, key, row FROM state").fetchall()
+        except sqlite3.Error:
+            return None
+        if meta.get("complete") != "1":
+            return None
+        files: dict[str, FileState] = {}
+        try:
+            for rel, key, row in rows:
+                kind, status, yl, bl, ff, cf, ds = json.loads(row)
+                files[rel] = FileState(rel, key, DocKind(kind), status, yl, bl,
+                                       decode_findings(ff), decode_findings(cf),
+                                       _decode_directives(ds))
+        except (ValueError, TypeError, KeyError):
+            return None
+        return meta, files
+
+    def save_state(self, meta: dict[str, str], files: Iterable[FileState]) -> None:
+        if self._db is None:
+            return
+        rows = [
+            (f.rel, f.key, json.dumps([f.kind.value, f.status, f.yaml_line, f.body_line,
+                                       encode_findings(f.file_findings),
+                                       encode_findings(f.corpus_findings),
+                                       _encode_directives(f.directives)], separators=(",", ":")))
+            for f in files
+        ]
+        with contextlib.suppress(sqlite3.Error), self._db:
+            self._db.execute("BEGIN IMMEDIATE")
+            self._db.execute("DELETE FROM state")
+            self._db.execute("DELETE FROM meta")
+            self._db.executemany("INSERT INTO state VALUES (?, ?, ?)", rows)
+            self._db.executemany("INSERT INTO meta VALUES (?, ?)",
+                                 [*meta.items(), ("complete", "1")])
+        self._prune()
 
     def _prune(self) -> None:
-        packs = sorted(self.folder.glob("check-*.json"), key=_mtime, reverse=True)
-        for old in packs[_KEEP_PACKS:]:
-            if old != self.pack:
+        others = sorted(self.folder.glob("check-*.sqlite"), key=_mtime, reverse=True)
+        for old in [p for p in others if p != self.path][_KEEP:]:
+            for suffix in ("", "-wal", "-shm"):
                 with contextlib.suppress(OSError):
-                    os.unlink(old)
+                    os.unlink(f"{old}{suffix}")
 
 
 def _mtime(p: Path) -> float:

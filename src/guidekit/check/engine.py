@@ -16,12 +16,14 @@ from pathlib import Path
 from typing import Any
 
 from guidekit.check.analyze import FAILED, VALID, Analyzer, FileResult, loader_finding
-from guidekit.check.cache import CheckCache, file_key, make_salt
+from guidekit.check.cache import CheckCache, FileState, file_key, make_salt
+from guidekit.check.changes import changed_since, old_text
+from guidekit.check.incremental import mentions, referenced_ids, supersedes_ids, tokens_of
 from guidekit.check.parallel import run_all
 from guidekit.check.plan import Plan, make_plan
-from guidekit.check.registry import CheckRule, DocIndex, RuleContext, all_rules, find_rule
+from guidekit.check.registry import CheckRule, RuleContext, all_rules, find_rule
 from guidekit.check.schema import schema_findings
-from guidekit.check.settings import Settings
+from guidekit.check.settings import RuleSetting, Settings
 from guidekit.check.suppress import Directive, apply_suppressions
 from guidekit.corpus import Corpus, build_corpus
 from guidekit.errors import GuidekitError
@@ -158,51 +160,128 @@ def _lean_source(path: Path, r: FileResult) -> _LeanSource:
 # --- the check ------------------------------------------------------------------
 
 
-def _salt(config: Config, document_rules: Iterable[str], lean: bool) -> str:
+def _salt(config: Config, rules: Iterable[str], *, lean: bool, verbose: bool) -> str:
     texts = [(schema_dir() / f"{n}.schema.json").read_text("utf-8") for n in available()]
-    relevant = {"rules": config.data.get("rules"), "limits": config.data.get("limits"), "lean": lean}
-    return make_salt(relevant, texts, document_rules)
+    relevant = {"rules": config.data.get("rules"), "limits": config.data.get("limits"),
+                "lean": lean, "verbose": verbose}
+    return make_salt(relevant, texts, rules)
 
 
-def _analyze_all(
-    config: Config,
-    items: list[Discovered],
-    analyzer: Analyzer,
-    cache: CheckCache | None,
-    jobs: int | None,
-    progress: Callable[[int, int], None] | None,
-) -> list[FileResult]:
-    results: list[FileResult] = []
-    pending: list[tuple[Path, str, DocKind, str]] = []
-    for d in items:
-        assert d.kind is not None
-        key = ""
-        if cache is not None:
+_INCREMENTAL_MAX = 0.2  # above this share of changed files, a full run is as cheap
+
+
+class _Run:
+    """One check run: which files, their per-file results, and the corpus findings."""
+
+    def __init__(self, config: Config, plan: Plan, rules: list[type[CheckRule]], settings: Settings,
+                 *, verbose: bool, lean: bool, cache_dir: Path | None, jobs: int | None,
+                 progress: Callable[[int, int], None] | None) -> None:
+        self.config = config
+        self.plan = plan
+        self.rules = rules
+        self.settings = settings
+        self.jobs = jobs
+        self.progress = progress
+        self.items = {d.rel: d for d in plan.items if not d.outside_link}
+        doc_rules = [r for r in rules if r.stage == "document"]
+        self.analyzer = Analyzer(config.limits, [(r, settings.rules[r.id].at) for r in doc_rules],
+                                 verbose=verbose, lean=lean)
+        self.cache = (CheckCache(cache_dir, _salt(config, (r.id for r in rules), lean=lean,
+                                                  verbose=verbose))
+                      if cache_dir is not None else None)
+        self.keys: dict[str, str] = {}
+        self.results: dict[str, FileResult] = {}
+
+    # per-file results -----------------------------------------------------------
+    def hash_all(self) -> None:
+        for rel, d in self.items.items():
+            assert d.kind is not None
             try:
-                key = file_key(d.rel, d.kind, d.path.read_bytes())
+                self.keys[rel] = file_key(rel, d.kind, d.path.read_bytes())
             except OSError:
-                key = ""
-            hit = cache.get(key) if key else None
-            if hit is not None:
-                results.append(hit)
+                self.keys[rel] = ""
+
+    def load(self, rels: Iterable[str]) -> None:
+        """Make sure ``results`` holds these files: from the cache, else analysed."""
+        todo = [r for r in rels if r in self.items and r not in self.results]
+        if self.cache is not None:
+            for r in self.cache.get_many(self.keys[r] for r in todo if self.keys.get(r)).values():
+                self.results[r.rel] = r
+        pending: list[tuple[Path, str, DocKind, str]] = []
+        for rel in todo:
+            kind = self.items[rel].kind
+            if rel not in self.results and kind is not None:
+                pending.append((self.items[rel].path, rel, kind, self.keys.get(rel, "")))
+        total, done = len(todo), len(todo) - len(pending)
+
+        def step(n: int) -> None:
+            nonlocal done
+            done += n
+            if self.progress:
+                self.progress(done, total)
+
+        fresh = []
+        for r in run_all(lambda it: self.analyzer(*it), pending, jobs=self.jobs, progress=step):
+            self.results[r.rel] = r
+            fresh.append(r)
+        if self.cache is not None:
+            self.cache.put_many(fresh)
+
+    # corpus findings ---------------------------------------------------------------
+    def corpus_findings(self, rels: Iterable[str]) -> tuple[Corpus, list[Finding]]:
+        """Build the corpus of ``rels`` and run every enabled corpus rule on it."""
+        sources = sorted((_lean_source(self.items[r].path, self.results[r]) for r in rels
+                          if r in self.results), key=lambda s: s.rel)
+        valid = {s.rel for s in sources if self.results[s.rel].status == VALID}
+        corpus = build_corpus(self.config, sources, lambda s: s.rel in valid)
+        index = {s.rel: self.results[s.rel].index for s in sources}
+        findings: list[Finding] = []
+        for rule_cls in self.rules:
+            setting = self.settings.rules[rule_cls.id]
+            if rule_cls.stage != "corpus" or not _enabled_somewhere(setting):
                 continue
-        pending.append((d.path, d.rel, d.kind, key))
-    total = len(items)
-    done = len(results)
-    if progress:
-        progress(done, total)
+            rule = rule_cls(setting.severity, setting.options)
 
-    def step(n: int) -> None:
-        nonlocal done
-        done += n
-        if progress:
-            progress(done, total)
+            def options_at(rel: str, s: RuleSetting = setting,
+                           rule: CheckRule = rule) -> dict[str, Any]:
+                return {**rule.effective_options, **s.at(rel)[2]}
 
-    for r in run_all(lambda it: analyzer(*it), pending, jobs=jobs, progress=step):
-        results.append(r)
-        if cache is not None and r.key:
-            cache.put(r)
-    return results
+            ctx = RuleContext(corpus=corpus, today=self.config.today,
+                              options=rule.effective_options, index=index, options_at=options_at)
+            findings.extend(rule.check(ctx))
+        return corpus, findings
+
+    def taxonomy_rels(self) -> set[str]:
+        return {rel for rel, d in self.items.items() if d.kind is DocKind.TAXONOMY}
+
+    def neighbourhood(self, seeds: set[str], old: Iterable[FileResult] = ()) -> set[str]:
+        """``seeds``, the files that mention them and the files they name (see incremental.py)."""
+        self.load(seeds | self.taxonomy_rels())
+        tax_ids = {i for r in self.taxonomy_rels() if r in self.results
+                   for i in _item_ids(self.results[r])}
+        versions = [*(self.results[r] for r in seeds if r in self.results), *old]
+        tokens = {t for r in seeds for t in tokens_of(self.results.get(r), r)}
+        tokens |= {t for v in versions for t in tokens_of(v, v.rel)}
+        named = {t for v in versions for t in referenced_ids(v, tax_ids)}
+        items = list(self.items.values())
+        return (seeds & set(self.items)) | mentions(items, tokens | named)
+
+    def supersedes_closure(self, rels: set[str]) -> set[str]:
+        items = list(self.items.values())
+        seen_ids: set[str] = set()
+        while True:
+            self.load(rels)
+            ids = {i for r in rels if r in self.results for i in supersedes_ids(self.results[r])}
+            new_ids = ids - seen_ids
+            if not new_ids:
+                return rels
+            seen_ids |= new_ids
+            rels = rels | mentions(items, new_ids)
+
+
+def _item_ids(r: FileResult) -> set[str]:
+    items = r.data.get("items") if isinstance(r.data, dict) else None
+    return {i["id"] for i in items or () if isinstance(i, dict) and isinstance(i.get("id"), str)}
 
 
 def run_check(
@@ -220,89 +299,166 @@ def run_check(
 ) -> CheckResult:
     """Check the guidance under ``config.root``; report on ``paths`` (default: everything).
 
-    ``cache_dir`` enables the per-file cache; ``jobs`` caps worker processes
-    (default: one per core); ``changed_since`` reports only documents changed
-    since that git revision and the documents that refer to them. With
-    ``lean`` the result's corpus keeps no policy prose (rule and example texts,
-    bodies): much less memory for a large corpus, for callers that only want
-    findings.
+    ``cache_dir`` enables the result cache: a re-run checks only changed files
+    and their neighbours. ``jobs`` caps worker processes (default: one per
+    core). ``changed_since`` reports only documents changed since that git
+    revision and the documents that refer to them. With ``lean`` the corpus
+    keeps no policy prose (rule and example texts, bodies): much less memory
+    for a large corpus, for callers that only want findings. With a cache or
+    ``changed_since``, ``corpus`` holds only the documents that were needed.
     """
     selection = selection or Selection()
     selection.validate()
     rules = [*all_rules(), *extra_rules]
     settings = Settings(config, rules)
-    if changed_since is not None:
-        if paths:
-            raise GuidekitError("give either PATH arguments or --changed-since, not both")
-        from guidekit.check.changes import changed_plan
-
-        plan = changed_plan(config, changed_since)
-    else:
-        plan = make_plan(config, paths)
-    items = [d for d in plan.items if plan.load_only is None or d.rel in plan.load_only]
+    if changed_since is not None and paths:
+        raise GuidekitError("give either PATH arguments or --changed-since, not both")
+    plan = make_plan(config, paths)
+    run = _Run(config, plan, rules, settings, verbose=verbose, lean=lean, cache_dir=cache_dir,
+               jobs=jobs, progress=progress)
+    try:
+        if changed_since is not None:
+            corpus, per_file = _changed_since(run, changed_since)
+        elif run.cache is not None and run.cache.usable:
+            corpus, per_file = _cached(run)
+        else:
+            corpus, per_file = _full(run)
+    finally:
+        if run.cache is not None:
+            run.cache.close()
     findings: list[Finding] = list(plan.extra_findings)
-    findings.extend(_outside_link(d) for d in items if d.outside_link)
-    items = [d for d in items if not d.outside_link]
-
-    doc_rules = [r for r in rules if r.stage == "document"]
-    analyzer = Analyzer(config.limits, [(r, settings.rules[r.id].at) for r in doc_rules],
-                        verbose=verbose, lean=lean)
-    salt = _salt(config, (r.id for r in doc_rules), lean) if cache_dir else ""
-    cache = CheckCache(cache_dir, salt) if cache_dir else None
-    results = _analyze_all(config, items, analyzer, cache, jobs, progress)
-    if cache is not None:
-        cache.save({d.rel for d in plan.items}, {r.rel for r in results})
-
-    by_rel = {d.rel: d for d in items}
-    sources = [_lean_source(by_rel[r.rel].path, r) for r in results]
-    sources.sort(key=lambda s: s.rel)
-    valid = {r.rel for r in results if r.status == VALID}
-    corpus = build_corpus(config, sources, lambda s: s.rel in valid)
-    for r in results:
-        findings.extend(r.findings)
-
-    active = [r for r in rules if selection.wants(r) and _enabled_somewhere(settings, r)]
-    index = {r.rel: r.index for r in results}
-    findings.extend(_corpus_findings(config, settings, active, corpus, index))
+    findings.extend(_outside_link(d) for d in plan.items if d.outside_link)
+    directives: dict[str, tuple[Directive, ...]] = {}
+    for state in per_file.values():
+        findings.extend(state.file_findings)
+        findings.extend(state.corpus_findings)
+        if state.directives:
+            directives[state.rel] = state.directives
+    active = [r for r in rules
+              if selection.wants(r) and _enabled_somewhere(settings.rules[r.id])]
     findings = _apply_settings(settings, selection, findings)
-    directives = {r.rel: r.directives for r in results if r.directives}
     findings = _suppress(findings, directives, settings, selection)
     findings = sorted({f for f in findings if plan.wanted(f.span.path)}, key=Finding.sort_key)
-    by_path: dict[str, Source] = {s.rel: s for s in sources}
+    sources: dict[str, Source] = {s.rel: s for s in corpus.sources}
     for f in findings:
-        src = by_path.get(f.span.path)
+        src = sources.get(f.span.path)
+        known = per_file.get(f.span.path)
+        if src is None and known is not None and known.rel in run.items:
+            src = sources[f.span.path] = _LeanSource(
+                path=run.items[known.rel].path, rel=known.rel, kind=known.kind,
+                yaml_line=known.yaml_line, body_line=known.body_line)
         if isinstance(src, _LeanSource):
             src.hydrate()
     return CheckResult(
         root=config.root,
         findings=findings,
         files=sorted(d.rel for d in plan.items if plan.wanted(d.rel)),
-        sources=by_path,
+        sources=sources,
         rules=active,
         corpus=corpus,
-        cache_hits=cache.hits if cache is not None else 0,
+        cache_hits=run.cache.hits if run.cache is not None else 0,
     )
 
 
-def _enabled_somewhere(settings: Settings, rule: type[CheckRule]) -> bool:
-    s = settings.get(rule.id)
-    return s is None or s.enabled or any(o.enabled for o in s.overrides)
+def _states(run: _Run, rels: Iterable[str], corpus_findings: list[Finding]) -> dict[str, FileState]:
+    by_path: dict[str, list[Finding]] = {}
+    for f in corpus_findings:
+        by_path.setdefault(f.span.path, []).append(f)
+    out = {}
+    for rel in rels:
+        r = run.results[rel]
+        out[rel] = FileState(rel, r.key, r.kind, r.status, r.yaml_line, r.body_line, r.findings,
+                             tuple(by_path.get(rel, ())), r.directives)
+    return out
 
 
-def _corpus_findings(config: Config, settings: Settings, active: list[type[CheckRule]],
-                     corpus: Corpus, index: dict[str, DocIndex]) -> Iterable[Finding]:
-    for rule_cls in active:
-        if rule_cls.stage != "corpus":
-            continue
-        s = settings.rules[rule_cls.id]
-        rule = rule_cls(s.severity, s.options)
+def _meta(run: _Run) -> dict[str, str]:
+    return {"today": run.config.today.isoformat()}
 
-        def options_at(rel: str, s: Any = s, rule: CheckRule = rule) -> dict[str, Any]:
-            return {**rule.effective_options, **s.at(rel)[2]}
 
-        ctx = RuleContext(corpus=corpus, today=config.today, options=rule.effective_options,
-                          index=index, options_at=options_at)
-        yield from rule.check(ctx)
+def _full(run: _Run) -> tuple[Corpus, dict[str, FileState]]:
+    if run.cache is not None:
+        run.hash_all()
+    run.load(run.items)
+    corpus, findings = run.corpus_findings(run.items)
+    states = _states(run, run.items, findings)
+    if run.cache is not None and run.plan.load_only is None:
+        run.cache.save_state(_meta(run), states.values())
+    # findings on files outside the corpus (e.g. of a missing link target) stay
+    extra = [f for f in findings if f.span.path not in states]
+    if extra:
+        states[""] = FileState("", "", DocKind.POLICY, "", 0, 0, (), tuple(extra), ())
+    return corpus, states
+
+
+def _cached(run: _Run) -> tuple[Corpus, dict[str, FileState]]:
+    """A re-run: only files changed since the last run, and their neighbours, are checked."""
+    assert run.cache is not None
+    run.hash_all()
+    loaded = run.cache.load_state()
+    if loaded is None or loaded[0].get("today") != run.config.today.isoformat():
+        return _full(run)
+    before = loaded[1]
+    changed = {rel for rel in run.items if rel not in before or before[rel].key != run.keys[rel]}
+    gone = set(before) - set(run.items)
+    moved = changed | gone
+    if not moved:
+        corpus, _ = run.corpus_findings(())
+        return corpus, {rel: before[rel] for rel in run.items}
+    tax = run.taxonomy_rels() | {r for r in gone if before[r].kind is DocKind.TAXONOMY}
+    too_many = len(moved) > _INCREMENTAL_MAX * max(1, len(run.items))
+    if too_many or moved & tax or not all(r.incremental for r in run.rules):
+        return _full(run)
+    old_keys = [before[r].key for r in moved if r in before]
+    old = list(run.cache.get_many(old_keys).values())
+    if len(old) < len(old_keys):
+        return _full(run)  # an old version is unknown: its references cannot be traced
+    affected = run.neighbourhood(changed, old) | gone
+    context = run.neighbourhood(affected & set(run.items))
+    context = run.supersedes_closure(context | run.taxonomy_rels())
+    run.load(context)
+    corpus, findings = run.corpus_findings(context)
+    if not corpus.taxonomy.present >= {"actions", "severities", "markets", "surfaces", "categories"}:
+        return _full(run)  # a missing vocabulary is reported once for the whole corpus
+    fresh = _states(run, affected & set(run.items), [f for f in findings if f.span.path in affected])
+    states = {rel: fresh.get(rel) or before[rel] for rel in run.items}
+    run.cache.save_state(_meta(run), states.values())
+    return corpus, states
+
+
+def _changed_since(run: _Run, rev: str) -> tuple[Corpus, dict[str, FileState]]:
+    """Documents changed since ``rev`` and those that refer to them; nothing else is reported."""
+    root = run.config.root
+    changed = changed_since(root, rev)
+    gone = {rel for rel in changed if rel not in run.items and rel.endswith((".md", ".yaml", ".yml"))}
+    if (changed | gone) & (run.taxonomy_rels() | {"guidekit.yaml"}):
+        return _full(run)  # every document may be affected
+    if run.cache is not None:
+        run.hash_all()
+    old = []
+    for rel in changed | gone:
+        text = old_text(root, rev, rel)
+        kind = run.items[rel].kind if rel in run.items else _kind_of(run.config, rel)
+        if text is not None and kind is not None:
+            old.append(run.analyzer.analyze_text(root / rel, rel, kind, text))
+    present = changed & set(run.items)
+    report = run.neighbourhood(present, old)
+    context = run.supersedes_closure(run.neighbourhood(report) | run.taxonomy_rels())
+    run.load(context)
+    corpus, findings = run.corpus_findings(context)
+    wanted = run.plan.wanted
+    run.plan.wanted = lambda rel: rel in report and wanted(rel)
+    return corpus, _states(run, report, [f for f in findings if f.span.path in report])
+
+
+def _kind_of(config: Config, rel: str) -> DocKind | None:
+    from guidekit.loading.discover import classify
+
+    return classify(rel, config)
+
+
+def _enabled_somewhere(setting: RuleSetting) -> bool:
+    return setting.enabled or any(o.enabled for o in setting.overrides)
 
 
 def _apply_settings(settings: Settings, selection: Selection,
@@ -338,13 +494,14 @@ def _suppress(findings: list[Finding], directives: dict[str, tuple[Directive, ..
         s = settings.get(rid)
         return s is not None and selection.wants(s.rule) and s.enabled_at(path)
 
+    path_of = {id(d): path for path, ds in directives.items() for d in ds}
+
     def report(kind: str, message: str, d: Directive) -> Finding | None:
         rid = {"unused": "GK390", "unknown": "GK391"}[kind]
-        if not active(rid, path_of[id(d)]):
+        path = path_of[id(d)]
+        if not active(rid, path):
             return None
         rule = settings.rules[rid]
-        return Finding(rid, rule.rule.name, rule.at(path_of[id(d)])[1], message,
-                       SourceSpan(path_of[id(d)], d.line, d.col))
+        return Finding(rid, rule.rule.name, rule.at(path)[1], message, SourceSpan(path, d.line, d.col))
 
-    path_of = {id(d): path for path, ds in directives.items() for d in ds}
     return apply_suppressions(findings, directives, rule_id=rule_id, active=active, report=report)

@@ -110,6 +110,11 @@ class CheckRule:
     # JSON Schema of each option (by name), with a description: validated when
     # guidekit.yaml is read and shown by `guidekit rules ID`
     option_schema: ClassVar[dict[str, dict[str, Any]]] = {}
+    # a corpus rule whose findings in one document depend on documents that
+    # neither share an id with it nor are named by it (see check/incremental.py)
+    # sets this False; runs then re-check the whole corpus instead of the
+    # neighbourhood of what changed
+    incremental: ClassVar[bool] = True
 
     def __init__(self, severity: Severity | None = None, options: dict[str, Any] | None = None):
         self.effective_severity = severity or self.severity

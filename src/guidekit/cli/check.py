@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
+from typing import Any
 
 import typer
 from rich.console import Console
 from rich.markdown import Markdown
 from rich.table import Table
 
+from guidekit.check.cache import DEFAULT_FOLDER
 from guidekit.check.engine import Selection, run_check
 from guidekit.check.registry import all_rules, get_rule
 from guidekit.cli.common import (
@@ -22,6 +25,7 @@ from guidekit.cli.common import (
     resolve_config,
     use_color,
 )
+from guidekit.cli.progress import progress_bar
 from guidekit.errors import ExitCode
 from guidekit.findings import Severity
 from guidekit.report import REPORTERS, ReportOptions, get_reporter
@@ -41,20 +45,35 @@ def check(
     select: list[str] = typer.Option([], "--select", help="Run only these rules (id, id prefix "
                                      "such as GK2, or name). Repeatable."),
     ignore: list[str] = typer.Option([], "--ignore", help="Skip these rules. Repeatable."),
+    changed_since: str | None = typer.Option(
+        None, "--changed-since", metavar="REV",
+        help="Report only documents changed since git revision REV (committed, staged, "
+        "unstaged or new) and the documents that refer to them."),
+    cache_dir: Path | None = typer.Option(
+        None, "--cache-dir", file_okay=False, envvar="GUIDEKIT_CACHE_DIR",
+        help="Folder of the per-file result cache (default: .guidekit-cache under the root)."),
+    no_cache: bool = typer.Option(False, "--no-cache", help="Neither read nor write the cache."),
+    jobs: int | None = typer.Option(None, "--jobs", "-j", min=1,
+                                    help="Worker processes (default: one per core)."),
     verbose: bool = VERBOSE_OPTION,
 ) -> None:
-    """Validate guidance against its schemas and the cross-document rules.
+    """Validate guidance: schemas, cross-document rules and lint rules.
 
     Findings carry file:line:col. Exit 0 when clean, 1 when a finding is at or
-    above --fail-on, 2 on a usage or configuration error.
+    above --fail-on, 2 on a usage or configuration error. Results per file are
+    cached by content hash, so a re-run checks only what changed.
     """
     paths = paths or []
     started = time.perf_counter()
     config = resolve_config(root, paths)
-    result = run_check(config, paths, selection=Selection(tuple(select), tuple(ignore)),
-                       verbose=verbose)
+    fmt = default_format(fmt)
+    cache = None if no_cache else (cache_dir or config.root / DEFAULT_FOLDER)
+    with progress_bar(enabled=fmt == "text" and output is None) as progress:
+        result = run_check(config, paths, selection=Selection(tuple(select), tuple(ignore)),
+                           verbose=verbose, cache_dir=cache, jobs=jobs,
+                           changed_since=changed_since, progress=progress, lean=True)
     elapsed = time.perf_counter() - started
-    reporter = get_reporter(default_format(fmt))
+    reporter = get_reporter(fmt)
     with output_stream(output) as stream:
         reporter(result, stream, ReportOptions(verbose=verbose, color=use_color(output),
                                                elapsed=elapsed))
@@ -72,15 +91,30 @@ def rules(
         r = get_rule(rule)
         console.print(f"[bold]{r.id}[/] {r.name}  (default severity: {r.severity.value})\n")
         console.print(Markdown(r.doc()))
-        if r.options:
-            console.print("\n[bold]Options[/] (set under rules: in guidekit.yaml):")
-            for k, v in r.options.items():
-                console.print(f"  {k}: {v!r}")
+        if r.option_schema:
+            console.print(f"\n[bold]Options[/] (in guidekit.yaml: rules: {{{r.id}: {{options: ...}}}}):")
+            options = Table("option", "type", "default", "meaning", box=None, pad_edge=False)
+            for k, schema in r.option_schema.items():
+                options.add_row(k, _type_name(schema), json.dumps(r.options.get(k)),
+                                schema.get("description", ""))
+            console.print(options)
+        console.print(f"\n[dim]Stage: {r.stage}. Suppress one finding with "
+                      f"'# guidekit: disable={r.id}' (YAML) or "
+                      f"'<!-- guidekit: disable={r.id} -->' (Markdown).[/]")
         return
     table = Table("id", "name", "severity", "what it finds", box=None, pad_edge=False)
     for r in all_rules():
         table.add_row(r.id, r.name, r.severity.value, r.summary())
     console.print(table)
+
+
+def _type_name(schema: dict[str, Any]) -> str:
+    if "enum" in schema:
+        return " | ".join(map(str, schema["enum"]))
+    kind = schema.get("type", "any")
+    if kind == "array" and isinstance(schema.get("items"), dict):
+        return f"list of {_type_name(schema['items'])}"
+    return " or ".join(kind) if isinstance(kind, list) else str(kind)
 
 
 def register(app: typer.Typer) -> None:
