@@ -15,7 +15,6 @@ from guidekit.build.html import render_site
 from guidekit.build.markdown_out import render_markdown_handbook
 from guidekit.build.marks import ChangeMarks
 from guidekit.build.writer import check_target, write_site
-from guidekit.check.cache import DEFAULT_FOLDER
 from guidekit.check.engine import CheckResult, run_check
 from guidekit.corpus import Corpus
 from guidekit.findings import Severity
@@ -95,7 +94,8 @@ def build(
     if opts.fmt == "html":
         for spec in specs:  # fail before the slow part, not after it
             check_target(_target(opts, spec))
-    checked = run_check(config, cache_dir=config.root / DEFAULT_FOLDER)
+    # no cache: a cached check hands back only the documents it needed, and a handbook needs all
+    checked = run_check(config)
     result = BuildResult(check=checked, blocked=checked.count(Severity.ERROR) > 0 and not opts.force)
     if result.blocked:
         return result

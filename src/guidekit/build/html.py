@@ -352,7 +352,13 @@ def _row(ctx: _Context, p: Policy, r: RuleView) -> _Row:
 
     regional = ""
     if r.override is not None:
-        regional = f"{ctx.hb.spec.market} rule; elsewhere: {h.title('actions', r.rule.action)}"
+        elsewhere = []
+        if r.action != r.rule.action:
+            elsewhere.append(h.title("actions", r.rule.action))
+        if r.severity != r.rule.severity:
+            elsewhere.append(f"severity {h.title('severities', r.rule.severity)}")
+        regional = f"{ctx.hb.spec.market} rule" + (
+            f"; elsewhere: {', '.join(elsewhere)}" if elsewhere else "")
     return _Row(r.id, badge(h.marks.rule(p.id, r.id)), r.rule.title,
                 redline(runs) if runs else escape(r.rule.text), h.title("actions", r.action),
                 regional, h.title("severities", r.severity), _escalation(h, r),

@@ -1,0 +1,329 @@
+"""The handbook in a real browser: Debian's Chromium driven by Playwright.
+
+The site is built from the sample guidance (and from XSS probes), served from
+127.0.0.1 by a thread, and read the way a reviewer reads it: search, the
+decision walk-through, content warnings, keyboard, dark mode, axe-core.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import shutil
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from conftest import ARTIFACTS, DATA, SAMPLE
+from guidekit.build.handbook import handbook_specs, select_handbook
+from guidekit.build.search import words
+from guidekit.check.engine import load_corpus
+from guidekit.cli.app import main
+from guidekit.corpus import Corpus
+from guidekit.loading.config import load_config
+
+pytestmark = pytest.mark.e2e
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+class _Quiet(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        return
+
+
+@dataclass
+class Site:
+    base: str
+    out: Path
+    corpus: Corpus
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    tmp = tmp_path_factory.mktemp("handbooks")
+    guidance = tmp / "guidance"
+    shutil.copytree(SAMPLE, guidance)
+    probes = tmp / "probes"
+    shutil.copytree(DATA / "build" / "xss", probes)
+    out = tmp / "site"
+    assert main(["build", str(guidance), "--out", str(out)]) == 0
+    assert main(["build", str(probes), "--out", str(out)]) == 0
+    handler = functools.partial(_Quiet, directory=str(out))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    corpus, _findings, _plan = load_corpus(load_config(guidance))
+    try:
+        yield Site(f"http://127.0.0.1:{server.server_address[1]}", out, corpus)
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    assert Path(CHROMIUM).exists(), "Debian's chromium is needed: `make browser` installs it"
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+@dataclass
+class Tab:
+    page: Page
+    errors: list[str] = field(default_factory=list)
+    dialogs: list[str] = field(default_factory=list)
+
+
+@pytest.fixture
+def tab(browser: Browser) -> Iterator[Callable[..., Tab]]:
+    """open(url) -> Tab; every tab must end without console errors or dialogs."""
+    tabs: list[Tab] = []
+    contexts = []
+
+    def open_(url: str, **ctx: Any) -> Tab:
+        context = browser.new_context(**ctx)
+        contexts.append(context)
+        page = context.new_page()
+        t = Tab(page)
+        page.on("console", lambda m: t.errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: t.errors.append(str(e)))
+
+        def on_dialog(d: Any) -> None:
+            t.dialogs.append(d.message)
+            d.dismiss()
+
+        page.on("dialog", on_dialog)
+        page.goto(url)
+        tabs.append(t)
+        return t
+
+    yield open_
+    for t in tabs:
+        assert t.errors == [], f"console errors: {t.errors}"
+        assert t.dialogs == []
+    for c in contexts:
+        c.close()
+
+
+def _unique_example_word(site: Site, handbook: str) -> tuple[str, str]:
+    """A word that only one policy's examples use, and nothing else in the handbook."""
+    config = load_config(site.corpus.root)
+    hb = select_handbook(site.corpus, handbook_specs(config, (handbook,))[0])
+    seen: dict[str, set[str]] = {}
+    for v in hb.policies:
+        p = v.policy
+        for w in words([p.id, p.title, p.summary, *p.tags]).split():
+            seen.setdefault(w, set()).add(f"meta:{p.id}")
+        for r in v.rules:
+            for w in words([r.id, r.rule.title, r.rule.text]).split():
+                seen.setdefault(w, set()).add(f"meta:{p.id}")
+            for e in r.examples:
+                for w in words([e.text]).split():
+                    seen.setdefault(w, set()).add(p.id)
+    for s in hb.sops:
+        for w in words([s.sop.id, s.sop.title, s.sop.summary, s.sop.queue,
+                        *(st.text for st in s.sop.steps), *(n.question for n in s.sop.tree.nodes),
+                        *(o.title for o in s.sop.outcomes)]).split():
+            seen.setdefault(w, set()).add("sop")
+    for w in sorted(seen):
+        owners = seen[w]
+        if len(owners) == 1 and not next(iter(owners)).startswith(("meta:", "sop")) \
+                and len(w) >= 6 and w.isalpha():
+            return w, next(iter(owners))
+    raise AssertionError("no example word unique to one policy")
+
+
+def test_search_finds_a_policy_by_a_word_from_its_example(site_tab: Any) -> None:
+    site, tab = site_tab
+    word, policy_id = _unique_example_word(site, "ads-global")
+    t = tab(f"{site.base}/ads-global/index.html")
+    page = t.page
+    page.keyboard.press("/")
+    assert page.evaluate("document.activeElement.id") == "q"
+    page.keyboard.type(word)
+    first = page.locator("#search-results a").first
+    first.wait_for()
+    assert first.get_attribute("href").startswith(f"{policy_id}.html#"), (word, policy_id)
+    assert page.locator("#search-results a").count() == 1
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(rf"/{policy_id}\.html#"))
+    assert word in page.locator("main").inner_text().lower()
+
+
+def test_search_finds_rules_by_id_and_title(site_tab: Any) -> None:
+    site, tab = site_tab
+    t = tab(f"{site.base}/ads-br/index.html")
+    t.page.fill("#q", "ADS-FIN-2.a")
+    first = t.page.locator("#search-results a").first
+    first.wait_for()
+    assert first.get_attribute("href") == "ADS-FIN.html#ADS-FIN-2.a"
+    t.page.fill("#q", "zzzz-no-such-word")
+    t.page.locator("#search-results .none").wait_for()
+
+
+def test_walk_through_reaches_the_expected_outcome(site_tab: Any) -> None:
+    """Brazil's handbook: the case for Brazil ends at its outcome with Brazil's action."""
+    site, tab = site_tab
+    sop = site.corpus.sops["SOP-ADS-CREATIVE"]
+    case = next(c for c in site.corpus.cases_for(sop) if c.market == "BR" and c.expect.actions)
+    t = tab(f"{site.base}/ads-br/{sop.id}.html")
+    page = t.page
+    app = page.locator(".walk-app")
+    node = sop.tree.node(sop.tree.start)
+    steps = 0
+    while node is not None:
+        assert app.locator("h3").inner_text() == node.question
+        answer = node.answer(case.answers[node.id])
+        assert answer is not None
+        app.get_by_role("button", name=answer.label, exact=True).click()
+        steps += 1
+        node = sop.tree.node(answer.next) if answer.next else None
+    outcome = sop.outcome(case.expect.outcome)
+    assert outcome is not None
+    assert app.locator(".walk-outcome").inner_text() == f"Outcome: {outcome.title}"
+    tax = site.corpus.taxonomy.actions
+    expected = "; ".join(tax[a].title for a in case.expect.actions or ())
+    assert app.locator(".walk-actions").inner_text() == f"Actions: {expected}"
+    assert app.locator(".trail li").count() == steps
+    # focus follows the walk for keyboard users; Back returns to the last question
+    assert page.evaluate("document.activeElement.className") == "walk-outcome"
+    app.get_by_role("button", name="Back").click()
+    assert app.locator(".walk-outcome").count() == 0
+    app.get_by_role("button", name="Start again").click()
+    assert app.locator("h3").inner_text() == sop.tree.node(sop.tree.start).question
+
+
+def test_graphic_example_is_hidden_until_revealed_and_stays_revealed(site_tab: Any) -> None:
+    site, tab = site_tab
+    folder = site.out / "community"
+    page_name = next(p.name for p in sorted(folder.glob("*.html")) if 'class="cw"' in p.read_text())
+    t = tab(f"{site.base}/community/{page_name}")
+    page = t.page
+    cw = page.locator("details.cw").first
+    key = cw.get_attribute("data-cw")
+    rule_id, ex_id = key.rsplit("-", 1)
+    _policy, rule = site.corpus.rules[rule_id]
+    example = next(e for e in rule.examples if e.id == ex_id)
+    words_of = example.text.split()[:4]
+    shown = page.get_by_text(" ".join(words_of))
+    assert cw.get_attribute("open") is None
+    assert not shown.is_visible()
+    assert cw.locator("summary").inner_text().startswith("Graphic content")
+    cw.locator("summary").click()
+    assert cw.get_attribute("open") == ""
+    assert shown.is_visible()
+    # remembered for this session, across pages and reloads ...
+    page.reload()
+    assert page.locator(f'details.cw[data-cw="{key}"]').get_attribute("open") == ""
+    # ... and only for this session
+    fresh = tab(f"{site.base}/community/{page_name}")
+    assert fresh.page.locator(f'details.cw[data-cw="{key}"]').get_attribute("open") is None
+
+
+def test_dark_mode_and_keyboard(site_tab: Any) -> None:
+    site, tab = site_tab
+    t = tab(f"{site.base}/ads-global/index.html", color_scheme="light")
+    page = t.page
+    button = page.get_by_role("button", name="Dark mode")
+    assert button.get_attribute("aria-pressed") == "false"
+    button.click()
+    assert page.evaluate("document.documentElement.dataset.theme") == "dark"
+    page.reload()
+    assert page.evaluate("document.documentElement.dataset.theme") == "dark"
+    bg = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    assert bg == "rgb(18, 20, 23)"
+    dark = tab(f"{site.base}/ads-global/index.html", color_scheme="dark")
+    assert dark.page.get_by_role("button", name="Dark mode").get_attribute("aria-pressed") == "true"
+    # the first Tab reaches the skip link, which moves focus to the content
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_axe_finds_no_serious_violations(site_tab: Any, scheme: str) -> None:
+    site, tab = site_tab
+    axe = Axe()
+    for path in ("ads-br/index.html", "ads-br/ADS-ALC.html", "ads-br/SOP-ADS-CREATIVE.html",
+                 "community/print.html"):
+        t = tab(f"{site.base}/{path}", color_scheme=scheme)
+        if "SOP" in path:
+            t.page.locator(".walk-app button").first.click()
+        results = axe.run(t.page)
+        bad = [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+        assert bad == [], (path, scheme, [(v["id"], v["help"], len(v["nodes"])) for v in bad])
+
+
+def test_screenshot_of_a_policy_page(site_tab: Any) -> None:
+    site, tab = site_tab
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    for scheme in ("light", "dark"):
+        t = tab(f"{site.base}/ads-br/ADS-ALC.html", color_scheme=scheme,
+                viewport={"width": 1200, "height": 900})
+        shot = ARTIFACTS / f"handbook-policy-{scheme}.png"
+        t.page.screenshot(path=str(shot), full_page=True)
+        assert shot.stat().st_size > 20_000
+
+
+def test_xss_probes_stay_text(site_tab: Any) -> None:
+    site, tab = site_tab
+    for path in ("xss/index.html", "xss/XSS-PROBE.html", "xss/SOP-PROBE.html", "xss/print.html"):
+        t = tab(f"{site.base}/{path}")
+        page = t.page
+        if "SOP" in path:
+            page.locator(".walk-app button").first.click()
+        for summary in page.locator("details.cw summary").all():
+            summary.click()
+        page.fill("#q", "zebraquill")
+        page.locator("#search-results a").first.wait_for()
+        # any injected handler would run now
+        page.evaluate("""document.querySelectorAll('*').forEach((e) => {
+            for (const type of ['mouseover', 'mouseenter', 'focus', 'load', 'error']) {
+                e.dispatchEvent(new Event(type));
+            }
+        })""")
+        assert page.evaluate("typeof window.__xss") == "undefined", path
+        injected = page.evaluate("""() => {
+            const bad = [];
+            for (const e of document.querySelectorAll('*')) {
+                if (['IMG', 'SVG', 'IFRAME', 'OBJECT', 'EMBED'].includes(e.tagName.toUpperCase())) bad.push(e.tagName);
+                if (e.tagName === 'SCRIPT' && !e.src && e.type !== 'application/json') bad.push('inline script');
+                for (const a of e.attributes) {
+                    if (a.name.startsWith('on')) bad.push(e.tagName + ' ' + a.name);
+                    if (/^\\s*(javascript|data|vbscript):/i.test(a.value) && a.name !== 'href'
+                        || (a.name === 'href' && /^\\s*(javascript|data:text|vbscript):/i.test(a.value)))
+                        bad.push(e.tagName + ' ' + a.name + '=' + a.value);
+                }
+            }
+            return bad;
+        }""")
+        assert injected == [], (path, injected)
+        text = page.locator("body").inner_text()
+        if path.endswith("XSS-PROBE.html"):
+            assert "Probe <script>window.__xss='title'</script>" in text
+            assert "<img src=x onerror=\"window.__xss='body img'\">" in text
+            assert "[click me](javascript:window.__xss='body link')" in text
+            assert "hxxps[://]evil[.]example[.]com/win" in text  # defanged, not a link
+            assert page.locator("a[href*='evil']").count() == 0
+            assert "[image: tracker]" in text
+        if path.endswith("SOP-PROBE.html"):
+            assert "Outcome: Remove <script>window.__xss='outcome'</script>" in text
+
+
+@pytest.fixture
+def site_tab(built: Site, tab: Callable[..., Tab]) -> tuple[Site, Callable[..., Tab]]:
+    return built, tab
