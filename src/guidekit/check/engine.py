@@ -48,6 +48,9 @@ class CheckResult:
     # the corpus the rules saw (without policy prose when run_check(lean=True))
     corpus: Corpus | None = None
     cache_hits: int = 0
+    # how the corpus rules ran: "full", "incremental" (a cached re-run),
+    # "unchanged" (nothing changed since the cached run) or "changed-since"
+    mode: str = "full"
 
     def count(self, severity: Severity) -> int:
         return sum(1 for f in self.findings if f.severity is severity)
@@ -191,6 +194,7 @@ class _Run:
                       if cache_dir is not None else None)
         self.keys: dict[str, str] = {}
         self.results: dict[str, FileResult] = {}
+        self.mode = "full"
 
     # per-file results -----------------------------------------------------------
     def hash_all(self) -> None:
@@ -254,17 +258,30 @@ class _Run:
     def taxonomy_rels(self) -> set[str]:
         return {rel for rel, d in self.items.items() if d.kind is DocKind.TAXONOMY}
 
+    def _tax_ids(self) -> set[str]:
+        self.load(self.taxonomy_rels())
+        return {i for r in self.taxonomy_rels() if r in self.results
+                for i in _item_ids(self.results[r])}
+
+    def referrers(self, seeds: set[str], old: Iterable[FileResult] = ()) -> set[str]:
+        """``seeds`` and the files that mention their ids or names, now or in ``old`` versions."""
+        self.load(seeds)
+        tokens = {t for r in seeds for t in tokens_of(self.results.get(r), r)}
+        tokens |= {t for v in old for t in tokens_of(v, v.rel)}
+        return (seeds & set(self.items)) | mentions(self.items.values(), tokens)
+
+    def targets(self, seeds: set[str], old: Iterable[FileResult] = ()) -> set[str]:
+        """Files that may define an id that ``seeds`` (or their ``old`` versions) name."""
+        self.load(seeds)
+        tax_ids = self._tax_ids()
+        versions = [*(self.results[r] for r in seeds if r in self.results), *old]
+        named = {t for v in versions for t in referenced_ids(v, tax_ids)}
+        return mentions(self.items.values(), named)
+
     def neighbourhood(self, seeds: set[str], old: Iterable[FileResult] = ()) -> set[str]:
         """``seeds``, the files that mention them and the files they name (see incremental.py)."""
-        self.load(seeds | self.taxonomy_rels())
-        tax_ids = {i for r in self.taxonomy_rels() if r in self.results
-                   for i in _item_ids(self.results[r])}
-        versions = [*(self.results[r] for r in seeds if r in self.results), *old]
-        tokens = {t for r in seeds for t in tokens_of(self.results.get(r), r)}
-        tokens |= {t for v in versions for t in tokens_of(v, v.rel)}
-        named = {t for v in versions for t in referenced_ids(v, tax_ids)}
-        items = list(self.items.values())
-        return (seeds & set(self.items)) | mentions(items, tokens | named)
+        old = list(old)
+        return self.referrers(seeds, old) | self.targets(seeds, old)
 
     def supersedes_closure(self, rels: set[str]) -> set[str]:
         items = list(self.items.values())
@@ -311,8 +328,6 @@ def run_check(
     selection.validate()
     rules = [*all_rules(), *extra_rules]
     settings = Settings(config, rules)
-    if changed_since is not None and paths:
-        raise GuidekitError("give either PATH arguments or --changed-since, not both")
     plan = make_plan(config, paths)
     run = _Run(config, plan, rules, settings, verbose=verbose, lean=lean, cache_dir=cache_dir,
                jobs=jobs, progress=progress)
@@ -357,6 +372,7 @@ def run_check(
         rules=active,
         corpus=corpus,
         cache_hits=run.cache.hits if run.cache is not None else 0,
+        mode=run.mode,
     )
 
 
@@ -403,6 +419,7 @@ def _cached(run: _Run) -> tuple[Corpus, dict[str, FileState]]:
     gone = set(before) - set(run.items)
     moved = changed | gone
     if not moved:
+        run.mode = "unchanged"
         corpus, _ = run.corpus_findings(())
         return corpus, {rel: before[rel] for rel in run.items}
     tax = run.taxonomy_rels() | {r for r in gone if before[r].kind is DocKind.TAXONOMY}
@@ -420,6 +437,7 @@ def _cached(run: _Run) -> tuple[Corpus, dict[str, FileState]]:
     corpus, findings = run.corpus_findings(context)
     if not corpus.taxonomy.present >= {"actions", "severities", "markets", "surfaces", "categories"}:
         return _full(run)  # a missing vocabulary is reported once for the whole corpus
+    run.mode = "incremental"
     fresh = _states(run, affected & set(run.items), [f for f in findings if f.span.path in affected])
     states = {rel: fresh.get(rel) or before[rel] for rel in run.items}
     run.cache.save_state(_meta(run), states.values())
@@ -442,12 +460,13 @@ def _changed_since(run: _Run, rev: str) -> tuple[Corpus, dict[str, FileState]]:
         if text is not None and kind is not None:
             old.append(run.analyzer.analyze_text(root / rel, rel, kind, text))
     present = changed & set(run.items)
-    report = run.neighbourhood(present, old)
+    report = run.referrers(present, old)
     context = run.supersedes_closure(run.neighbourhood(report) | run.taxonomy_rels())
     run.load(context)
     corpus, findings = run.corpus_findings(context)
     wanted = run.plan.wanted
     run.plan.wanted = lambda rel: rel in report and wanted(rel)
+    run.mode = "changed-since"
     return corpus, _states(run, report, [f for f in findings if f.span.path in report])
 
 
