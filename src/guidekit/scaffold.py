@@ -47,6 +47,9 @@ def new_policy(doc_id: str, *, title: str | None = None, kind: str = "community"
                owner: str = "policy-team", category: str = "scams_fraud",
                schema_uri: str = "../../schemas", today: dt.date | None = None) -> str:
     _check_id(doc_id)
+    kinds = load_schema("policy")["properties"]["kind"]["enum"]
+    if kind not in kinds:
+        raise GuidekitError(f"{kind!r} is not a policy kind; choose one of {', '.join(kinds)}")
     today = today or dt.date.today()
     return _template("policy.md").substitute(
         id=doc_id, title=_quote(title or doc_id.replace("-", " ").title()), kind=kind, owner=owner,
@@ -69,7 +72,7 @@ def new_sop(doc_id: str, *, policy: str, title: str | None = None, queue: str = 
 def init_files(name: str, today: dt.date | None = None) -> dict[str, str]:
     """Relative path -> text of a new guidance repository that passes `guidekit check`."""
     files: dict[str, str] = {
-        "guidekit.yaml": _template("guidekit.yaml").substitute(name=name, schema_uri="schemas"),
+        "guidekit.yaml": _template("guidekit.yaml").substitute(name=_quote(name), schema_uri="schemas"),
         "policies/example-scams.md": new_policy(
             "CG-EXAMPLE", title="Example policy: scams", schema_uri="../schemas",
             category="scams_fraud", today=today,

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 
 def test_init_output_passes_check(cli, tmp_path: Path) -> None:
     target = tmp_path / "new-guidance"
@@ -47,3 +49,25 @@ def test_new_sop_needs_a_policy(cli, tmp_path: Path) -> None:
     cli("init", str(tmp_path))
     r = cli("new", "sop", "SOP-X", cwd=tmp_path)
     assert r.exit_code == 2 and "--policy" in r.stderr
+
+
+@pytest.mark.parametrize("name", ["a: b", "#hash", "null", "[x]", "it's \"quoted\""])
+def test_init_quotes_any_folder_name(cli, tmp_path: Path, name: str) -> None:
+    target = tmp_path / name
+    assert cli("init", str(target)).exit_code == 0
+    r = cli("check", str(target))
+    assert r.exit_code == 0, r.stdout + r.stderr
+
+
+def test_new_policy_refuses_an_unknown_kind(cli, tmp_path: Path) -> None:
+    cli("init", str(tmp_path))
+    r = cli("new", "policy", "CG-X", "--kind", "bogus", cwd=tmp_path)
+    assert r.exit_code == 2 and "not a policy kind" in r.stderr and "community" in r.stderr
+    assert not (tmp_path / "policies" / "cg-x.md").exists()
+
+
+def test_init_where_a_file_blocks_the_folder_is_a_usage_error(cli, tmp_path: Path) -> None:
+    (tmp_path / "afile").write_text("x", "utf-8")
+    r = cli("init", str(tmp_path / "afile" / "sub"))
+    assert r.exit_code == 2, r.stderr
+    assert "Not a directory" in r.stderr and "internal error" not in r.stderr
