@@ -41,6 +41,12 @@ class _Group(TyperGroup):
         except KeyboardInterrupt:
             typer.echo("guidekit: interrupted", err=True)
             raise typer.Exit(ExitCode.INTERRUPTED) from None
+        except OSError as err:
+            # a folder that is read-only, a file where a folder should be, a full disk:
+            # the user's to fix, not a bug
+            where = f": {err.filename}" if err.filename else ""
+            typer.echo(f"guidekit: error: {err.strerror or err}{where}", err=True)
+            raise typer.Exit(ExitCode.USAGE) from None
         except Exception as err:
             typer.echo(f"guidekit: internal error: {type(err).__name__}: {err}", err=True)
             if os.environ.get("GUIDEKIT_DEBUG"):

@@ -27,6 +27,10 @@ VERBOSE_OPTION = typer.Option(False, "--verbose", "-v", help="Show every message
 
 
 def resolve_config(root: Path | None, paths: Sequence[Path] = ()) -> Config:
+    for p in paths:
+        # before the root is guessed: a missing path must not make "/" the root
+        if not p.exists() and not p.is_symlink():
+            raise GuidekitError(f"no such file or folder: {p}")
     if root is not None:
         if not root.is_dir():
             raise GuidekitError(f"--root {root} is not a folder")
