@@ -112,3 +112,10 @@ def test_broken_case_file_exits_1_without_traceback(cli, broken_root: Path) -> N
     assert r.exit_code == 1
     assert "sops/insults.cases.yaml:3:1" in r.stdout
     assert "Traceback" not in r.stdout + r.stderr
+
+
+def test_summary_uses_singular_for_one_sop(cli, tmp_path: Path) -> None:
+    assert cli("init", str(tmp_path)).exit_code == 0
+    r = cli("test", str(tmp_path))
+    assert r.exit_code == 0, r.stdout
+    assert "ran 2 cases of 1 SOP in" in r.stdout

@@ -11,7 +11,12 @@ from guidekit.errors import GuidekitError
 if TYPE_CHECKING:
     from guidekit.check.engine import CheckResult
 
-__all__ = ["REPORTERS", "ReportOptions", "Reporter", "get_reporter"]
+__all__ = ["REPORTERS", "ReportOptions", "Reporter", "get_reporter", "plural"]
+
+
+def plural(n: int, word: str) -> str:
+    """``1 file``, ``2 files``: for the summary lines of text reports."""
+    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from guidekit.findings import Finding, Severity
-from guidekit.report.base import ReportOptions
+from guidekit.report.base import ReportOptions, plural
 
 if TYPE_CHECKING:
     from guidekit.check.engine import CheckResult
@@ -17,10 +17,6 @@ if TYPE_CHECKING:
 __all__ = ["write_text"]
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 def _source_line(result: CheckResult, f: Finding) -> str | None:
@@ -63,14 +59,14 @@ def write_text(result: CheckResult, stream: TextIO, options: ReportOptions) -> N
     errors = result.count(Severity.ERROR)
     warnings = result.count(Severity.WARNING)
     infos = result.count(Severity.INFO)
-    files = _plural(len(result.files), "file")
+    files = plural(len(result.files), "file")
     took = f" in {options.elapsed:.2f}s" if options.elapsed is not None else ""
     if not result.findings:
         console.print(f"[green]✓[/] {files} checked, no findings{took}")
         return
     bad = len({f.span.path for f in result.findings})
-    parts = [_plural(errors, "error"), _plural(warnings, "warning")]
+    parts = [plural(errors, "error"), plural(warnings, "warning")]
     if infos:
-        parts.append(_plural(infos, "info"))
+        parts.append(plural(infos, "info"))
     mark = "[red]✗[/]" if errors else "[yellow]![/]"
-    console.print(f"{mark} {', '.join(parts)} in {_plural(bad, 'file')} ({files} checked{took})")
+    console.print(f"{mark} {', '.join(parts)} in {plural(bad, 'file')} ({files} checked{took})")

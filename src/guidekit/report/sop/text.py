@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, TextIO
 from rich.console import Console
 from rich.markup import escape
 
+from guidekit.report.base import plural
 from guidekit.report.sop import SuiteReportOptions
 from guidekit.sop.coverage import Coverage, Metric
 
@@ -82,11 +83,10 @@ def write_text(run: SuiteRun, stream: TextIO, options: SuiteReportOptions) -> No
             console.print(f"[red]coverage of {name} is {run.coverage.metric(name).percent:.1f}%, "
                           f"below --min-coverage {options.min_coverage:g}%[/]")
     if run.problems:
-        n = len(run.problems)
-        console.print(f"[red]{n} file problem{'s' if n != 1 else ''}: "
-                      "some cases could not run[/]")
+        console.print(f"[red]{plural(len(run.problems), 'file problem')}: some cases could not run[/]")
     took = f" in {options.elapsed:.2f}s" if options.elapsed is not None else ""
     if took:
-        console.print(f"[dim]ran {len(run.results)} cases of {len(run.sops)} SOPs{took}[/]")
+        ran = f"{plural(len(run.results), 'case')} of {plural(len(run.sops), 'SOP')}"
+        console.print(f"[dim]ran {ran}{took}[/]")
     # plain, uncoloured and last: CI scripts look for this line
     stream.write(f"{run.passed} passed, {run.failed} failed\n")
