@@ -171,7 +171,12 @@ EDITS = [
      "        - id: a1\n          text: \"A helpline"),
     ("rule renamed", "  - id: ADS-GAMB-1\n", "  - id: ADS-GAMB-1.x\n"),
     ("override changed", "    action: ad_restrict\n", "    action: label\n"),
+    ("override added", "regional_overrides:\n", "regional_overrides:\n  - market: US\n    rule: ADS-GAMB-2\n"
+     "    action: account_ban\n"),
+    ("override removed and a rule changed", "  - market: BR\n    rule: ADS-GAMB-1\n    action: ad_restrict\n"
+     "    note: Certified operators run restricted ads in Brazil.\n", ""),
     ("title only", "title: Gambling in ads", "title: Gambling ads"),
+    ("market added", "surfaces: [ads]\n", "surfaces: [ads]\nmarkets: [US]\n"),
     ("second rule removed", GAMB[GAMB.index("  - id: ADS-GAMB-2"):GAMB.index("regional_overrides:")], ""),
     ("body only", "financial harm,", "financial and social harm,"),
     ("comment in a rule", "    severity: medium\n", "    severity: medium  # was low\n"),

@@ -18,6 +18,8 @@ __all__ = ["blank_common_items", "front_matter_bounds"]
 _KEY = re.compile(r"[A-Za-z_][\w-]*[ \t]*:(?:[ \t]|$)")
 _ITEM = re.compile(r"( *)- ")
 _CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
+_NAMED_RULE = re.compile(r"^[ \t]*(?:- )?rule[ \t]*:[ \t]*['\"]?([^'\"#\s]+)", re.MULTILINE)
+_ITEM_ID = re.compile(r" *- id[ \t]*:[ \t]*['\"]?([^'\"#\s]+)")
 
 
 def front_matter_bounds(text: str) -> tuple[int, int] | None:
@@ -116,24 +118,30 @@ def _blank(lines: list[str], spans: list[tuple[int, int]]) -> None:
 
 
 def blank_common_items(old: str, new: str, key: str = "rules",
-                       unless_changed: tuple[str, ...] = ("regional_overrides",)) -> tuple[str, str] | None:
+                       optional: tuple[str, ...] = ()) -> tuple[str, str] | None:
     """The two texts with the items of ``key`` they share blanked (and, inside items
-    that changed, the examples they share), or None when the layout is not a plain
-    block sequence, nothing is shared, or an entry named in ``unless_changed``
-    differs (its comparison needs every item)."""
+    that changed, the examples they share), plus the ``optional`` top-level entries
+    that are the same in both; or None when the layout is not a plain block
+    sequence or nothing is shared. Rules that a changed regional override names are
+    kept: the impact of an override is measured against its rule's action."""
     a, b = old.split("\n"), new.split("\n")
     ea, eb = _entries(a), _entries(b)
     if ea is None or eb is None or key not in ea or key not in eb:
         return None
-    for other in unless_changed:
-        sa, sb = ea.get(other), eb.get(other)
-        if (sa is None) != (sb is None):
-            return None
-        if sa is not None and sb is not None and a[sa[0]:sa[1]] != b[sb[0]:sb[1]]:
-            return None
-    if not _blank_common(a, ea[key], b, eb[key]):
-        return None
-    return "\n".join(a), "\n".join(b)
+    keep: set[str] = set()
+    sa, sb = ea.get("regional_overrides"), eb.get("regional_overrides")
+    if (sa and _text(a, sa)) != (sb and _text(b, sb)):
+        for lines, span in ((a, sa), (b, sb)):
+            if span is not None:
+                keep.update(_NAMED_RULE.findall(_text(lines, span)))
+    blanked = _blank_common(a, ea[key], b, eb[key], keep=keep)
+    for name in optional:
+        sa, sb = ea.get(name), eb.get(name)
+        if sa is not None and sb is not None and _text(a, sa) == _text(b, sb):
+            _blank(a, [sa])
+            _blank(b, [sb])
+            blanked = True
+    return ("\n".join(a), "\n".join(b)) if blanked else None
 
 
 def _text(lines: list[str], span: tuple[int, int]) -> str:
@@ -142,14 +150,20 @@ def _text(lines: list[str], span: tuple[int, int]) -> str:
 
 def _blank_common(a: list[str], sa: tuple[int, int], b: list[str], sb: tuple[int, int],
                   nested: tuple[tuple[str, ...], ...] = (("examples", "violating"), ("examples", "allowed")),
-                  ) -> bool:
-    """Blank the items two block sequences share; then, inside the items that differ
-    but keep their first line (a rule by id), the items of the ``nested`` sequences
-    they share. True when something was blanked."""
+                  keep: set[str] | None = None) -> bool:
+    """Blank the items two block sequences share (except those whose id is in
+    ``keep``, or whose id cannot be read when ``keep`` is set); then, inside the
+    items that differ but keep their first line (a rule by id), the items of the
+    ``nested`` sequences they share. True when something was blanked."""
     ia, ib = _items(a, *sa), _items(b, *sb)
     if not ia or not ib:
         return False
     common = Counter(_text(a, x) for x in ia) & Counter(_text(b, x) for x in ib)
+    if keep:
+        for t in list(common):
+            m = _ITEM_ID.match(t)
+            if m is None or m.group(1) in keep:
+                del common[t]
     blanked = False
     for lines, items in ((a, ia), (b, ib)):
         left = common.copy()

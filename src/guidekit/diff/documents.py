@@ -29,6 +29,9 @@ __all__ = ["MARKDOWN_SUFFIXES", "Draft", "Snapshot", "doc_kind", "draft", "load_
            "markdown_id"]
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
+# policy entries the model does not require: skipped when both versions agree on them
+_SKIPPABLE = ("summary", "review_by", "owners", "surfaces", "markets", "categories", "tags", "codes",
+              "exceptions", "regional_overrides", "supersedes", "related", "body")
 _ID = re.compile(r"^(id|taxonomy|sop)[ \t]*:[ \t]*['\"]?([^'\"#\s]+)", re.MULTILINE)
 
 
@@ -44,6 +47,7 @@ class Snapshot:
     body: str = ""
     body_line: int = 0
     note: str | None = None  # why a structured file is compared as text
+    partial: bool = False  # parts both versions share were skipped (see load_pair)
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,15 +59,14 @@ class Draft:
     raw: bytes
     text: str
     guessed_id: str | None
+    bounds: tuple[int, int] | None  # of the YAML part (front matter, or all of a .yaml file)
 
     @property
     def is_markdown(self) -> bool:
         return self.rel.lower().endswith(MARKDOWN_SUFFIXES)
 
     def yaml_bounds(self) -> tuple[int, int] | None:
-        if self.is_markdown:
-            return front_matter_bounds(self.text)
-        return (0, len(self.text))
+        return self.bounds
 
 
 def markdown_id(rel: str) -> str:
@@ -84,16 +87,16 @@ def doc_kind(rel: str, config: Config, *, configured: bool) -> DocKind | None:
 
 def draft(rel: str, raw: bytes, kind: DocKind) -> Draft:
     text = raw.removeprefix(b"\xef\xbb\xbf").decode("utf-8", errors="replace")
-    d = Draft(rel, kind, raw, text, None)
-    bounds = d.yaml_bounds()
+    is_md = rel.lower().endswith(MARKDOWN_SUFFIXES)
+    bounds = front_matter_bounds(text) if is_md else (0, len(text))
     if bounds is None:
-        return replace(d, guessed_id=markdown_id(rel))
+        return Draft(rel, kind, raw, text, markdown_id(rel), None)
     m = _ID.search(text, bounds[0], min(bounds[1], bounds[0] + 20_000))
     if m is None:
-        return d
+        return Draft(rel, kind, raw, text, None, bounds)
     field, value = m.groups()
     guess = {"id": value, "taxonomy": f"taxonomy:{value}", "sop": f"{value}:cases:{rel}"}[field]
-    return replace(d, guessed_id=guess)
+    return Draft(rel, kind, raw, text, guess, bounds)
 
 
 def _first_heading(body: str) -> str | None:
@@ -224,11 +227,11 @@ def load_pair(old: Draft, new: Draft, limits: Limits) -> tuple[Snapshot, Snapsho
         else:
             body, body_line = n.body, n.body_line
         return replace(n, rel=old.rel, source=src, body=body, body_line=body_line), n
-    if old.kind is DocKind.POLICY and (blanked := blank_common_items(oy, ny)) is not None:
+    if old.kind is DocKind.POLICY and (blanked := blank_common_items(oy, ny, optional=_SKIPPABLE)) is not None:
         o = load_snapshot(old, limits, blanked[0])
         n = load_snapshot(new, limits, blanked[1])
         if o.note is None and n.note is None:
-            return o, n
+            return replace(o, partial=True), replace(n, partial=True)
     return load_snapshot(old, limits), load_snapshot(new, limits)
 
 

@@ -47,6 +47,7 @@ class DiffSession:
         self.prefix = self.git.prefix_of(self.root)
         self._snap_cache: dict[tuple[str, str], Snapshot] = {}
         self._drafts: dict[tuple[str | None, str, str | None], Draft | None] = {}  # one diff's files
+        self._blobs: dict[str, bytes] = {}
 
     def close(self) -> None:
         self.git.close()
@@ -83,7 +84,9 @@ class DiffSession:
     def draft(self, rev: str | None, side: _Side) -> Draft | None:
         key = (rev, side.top_path, side.blob)
         if key not in self._drafts:
-            raw = self.git.read_blob(side.blob) if side.blob else self.git.read(rev, side.top_path)
+            raw = self._blobs.get(side.blob) if side.blob else None
+            if raw is None:
+                raw = self.git.read_blob(side.blob) if side.blob else self.git.read(rev, side.top_path)
             self._drafts[key] = draft(side.rel, raw, side.kind) if raw is not None else None
         return self._drafts[key]
 
@@ -166,6 +169,7 @@ class DiffSession:
         changes = self.git.changes(bsha, hsha, self.pathspec(paths))
         self._drafts.clear()
         old_sides, new_sides = self._sides(changes)
+        self._blobs = self.git.read_blobs(s.blob for s in (*old_sides, *new_sides) if s.blob)
         renames = {n: o for c in changes if c.status == "R"
                    and (o := self.rel(c.old_path)) is not None and (n := self.rel(c.new_path)) is not None}
         side_pairs = _match(old_sides, new_sides, renames, self._guess((bsha, hsha)))
@@ -209,7 +213,7 @@ class DiffSession:
                 gone |= _item_ids(o) - alive
         if not gone:
             return {}
-        loaded = {n.rel: n for n in head_docs}
+        loaded = {n.rel: n for n in head_docs if not n.partial}
         found: dict[str, list[str]] = {}
         for top in self.git.grep(rev, gone, self.pathspec()):
             rel = self.rel(top)

@@ -14,13 +14,17 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ruamel.yaml.resolver import VersionedResolver
 from ruamel.yaml.tag import Tag
 
 from guidekit.loading.yamlio import may_have_aliases
+
+try:  # libyaml's parser, from ruamel.yaml.clib (a dependency; absent only in odd installs)
+    from _ruamel_yaml import CParser
+except ImportError:  # pragma: no cover
+    CParser = None
 
 __all__ = ["Unusual", "load_with_nodes"]
 
@@ -34,39 +38,55 @@ class Unusual(Exception):
 # a plain scalar can only be typed (number, bool, null, date, ...) if it starts with one of these
 _MAYBE_TYPED = frozenset("0123456789+-.~<=nNtTfFyYoO")
 _STR_TAG = Tag(suffix=_P + "str")
+_SEQ_TAG = Tag(suffix=_P + "seq")
+_MAP_TAG = Tag(suffix=_P + "map")
+_IMPLICIT: dict[str | None, list[tuple[str, Any]]] = {}  # YAML 1.2 implicit patterns by first character
 
 
 class _Resolver(VersionedResolver):
-    """ruamel's YAML 1.2 resolver with a shortcut: quoted scalars and plain ones that
-    start with a letter no typed value starts with are strings, without trying
-    every implicit pattern (that trial is most of the time of composing)."""
+    """ruamel's YAML 1.2 implicit typing, with the patterns looked up once per process
+    (ruamel rebuilds them for every document) and a shortcut for quoted scalars and
+    plain ones that start with a letter no typed value starts with."""
 
     def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
-        if kind is ScalarNode and (not implicit[0] or (value and value[0] not in _MAYBE_TYPED)):
+        if kind is ScalarNode:
+            if not implicit[0] or (value and value[0] not in _MAYBE_TYPED):
+                return _STR_TAG
+            table = _IMPLICIT or _implicit(self)
+            for tag, regexp in (*table.get(value[0] if value else "", ()), *table.get(None, ())):
+                if regexp.match(value):
+                    return Tag(suffix=tag)
             return _STR_TAG
-        return super().resolve(kind, value, implicit)
+        return _SEQ_TAG if kind is SequenceNode else _MAP_TAG
 
     @property
     def processing_version(self) -> Any:
-        return self._loader_version or (1, 2)
+        return (1, 2)
 
 
-_composer: YAML | None = None
+def _implicit(resolver: VersionedResolver) -> dict[str | None, list[tuple[str, Any]]]:
+    _IMPLICIT.update(VersionedResolver.versioned_resolver.fget(resolver))  # type: ignore[attr-defined]
+    return _IMPLICIT
+
+
+class _Composer(CParser or object, _Resolver):  # type: ignore[misc]
+    """libyaml's parser and composer (in C) with the resolver above; no constructor."""
+
+    def __init__(self, stream: str) -> None:
+        CParser.__init__(self, stream)
+        _Resolver.__init__(self, loadumper=self)
 
 
 def _compose(text: str) -> Node | None:
-    # one composer per process; one that stopped half-way is never reused
-    global _composer
-    y = _composer
-    if y is None:
-        y = YAML(typ="safe")
-        y.Resolver = _Resolver
-    _composer = None
+    if CParser is None:  # pragma: no cover
+        return None
+    composer = _Composer(text)
     try:
-        node: Node | None = y.compose(text)
+        node: Node | None = composer.get_single_node()
     except (YAMLError, RecursionError):
         return None
-    _composer = y
+    finally:
+        composer.dispose()
     return node
 
 

@@ -9,6 +9,7 @@ hint (exit 2).
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -178,6 +179,26 @@ class GitRepo:
         return commits
 
     # --- content ------------------------------------------------------------------
+
+    def read_blobs(self, shas: Iterable[str]) -> dict[str, bytes]:
+        """Many blobs in one `git cat-file --batch` round trip (a diff's changed files)."""
+        wanted = list(dict.fromkeys(shas))
+        if not wanted:
+            return {}
+        proc = self._repo.git.cat_file("--batch", as_process=True, istream=subprocess.PIPE)
+        out, _err = proc.communicate(("\n".join(wanted) + "\n").encode())
+        found: dict[str, bytes] = {}
+        pos = 0
+        for sha in wanted:
+            eol = out.index(b"\n", pos)
+            header = out[pos:eol].split()
+            pos = eol + 1
+            if len(header) < 3 or header[1] == b"missing":
+                continue
+            size = int(header[2])
+            found[sha] = out[pos:pos + size]
+            pos += size + 1
+        return found
 
     def read_blob(self, sha: str) -> bytes:
         _sha, _kind, _size, data = self._repo.git.get_object_data(sha)

@@ -1,0 +1,149 @@
+"""Benchmark: `guidekit diff` against `git diff --stat` on the same two commits.
+
+Builds a git repository of N generated policies (bench/gen_corpus.py), then two
+commits off the baseline: one that changes K documents and one that changes
+10*K. Each change edits a rule's action, rewords a body paragraph and adds a
+violating example, so every changed document goes through the whole pipeline
+(load, compare rules and examples, align Markdown, redline).
+
+    python bench/bench_diff.py [--n 10000] [--k 50] [--runs 5] [--out bench/out/diff]
+
+Prints, for both commits, the median wall time of `guidekit diff --format json`
+run as a separate process (as a user or CI would), of the diff engine alone
+(`diff_revisions` in this process: reading, parsing, comparing; no interpreter
+start-up or imports), of `git diff --stat` (the physical floor: git reading the
+same changed blobs), the ratios, and how time grows from K to 10*K documents.
+The start-up of the `guidekit` command itself (`guidekit --version`) is shown
+too, since at this size it is most of the command's time.
+
+Targets: the command <= 1 s and <= 20x git for K documents, and ~10x (at most
+12x) the K time for 10*K documents. Exits 1 when one is missed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from gen_corpus import generate
+
+from guidekit.diff import diff_revisions
+
+GUIDEKIT = Path(sys.executable).with_name("guidekit")
+_ENV = {**os.environ, "GIT_AUTHOR_NAME": "bench", "GIT_AUTHOR_EMAIL": "bench@example.test",
+        "GIT_COMMITTER_NAME": "bench", "GIT_COMMITTER_EMAIL": "bench@example.test", "NO_COLOR": "1",
+        "GITHUB_ACTIONS": ""}
+
+
+def git(repo: Path, *args: str) -> str:
+    return subprocess.run(["git", *args], cwd=repo, env=_ENV, check=True, capture_output=True,
+                          text=True).stdout.strip()
+
+
+def _change(path: Path, serial: int) -> None:
+    text = path.read_text(encoding="utf-8")
+    for old, new in (("action: label", "action: remove"), ("action: remove", "action: label"),
+                     ("action: ad_restrict", "action: ad_disapprove")):
+        if old in text:
+            text = text.replace(old, new, 1)
+            break
+    text = text.replace("      violating:\n", "      violating:\n        - id: bench\n"
+                        f'          text: "A new violating example number {serial}."\n', 1)
+    head, sep, body = text.partition("## Rationale\n\n")
+    words = body.split(" ")
+    words[5:8] = ["now", "reads", "differently"]
+    path.write_text(head + sep + " ".join(words), encoding="utf-8")
+
+
+def build(out: Path, n: int, k: int) -> tuple[Path, list[str]]:
+    """The repository and the revisions: baseline, K changed, 10*K changed."""
+    repo = out / f"repo-{n}"
+    marker = repo / ".bench-ready"
+    if marker.is_file():
+        return repo, marker.read_text().split()
+    shutil.rmtree(repo, ignore_errors=True)
+    files = generate(repo, n)
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "baseline")
+    base = git(repo, "rev-parse", "HEAD")
+    revs = [base]
+    step = max(1, n // (10 * k))
+    for count in (k, 10 * k):
+        git(repo, "checkout", "-q", "-B", f"change-{count}", base)
+        for serial, path in enumerate(files[::step][:count]):
+            _change(path, serial)
+        git(repo, "commit", "-q", "-am", f"change {count} policies")
+        revs.append(git(repo, "rev-parse", "HEAD"))
+    git(repo, "checkout", "-q", "main")
+    marker.write_text(" ".join(revs))
+    return repo, revs
+
+
+def timed(cmd: list[str], cwd: Path, runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(cmd, cwd=cwd, env=_ENV, check=True, stdout=subprocess.DEVNULL)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def timed_engine(repo: Path, base: str, head: str, runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        diff_revisions(repo, base, head)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--n", type=int, default=10_000, help="policies in the repository")
+    ap.add_argument("--k", type=int, default=50, help="policies changed by the small commit")
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--out", type=Path, default=Path(__file__).resolve().parent / "out" / "diff")
+    args = ap.parse_args()
+    started = time.perf_counter()
+    repo, (base, small, large) = build(args.out, args.n, args.k)
+    print(f"repository: {args.n:,} policies at {repo} (built in {time.perf_counter() - started:.1f}s)")
+    startup = timed([str(GUIDEKIT), "--version"], repo, args.runs)
+    print(f"guidekit start-up (guidekit --version): {startup * 1000:.0f} ms")
+    results = {}
+    for label, head, count in (("small", small, args.k), ("large", large, 10 * args.k)):
+        t_git = timed(["git", "diff", "--stat", base, head], repo, args.runs)
+        t_cli = timed([str(GUIDEKIT), "diff", base, head, "--format", "json"], repo, args.runs)
+        t_eng = timed_engine(repo, base, head, args.runs)
+        out = subprocess.run([str(GUIDEKIT), "diff", base, head, "--format", "json"], cwd=repo, env=_ENV,
+                             check=True, capture_output=True, text=True).stdout
+        reported = out.count('"kind": "policy"')
+        results[label] = (t_cli, t_eng, t_git)
+        print(f"{count:>5} changed: guidekit diff {t_cli * 1000:6.0f} ms ({t_cli / t_git:5.1f}x git)   "
+              f"engine {t_eng * 1000:6.0f} ms ({t_eng / t_git:5.1f}x git)   git diff --stat {t_git * 1000:5.0f} ms"
+              f"   [{reported} documents reported]")
+        assert reported == count, f"expected {count} changed policies, guidekit reported {reported}"
+    (cli_s, eng_s, git_s), (cli_l, eng_l, _git_l) = results["small"], results["large"]
+    print(f"growth from {args.k} to {10 * args.k} changed documents: command {cli_l / cli_s:.1f}x, "
+          f"engine {eng_l / eng_s:.1f}x")
+    checks = {
+        f"command <= 1 s ({cli_s:.2f} s)": cli_s <= 1.0,
+        f"command <= 20x git diff --stat ({cli_s / git_s:.1f}x)": cli_s / git_s <= 20,
+        f"engine <= 20x git diff --stat ({eng_s / git_s:.1f}x)": eng_s / git_s <= 20,
+        f"10x the documents, ~10x the time (command {cli_l / cli_s:.1f}x, engine {eng_l / eng_s:.1f}x)":
+            max(cli_l / cli_s, eng_l / eng_s) <= 12,
+    }
+    for name, ok in checks.items():
+        print(f"  {'met   ' if ok else 'MISSED'} {name}")
+    return 0 if all(checks.values()) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
