@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 __all__ = ["Finding", "JsonPath", "Severity", "SourceSpan", "format_json_path"]
@@ -11,7 +11,7 @@ __all__ = ["Finding", "JsonPath", "Severity", "SourceSpan", "format_json_path"]
 JsonPath = tuple[str | int, ...]
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     ERROR = "error"
     WARNING = "warning"
     INFO = "info"

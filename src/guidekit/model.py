@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 from guidekit.findings import JsonPath, SourceSpan
@@ -46,7 +46,7 @@ __all__ = [
 ]
 
 
-class Status(str, Enum):
+class Status(StrEnum):
     DRAFT = "draft"
     IN_REVIEW = "in-review"
     ACTIVE = "active"

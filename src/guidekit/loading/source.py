@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +31,7 @@ from guidekit.loading.yamlio import (
 __all__ = ["DocKind", "Limits", "LoadProblem", "Source", "load_source", "load_text"]
 
 
-class DocKind(str, Enum):
+class DocKind(StrEnum):
     POLICY = "policy"
     SOP = "sop"
     TAXONOMY = "taxonomy"
@@ -131,7 +131,7 @@ def _decode(raw: bytes) -> tuple[str | None, LoadProblem | None]:
 
 def _split_front_matter(src: Source) -> bool:
     text = src.text
-    if not (text.startswith("---\n") or text.startswith("---\r\n")):
+    if not (text.startswith(("---\n", "---\r\n"))):
         src.problems.append(
             LoadProblem(
                 "front-matter",
