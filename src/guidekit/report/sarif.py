@@ -76,6 +76,8 @@ def write_sarif(result: CheckResult, stream: TextIO, options: ReportOptions) -> 
                         ],
                     }
                 },
+                # columns count characters (code points), not UTF-16 units
+                "columnKind": "unicodeCodePoints",
                 "originalUriBaseIds": {"%SRCROOT%": {"uri": result.root.resolve().as_uri() + "/"}},
                 "results": results,
             }

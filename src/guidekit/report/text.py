@@ -5,10 +5,11 @@ from __future__ import annotations
 from itertools import groupby
 from typing import TYPE_CHECKING, TextIO
 
+from rich.cells import cell_len
 from rich.console import Console
 from rich.markup import escape
 
-from guidekit.findings import Finding, Severity
+from guidekit.findings import Finding, Severity, format_json_path
 from guidekit.report.base import ReportOptions, plural
 
 if TYPE_CHECKING:
@@ -27,6 +28,30 @@ def _source_line(result: CheckResult, f: Finding) -> str | None:
     return line if line.strip() else None
 
 
+_WINDOW = 100  # at most this many cells of a source line are shown
+
+
+def excerpt(line: str, col: int, width: int) -> tuple[str, int, int]:
+    """The part of ``line`` to show and where the caret goes, in terminal cells.
+
+    Tabs are expanded and wide characters (CJK, emoji) counted as two cells, so
+    the caret sits under the 1-based character column ``col``; a long line is cut
+    to a window around the column.
+    """
+    start = 0
+    if len(line) > _WINDOW:
+        start = max(0, min(col - 1 - _WINDOW // 3, len(line) - _WINDOW))
+    shown = line[start : start + _WINDOW]
+    before = shown[: max(0, col - 1 - start)]
+    target = shown[max(0, col - 1 - start) : max(0, col - 1 - start) + width]
+    prefix = "…" if start else ""
+    suffix = "…" if start + _WINDOW < len(line) else ""
+    offset = cell_len(prefix + before.expandtabs(4))
+    marks = max(1, cell_len(target.expandtabs(4)))
+    text = prefix + shown.expandtabs(4) + suffix
+    return text, offset, marks
+
+
 def write_text(result: CheckResult, stream: TextIO, options: ReportOptions) -> None:
     console = Console(file=stream, force_terminal=options.color, no_color=not options.color,
                       highlight=False, soft_wrap=True, width=200)
@@ -39,16 +64,13 @@ def write_text(result: CheckResult, stream: TextIO, options: ReportOptions) -> N
             )
             line = _source_line(result, f)
             if line is not None:
-                expanded = line.expandtabs(4)
                 width = 1
                 if f.span.end_line == f.span.line and f.span.end_col:
                     width = max(1, f.span.end_col - f.span.col)
-                width = min(width, max(1, len(expanded) - f.span.col + 1))
-                console.print(f"    {f.span.line:>5} | {escape(expanded)}")
-                console.print(f"          | {' ' * (f.span.col - 1)}[{_STYLE[f.severity]}]{'^' * width}[/]")
+                shown, offset, marks = excerpt(line, f.span.col, width)
+                console.print(f"    {f.span.line:>5} | {escape(shown)}")
+                console.print(f"          | {' ' * offset}[{_STYLE[f.severity]}]{'^' * marks}[/]")
             if f.json_path is not None and options.verbose:
-                from guidekit.findings import format_json_path
-
                 console.print(f"          [dim]at {escape(format_json_path(f.json_path))}[/]")
             notes = f.notes if options.verbose else f.notes[:1]
             for note in notes:
