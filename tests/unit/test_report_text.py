@@ -14,7 +14,7 @@ from guidekit.report.text import excerpt
         ("status: actve", 9, 5, "actve"),
         ("\tstatus: actve", 10, 5, "actve"),  # a tab before the value
         ("title: 詐欺の広告 action: bogus", 22, 5, "bogus"),  # wide characters before it
-        ("note: 🚫🚫 then: wrong", 15, 5, "wrong"),
+        ("note: 🚫🚫 then: wrong", 16, 5, "wrong"),
     ],
 )
 def test_caret_sits_under_the_target(line: str, col: int, width: int, target: str) -> None:
