@@ -30,7 +30,7 @@ def policy_refs(p: Policy) -> Iterator[Ref]:
     yield from _listed(p.surfaces, p.loc, "surfaces", "surfaces")
     yield from _listed(p.markets, p.loc, "markets", "markets")
     yield from _listed(p.categories, p.loc, "categories", "categories")
-    yield from _listed(p.supersedes, p.loc, "supersedes", "documents")
+    yield from _listed(p.supersedes, p.loc, "supersedes", "policies")
     yield from _listed(p.related, p.loc, "related", "documents")
     for r in p.rules:
         yield "actions", r.action, r.loc.at("action")
@@ -48,7 +48,7 @@ def policy_refs(p: Policy) -> Iterator[Ref]:
 def sop_refs(s: Sop) -> Iterator[Ref]:
     yield from _listed(s.surfaces, s.loc, "surfaces", "surfaces")
     yield from _listed(s.markets, s.loc, "markets", "markets")
-    yield from _listed(s.policies, s.loc, "policies", "documents")
+    yield from _listed(s.policies, s.loc, "policies", "policies")
     yield from _listed(s.related, s.loc, "related", "documents")
     for o in s.outcomes:
         yield from _listed(o.actions, o.loc, "actions", "actions")
@@ -63,6 +63,8 @@ def _suggest(value: str, known: Iterable[str]) -> str | None:
 def _known(corpus: Corpus, what: str) -> set[str]:
     if what == "documents":
         return corpus.doc_ids()
+    if what == "policies":
+        return (set(corpus.policies) | corpus.declared_ids) - set(corpus.sops)
     if what == "rules":
         return corpus.rule_ids()
     return set(getattr(corpus.taxonomy, what))
@@ -107,10 +109,10 @@ class UnresolvedReference(CheckRule):
                         fix=f"add a taxonomy file with 'taxonomy: {what}'",
                     )
                 continue
-            noun = _VOCAB_NOUN.get(what, "rule" if what == "rules" else "document")
+            noun = _VOCAB_NOUN.get(what) or {"rules": "rule", "policies": "policy"}.get(what, "document")
             hint = _suggest(value, known)
             notes = [hint] if hint else []
-            if unreadable and what in ("documents", "rules"):
+            if unreadable and what in ("documents", "policies", "rules"):
                 notes.append(f"{unreadable} file(s) could not be read; it may be defined in one of them")
             yield self.finding(loc.span(), f"unknown {noun} {value!r}", json_path=loc.path, notes=tuple(notes))
 
