@@ -79,7 +79,7 @@ def find_root(start: Path) -> Path | None:
 
 def load_config(root: Path) -> Config:
     """Load and validate guidekit.yaml under ``root``; a broken config is a usage error."""
-    from guidekit.schemas import validator_for
+    from guidekit.check.schema import schema_findings  # the check layer builds on loading
 
     path = root / CONFIG_NAME
     if not path.is_file():
@@ -88,12 +88,12 @@ def load_config(root: Path) -> Config:
     if src.problems:
         p = src.problems[0]
         raise GuidekitError(f"{path}:{p.line + 1}:{p.col + 1}: {p.message}")
-    errors = sorted(validator_for("config").iter_errors(src.data), key=lambda e: list(e.path))
-    if errors:
-        err = errors[0]
-        where = src.span(tuple(err.absolute_path))
+    findings = list(schema_findings(src))
+    if findings:
+        lines = [f"{path}:{f.span.line}:{f.span.col}: invalid configuration: {f.message}"
+                 + "".join(f" ({n})" for n in f.notes[:1]) for f in findings]
         raise GuidekitError(
-            f"{path}:{where.line}:{where.col}: invalid configuration: {err.message}",
+            "\n".join(lines),
             hint="see `guidekit schema config` for the configuration format",
         )
     return Config(root=root, data=src.data, source=src)
