@@ -31,14 +31,43 @@ def front_matter_bounds(text: str) -> tuple[int, int] | None:
     return (start, m.start()) if m else None
 
 
-def _entries(lines: list[str]) -> dict[str, tuple[int, int]] | None:
+class _Lines:
+    """A YAML text as lines, with each line's indentation (-1: blank or comment)."""
+
+    __slots__ = ("indent", "lines")
+
+    def __init__(self, text: str) -> None:
+        self.lines = text.split("\n")
+        self.indent = []
+        for line in self.lines:
+            body = line.lstrip(" ")
+            self.indent.append(-1 if not body.strip() or body[0] == "#" else len(line) - len(body))
+
+    def text(self, span: tuple[int, int]) -> str:
+        return "\n".join(self.lines[span[0]:span[1]]).rstrip()
+
+    def blank(self, spans: list[tuple[int, int]]) -> None:
+        for a, b in spans:
+            for i in range(a, b):
+                self.lines[i] = ""
+                self.indent[i] = -1
+
+    def is_item(self, i: int, indent: int) -> bool:
+        line = self.lines[i]
+        return line.startswith("- ", indent) or line[indent:].rstrip() == "-"
+
+
+def _entries(t: _Lines) -> dict[str, tuple[int, int]] | None:
     """Top-level key -> (first line, end line) of its entry."""
     found: dict[str, tuple[int, int]] = {}
     key: str | None = None
     start = 0
-    for i, line in enumerate(lines):
-        if not line or line[0] in " #\t\r":
-            continue
+    for i, line in enumerate(t.lines):
+        k = t.indent[i]
+        if k != 0:
+            if k < 0 or key is not None:
+                continue
+            return None  # indented text before the first key
         if not _KEY.match(line):
             return None  # a top-level sequence, a flow mapping, a document marker ...
         if key is not None:
@@ -47,74 +76,63 @@ def _entries(lines: list[str]) -> dict[str, tuple[int, int]] | None:
         if key in found:
             return None
     if key is not None:
-        found[key] = (start, len(lines))
+        found[key] = (start, len(t.lines))
     return found
 
 
-def _items(lines: list[str], start: int, end: int) -> list[tuple[int, int]] | None:
+def _items(t: _Lines, start: int, end: int) -> list[tuple[int, int]] | None:
     """(first line, end line) of each item of the block sequence that is entry [start, end)."""
-    if lines[start].split(":", 1)[1].split("#", 1)[0].strip():
+    if t.lines[start].split(":", 1)[1].split("#", 1)[0].strip():
         return None  # a flow sequence or a scalar on the key line
     indent: int | None = None
     bounds: list[tuple[int, int]] = []
     for i in range(start + 1, end):
-        line = lines[i]
-        if not line.strip() or line.lstrip().startswith("#"):
+        k = t.indent[i]
+        if k < 0 or (indent is not None and k > indent):
             continue
-        m = _ITEM.match(line)
         if indent is None:
-            if m is None:
-                return None
-            indent = len(m.group(1))
-        here = len(line) - len(line.lstrip(" "))
-        if here == indent and m is not None and len(m.group(1)) == indent:
-            if bounds:
-                bounds[-1] = (bounds[-1][0], i)
-            bounds.append((i, end))
-        elif here <= indent:
+            indent = k
+        if k < indent or not t.is_item(i, k):
             return None
+        if bounds:
+            bounds[-1] = (bounds[-1][0], i)
+        bounds.append((i, end))
     return bounds
 
 
-def _children(lines: list[str], start: int, end: int) -> dict[str, tuple[int, int]] | None:
-    """Entries of the mapping that is the value at lines[start] (a "key:" line or a
+def _children(t: _Lines, start: int, end: int) -> dict[str, tuple[int, int]] | None:
+    """Entries of the mapping that is the value at line ``start`` (a "key:" line or a
     "- key: value" sequence item), by key, as (first line, end line)."""
-    head = lines[start]
-    m = _ITEM.match(head)
+    head = t.lines[start]
     indent: int | None = None
     found: dict[str, tuple[int, int]] = {}
     key: str | None = None
     key_start = start
+    m = _ITEM.match(head)
     if m is not None:  # the item's first key sits on the dash line
         indent = len(m.group(1)) + 2
-        if not _KEY.match(head[indent:]):
+        if not _KEY.match(head, indent):
             return None
         key = head[indent:].split(":", 1)[0].strip()
     for i in range(start + 1, end):
-        line = lines[i]
-        if not line.strip() or line.lstrip().startswith("#"):
+        k = t.indent[i]
+        if k < 0 or (indent is not None and k > indent):
             continue
-        here = len(line) - len(line.lstrip(" "))
         if indent is None:
-            indent = here
-        if here < indent:
+            indent = k
+        if k < indent:
             return None
-        if here > indent or line[here] == "-":
-            continue  # inside the current entry
-        if not _KEY.match(line[here:]):
+        line = t.lines[i]
+        if line[k] == "-":
+            continue  # a sequence at the key's own indentation belongs to the key
+        if not _KEY.match(line, k):
             return None
         if key is not None:
             found[key] = (key_start, i)
-        key, key_start = line[here:].split(":", 1)[0].strip(), i
+        key, key_start = line[k:].split(":", 1)[0].strip(), i
     if key is not None:
         found[key] = (key_start, end)
     return found
-
-
-def _blank(lines: list[str], spans: list[tuple[int, int]]) -> None:
-    for a, b in spans:
-        for i in range(a, b):
-            lines[i] = ""
 
 
 def blank_common_items(old: str, new: str, key: str = "rules",
@@ -124,31 +142,27 @@ def blank_common_items(old: str, new: str, key: str = "rules",
     that are the same in both; or None when the layout is not a plain block
     sequence or nothing is shared. Rules that a changed regional override names are
     kept: the impact of an override is measured against its rule's action."""
-    a, b = old.split("\n"), new.split("\n")
+    a, b = _Lines(old), _Lines(new)
     ea, eb = _entries(a), _entries(b)
     if ea is None or eb is None or key not in ea or key not in eb:
         return None
     keep: set[str] = set()
     sa, sb = ea.get("regional_overrides"), eb.get("regional_overrides")
-    if (sa and _text(a, sa)) != (sb and _text(b, sb)):
-        for lines, span in ((a, sa), (b, sb)):
+    if (sa and a.text(sa)) != (sb and b.text(sb)):
+        for t, span in ((a, sa), (b, sb)):
             if span is not None:
-                keep.update(_NAMED_RULE.findall(_text(lines, span)))
+                keep.update(_NAMED_RULE.findall(t.text(span)))
     blanked = _blank_common(a, ea[key], b, eb[key], keep=keep)
     for name in optional:
         sa, sb = ea.get(name), eb.get(name)
-        if sa is not None and sb is not None and _text(a, sa) == _text(b, sb):
-            _blank(a, [sa])
-            _blank(b, [sb])
+        if sa is not None and sb is not None and a.text(sa) == b.text(sb):
+            a.blank([sa])
+            b.blank([sb])
             blanked = True
-    return ("\n".join(a), "\n".join(b)) if blanked else None
+    return ("\n".join(a.lines), "\n".join(b.lines)) if blanked else None
 
 
-def _text(lines: list[str], span: tuple[int, int]) -> str:
-    return "\n".join(lines[span[0]:span[1]]).rstrip()
-
-
-def _blank_common(a: list[str], sa: tuple[int, int], b: list[str], sb: tuple[int, int],
+def _blank_common(a: _Lines, sa: tuple[int, int], b: _Lines, sb: tuple[int, int],
                   nested: tuple[tuple[str, ...], ...] = (("examples", "violating"), ("examples", "allowed")),
                   keep: set[str] | None = None) -> bool:
     """Blank the items two block sequences share (except those whose id is in
@@ -158,30 +172,31 @@ def _blank_common(a: list[str], sa: tuple[int, int], b: list[str], sb: tuple[int
     ia, ib = _items(a, *sa), _items(b, *sb)
     if not ia or not ib:
         return False
-    common = Counter(_text(a, x) for x in ia) & Counter(_text(b, x) for x in ib)
+    common = Counter(a.text(x) for x in ia) & Counter(b.text(x) for x in ib)
     if keep:
-        for t in list(common):
-            m = _ITEM_ID.match(t)
+        for item in list(common):
+            m = _ITEM_ID.match(item)
             if m is None or m.group(1) in keep:
-                del common[t]
+                del common[item]
     blanked = False
-    for lines, items in ((a, ia), (b, ib)):
+    for t, items in ((a, ia), (b, ib)):
         left = common.copy()
         drop = []
         for span in items:
-            t = _text(lines, span)
-            if left[t] > 0:
-                left[t] -= 1
+            text = t.text(span)
+            if left[text] > 0:
+                left[text] -= 1
                 drop.append(span)
-        _blank(lines, drop)
+        t.blank(drop)
         blanked = blanked or bool(drop)
     if not nested:
         return blanked
-    heads = {a[x[0]]: x for x in ia if a[x[0]]}
+    heads = {a.lines[x[0]]: x for x in ia if a.lines[x[0]]}
     for yb in ib:
-        if not b[yb[0]] or b[yb[0]] not in heads:
+        head = b.lines[yb[0]]
+        if not head or head not in heads:
             continue
-        xa = heads.pop(b[yb[0]])
+        xa = heads.pop(head)
         for path in nested:
             pa, pb = _descend(a, xa, path), _descend(b, yb, path)
             if pa is not None and pb is not None:
@@ -189,9 +204,9 @@ def _blank_common(a: list[str], sa: tuple[int, int], b: list[str], sb: tuple[int
     return blanked
 
 
-def _descend(lines: list[str], span: tuple[int, int], path: tuple[str, ...]) -> tuple[int, int] | None:
+def _descend(t: _Lines, span: tuple[int, int], path: tuple[str, ...]) -> tuple[int, int] | None:
     for key in path:
-        kids = _children(lines, *span)
+        kids = _children(t, *span)
         if kids is None or key not in kids:
             return None
         span = kids[key]
