@@ -41,7 +41,7 @@ typecheck: $(VENV)/.test-installed
 
 ## golden: refresh golden files after a deliberate change, then review the diff
 golden: $(VENV)/.test-installed
-	GUIDEKIT_UPDATE_GOLDEN=1 $(BIN)/python -m pytest -q tests/cli/test_export_golden.py
+	GUIDEKIT_UPDATE_GOLDEN=1 $(BIN)/python -m pytest -q tests/cli/test_export_golden.py tests/e2e/test_diff_golden.py
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache
