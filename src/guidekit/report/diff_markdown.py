@@ -37,6 +37,7 @@ BADGE = {
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
 _SPACE = re.compile(r"\s+")
 _TABLE_SHARE = 0.4  # of the budget, for the summary table
+_FOOTER_RESERVE = 400  # room for the truncation note
 _MAX_TEXT = 600  # characters of one quoted value before it is cut
 
 
@@ -145,33 +146,32 @@ def render_markdown(changes: ChangeSet, max_chars: int = 60_000) -> str:
     if gates:
         head += [f"Needs a second look: {', '.join(gates)} changes.", ""]
     head += ["| Impact | Document | Change | Summary |", "| --- | --- | --- | --- |"]
-    footer_reserve = 400
-    budget = max_chars - footer_reserve
+    budget = max_chars - _FOOTER_RESERVE
     out = "\n".join(head) + "\n"
-    table_budget = int(budget * _TABLE_SHARE)
-    shown_rows = 0
-    for d in docs:
-        row = _row(d) + "\n"
-        if len(out) + len(row) > table_budget:
-            break
-        out += row
-        shown_rows += 1
-    if shown_rows < n:
-        out += f"| … | {n - shown_rows} more documents | | see the note below |\n"
+    rows = _fill((_row(d) + "\n" for d in docs), len(out), int(budget * _TABLE_SHARE))
+    out += "".join(rows)
+    if len(rows) < n:
+        out += f"| … | {n - len(rows)} more documents | | see the note below |\n"
     out += "\n"
-    shown_details = 0
-    for d in docs:
-        block = document_details(d) + "\n"
-        if len(out) + len(block) > budget:
-            break
-        out += block
-        shown_details += 1
-    if shown_rows < n or shown_details < n:
-        out += (f"\n> **Truncated**: the table lists {shown_rows} of {n} documents and the details "
-                f"{shown_details}, in order of impact, to keep this comment under {max_chars:,} "
+    details = _fill((document_details(d) + "\n" for d in docs), len(out), budget)
+    out += "".join(details)
+    if len(rows) < n or len(details) < n:
+        out += (f"\n> **Truncated**: the table lists {len(rows)} of {n} documents and the details "
+                f"{len(details)}, in order of impact, to keep this comment under {max_chars:,} "
                 "characters. Run `guidekit diff BASE HEAD --format html` (or `--format json`) "
                 "for the full report.\n")
     return out
+
+
+def _fill(parts: Iterable[str], used: int, limit: int) -> list[str]:
+    """The leading parts that fit in ``limit`` characters after ``used``."""
+    kept = []
+    for part in parts:
+        used += len(part)
+        if used > limit:
+            break
+        kept.append(part)
+    return kept
 
 
 def write_markdown(changes: ChangeSet, stream: TextIO, options: DiffReportOptions) -> None:
