@@ -37,6 +37,11 @@ from gen_corpus import generate
 from guidekit.diff import diff_revisions
 
 GUIDEKIT = Path(sys.executable).with_name("guidekit")
+# the diff command in an app that registers nothing else: what `guidekit diff` costs when
+# the other commands' modules are not imported at start-up
+DIFF_ONLY = [sys.executable, "-c", "import sys, typer; from guidekit.cli import diff; app = typer.Typer(); "
+             "diff.register(app); app.command('noop', hidden=True)(lambda: None); "
+             "sys.exit(app(['diff', *sys.argv[1:]], standalone_mode=False) or 0)"]
 _ENV = {**os.environ, "GIT_AUTHOR_NAME": "bench", "GIT_AUTHOR_EMAIL": "bench@example.test",
         "GIT_COMMITTER_NAME": "bench", "GIT_COMMITTER_EMAIL": "bench@example.test", "NO_COLOR": "1",
         "GITHUB_ACTIONS": ""}
@@ -122,12 +127,14 @@ def main() -> int:
         t_git = timed(["git", "diff", "--stat", base, head], repo, args.runs)
         t_cli = timed([str(GUIDEKIT), "diff", base, head, "--format", "json"], repo, args.runs)
         t_eng = timed_engine(repo, base, head, args.runs)
+        t_alone = timed([*DIFF_ONLY, base, head, "--format", "json"], repo, args.runs)
         out = subprocess.run([str(GUIDEKIT), "diff", base, head, "--format", "json"], cwd=repo, env=_ENV,
                              check=True, capture_output=True, text=True).stdout
         reported = out.count('"kind": "policy"')
         results[label] = (t_cli, t_eng, t_git)
         print(f"{count:>5} changed: guidekit diff {t_cli * 1000:6.0f} ms ({t_cli / t_git:5.1f}x git)   "
-              f"engine {t_eng * 1000:6.0f} ms ({t_eng / t_git:5.1f}x git)   git diff --stat {t_git * 1000:5.0f} ms"
+              f"diff command alone {t_alone * 1000:6.0f} ms ({t_alone / t_git:5.1f}x)   "
+              f"engine {t_eng * 1000:6.0f} ms ({t_eng / t_git:5.1f}x)   git diff --stat {t_git * 1000:5.0f} ms"
               f"   [{reported} documents reported]")
         assert reported == count, f"expected {count} changed policies, guidekit reported {reported}"
     (cli_s, eng_s, git_s), (cli_l, eng_l, _git_l) = results["small"], results["large"]

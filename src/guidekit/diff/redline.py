@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from difflib import SequenceMatcher
 
-__all__ = ["DELETE", "EQUAL", "INSERT", "normalize", "same_words", "similarity", "word_redline"]
+__all__ = ["DELETE", "EQUAL", "INSERT", "normalize", "overlap", "same_words", "similarity", "word_bag",
+           "word_redline"]
 
 EQUAL = "equal"
 INSERT = "insert"
@@ -31,13 +33,20 @@ def _words(text: str) -> list[str]:
     return [t.rstrip() for t in _TOKEN.findall(text) if not t.isspace()]
 
 
+def word_bag(text: str) -> Counter[str]:
+    return Counter(_words(text))
+
+
+def overlap(a: Counter[str], b: Counter[str]) -> float:
+    """0..1, the share of words two bags have in common (order ignored: enough to
+    tell an edited paragraph from a different one, and cheap)."""
+    total = a.total() + b.total()
+    return 1.0 if not total else 2 * (a & b).total() / total
+
+
 def similarity(old: str, new: str) -> float:
-    """0..1, how much of the wording two texts share (whitespace and order ignored:
-    a cheap bound, enough to tell an edited paragraph from a different one)."""
-    a, b = _words(old), _words(new)
-    if not a and not b:
-        return 1.0
-    return SequenceMatcher(None, a, b, autojunk=False).quick_ratio()
+    """0..1, how much of the wording two texts share (whitespace and order ignored)."""
+    return overlap(word_bag(old), word_bag(new))
 
 
 def word_redline(old: str, new: str) -> list[tuple[str, str]]:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 
 from guidekit.diff.model import ChangeKind, Impact, ParagraphChange, SectionChange
-from guidekit.diff.redline import normalize, similarity, word_redline
+from guidekit.diff.redline import normalize, overlap, word_bag, word_redline
 from guidekit.findings import SourceSpan
 
 __all__ = ["Block", "diff_bodies", "split_blocks"]
@@ -191,17 +191,16 @@ def _pair(old: Sequence[Block], new: Sequence[Block]) -> list[tuple[int, int]]:
                 if bool(old[k].level) == bool(new[k].level)]
     pairs: list[tuple[int, int]] = []
     start = 0
+    bags_new = [word_bag(b.text) for b in new]
     for p, ob in enumerate(old):
         best, best_q = 0.0, -1
+        bag = word_bag(ob.text)
         for q in range(start, len(new)):
             nb = new[q]
             if bool(ob.level) != bool(nb.level):
                 continue
-            if ob.level:
-                score = 1.0 if ob.level == nb.level else 0.6
-            else:
-                quick = SequenceMatcher(None, ob.key, nb.key, autojunk=False).real_quick_ratio()
-                score = similarity(ob.text, nb.text) if quick >= 0.4 else 0.0
+            # headings pair by level, paragraphs by the words they share
+            score = (1.0 if ob.level == nb.level else 0.6) if ob.level else overlap(bag, bags_new[q])
             if score > best:
                 best, best_q = score, q
         if best_q >= 0 and best >= 0.4:
