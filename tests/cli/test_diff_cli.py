@@ -182,3 +182,21 @@ def test_commands_have_help(cli) -> None:  # type: ignore[no-untyped-def]
     for command in ("diff", "changelog", "history"):
         r = cli(command, "--help")
         assert r.exit_code == 0 and len(r.stdout) > 200
+
+
+def test_diff_reads_only_paths_and_limits_from_the_config(cli, history_repo: GitRepo) -> None:  # type: ignore[no-untyped-def]
+    cfg = history_repo.path / "guidekit.yaml"
+    cfg.write_text(cfg.read_text() + "paths:\n  policies: policies/**/*.md\n")
+    r = cli("diff", "v1", "HEAD", cwd=history_repo.path)
+    assert r.exit_code == 2
+    assert "guidekit.yaml:4:13: paths.policies must be a list of glob strings" in r.stderr
+    assert "guidekit check" in r.stderr
+    # a setting the diff does not read is left to `guidekit check`
+    cfg.write_text("guidekit: 1\nname: x\nhandbooks: 7\n")
+    assert cli("diff", "v1", "HEAD", cwd=history_repo.path).exit_code == 0
+
+
+def test_path_option_limits_the_diff(cli, history_repo: GitRepo) -> None:  # type: ignore[no-untyped-def]
+    edit(history_repo, GAMB, "severity: high", "severity: low")
+    r = cli("diff", "v1", "--path", "policies/ads", "--format", "json", cwd=history_repo.path)
+    assert [d["id"] for d in json.loads(r.stdout)["documents"]] == ["ADS-GAMB"]

@@ -10,8 +10,9 @@ from pathlib import Path
 
 import typer
 
-from guidekit.cli.common import OUTPUT_OPTION, ROOT_OPTION, VERBOSE_OPTION, choice, output_stream, resolve_config
-from guidekit.errors import ExitCode
+from guidekit.cli.common import OUTPUT_OPTION, ROOT_OPTION, VERBOSE_OPTION, choice, output_stream
+from guidekit.errors import ExitCode, GuidekitError
+from guidekit.loading.config import find_root
 
 DIFF_FORMATS = ("text", "markdown", "json", "html")
 GATES = ("breaking", "stricter", "looser", "editorial", "metadata")
@@ -23,7 +24,16 @@ def _gates(values: list[str]) -> list[str]:
 
 
 def _root(root: Path | None) -> Path:
-    return resolve_config(root).root
+    """--root, else the nearest folder holding guidekit.yaml, else the working directory.
+
+    The diff reads only the paths and limits from guidekit.yaml (guidekit.diff.settings),
+    so the full configuration is not validated here: `guidekit check` does that.
+    """
+    if root is not None:
+        if not root.is_dir():
+            raise GuidekitError(f"--root {root} is not a folder")
+        return root.resolve()
+    return find_root(Path.cwd()) or Path.cwd()
 
 
 def _color(output: Path | None, fmt: str) -> bool:

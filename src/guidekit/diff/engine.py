@@ -19,8 +19,9 @@ from guidekit.diff.fields import Context, Ranks
 from guidekit.diff.git import GitRepo, PathChange
 from guidekit.diff.model import ChangeSet, Revision
 from guidekit.diff.pairs import document_change
+from guidekit.diff.settings import diff_config
 from guidekit.findings import format_json_path
-from guidekit.loading.config import CONFIG_NAME, Config, load_config
+from guidekit.loading.config import CONFIG_NAME
 from guidekit.loading.discover import matches_any
 from guidekit.loading.source import DocKind
 
@@ -41,8 +42,7 @@ class DiffSession:
 
     def __init__(self, root: Path) -> None:
         self.root = root.resolve()
-        self.configured = (self.root / CONFIG_NAME).is_file()
-        self.config = load_config(self.root) if self.configured else Config(root=self.root)
+        self.config, self.configured = diff_config(self.root)
         self.git = GitRepo.open(self.root)
         self.prefix = self.git.prefix_of(self.root)
         self._snap_cache: dict[tuple[str, str], Snapshot] = {}
