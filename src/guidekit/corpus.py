@@ -78,10 +78,23 @@ def build_corpus(
     config: Config,
     sources: Iterable[Source],
     is_valid: Callable[[Source], bool],
+    memo: dict[Source, Any] | None = None,
 ) -> Corpus:
-    """Index the sources; models are built only from schema-valid documents."""
+    """Index the sources; models are built only from schema-valid documents.
+
+    ``memo`` keeps the model built from each source object, so that a long-lived
+    caller (``guidekit serve``) that reloads only changed files builds only their models.
+    """
     corpus = Corpus(config=config, sources=list(sources))
     tax = corpus.taxonomy
+
+    def once(src: Source, make: Callable[[Source], Any]) -> Any:
+        if memo is None:
+            return make(src)
+        if src not in memo:
+            memo[src] = make(src)
+        return memo[src]
+
     for src in corpus.sources:
         if not src.ok:
             continue
@@ -89,20 +102,20 @@ def build_corpus(
             _declare_invalid(corpus, src)
             continue
         if src.kind is DocKind.POLICY:
-            p = build_policy(src)
+            p = once(src, build_policy)
             corpus.all_policies.append(p)
             corpus.policies.setdefault(p.id, p)
             for r in p.rules:
                 corpus.rules.setdefault(r.id, (p, r))
         elif src.kind is DocKind.SOP:
-            s = build_sop(src)
+            s = once(src, build_sop)
             corpus.all_sops.append(s)
             corpus.sops.setdefault(s.id, s)
         elif src.kind is DocKind.CASES:
-            sop_id, cases = build_cases(src)
+            sop_id, cases = once(src, build_cases)
             corpus.case_files.append((src, sop_id, cases))
         elif src.kind is DocKind.TAXONOMY:
-            vocab, items = build_taxonomy_items(src)
+            vocab, items = once(src, build_taxonomy_items)
             corpus.taxonomy_sources.append((src, vocab, items))
             tax.present.add(vocab)
             bucket: dict[str, Any] = getattr(tax, vocab)

@@ -10,7 +10,7 @@ import pytest
 
 from conftest import SAMPLE, GitRepo
 from guidekit.build.cache import MANIFEST
-from guidekit.build.search import decode_index
+from guidekit.build.search import decode_chunk
 from guidekit.loading.config import load_config
 
 HANDBOOKS = [h["name"] for h in load_config(SAMPLE).handbooks]
@@ -31,11 +31,11 @@ def test_builds_every_sample_handbook(cli, sample_root: Path, tmp_path: Path) ->
     for name in HANDBOOKS:
         folder = out / name
         for f in ("index.html", "print.html", "assets/style.css", "assets/app.js",
-                  "assets/search-index.js", MANIFEST):
+                  "assets/search/chunks.js", "assets/search/0.js", MANIFEST):
             assert (folder / f).is_file(), f"{name}/{f}"
         assert f"{name}: " in r.stdout and str(folder / "index.html") in r.stdout
         pages = json.loads((folder / MANIFEST).read_text())["pages"]
-        assert pages and all((folder / p).is_file() for p in pages)
+        assert pages and all((folder / p).is_file() for p in pages if p.endswith(".html"))
         for f in folder.rglob("*"):
             if f.suffix in (".html", ".css", ".js"):
                 text = f.read_text(encoding="utf-8")
@@ -47,7 +47,7 @@ def test_each_page_links_to_few_others(cli, sample_root: Path, tmp_path: Path) -
     out = tmp_path / "site"
     assert _build(cli, sample_root, out, "--handbook", "community").exit_code == 0
     folder = out / "community"
-    docs = json.loads((folder / MANIFEST).read_text())["pages"]
+    docs = [p for p in json.loads((folder / MANIFEST).read_text())["pages"] if p.endswith(".html")]
     for page in docs:
         html = (folder / page).read_text(encoding="utf-8")
         linked = {m for m in re.findall(r'href="([^"#]+\.html)', html) if m in docs}
@@ -124,7 +124,8 @@ def test_rebuild_renders_only_what_changed(cli, sample_root: Path, tmp_path: Pat
     assert after["index.html"] != inode["index.html"]
     assert "<h1 id=\"ADS-ALC-t\">Alcohol in adverts</h1>" in (folder / "ADS-ALC.html").read_text()
     assert "Alcohol in adverts" in (folder / "print.html").read_text()
-    index = decode_index((folder / "assets" / "search-index.js").read_bytes())
+    index = {page: entries for f in (folder / "assets" / "search").glob("[0-9]*.js")
+             for page, entries in decode_chunk(f.read_bytes()).items()}
     assert "adverts" in index["ADS-ALC.html"][0][3].split()
     # the reused pages' search entries came back intact
     assert index["ADS-FIN.html"][0][1] == "ADS-FIN · Financial services and crypto in ads"

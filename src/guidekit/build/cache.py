@@ -15,12 +15,12 @@ from pathlib import Path
 from typing import Any
 
 from guidekit.build.html import ARTICLE_END, ARTICLE_START
-from guidekit.build.search import SearchEntry, decode_index
+from guidekit.build.search import CHUNKS_FILE, SearchEntry, chunk_path, decode_chunk
 
 __all__ = ["MANIFEST", "PreviousBuild", "manifest_bytes"]
 
 MANIFEST = ".guidekit-build.json"
-_FORMAT = 1
+_FORMAT = 2
 
 
 def manifest_bytes(keys: dict[str, str]) -> bytes:
@@ -31,7 +31,7 @@ class PreviousBuild:
     def __init__(self, folder: Path, keys: dict[str, str]) -> None:
         self.folder = folder
         self.keys = keys
-        self._search: dict[str, list[SearchEntry]] | None = None
+        self._chunks: dict[str, dict[str, list[SearchEntry]]] = {}
 
     @classmethod
     def open(cls, folder: Path) -> PreviousBuild | None:
@@ -65,12 +65,16 @@ class PreviousBuild:
     def search(self, path: str, key: str) -> list[SearchEntry] | None:
         if self.keys.get(path) != key:
             return None
-        if self._search is None:
-            self._search = self._load_search()
-        return self._search.get(path)
+        count = self.keys.get(CHUNKS_FILE, "")
+        if not count.isdigit():
+            return None
+        chunk = chunk_path(path, int(count))
+        if chunk not in self._chunks:
+            try:
+                self._chunks[chunk] = decode_chunk((self.folder / chunk).read_bytes())
+            except OSError:
+                self._chunks[chunk] = {}
+        return self._chunks[chunk].get(path)
 
-    def _load_search(self) -> dict[str, list[SearchEntry]]:
-        try:
-            return decode_index((self.folder / "assets" / "search-index.js").read_bytes())
-        except OSError:
-            return {}
+    def key(self, path: str) -> str | None:
+        return self.keys.get(path) if (self.folder / path).is_file() else None

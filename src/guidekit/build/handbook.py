@@ -204,8 +204,13 @@ def _sop_excluded(spec: HandbookSpec, s: Sop) -> str | None:
     return None
 
 
-def select_handbook(corpus: Corpus, spec: HandbookSpec) -> Handbook:
-    """The documents of one handbook, in reading order (kind, then id)."""
+def select_handbook(corpus: Corpus, spec: HandbookSpec,
+                    memo: dict[int, tuple[Policy, PolicyView]] | None = None) -> Handbook:
+    """The documents of one handbook, in reading order (kind, then id).
+
+    ``memo`` keeps each policy's view for a long-lived caller whose corpus
+    reuses unchanged policy objects (``guidekit serve``), keyed by the object.
+    """
     omitted: list[tuple[str, str]] = []
     notes: list[str] = []
     if spec.market and corpus.taxonomy.markets and spec.market not in corpus.taxonomy.markets:
@@ -215,8 +220,13 @@ def select_handbook(corpus: Corpus, spec: HandbookSpec) -> Handbook:
         why = _policy_excluded(spec, p)
         if why:
             omitted.append((p.id, why))
-        else:
+        elif memo is None:
             policies.append(_view_policy(spec, p))
+        else:
+            got = memo.get(id(p))
+            if got is None or got[0] is not p:
+                got = memo[id(p)] = (p, _view_policy(spec, p))
+            policies.append(got[1])
     sops: list[SopView] = []
     if spec.sops is None:
         wanted = sorted(corpus.sops)

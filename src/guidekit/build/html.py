@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import weakref
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any, Protocol
@@ -27,7 +28,16 @@ from markupsafe import Markup, escape
 from guidekit import __version__
 from guidekit.build.handbook import Handbook, PolicyView, RuleView, SopView
 from guidekit.build.marks import ChangeMarks, Mark, Runs
-from guidekit.build.search import SearchEntry, encode_index, entries_for_policy, entries_for_sop
+from guidekit.build.search import (
+    CHUNKS_FILE,
+    SearchEntry,
+    chunk_count,
+    chunk_path,
+    chunks_script,
+    encode_chunk,
+    entries_for_policy,
+    entries_for_sop,
+)
 from guidekit.build.text import Section, defang, render_markdown, split_sections
 from guidekit.corpus import Corpus
 from guidekit.loading.source import Source
@@ -101,12 +111,18 @@ class PageCache(Protocol):
 
     def search(self, path: str, key: str) -> list[SearchEntry] | None: ...
 
+    def key(self, path: str) -> str | None:
+        """The key a file of the previous build was written with (None: no such file)."""
+
 
 class _NoCache:
     def article(self, path: str, key: str) -> str | None:
         return None
 
     def search(self, path: str, key: str) -> list[SearchEntry] | None:
+        return None
+
+    def key(self, path: str) -> str | None:
         return None
 
 
@@ -118,6 +134,8 @@ class SiteFiles:
     reused: list[str]  # paths whose previous file is identical and is linked, not rewritten
     keys: dict[str, str]  # page path -> content key (the manifest)
     rendered: int  # document pages rendered this time
+    # page path -> (key, article, search entries if at hand), for callers that keep them in memory
+    documents: dict[str, tuple[str, str, list[SearchEntry] | None]] = field(default_factory=dict)
 
     def paths(self) -> list[str]:
         return sorted([*self.files, *self.reused])
@@ -287,10 +305,18 @@ def _page(ctx: _Context, title: str, crumbs: list[str], article: str) -> bytes:
     return html.encode()
 
 
+_CONTENT: weakref.WeakKeyDictionary[Source, str] = weakref.WeakKeyDictionary()
+
+
 def _content(src: Source) -> str:
     # the loaded data, not the file text (check may hand over sources without their text),
-    # in a form that does not depend on whether it came from the YAML or check's JSON cache
-    return json.dumps(src.data, sort_keys=True, default=str) + "\0" + (src.body or "")
+    # in a form that does not depend on whether it came from the YAML or check's JSON cache;
+    # remembered per source, which never changes once loaded (serve reuses sources)
+    got = _CONTENT.get(src)
+    if got is None:
+        got = _CONTENT[src] = json.dumps(src.data, sort_keys=True, default=str) + "\0" + (
+            src.body or "")
+    return got
 
 
 def _policy_key(ctx: _Context, v: PolicyView) -> str:
@@ -428,7 +454,11 @@ def render_site(
     previous: PageCache | None = None,
     progress: Any = None,
 ) -> SiteFiles:
-    """Every file of one handbook's site; pages whose key is unchanged come from ``previous``."""
+    """Every file of one handbook's site; what is unchanged comes from ``previous``.
+
+    A page is reused when its key is; a search-index chunk when the keys of
+    all its pages are, so an edit re-encodes only the chunk of the edited page.
+    """
     previous = previous or _NoCache()
     h = _Helpers(hb, corpus, marks)
     market = h.title("markets", hb.spec.market) if hb.spec.market else None
@@ -436,19 +466,28 @@ def render_site(
     fingerprint = _hash(code_fingerprint(), repr(hb.spec), repr(base), marks.label,
                         *(_content(s) for s, _v, _i in corpus.taxonomy_sources))
     ctx = _Context(hb, h, base, fingerprint)
+    docs = list(_documents(ctx))
+    count = chunk_count(len(docs))
+    members: dict[str, list[tuple[str, str]]] = {}
+    for path, key, *_rest in docs:
+        members.setdefault(chunk_path(path, count), []).append((path, key))
+    chunk_keys = {c: _hash(*(f"{p}={k}" for p, k in sorted(m))) for c, m in members.items()}
+    fresh_chunks = {c for c, k in chunk_keys.items() if previous.key(c) != k}
     files: dict[str, bytes] = {}
-    reused: list[str] = []
-    keys: dict[str, str] = {}
+    reused: list[str] = sorted(set(chunk_keys) - fresh_chunks)
+    keys: dict[str, str] = {**chunk_keys, CHUNKS_FILE: str(count)}
     articles: list[str] = []
     toc: list[tuple[str, str]] = []
-    search: dict[str, list[SearchEntry]] = {}
+    search: dict[str, dict[str, list[SearchEntry]]] = {c: {} for c in fresh_chunks}
+    documents: dict[str, tuple[str, str, list[SearchEntry] | None]] = {}
     rendered = 0
-    for path, key, doc_id, title, view in _documents(ctx):
+    for path, key, doc_id, title, view in docs:
         keys[path] = key
         toc.append((doc_id, title))
+        chunk = chunk_path(path, count)
         article = previous.article(path, key)
-        entries = previous.search(path, key) if article is not None else None
-        if article is not None and entries is not None:
+        entries = previous.search(path, key) if article is not None and chunk in search else None
+        if article is not None and (entries is not None or chunk not in search):
             reused.append(path)
         else:
             if isinstance(view, PolicyView):
@@ -462,7 +501,9 @@ def render_site(
             files[path] = _page(ctx, title, crumbs, article)
             rendered += 1
         articles.append(article)
-        search[path] = entries
+        if entries is not None and chunk in search:
+            search[chunk][path] = entries
+        documents[path] = (key, article, entries)
         if progress is not None:
             progress(1)
     counts = (f"{len(hb.policies)} {'policy' if len(hb.policies) == 1 else 'policies'}, "
@@ -473,9 +514,10 @@ def render_site(
     files["print.html"] = _template("print.html").render(
         **base, page_title="Printable handbook", crumbs=["Printable handbook"], toc=toc,
         articles=[Markup(a) for a in articles]).encode()
-    files["assets/search-index.js"] = encode_index(search)
+    for chunk, pages in search.items():
+        files[chunk] = encode_chunk(pages)
+    files[CHUNKS_FILE] = chunks_script(count)
     for asset in sorted(ASSETS.iterdir()):
         if asset.is_file():
             files[f"assets/{asset.name}"] = asset.read_bytes()
-    return SiteFiles(files, reused, keys, rendered)
-
+    return SiteFiles(files, reused, keys, rendered, documents)

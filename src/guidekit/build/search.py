@@ -6,30 +6,37 @@ slow link), and pagefind fetches its WebAssembly and index chunks, which
 browsers refuse on ``file://``. Our index is one script file, loaded only when
 the reader first uses the search box; each entry keeps the distinct words of
 what it covers (ids, titles, summaries, rule text, example text), so the JS matches word
-prefixes without a server. The file is an inverted index (word -> entries, as
-base-36 gaps) to stay small on slow links; an incremental build reads the
-entries of unchanged pages back out of the previous index.
+prefixes without a server. Each file is an inverted index (word -> entries, as
+base-36 gaps) to stay small on slow links, for about 64 pages: an edit
+re-encodes one chunk, and the others are carried over from the last build.
 """
 
 from __future__ import annotations
 
 import json
 import re
+import zlib
 from collections.abc import Iterable
 
 from guidekit.build.handbook import PolicyView, SopView
 
 __all__ = [
-    "SEARCH_PREFIX",
+    "CHUNKS_FILE",
     "SearchEntry",
-    "decode_index",
-    "encode_index",
+    "chunk_count",
+    "chunk_path",
+    "chunks_script",
+    "decode_chunk",
+    "encode_chunk",
     "entries_for_policy",
     "entries_for_sop",
     "words",
 ]
 
-SEARCH_PREFIX = b"window.GK_SEARCH="
+CHUNKS_FILE = "assets/search/chunks.js"
+_CHUNK_PAGES = 64
+_CHUNK_START = b"(window.GK_SEARCH=window.GK_SEARCH||[]).push("
+_CHUNK_END = b");\n"
 _DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
 
 # [href, title, what it is, distinct words]
@@ -77,8 +84,28 @@ def _b36(n: int) -> str:
             return out
 
 
-def encode_index(pages: dict[str, list[SearchEntry]]) -> bytes:
-    """The search-index script: entries [href, title, what] and word -> entry gaps."""
+_SMALL = [_b36(n) for n in range(36 * 36)]  # gaps inside a chunk are almost always this small
+
+
+def chunk_count(pages: int) -> int:
+    """How many index chunks for this many pages: a power of two, about 64 pages each."""
+    count = 1
+    while count * _CHUNK_PAGES < pages:
+        count *= 2
+    return count
+
+
+def chunk_path(page: str, count: int) -> str:
+    """The chunk a page's entries live in; stable while the number of chunks is."""
+    return f"assets/search/{zlib.crc32(page.encode()) % count}.js"
+
+
+def chunks_script(count: int) -> bytes:
+    return f"window.GK_SEARCH_CHUNKS={count};\n".encode()
+
+
+def encode_chunk(pages: dict[str, list[SearchEntry]]) -> bytes:
+    """One chunk script: entries [href, title, what] and word -> entry gaps in base 36."""
     entries: list[list[str]] = []
     postings: dict[str, list[int]] = {}
     for page in sorted(pages):
@@ -88,23 +115,21 @@ def encode_index(pages: dict[str, list[SearchEntry]]) -> bytes:
             for w in text.split():
                 postings.setdefault(w, []).append(n)
     index = {}
+    small, limit = _SMALL, len(_SMALL)
     for w in sorted(postings):
-        prev, gaps = 0, []
-        for n in postings[w]:
-            gaps.append(_b36(n - prev))
-            prev = n
-        index[w] = ",".join(gaps)
-    data = json.dumps({"v": 2, "e": entries, "w": index}, ensure_ascii=False,
-                      separators=(",", ":"))
-    return SEARCH_PREFIX + data.encode() + b";\n"
+        ns = postings[w]
+        gaps = [b - a for a, b in zip([0, *ns], ns, strict=False)]
+        index[w] = ",".join(small[g] if g < limit else _b36(g) for g in gaps)
+    data = json.dumps({"e": entries, "w": index}, ensure_ascii=False, separators=(",", ":"))
+    return _CHUNK_START + data.encode() + _CHUNK_END
 
 
-def decode_index(raw: bytes) -> dict[str, list[SearchEntry]]:
-    """The entries of each page back from an index script (empty when it is not ours)."""
-    if not raw.startswith(SEARCH_PREFIX):
+def decode_chunk(raw: bytes) -> dict[str, list[SearchEntry]]:
+    """The entries of each page back from a chunk script (empty when it is not ours)."""
+    if not (raw.startswith(_CHUNK_START) and raw.endswith(_CHUNK_END)):
         return {}
     try:
-        data = json.loads(raw[len(SEARCH_PREFIX) :].rstrip().rstrip(b";"))
+        data = json.loads(raw[len(_CHUNK_START) : -len(_CHUNK_END)])
         entries, index = data["e"], data["w"]
         texts: list[list[str]] = [[] for _ in entries]
         for w, gaps in index.items():

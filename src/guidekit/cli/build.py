@@ -18,10 +18,13 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from guidekit.build import FORMATS, BuildOptions, BuildResult, build
 from guidekit.build.changes import marks_for
+from guidekit.build.handbook import handbook_specs
+from guidekit.build.live import LiveBuild
 from guidekit.build.watch import snapshot
+from guidekit.build.writer import check_target
 from guidekit.cli.common import ROOT_OPTION, choice, resolve_config
-from guidekit.errors import ExitCode
-from guidekit.loading.config import Config
+from guidekit.errors import ExitCode, GuidekitError
+from guidekit.loading.config import CONFIG_NAME, Config
 from guidekit.report import ReportOptions, get_reporter
 
 _PATH = typer.Argument(None, help="The guidance root, or a folder inside it. Default: found "
@@ -109,6 +112,16 @@ class _Quiet(SimpleHTTPRequestHandler):
         return
 
 
+def _live(live: LiveBuild) -> None:
+    result = live.rebuild()
+    for f in result.findings:
+        typer.echo(f"{f.span}: {f.severity.value} {f.rule} {f.message} (left out of the preview)",
+                   err=True)
+    typer.echo(f"built {result.documents} document(s) ({result.rendered} rendered) in "
+               f"{result.seconds:.2f}s")
+    sys.stdout.flush()
+
+
 def serve(
     path: Path | None = _PATH,
     root: Path | None = ROOT_OPTION,
@@ -116,26 +129,29 @@ def serve(
     out: Path | None = _OUT,
     since: str | None = _SINCE,
     port: int = typer.Option(8000, "--port", help="Port on 127.0.0.1 (0 picks a free one)."),
-    interval: float = typer.Option(0.5, "--interval", help="Seconds between checks for changes."),
+    interval: float = typer.Option(0.3, "--interval", help="Seconds between checks for changes."),
 ) -> None:
     """Build the handbooks, serve them on 127.0.0.1 and rebuild when guidance changes.
 
-    For authors: stop with Ctrl+C. A change that makes `check` fail is reported
-    and the last good handbook stays up.
+    For authors: a save is on the page within a second. Files that fail to load
+    or match their schema are reported and left out of the preview; run
+    `guidekit check` (or `guidekit build`, which refuses to publish with
+    errors) for the cross-document checks. Stop with Ctrl+C.
     """
     config = _config(path, root)
     target = (out or config.root / "site").resolve()
     opts = BuildOptions(out=target, handbooks=tuple(handbook), since=since)
     console = Console(stderr=True, highlight=False)
-    _report(_run(config, opts, console), console, "html")
-    target.mkdir(parents=True, exist_ok=True)
+    for spec in handbook_specs(config, opts.handbooks):
+        check_target(target / spec.name)
+    live = LiveBuild(config, opts, marks_for())
+    _live(live)
     handler = functools.partial(_Quiet, directory=str(target))
     server = ThreadingHTTPServer(("127.0.0.1", port), handler)
     host, bound = server.server_address[:2]
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    for hb in opts.handbooks or tuple(d.name for d in sorted(target.iterdir()) if d.is_dir()
-                                      and not d.name.startswith(".")):
-        typer.echo(f"serving http://{host!s}:{bound}/{hb}/")
+    for spec in handbook_specs(config, opts.handbooks):
+        typer.echo(f"serving http://{host!s}:{bound}/{spec.name}/index.html")
     sys.stdout.flush()
     seen = snapshot(config.root, (target,))
     try:
@@ -144,16 +160,20 @@ def serve(
             now = snapshot(config.root, (target,))
             if now == seen:
                 continue
+            config_changed = now.get(CONFIG_NAME) != seen.get(CONFIG_NAME)
             seen = now
-            started = time.perf_counter()
-            config = _config(path, root)
-            _report(_run(config, opts, console), console, "html")
-            typer.echo(f"rebuilt in {time.perf_counter() - started:.2f}s")
-            sys.stdout.flush()
+            try:
+                if config_changed:  # handbooks, paths or limits may differ: start afresh
+                    config = _config(path, root)
+                    live = LiveBuild(config, opts, marks_for())
+                _live(live)
+            except GuidekitError as err:
+                console.print(f"guidekit: error: {err.message}", style="red", markup=False)
     except KeyboardInterrupt:
         typer.echo("stopped")
     finally:
         server.shutdown()
+        server.server_close()
 
 
 def register(app: typer.Typer) -> None:

@@ -131,34 +131,45 @@
   var input = form.querySelector("input");
   var list = doc.getElementById("search-results");
   var status = doc.getElementById("search-status");
-  var index = null;  // {e: [[href, title, what]], w: {word: "base-36 gaps"}}
-  var words = null;
-  var decoded = {};
+  // the index comes in chunks, each {e: [[href, title, what]], w: {word: "base-36 gaps"}}
+  var chunks = null;
   var loading = false;
   var pending = [];
 
-  function loadIndex(done) {
-    if (index) { done(); return; }
-    pending.push(done);
-    if (loading) return;
-    loading = true;
+  function script(src, ok, fail) {
     var s = doc.createElement("script");
-    s.src = form.getAttribute("data-index");
-    s.onload = function () {
-      index = window.GK_SEARCH || {e: [], w: {}};
-      words = Object.keys(index.w);
-      pending.splice(0).forEach(function (f) { f(); });
-    };
-    s.onerror = function () { loading = false; if (status) status.textContent = "The search index could not be loaded."; };
+    s.src = src;
+    s.onload = ok;
+    s.onerror = fail;
     doc.head.appendChild(s);
   }
 
-  function postings(word) {
-    if (!decoded[word]) {
+  function loadIndex(done) {
+    if (chunks) { done(); return; }
+    pending.push(done);
+    if (loading) return;
+    loading = true;
+    var base = form.getAttribute("data-index");
+    function failed() { loading = false; if (status) status.textContent = "The search index could not be loaded."; }
+    script(base + "chunks.js", function () {
+      var count = window.GK_SEARCH_CHUNKS || 0, left = count;
+      function ready() {
+        chunks = (window.GK_SEARCH || []).map(function (c) { return {e: c.e, w: c.w, words: Object.keys(c.w), decoded: {}}; });
+        pending.splice(0).forEach(function (f) { f(); });
+      }
+      if (!count) { ready(); return; }
+      for (var i = 0; i < count; i++) {
+        script(base + i + ".js", function () { if (--left === 0) ready(); }, failed);
+      }
+    }, failed);
+  }
+
+  function postings(chunk, word) {
+    if (!chunk.decoded[word]) {
       var n = 0;
-      decoded[word] = index.w[word].split(",").map(function (g) { n += parseInt(g, 36); return n; });
+      chunk.decoded[word] = chunk.w[word].split(",").map(function (g) { n += parseInt(g, 36); return n; });
     }
-    return decoded[word];
+    return chunk.decoded[word];
   }
 
   function terms(q) {
@@ -167,31 +178,36 @@
     }).filter(function (t) { return t.length > 0; });
   }
 
-  function search(q) {
-    var ts = terms(q);
-    if (!ts.length) return [];
+  function searchChunk(chunk, ts, out) {
     var scores = null;
     ts.forEach(function (t) {
       var hit = {};
-      words.forEach(function (w) {
+      chunk.words.forEach(function (w) {
         if (w.lastIndexOf(t, 0) !== 0) return;
         var exact = w === t ? 3 : 1;
-        postings(w).forEach(function (n) { if ((hit[n] || 0) < exact) hit[n] = exact; });
+        postings(chunk, w).forEach(function (n) { if ((hit[n] || 0) < exact) hit[n] = exact; });
       });
       var next = {};
       Object.keys(hit).forEach(function (n) {
         if (scores && !(n in scores)) return;
-        var title = index.e[n][1].toLowerCase();
+        var title = chunk.e[n][1].toLowerCase();
         next[n] = (scores ? scores[n] : 0) + hit[n] + (title.indexOf(t) !== -1 ? 5 : 0);
       });
       scores = next;
     });
-    return Object.keys(scores).map(Number).sort(function (a, b) {
-      return scores[b] - scores[a] || a - b;
-    }).slice(0, 30).map(function (n) {
-      var e = index.e[n];
-      return {href: e[0], title: e[1], sub: e[2]};
+    Object.keys(scores).forEach(function (n) {
+      var e = chunk.e[n];
+      out.push({score: scores[n], href: e[0], title: e[1], sub: e[2]});
     });
+  }
+
+  function search(q) {
+    var ts = terms(q);
+    if (!ts.length) return [];
+    var out = [];
+    chunks.forEach(function (c) { searchChunk(c, ts, out); });
+    out.sort(function (a, b) { return b.score - a.score || (a.href < b.href ? -1 : a.href > b.href ? 1 : 0); });
+    return out.slice(0, 30);
   }
 
   function show() {
