@@ -87,7 +87,7 @@ def _root(
 
 
 def _register() -> None:
-    from guidekit.cli import build, check, diff, export, scaffold, schema, sop_test
+    from guidekit.cli import build, check, diff, export, fmt, scaffold, schema, sop_test
 
     check.register(app)
     scaffold.register(app)
@@ -96,6 +96,7 @@ def _register() -> None:
     export.register(app)
     build.register(app)
     diff.register(app)
+    fmt.register(app)
 
 
 _register()

@@ -1,0 +1,58 @@
+"""`guidekit fmt`: canonical YAML and front matter, written atomically."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from guidekit.cli.common import ROOT_OPTION, resolve_config
+from guidekit.errors import ExitCode
+from guidekit.fmt.files import format_files, unified_diff
+from guidekit.fsutil import atomic_write_bytes
+
+
+def fmt(
+    paths: list[Path] = typer.Argument(None, help="Files or folders to format (default: all "
+                                       "guidance under the root, and guidekit.yaml)."),
+    root: Path | None = ROOT_OPTION,
+    check: bool = typer.Option(False, "--check", help="Change nothing; print a unified diff of "
+                               "what would change and exit 1 if anything would."),
+) -> None:
+    """Format guidance YAML and front matter canonically, losing nothing.
+
+    Known keys follow the schema's order (unknown keys keep theirs, after
+    them); indentation is normalised; comments, quoting, block scalars and the
+    Markdown body are kept as written. A file that would change meaning is
+    reported and left alone. Exit 0 when done (or, with --check, when nothing
+    would change), 1 otherwise.
+    """
+    paths = paths or []
+    config = resolve_config(root, paths)
+    results = format_files(config, paths)
+    changed = [r for r in results if r.changed]
+    failed = [r for r in results if r.error is not None]
+    for r in failed:
+        assert r.error is not None
+        typer.echo(f"{r.rel}:{r.error.line}:{r.error.col}: error: {r.error.message}")
+    if check:
+        for r in changed:
+            typer.echo(unified_diff(r), nl=False)
+        verb = "would reformat"
+    else:
+        for r in changed:
+            assert r.after is not None
+            atomic_write_bytes(r.path, r.after.encode("utf-8"))
+            typer.echo(f"formatted {r.rel}")
+        verb = "reformatted"
+    unchanged = len(results) - len(changed) - len(failed)
+    summary = f"{verb} {len(changed)} file{'s' * (len(changed) != 1)}, {unchanged} unchanged"
+    if failed:
+        summary += f", {len(failed)} not formatted (errors above)"
+    typer.echo(summary, err=True)
+    if failed or (check and changed):
+        raise typer.Exit(ExitCode.FINDINGS)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("fmt")(fmt)

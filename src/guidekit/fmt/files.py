@@ -1,0 +1,81 @@
+"""Which files `guidekit fmt` formats, and the result for each: pure apart from reading."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from guidekit.errors import GuidekitError
+from guidekit.fmt import FormatError, format_text
+from guidekit.loading.config import CONFIG_NAME, Config
+from guidekit.loading.discover import discover
+from guidekit.loading.source import DocKind
+
+__all__ = ["FileFormat", "format_files", "unified_diff"]
+
+_SCHEMA = {DocKind.POLICY: "policy", DocKind.SOP: "sop", DocKind.CASES: "cases",
+           DocKind.TAXONOMY: "taxonomy", DocKind.CONFIG: "config"}
+
+
+@dataclass(frozen=True, slots=True)
+class FileFormat:
+    path: Path
+    rel: str
+    before: str
+    after: str | None  # None when it could not be formatted
+    error: FormatError | None = None
+
+    @property
+    def changed(self) -> bool:
+        return self.after is not None and self.after != self.before
+
+
+def _targets(config: Config, paths: Sequence[Path]) -> list[tuple[Path, str, DocKind]]:
+    root = config.root.resolve()
+    found = [(d.path, d.rel, d.kind) for d in discover(config)
+             if d.kind is not None and not d.outside_link]
+    if (root / CONFIG_NAME).is_file():
+        found.append((root / CONFIG_NAME, CONFIG_NAME, DocKind.CONFIG))
+    if not paths:
+        return sorted(found, key=lambda t: t[1])
+    wanted: list[str] = []
+    for p in paths:
+        if not p.exists():
+            raise GuidekitError(f"no such file or folder: {p}")
+        try:
+            rel = p.resolve().relative_to(root).as_posix()
+        except ValueError:
+            raise GuidekitError(f"{p} is outside the guidance root {root}") from None
+        wanted.append("" if rel == "." else rel)
+    return sorted(
+        (t for t in found if any(w == "" or t[1] == w or t[1].startswith(w.rstrip("/") + "/")
+                                 for w in wanted)),
+        key=lambda t: t[1],
+    )
+
+
+def format_files(config: Config, paths: Sequence[Path] = ()) -> list[FileFormat]:
+    out = []
+    for path, rel, kind in _targets(config, paths):
+        try:
+            before = path.read_bytes().decode("utf-8")
+        except (OSError, UnicodeDecodeError) as err:
+            out.append(FileFormat(path, rel, "", None, FormatError(f"cannot read: {err}")))
+            continue
+        try:
+            result = format_text(before, _SCHEMA[kind],
+                                 markdown=path.suffix.lower() in (".md", ".markdown"))
+        except FormatError as err:
+            out.append(FileFormat(path, rel, before, None, err))
+            continue
+        out.append(FileFormat(path, rel, before, result.text))
+    return out
+
+
+def unified_diff(f: FileFormat) -> str:
+    return "".join(difflib.unified_diff(
+        f.before.splitlines(keepends=True), (f.after or "").splitlines(keepends=True),
+        fromfile=f"a/{f.rel}", tofile=f"b/{f.rel}",
+    ))
