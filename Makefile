@@ -19,9 +19,11 @@ $(VENV)/.test-installed: pyproject.toml $(VENV)/.installed
 	$(BIN)/pip install -q -e '.[test]'
 	touch $@
 
-## demo: create .venv, install guidekit, check the sample guidance
+## demo: create .venv, install guidekit, check the sample guidance, build its handbooks
 demo: $(VENV)/.installed
 	$(BIN)/guidekit check guidance/
+	$(BIN)/guidekit build guidance/ --out build/handbooks
+	@for d in build/handbooks/*/; do echo "open file://$$(cd $$d && pwd)/index.html"; done
 
 ## browser: Debian's chromium for the handbook's browser tests
 browser:

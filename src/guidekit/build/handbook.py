@@ -14,7 +14,7 @@ from typing import Any
 from guidekit.corpus import Corpus
 from guidekit.errors import GuidekitError
 from guidekit.loading.config import Config
-from guidekit.model import Example, Override, Policy, Rule, Sop
+from guidekit.model import Example, Override, Policy, Rule, Sop, Taxonomy
 from guidekit.sop.engine import resolve
 
 __all__ = [
@@ -24,6 +24,7 @@ __all__ = [
     "RuleView",
     "SopView",
     "handbook_specs",
+    "is_graphic",
     "select_handbook",
 ]
 
@@ -147,6 +148,14 @@ class Handbook:
 
     def sop(self, sop_id: str) -> SopView | None:
         return next((s for s in self.sops if s.id == sop_id), None)
+
+
+def is_graphic(tax: Taxonomy, policy: Policy, rule: Rule, example: Example) -> bool:
+    """Hidden until revealed: marked graphic, or in a graphic category (the rule's, else the policy's)."""
+    if example.graphic:
+        return True
+    cats = rule.categories or policy.categories
+    return any((c := tax.categories.get(cat)) is not None and c.graphic for cat in cats)
 
 
 def _meets(wanted: tuple[str, ...], have: tuple[str, ...], *, empty_means_all: bool) -> bool:

@@ -26,7 +26,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template
 from markupsafe import Markup, escape
 
 from guidekit import __version__
-from guidekit.build.handbook import Handbook, PolicyView, RuleView, SopView
+from guidekit.build.handbook import Handbook, PolicyView, RuleView, SopView, is_graphic
 from guidekit.build.marks import ChangeMarks, Mark, Runs
 from guidekit.build.search import (
     CHUNKS_FILE,
@@ -177,11 +177,8 @@ class _Helpers:
         level = self.tax.severities.get(severity)
         return bool(level and level.requires_escalation)
 
-    def _graphic_cats(self, cats: Iterable[str]) -> bool:
-        return any((c := self.tax.categories.get(cat)) is not None and c.graphic for cat in cats)
-
     def graphic(self, policy: Policy, rule: Rule, ex: Example) -> bool:
-        return ex.graphic or self._graphic_cats(rule.categories or policy.categories)
+        return is_graphic(self.tax, policy, rule, ex)
 
     def graphic_policy(self, policy: Policy) -> bool:
         return any(self.graphic(policy, r, e) for r in policy.rules for e in r.examples)

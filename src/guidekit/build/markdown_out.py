@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from guidekit.build.handbook import Handbook, PolicyView, SopView
+from guidekit.build.handbook import Handbook, PolicyView, SopView, is_graphic
 from guidekit.build.marks import ChangeMarks, Runs
 from guidekit.build.text import defang, split_sections
 from guidekit.model import Taxonomy
@@ -59,8 +59,8 @@ def _redline(runs: Runs) -> str:
     return "".join(out)
 
 
-def _policy(v: PolicyView, title: Callable[[str, str], str], marks: ChangeMarks,
-            market: str | None) -> list[str]:
+def _policy(v: PolicyView, tax: Taxonomy, title: Callable[[str, str], str], marks: ChangeMarks,
+             market: str | None) -> list[str]:
     p = v.policy
     mark = marks.doc(p.id)
     lines = [f"## {_inline(p.title)} ({p.id}){' — ' + mark.label if mark else ''}", ""]
@@ -90,7 +90,8 @@ def _policy(v: PolicyView, title: Callable[[str, str], str], marks: ChangeMarks,
         lines += [f"#### Examples for {r.id}", ""]
         for e in r.examples:
             note = f" — {_inline(e.note)}" if e.note else ""
-            text = "[graphic content: see the HTML handbook]" if e.graphic else _inline(defang(e.text))
+            text = ("[graphic content: see the HTML handbook]" if is_graphic(tax, p, r.rule, e)
+                    else _inline(defang(e.text)))
             lines.append(f"- **{e.label}**: {text}{note}")
         lines.append("")
     if p.exceptions:
@@ -155,5 +156,5 @@ def render_markdown_handbook(hb: Handbook, tax: Taxonomy, marks: ChangeMarks) ->
     for s in hb.sops:
         lines += _sop(s, title)
     for v in hb.policies:
-        lines += _policy(v, title, marks, market)
+        lines += _policy(v, tax, title, marks, market)
     return "\n".join(lines).rstrip() + "\n"

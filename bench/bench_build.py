@@ -1,0 +1,163 @@
+"""Benchmark: `guidekit build` against Zensical on the same generated policies.
+
+Generates N policies (bench/gen_corpus.py: several rules with violating and
+allowed examples, an exception, regional overrides and a Markdown body each),
+then, in the same run:
+
+- guidekit, cold: `guidekit build ROOT --out OUT` as a separate process, with
+  no previous output and no cache (it loads, checks and renders everything);
+- Zensical, cold: `zensical build` on a project whose docs are the same
+  policy Markdown files (no previous site, no cache), from a bench-only
+  environment (bench/out/zensical-venv, created on first use);
+- output size of both (bytes of every file written);
+- rebuild after one policy changed: `guidekit serve` (the authors' loop) is
+  started once, then one policy is edited a few times; the figure is the
+  median time from the save to the rebuilt handbook on disk, as serve reports
+  it. The time of a second `guidekit build` process after one edit is printed
+  too (it re-runs the full check gate).
+
+    python bench/bench_build.py [--n 2000] [--edits 5] [--out bench/out/build] [--skip-zensical]
+
+Targets: guidekit cold <= 1/10 of Zensical cold, output <= 1/20 of Zensical's,
+rebuild after one change <= 1 s. Exits 1 when one is missed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from gen_corpus import generate
+
+GUIDEKIT = Path(sys.executable).with_name("guidekit")
+_ENV = {**os.environ, "NO_COLOR": "1", "GITHUB_ACTIONS": ""}
+
+
+def _size(folder: Path) -> int:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+
+
+def _mb(n: int) -> str:
+    return f"{n / 1e6:.1f} MB"
+
+
+def _timed(args: list[str], cwd: Path | None = None) -> float:
+    started = time.perf_counter()
+    done = subprocess.run(args, cwd=cwd, env=_ENV, capture_output=True, text=True, check=False)
+    elapsed = time.perf_counter() - started
+    if done.returncode != 0:
+        raise SystemExit(f"{' '.join(args)} failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
+    return elapsed
+
+
+def _zensical(out: Path) -> Path:
+    venv = out.parent / "zensical-venv"
+    exe = venv / "bin" / "zensical"
+    if not exe.exists():
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+        subprocess.run([str(venv / "bin" / "pip"), "install", "-q", "zensical"], check=True)
+    return exe
+
+
+def _edit(policy: Path, serial: int) -> None:
+    text = policy.read_text(encoding="utf-8")
+    policy.write_text(re.sub(r"(    text: >-\n      )", rf"\g<1>Edit {serial}. ", text, count=1),
+                      encoding="utf-8")
+
+
+def _serve_rebuilds(root: Path, site: Path, policy: Path, edits: int) -> list[float]:
+    proc = subprocess.Popen([str(GUIDEKIT), "serve", str(root), "--out", str(site), "--port", "0",
+                             "--interval", "0.05"], env=_ENV, stdout=subprocess.PIPE,
+                            stderr=subprocess.DEVNULL, text=True)
+    assert proc.stdout is not None
+    times: list[float] = []
+    try:
+        while "serving" not in proc.stdout.readline():
+            if proc.poll() is not None:
+                raise SystemExit("guidekit serve ended")
+        for i in range(edits):
+            time.sleep(0.3)
+            saved = time.perf_counter()
+            _edit(policy, 1000 + i)
+            line = proc.stdout.readline()
+            while not line.startswith("built "):
+                line = proc.stdout.readline()
+            wall = time.perf_counter() - saved
+            inside = float(re.search(r"in ([\d.]+)s", line).group(1))  # type: ignore[union-attr]
+            times.append(inside)
+            print(f"  serve rebuild {i + 1}: {inside:.2f}s in serve, {wall:.2f}s from save to "
+                  f"report ({line.strip()})")
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+        proc.stdout.close()
+    return times
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--n", type=int, default=2000)
+    ap.add_argument("--edits", type=int, default=5)
+    ap.add_argument("--out", type=Path, default=Path("bench/out/build"))
+    ap.add_argument("--skip-zensical", action="store_true", help="guidekit figures only")
+    args = ap.parse_args()
+    out = args.out.resolve()
+    shutil.rmtree(out, ignore_errors=True)
+    root = out / "guidance"
+    policies = generate(root, args.n)
+    print(f"{args.n} generated policies, {_mb(sum(p.stat().st_size for p in policies))} of Markdown "
+          f"(on {os.cpu_count()} cores)")
+
+    site = out / "site"
+    cold = _timed([str(GUIDEKIT), "build", str(root), "--out", str(site)])
+    handbook = next(p for p in site.iterdir() if p.is_dir())
+    size = _size(handbook)
+    print(f"guidekit cold build: {cold:.1f}s, {_mb(size)} in {sum(1 for _ in handbook.rglob('*'))} files")
+
+    _edit(policies[len(policies) // 2], 1)
+    again = _timed([str(GUIDEKIT), "build", str(root), "--out", str(site)])
+    print(f"guidekit build process after one edit (full check gate, pages reused): {again:.1f}s")
+    rebuilds = _serve_rebuilds(root, site, policies[len(policies) // 3], args.edits)
+    rebuild = statistics.median(rebuilds)
+    print(f"rebuild after one policy changed (guidekit serve, median of {len(rebuilds)}): "
+          f"{rebuild:.2f}s")
+
+    results: dict[str, float | int | None] = {
+        "n": args.n, "guidekit_cold_s": round(cold, 2), "guidekit_bytes": size,
+        "guidekit_build_after_edit_s": round(again, 2), "serve_rebuild_s": round(rebuild, 3),
+        "zensical_cold_s": None, "zensical_bytes": None,
+    }
+    ok = rebuild <= 1.0
+    if not args.skip_zensical:
+        zensical = _zensical(out)
+        project = out / "zensical"
+        (project / "docs").mkdir(parents=True)
+        (project / "zensical.toml").write_text('[project]\nsite_name = "Generated handbook"\n')
+        for p in policies:
+            shutil.copyfile(p, project / "docs" / p.name)
+        zcold = _timed([str(zensical), "build"], cwd=project)
+        zsize = _size(project / "site")
+        results.update(zensical_cold_s=round(zcold, 2), zensical_bytes=zsize)
+        print(f"Zensical cold build: {zcold:.1f}s, {_mb(zsize)}")
+        t_ratio, s_ratio = cold / zcold, size / zsize
+        print(f"time: guidekit/Zensical = 1/{1 / t_ratio:.1f} (target <= 1/10) "
+              f"{'ok' if t_ratio <= 0.1 else 'MISSED'}")
+        print(f"size: guidekit/Zensical = 1/{1 / s_ratio:.1f} (target <= 1/20) "
+              f"{'ok' if s_ratio <= 0.05 else 'MISSED'}")
+        ok = ok and t_ratio <= 0.1 and s_ratio <= 0.05
+    print(f"rebuild after one change: {rebuild:.2f}s (target <= 1 s) {'ok' if rebuild <= 1 else 'MISSED'}")
+    (out / "results.json").write_text(json.dumps(results, indent=2) + "\n")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
