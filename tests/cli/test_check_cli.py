@@ -108,7 +108,11 @@ def test_output_file_is_written_and_stdout_is_empty(cli, broken_root: Path, tmp_
 def test_fail_on_warning_and_severity_from_config(cli, sample_root: Path) -> None:
     shutil.copyfile(BROKEN / "unknown-action.md", sample_root / "policies" / "unknown-action.md")
     cfg = sample_root / "guidekit.yaml"
-    cfg.write_text(cfg.read_text("utf-8") + "rules:\n  unresolved-reference: {severity: warning}\n", "utf-8")
+    text, setting = cfg.read_text("utf-8"), "  unresolved-reference: {severity: warning}\n"
+    # the sample configures rules already (GK310's sections): add to its rules: mapping
+    text = (text.replace("\nrules:\n", "\nrules:\n" + setting, 1) if "\nrules:\n" in text
+            else text + "rules:\n" + setting)
+    cfg.write_text(text, "utf-8")
     r = cli("check", str(sample_root))
     assert r.exit_code == 0  # a warning alone passes
     assert "warning GK210" in r.stdout
@@ -120,7 +124,9 @@ def test_select_and_ignore(cli, broken_root: Path) -> None:
     r = cli("check", str(broken_root), "--select", "GK2", "-f", "json")
     rules = {f["rule"] for f in json.loads(r.stdout)["findings"]}
     assert rules == {"GK210"}
-    r = cli("check", str(broken_root), "--ignore", "schema", "--ignore", "GK002", "-f", "json")
+    # GK3: the lint rules (the fixtures' bodies lack the sample's required sections)
+    r = cli("check", str(broken_root), "--ignore", "schema", "--ignore", "GK002", "--ignore", "GK3",
+            "-f", "json")
     rules = {f["rule"] for f in json.loads(r.stdout)["findings"]}
     assert rules == {"GK210"}
     r = cli("check", str(broken_root), "--select", "no-such-rule")

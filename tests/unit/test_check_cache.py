@@ -88,9 +88,9 @@ def test_settings_and_today_are_part_of_the_key(sample_root: Path, tmp_path: Pat
     cache = tmp_path / "cache"
     config_file = sample_root / "guidekit.yaml"
     run_check(load_config(sample_root), cache_dir=cache, lean=True)
-    text = config_file.read_text("utf-8")
-    config_file.write_text(text + "rules:\n  GK340: {severity: error}\ntoday: \"2030-01-01\"\n",
-                           encoding="utf-8")
+    text = config_file.read_text("utf-8").replace("\nrules:\n", "\nrules:\n  GK340: {severity: error}\n")
+    assert "GK340" in text
+    config_file.write_text(text + "today: \"2030-01-01\"\n", encoding="utf-8")
     warm = run_check(load_config(sample_root), cache_dir=cache, lean=True)
     cold = run_check(load_config(sample_root), lean=True)
     assert warm.mode == "full" and _key(warm) == _key(cold)
