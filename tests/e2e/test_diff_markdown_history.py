@@ -16,11 +16,14 @@ from pathlib import Path
 
 import pytest
 
-from conftest import GitRepo
+from conftest import REPO, GitRepo
 from guidekit.diff import ChangeKind, ChangeSet, DiffSession
 
 DOC = "Platform/Community Guidelines.md"
-BUNDLE = Path("/work/shared/corpora/ota-sample.bundle")
+# shared/ sits beside the repository (in CI too); the bundle is never copied into it
+BUNDLE = next((p for p in (REPO.parent / "shared" / "corpora" / "ota-sample.bundle",
+                           Path("/work/shared/corpora/ota-sample.bundle")) if p.is_file()),
+              REPO.parent / "shared" / "corpora" / "ota-sample.bundle")
 
 V1 = """Community Guidelines
 ====================
