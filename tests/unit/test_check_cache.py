@@ -43,6 +43,7 @@ def _write(rel: str, text: str) -> Edit:
 
 ALC = "policies/ads/alcohol.md"
 GAMB = "policies/ads/gambling.md"
+_SAMPLE_ALC = (Path(__file__).resolve().parents[2] / "guidance" / ALC).read_text("utf-8")
 # each edit changes one or two files; the findings they cause land in other files too
 EDITS: list[Edit] = [
     _sub(ALC, "related: [", "related: [ADS-NOPE, "),               # GK210 in the edited file
@@ -51,9 +52,12 @@ EDITS: list[Edit] = [
     _sub(ALC, "id: ADS-GAMB\n", "id: ADS-ALC\n"),                   # and back: all fixed again
     _sub(ALC, "## Definitions", "## Definitions\n\nSee [odds](gambling.md#nowhere)."),  # GK330
     _sub(GAMB, "## Rationale", "## Why"),                           # a link target loses a heading
+    _write("policies/ads/lonely.md", re.sub(r"(?m)^related: .*\n", "", _SAMPLE_ALC)
+           .replace("ADS-ALC", "ADS-LONELY").replace("## Rationale", "## Rationale\n\nAs in "
+                    "[harassment](../community/harassment-bullying.md#terms).")),  # a broken anchor
+    _sub("policies/community/harassment-bullying.md", "## Definitions", "## Terms"),  # now it exists
     _sub(ALC, "status: active", "status: draft"),                   # GK342 on the clock of today
-    _write("policies/ads/new.md", (Path(__file__).resolve().parents[2] / "guidance" / ALC)
-           .read_text("utf-8").replace("id: ADS-ALC\n", "id: ADS-NEW\n")
+    _write("policies/ads/new.md", _SAMPLE_ALC.replace("id: ADS-ALC\n", "id: ADS-NEW\n")
            .replace("ADS-ALC-", "ADS-NEW-")),                       # a new file
     _delete("policies/ads/new.md"),
     _delete(GAMB),                                                  # a referenced file goes

@@ -18,7 +18,13 @@ from typing import Any
 from guidekit.check.analyze import FAILED, VALID, Analyzer, FileResult, loader_finding
 from guidekit.check.cache import CheckCache, FileState, file_key, make_salt
 from guidekit.check.changes import changed_since, old_text
-from guidekit.check.incremental import mentions, referenced_ids, supersedes_ids, tokens_of
+from guidekit.check.incremental import (
+    link_targets,
+    mentions,
+    referenced_ids,
+    supersedes_ids,
+    tokens_of,
+)
 from guidekit.check.parallel import run_all
 from guidekit.check.plan import Plan, make_plan
 from guidekit.check.registry import CheckRule, RuleContext, all_rules, find_rule
@@ -276,7 +282,8 @@ class _Run:
         tax_ids = self._tax_ids()
         versions = [*(self.results[r] for r in seeds if r in self.results), *old]
         named = {t for v in versions for t in referenced_ids(v, tax_ids)}
-        return mentions(self.items.values(), named)
+        linked = {t for v in versions for t in link_targets(v)}
+        return mentions(self.items.values(), named) | (linked & set(self.items))
 
     def neighbourhood(self, seeds: set[str], old: Iterable[FileResult] = ()) -> set[str]:
         """``seeds``, the files that mention them and the files they name (see incremental.py)."""

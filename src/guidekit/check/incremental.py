@@ -19,6 +19,7 @@ corpus.
 
 from __future__ import annotations
 
+import posixpath
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -27,9 +28,11 @@ from typing import Any
 from guidekit.check.analyze import FileResult
 from guidekit.loading.discover import Discovered
 
-__all__ = ["defined_ids", "mentions", "referenced_ids", "supersedes_ids", "tokens_of"]
+__all__ = ["defined_ids", "link_targets", "mentions", "referenced_ids", "supersedes_ids",
+           "tokens_of"]
 
 _ID = re.compile(r"^[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*(?:\.[a-z0-9]+)?$")
+_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:|^//")
 
 
 def defined_ids(r: FileResult) -> set[str]:
@@ -70,6 +73,16 @@ def supersedes_ids(r: FileResult) -> set[str]:
     return set()
 
 
+def link_targets(r: FileResult) -> set[str]:
+    """Relative paths of the files the document's Markdown links point at."""
+    out = set()
+    for link in r.index.links:
+        path = link.target.partition("#")[0]
+        if path and not _SCHEME.match(path):
+            out.add(posixpath.normpath(posixpath.join(posixpath.dirname(r.rel), path)))
+    return out
+
+
 def tokens_of(r: FileResult | None, rel: str) -> set[str]:
     """What another file would contain to refer to this one: its ids and file name."""
     out = {Path(rel).name}
@@ -79,10 +92,20 @@ def tokens_of(r: FileResult | None, rel: str) -> set[str]:
 
 
 def mentions(items: Iterable[Discovered], tokens: set[str]) -> set[str]:
-    """Relative paths of the files whose bytes contain one of ``tokens`` as a word."""
+    """Relative paths of the files whose bytes contain one of ``tokens`` as a word.
+
+    A plain substring test (fast, in C) picks candidates; the word-boundary
+    regex runs on those only. Tokens that contain a shorter token need no
+    test of their own (a rule id contains its policy's id).
+    """
     tokens = {t for t in tokens if t}
     if not tokens:
         return set()
+    probes: list[bytes] = []
+    for t in sorted(tokens, key=len):
+        b = t.encode()
+        if not any(p in b for p in probes):
+            probes.append(b)
     words = b"|".join(re.escape(t.encode()) for t in sorted(tokens, key=len, reverse=True))
     pattern = re.compile(rb"(?<![A-Za-z0-9_])(?:" + words + rb")(?![A-Za-z0-9_])")
     found: set[str] = set()
@@ -91,6 +114,6 @@ def mentions(items: Iterable[Discovered], tokens: set[str]) -> set[str]:
             raw = d.path.read_bytes()
         except OSError:
             continue
-        if pattern.search(raw):
+        if any(p in raw for p in probes) and pattern.search(raw):
             found.add(d.rel)
     return found
