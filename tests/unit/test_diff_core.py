@@ -221,3 +221,27 @@ def test_blanking_refuses_layouts_it_does_not_know() -> None:
 
 def test_paths_in_test_data_exist() -> None:
     assert Path(FIXTURE / "guidekit.yaml").is_file()
+
+
+# --- no input crashes the diff ---------------------------------------------------------
+
+_SNIPPETS = ["", "\n", "  ", "- ", ": ", "---\n", "rules:", "id: X", "[", "{", "&a ", "*a", "!!binary ", "\t",
+             "action: nope", "severity: [low]", "examples: 3", "\"", "#", "- id: ADS-GAMB-1\n"]
+
+
+@given(st.lists(st.tuples(st.integers(0, len(GAMB)), st.integers(0, 40), st.sampled_from(_SNIPPETS)),
+                min_size=1, max_size=4))
+@settings(max_examples=150, deadline=None)
+def test_any_edit_of_a_policy_diffs_without_crashing(edits: list[tuple[int, int, str]]) -> None:
+    text = GAMB
+    for at, cut, insert in edits:
+        at = min(at, len(text))
+        text = text[:at] + insert + text[at + cut:]
+    rel = "policies/ads/gambling.md"
+    before = draft(rel, GAMB.encode(), DocKind.POLICY)
+    after = draft(rel, text.encode(), DocKind.POLICY)
+    change = document_change(*load_pair(before, after, Limits()), _ctx())
+    if text != GAMB:
+        assert change is not None
+    back = document_change(*load_pair(after, before, Limits()), _ctx())
+    assert (back is None) == (change is None)
