@@ -104,14 +104,6 @@ class RuleView:
     def id(self) -> str:
         return self.rule.id
 
-    @property
-    def violating(self) -> tuple[Example, ...]:
-        return tuple(e for e in self.examples if e.label == "violating")
-
-    @property
-    def allowed(self) -> tuple[Example, ...]:
-        return tuple(e for e in self.examples if e.label == "allowed")
-
 
 @dataclass(frozen=True, slots=True)
 class PolicyView:

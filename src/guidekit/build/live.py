@@ -28,7 +28,7 @@ from guidekit.check.schema import schema_findings
 from guidekit.corpus import build_corpus
 from guidekit.findings import Finding, Severity, SourceSpan
 from guidekit.loading.config import Config
-from guidekit.loading.discover import discover
+from guidekit.loading.discover import Discovered, discover
 from guidekit.loading.source import Source, load_source
 
 __all__ = ["LiveBuild", "LiveResult"]
@@ -80,24 +80,33 @@ class LiveBuild:
         self.opts = opts
         self.marks_for = marks_for
         self._files: dict[str, _File] = {}
+        self._items: dict[str, Discovered] = {}
         self._models: dict[Source, Any] = {}
         self._memory = _Remembered()
         self._views: dict[str, dict[int, Any]] = {}  # per handbook: policy views
 
-    def _load(self) -> list[_File]:
+    def _load(self, changed: set[str] | None) -> list[_File]:
         limits = self.config.limits
+        if changed is not None and self._items and changed <= self._items.keys():
+            items = list(self._items.values())  # only edits of known files: no need to walk again
+        else:
+            items = discover(self.config)
+            self._items = {d.rel: d for d in items}
         files: dict[str, _File] = {}
-        for d in discover(self.config):
+        for d in items:
             if d.kind is None or d.outside_link:
+                continue
+            known = self._files.get(d.rel)
+            if changed is not None and d.rel not in changed and known is not None:
+                files[d.rel] = known
                 continue
             try:
                 st = d.path.stat()
             except OSError:
                 continue
             stamp = (st.st_mtime_ns, st.st_size)
-            old = self._files.get(d.rel)
-            if old is not None and old.stamp == stamp:
-                files[d.rel] = old
+            if known is not None and known.stamp == stamp:
+                files[d.rel] = known
                 continue
             src = load_source(d.path, d.rel, d.kind, limits)
             found = [loader_finding(p.rule, p.message, SourceSpan(d.rel, p.line + 1, p.col + 1))
@@ -110,10 +119,12 @@ class LiveBuild:
         self._files = files
         return list(files.values())
 
-    def rebuild(self, progress: Callable[[str, int], Callable[[int], None]] | None = None
-                ) -> LiveResult:
+    def rebuild(self, changed: set[str] | None = None,
+                progress: Callable[[str, int], Callable[[int], None]] | None = None) -> LiveResult:
+        """Build again; ``changed`` (paths relative to the root) says which files were edited,
+        when the caller knows that no file was added or removed."""
         started = time.perf_counter()
-        files = self._load()
+        files = self._load(changed)
         bad = {id(f.source) for f in files if f.findings}
         corpus = build_corpus(self.config, [f.source for f in files],
                               lambda s: id(s) not in bad, memo=self._models)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import os
+import posixpath
 import re
 import shutil
 import tempfile
@@ -86,13 +87,11 @@ def _swap(tmp: Path, target: Path) -> None:
 
 
 def _put(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "wb") as fh:
         fh.write(data)
 
 
 def _carry(src: Path, dest: Path) -> None:
-    dest.parent.mkdir(parents=True, exist_ok=True)
     try:
         os.link(src, dest)
     except OSError:
@@ -107,6 +106,8 @@ def write_site(site: SiteFiles, target: Path, previous: PreviousBuild | None) ->
     _sweep(parent, target.name)
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-{os.getpid()}-", dir=parent))
     try:
+        for folder in sorted({posixpath.dirname(rel) for rel in [*site.reused, *site.files]} - {""}):
+            (tmp / folder).mkdir(parents=True, exist_ok=True)
         for rel in site.reused:
             assert previous is not None, "reused pages come from a previous build"
             _carry(previous.file(rel), tmp / rel)

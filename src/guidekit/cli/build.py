@@ -112,8 +112,8 @@ class _Quiet(SimpleHTTPRequestHandler):
         return
 
 
-def _live(live: LiveBuild) -> None:
-    result = live.rebuild()
+def _live(live: LiveBuild, changed: set[str] | None = None) -> None:
+    result = live.rebuild(changed)
     for f in result.findings:
         typer.echo(f"{f.span}: {f.severity.value} {f.rule} {f.message} (left out of the preview)",
                    err=True)
@@ -160,13 +160,14 @@ def serve(
             now = snapshot(config.root, (target,))
             if now == seen:
                 continue
-            config_changed = now.get(CONFIG_NAME) != seen.get(CONFIG_NAME)
+            edited = {rel for rel in now if rel in seen and now[rel] != seen[rel]}
+            same_files = now.keys() == seen.keys()
             seen = now
             try:
-                if config_changed:  # handbooks, paths or limits may differ: start afresh
+                if CONFIG_NAME in edited:  # handbooks, paths or limits may differ: start afresh
                     config = _config(path, root)
                     live = LiveBuild(config, opts, marks_for())
-                _live(live)
+                _live(live, edited if same_files else None)
             except GuidekitError as err:
                 console.print(f"guidekit: error: {err.message}", style="red", markup=False)
     except KeyboardInterrupt:

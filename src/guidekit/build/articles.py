@@ -1,0 +1,306 @@
+"""One document -> the HTML article of its page (and of the printable page).
+
+The Jinja2 templates under ``templates/`` get plain, pre-digested data: titles
+looked up in the taxonomy, examples defanged, change marks as badges and
+redlines. Autoescaping is on everywhere; the only ``Markup`` made here is
+built from escaped pieces or from markdown-it-py's output with raw HTML off.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template
+from markupsafe import Markup, escape
+
+from guidekit.build.handbook import Handbook, PolicyView, RuleView, SopView, is_graphic
+from guidekit.build.marks import ChangeMarks, Mark, Runs
+from guidekit.build.text import Section, defang, render_markdown, split_sections
+from guidekit.corpus import Corpus
+from guidekit.model import Escalation, Example, Policy, Rule, Sop
+
+__all__ = ["TEMPLATES", "Helpers", "badge", "page_name", "redline", "render_policy", "render_sop",
+           "template"]
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+_RESERVED = {"index", "print", "search"}
+_LEAD = ("overview", "rationale", "why", "purpose", "definitions")
+
+
+def page_name(doc_id: str) -> str:
+    """The file a document's page is written to, flat beside the start page."""
+    return f"doc-{doc_id}.html" if doc_id.lower() in _RESERVED else f"{doc_id}.html"
+
+
+def badge(mark: Mark | None) -> Markup:
+    if mark is None:
+        return Markup("")
+    return Markup(' <span class="badge badge-{}" title="{}">{}</span>').format(
+        mark.change, mark.title, mark.label)
+
+
+def redline(runs: Runs) -> Markup:
+    tags = {"insert": "ins", "delete": "del"}
+    out = []
+    for kind, text in runs:
+        tag = tags.get(kind)
+        out.append(Markup("<{0}>{1}</{0}>").format(Markup(tag), text) if tag else escape(text))
+    return Markup("").join(out)
+
+
+@cache
+def _env() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(str(TEMPLATES)),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=StrictUndefined,
+        auto_reload=False,
+    )
+    env.globals.update(badge=badge, redline=redline)
+    return env
+
+
+def template(name: str) -> Template:
+    return _env().get_template(name)
+
+
+class Helpers:
+    """What templates may call: titles from the taxonomy, links, safe text, change marks."""
+
+    def __init__(self, hb: Handbook, corpus: Corpus, marks: ChangeMarks) -> None:
+        self.hb = hb
+        self.tax = corpus.taxonomy
+        self.marks = marks
+        self._included = {v.id for v in hb.policies} | {v.id for v in hb.sops}
+        self._titles = {p.id: p.title for p in corpus.policies.values()}
+        self._titles.update({s.id: s.title for s in corpus.sops.values()})
+        self._rule_doc = {r.id: p.id for p in corpus.policies.values() for r in p.rules}
+
+    def href(self, doc_id: str) -> str | None:
+        return page_name(doc_id) if doc_id in self._included else None
+
+    def rule_href(self, rule_id: str) -> str | None:
+        doc = self._rule_doc.get(rule_id)
+        url = self.href(doc) if doc else None
+        return f"{url}#{rule_id}" if url else None
+
+    def doc_title(self, doc_id: str) -> str | None:
+        return self._titles.get(doc_id)
+
+    def title(self, vocab: str, item_id: str | None) -> str:
+        if item_id is None:
+            return ""
+        item = getattr(self.tax, vocab).get(item_id)
+        return str(item.title) if item is not None else item_id
+
+    def titles(self, vocab: str, ids: Iterable[str]) -> str:
+        return ", ".join(self.title(vocab, i) for i in ids)
+
+    def must_escalate(self, severity: str) -> bool:
+        level = self.tax.severities.get(severity)
+        return bool(level and level.requires_escalation)
+
+    def graphic(self, policy: Policy, rule: Rule, ex: Example) -> bool:
+        return is_graphic(self.tax, policy, rule, ex)
+
+    def graphic_policy(self, policy: Policy) -> bool:
+        return any(self.graphic(policy, r, e) for r in policy.rules for e in r.examples)
+
+    def escalation(self, sop: Sop, esc_id: str) -> Escalation | None:
+        return next((e for e in sop.escalations if e.id == esc_id), None)
+
+    @staticmethod
+    def md(text: str) -> Markup:
+        return Markup(render_markdown(text))  # markdown-it escapes; raw HTML is off
+
+    @staticmethod
+    def defang(text: str) -> str:
+        return defang(text)
+
+    def related_key(self, ids: Iterable[str]) -> str:
+        return repr([(d, self.href(d), self.doc_title(d)) for d in ids])
+
+
+
+def _split_body(body: str) -> tuple[list[Section], list[Section]]:
+    lead: list[Section] = []
+    rest: list[Section] = []
+    for s in split_sections(body):
+        if not s.heading:
+            s = Section("Overview", s.markdown)
+        (lead if s.key in _LEAD else rest).append(s)
+    order = {k: i for i, k in enumerate(_LEAD)}
+    lead.sort(key=lambda s: order[s.key])
+    return lead, rest
+
+
+def _json_for_script(data: Any) -> Markup:
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    # nothing in a JSON script block may close it or open a comment
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return Markup(text)  # escaped above for a script data block
+
+
+def _tree_data(view: SopView, h: Helpers) -> dict[str, Any]:
+    sop = view.sop
+    nodes = {
+        n.id: {
+            "q": n.question,
+            "help": n.help,
+            "a": [{"label": a.label, "value": a.value, "next": a.next, "outcome": a.outcome}
+                  for a in n.answers],
+        }
+        for n in sop.tree.nodes
+    }
+    outcomes = {}
+    for o in sop.outcomes:
+        esc = h.escalation(sop, o.escalation) if o.escalation else None
+        outcomes[o.id] = {
+            "title": o.title,
+            "actions": [h.title("actions", a) for a in view.outcome_actions.get(o.id, o.actions)],
+            "rules": [[r, h.rule_href(r)] for r in o.rules],
+            "escalation": (f"{esc.to}" + (f" (within {esc.sla})" if esc.sla else "")
+                           if esc else o.escalation),
+            "note": o.note,
+        }
+    return {"start": sop.tree.start, "nodes": nodes, "outcomes": outcomes}
+
+
+def _diagram(view: SopView, h: Helpers) -> Markup:
+    """The decision tree as nested lists; a node reached twice is linked, not repeated."""
+    sop = view.sop
+    seen: set[str] = set()
+    out: list[str] = []
+
+    def outcome(oid: str) -> str:
+        o = sop.outcome(oid)
+        if o is None:
+            return f"<span class='outcome'>{escape(oid)}</span>"
+        acts = "; ".join(h.title("actions", a) for a in view.outcome_actions.get(oid, o.actions))
+        return (f"<a class='outcome' href='#{escape(sop.id)}-o-{escape(oid)}'>{escape(o.title)}</a>"
+                f" <span class='acts'>({escape(acts)})</span>")
+
+    def node(nid: str, depth: int) -> None:
+        n = sop.tree.node(nid)
+        anchor = f"{sop.id}-n-{nid}"
+        if n is None or nid in seen or depth > 50:
+            label = n.question if n else nid
+            out.append(f"<a href='#{escape(anchor)}'>see: {escape(label)}</a>")
+            return
+        seen.add(nid)
+        out.append(f"<p class='q' id='{escape(anchor)}'>{escape(n.question)}</p><ul>")
+        for a in n.answers:
+            out.append(f"<li><span class='ans'>{escape(a.label)}</span> → ")
+            if a.outcome:
+                out.append(outcome(a.outcome))
+            elif a.next:
+                node(a.next, depth + 1)
+            out.append("</li>")
+        out.append("</ul>")
+
+    out.append("<div class='tree'>")
+    node(sop.tree.start, 0)
+    out.append("</div>")
+    return Markup("".join(out))  # every piece of text is escaped above
+
+
+
+@dataclass(frozen=True, slots=True)
+class _Ex:
+    text: str
+    note: str | None
+    markets: str
+    key: str | None  # content-warning key for graphic examples
+
+
+@dataclass(frozen=True, slots=True)
+class _Row:
+    id: str
+    badge: Markup
+    title: str
+    text: Markup
+    action: str
+    regional: str
+    severity: str
+    escalation: str
+    violating: list[_Ex]
+    allowed: list[_Ex]
+
+
+def _escalation(h: Helpers, r: RuleView) -> str:
+    parts = [r.rule.escalate_to or ""]
+    if r.rule.requires_context:
+        parts.append("needs context")
+    if h.must_escalate(r.severity):
+        parts.append("mandatory escalation")
+    return "; ".join(p for p in parts if p) or "none"
+
+
+def _row(h: Helpers, p: Policy, r: RuleView) -> _Row:
+    runs = h.marks.redline(p.id, r.id, "text")
+
+    def ex(e: Example) -> _Ex:
+        return _Ex(defang(e.text), e.note, ", ".join(e.markets),
+                   f"{r.id}-{e.id}" if h.graphic(p, r.rule, e) else None)
+
+    regional = ""
+    if r.override is not None:
+        elsewhere = []
+        if r.action != r.rule.action:
+            elsewhere.append(h.title("actions", r.rule.action))
+        if r.severity != r.rule.severity:
+            elsewhere.append(f"severity {h.title('severities', r.rule.severity)}")
+        regional = f"{h.hb.spec.market} rule" + (
+            f"; elsewhere: {', '.join(elsewhere)}" if elsewhere else "")
+    return _Row(r.id, badge(h.marks.rule(p.id, r.id)), r.rule.title,
+                redline(runs) if runs else escape(r.rule.text), h.title("actions", r.action),
+                regional, h.title("severities", r.severity), _escalation(h, r),
+                [ex(e) for e in r.examples if e.label == "violating"],
+                [ex(e) for e in r.examples if e.label == "allowed"])
+
+
+def render_policy(h: Helpers, v: PolicyView) -> str:
+    """The article of one policy page (also a section of the printable page)."""
+    p = v.policy
+    lead, rest = _split_body(p.body)
+    differences = []
+    for o in v.differences:
+        base_rule = p.rule(o.rule)
+        action = h.title("actions", o.action)
+        if base_rule is not None and base_rule.action != o.action:
+            action += f" (instead of {h.title('actions', base_rule.action)})"
+        differences.append({"market": h.title("markets", o.market), "rule": o.rule,
+                            "action": action, "note": o.note or "",
+                            "severity": h.title("severities", o.severity) if o.severity
+                            else "unchanged"})
+    m = {
+        "policy": p,
+        "mark": h.marks.doc(p.id),
+        "label": h.marks.label,
+        "prose": h.marks.prose.get(p.id),
+        "surfaces": h.titles("surfaces", p.surfaces) or "all",
+        "markets": h.titles("markets", p.markets) or "all",
+        "categories": h.titles("categories", p.categories),
+        "graphic": h.graphic_policy(p),
+        "lead": [(s.heading, h.md(s.markdown)) for s in lead],
+        "rest": [(s.heading, h.md(s.markdown)) for s in rest],
+        "rules": [_row(h, p, r) for r in v.rules],
+        "market": h.title("markets", h.hb.spec.market) if h.hb.spec.market else None,
+        "differences": differences,
+        "related": [(d, h.href(d), h.doc_title(d)) for d in p.related]
+        + [(f"Replaces {d}", h.href(d), h.doc_title(d)) for d in p.supersedes],
+    }
+    return template("policy.html").render(m=m)
+
+
+def render_sop(h: Helpers, v: SopView) -> str:
+    """The article of one SOP page: steps, walk-through data, diagram, outcomes."""
+    return template("sop.html").render(
+        view=v, h=h, diagram=_diagram(v, h), tree_json=_json_for_script(_tree_data(v, h)))
