@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from pathlib import Path
 
 import pytest
 
-from conftest import SAMPLE, GitRepo
+from conftest import DATA, SAMPLE, GitRepo
 from guidekit.build.cache import MANIFEST
 from guidekit.build.search import decode_chunk
 from guidekit.loading.config import load_config
@@ -170,3 +171,19 @@ def test_help(cli, command: str) -> None:
     r = cli(command, "--help")
     assert r.exit_code == 0
     assert "--handbook" in r.stdout and "--out" in r.stdout
+
+
+def test_markdown_output_keeps_hostile_text_inert(cli, tmp_path: Path) -> None:
+    root = tmp_path / "probes"
+    shutil.copytree(DATA / "build" / "xss", root)
+    out = tmp_path / "md"
+    assert _build(cli, root, out, "--format", "markdown").exit_code == 0
+    md = (out / "xss.md").read_text(encoding="utf-8")
+    outside_code = re.sub(r"`[^`]*`", "", md)
+    for raw in ("<script", "<img", "<svg", "<iframe", "<b ", "<a "):
+        assert raw not in outside_code, raw
+    assert "&lt;script&gt;window.__xss='title'&lt;/script&gt;" in md
+    assert "](javascript:" not in md and "]\\(javascript:" in md
+    assert "![tracker]" not in md
+    assert "evil" not in md  # the probe's examples are graphic (violence): not written out
+    assert "[graphic content: see the HTML handbook]" in md

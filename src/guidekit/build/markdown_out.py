@@ -18,6 +18,9 @@ from guidekit.model import Taxonomy
 __all__ = ["render_markdown_handbook"]
 
 _CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")
+# a link to a script or data URL, and any image, would be live in a wiki: keep them as text
+_UNSAFE_LINK = re.compile(r"\]\(\s*<?\s*(?=(?:java|vb)script:|data:)", re.IGNORECASE)
+_IMAGE = re.compile(r"!\[")
 _FENCE = re.compile(r"^\s{0,3}(```|~~~)")
 
 
@@ -27,8 +30,14 @@ def _inline(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("|", "\\|")
 
 
+def _prose(text: str) -> str:
+    text = text.replace("<", "&lt;")
+    return _IMAGE.sub(r"!\\[", _UNSAFE_LINK.sub(r"]\\(", text))
+
+
 def _body(markdown: str) -> str:
-    """A Markdown section kept as written, except raw HTML outside code; headings shift down."""
+    """A Markdown section kept as written, except raw HTML, script links and images outside
+    code; headings shift down."""
     out, fence = [], None
     for line in markdown.splitlines():
         m = _FENCE.match(line)
@@ -43,10 +52,10 @@ def _body(markdown: str) -> str:
             line = "##" + line
         parts, last = [], 0
         for cm in _CODE_SPAN.finditer(line):
-            parts.append(line[last : cm.start()].replace("<", "&lt;"))
+            parts.append(_prose(line[last : cm.start()]))
             parts.append(cm.group(0))
             last = cm.end()
-        parts.append(line[last:].replace("<", "&lt;"))
+        parts.append(_prose(line[last:]))
         out.append("".join(parts))
     return "\n".join(out).strip()
 
@@ -66,7 +75,8 @@ def _policy(v: PolicyView, tax: Taxonomy, title: Callable[[str, str], str], mark
     lines = [f"## {_inline(p.title)} ({p.id}){' — ' + mark.label if mark else ''}", ""]
     if p.summary:
         lines += [_inline(p.summary), ""]
-    lines += [f"Effective {p.effective} · version {p.version} · owners: {', '.join(p.owners)}", ""]
+    lines += [f"Effective {p.effective} · version {p.version} · owners: {_inline(', '.join(p.owners))}",
+              ""]
     sections = split_sections(p.body)
     for s in sections:
         lines += [f"### {_inline(s.heading or 'Overview')}", "", _body(s.markdown), ""]
@@ -129,7 +139,7 @@ def _sop(v: SopView, title: Callable[[str, str], str]) -> list[str]:
         lines.append(f"- **{o.id}** {_inline(o.title)}: {_inline(acts)}{rules}")
     if s.escalations:
         lines += ["", "### Escalations", ""]
-        lines += [f"- {_inline(e.to)}{' within ' + e.sla if e.sla else ''}: {_inline(e.when)}"
+        lines += [f"- {_inline(e.to)}{' within ' + _inline(e.sla) if e.sla else ''}: {_inline(e.when)}"
                   for e in s.escalations]
     return [*lines, ""]
 
