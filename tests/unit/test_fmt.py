@@ -151,3 +151,9 @@ def test_fmt_is_idempotent_and_keeps_the_data(data: dict[str, Any], flow: bool, 
     assert load_yaml(once) == original
     assert _comments(once) == _comments(text)
     assert format_text(once, schema).text == once
+
+
+def test_the_committed_sample_guidance_is_canonical() -> None:
+    from conftest import SAMPLE
+
+    assert [r.rel for r in format_files(load_config(SAMPLE)) if r.changed or r.error] == []

@@ -230,10 +230,13 @@ class _Run:
             if self.progress:
                 self.progress(done, total)
 
-        fresh = []
+        fresh: list[FileResult] = []
         for r in run_all(lambda it: self.analyzer(*it), pending, jobs=self.jobs, progress=step):
             self.results[r.rel] = r
             fresh.append(r)
+            if len(fresh) >= 1000 and self.cache is not None:  # written as they come: less memory
+                self.cache.put_many(fresh)
+                fresh = []
         if self.cache is not None:
             self.cache.put_many(fresh)
 

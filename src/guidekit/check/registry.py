@@ -29,6 +29,7 @@ __all__ = [
     "CheckRule",
     "DocContext",
     "DocIndex",
+    "DocumentRule",
     "Link",
     "RuleContext",
     "all_rules",
@@ -153,6 +154,13 @@ class CheckRule:
             notes=notes,
             fix=fix,
         )
+
+
+class DocumentRule(CheckRule):
+    """Base of the lint rules that look at one document at a time (warnings by default)."""
+
+    severity = Severity.WARNING
+    stage = "document"
 
 
 REGISTRY: dict[str, type[CheckRule]] = {}

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 from typing import Any, ClassVar
 
-from guidekit.check.registry import CheckRule, DocContext, register
+from guidekit.check.registry import DocContext, DocumentRule, register
 from guidekit.findings import Finding, Severity
 from guidekit.model import Example, Policy
 
@@ -45,7 +45,7 @@ def _value(ex: Example, field: str) -> str:
 
 
 @register
-class MissingExamples(CheckRule):
+class MissingExamples(DocumentRule):
     """A policy rule lacks a violating or an allowed example.
 
     Reviewers learn where the line is from a case on each side of it; an
@@ -54,8 +54,8 @@ class MissingExamples(CheckRule):
     """
 
     id = "GK301"
+    severity = Severity.ERROR
     name = "missing-examples"
-    stage = "document"
     options: ClassVar[dict[str, Any]] = {"min_violating": 1, "min_allowed": 1}
     option_schema: ClassVar[dict[str, dict[str, Any]]] = {
         "min_violating": {"type": "integer", "minimum": 0,
@@ -83,7 +83,7 @@ class MissingExamples(CheckRule):
 
 
 @register
-class LiveLinkInExample(CheckRule):
+class LiveLinkInExample(DocumentRule):
     """An example holds a link that would be live: a URL or a bare domain.
 
     Examples quote harmful content; a clickable link sends a reviewer (or a
@@ -92,8 +92,6 @@ class LiveLinkInExample(CheckRule):
 
     id = "GK331"
     name = "live-link-in-example"
-    severity = Severity.WARNING
-    stage = "document"
 
     def check_document(self, ctx: DocContext) -> Iterator[Finding]:
         for ex, field in _examples(ctx):
@@ -109,7 +107,7 @@ class LiveLinkInExample(CheckRule):
 
 
 @register
-class LongExample(CheckRule):
+class LongExample(DocumentRule):
     """An example's text is longer than ``max_chars``.
 
     Examples are read many times a shift; describe the content and the
@@ -118,8 +116,6 @@ class LongExample(CheckRule):
 
     id = "GK360"
     name = "long-example"
-    severity = Severity.WARNING
-    stage = "document"
     options: ClassVar[dict[str, Any]] = {"max_chars": 500}
     option_schema: ClassVar[dict[str, dict[str, Any]]] = {
         "max_chars": {"type": "integer", "minimum": 20,
@@ -139,7 +135,7 @@ class LongExample(CheckRule):
 
 
 @register
-class HtmlInExample(CheckRule):
+class HtmlInExample(DocumentRule):
     """An example holds raw HTML tags.
 
     Handbooks render examples as text: tags either show up as markup or, if
@@ -149,8 +145,6 @@ class HtmlInExample(CheckRule):
 
     id = "GK361"
     name = "html-in-example"
-    severity = Severity.WARNING
-    stage = "document"
 
     def check_document(self, ctx: DocContext) -> Iterator[Finding]:
         for ex, field in _examples(ctx):

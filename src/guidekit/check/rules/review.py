@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any, ClassVar
 
-from guidekit.check.registry import CheckRule, DocContext, RuleContext, register
+from guidekit.check.registry import CheckRule, DocContext, DocumentRule, RuleContext, register
 from guidekit.corpus import Corpus
 from guidekit.findings import Finding, Severity
 from guidekit.model import Policy, Sop, Status
@@ -66,7 +66,7 @@ _PLACEHOLDERS = ["tbd", "todo", "unknown", "unassigned", "none", "n/a", "owner",
 
 
 @register
-class MissingOwner(CheckRule):
+class MissingOwner(DocumentRule):
     """A policy or SOP names no real owner: only placeholders such as ``TBD``, or
     (with ``known_owners`` set) someone not on that list.
 
@@ -76,8 +76,6 @@ class MissingOwner(CheckRule):
 
     id = "GK341"
     name = "missing-owner"
-    severity = Severity.WARNING
-    stage = "document"
     options: ClassVar[dict[str, Any]] = {"placeholders": _PLACEHOLDERS, "known_owners": []}
     option_schema: ClassVar[dict[str, dict[str, Any]]] = {
         "placeholders": {"type": "array", "items": {"type": "string"},

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any, ClassVar
 
-from guidekit.check.registry import CheckRule, DocContext, register
-from guidekit.findings import Finding, Severity, SourceSpan
+from guidekit.check.registry import DocContext, DocumentRule, register
+from guidekit.findings import Finding, SourceSpan
 from guidekit.loading.source import DocKind
 from guidekit.model import Policy
 
@@ -24,7 +24,7 @@ def _body_start(ctx: DocContext) -> SourceSpan:
 
 
 @register
-class RequiredSections(CheckRule):
+class RequiredSections(DocumentRule):
     """A policy body lacks a required section, or has them out of order.
 
     ``sections`` maps a policy kind (``ads``, ``community``, ...; ``"*"`` for
@@ -36,8 +36,6 @@ class RequiredSections(CheckRule):
 
     id = "GK310"
     name = "required-sections"
-    severity = Severity.WARNING
-    stage = "document"
     options: ClassVar[dict[str, Any]] = {"sections": {}, "level": 2}
     option_schema: ClassVar[dict[str, dict[str, Any]]] = {
         "sections": {"type": "object",
@@ -75,7 +73,7 @@ class RequiredSections(CheckRule):
 
 
 @register
-class HeadingOrder(CheckRule):
+class HeadingOrder(DocumentRule):
     """A heading skips a level (``##`` followed by ``####``), or the body uses ``#``.
 
     The policy title is the page's only top-level heading and comes from the
@@ -84,8 +82,6 @@ class HeadingOrder(CheckRule):
 
     id = "GK311"
     name = "heading-order"
-    severity = Severity.WARNING
-    stage = "document"
 
     def check_document(self, ctx: DocContext) -> Iterator[Finding]:
         md = ctx.markdown
@@ -104,7 +100,7 @@ class HeadingOrder(CheckRule):
 
 
 @register
-class EmptySection(CheckRule):
+class EmptySection(DocumentRule):
     """A section has a heading and nothing under it.
 
     An empty "Definitions" tells reviewers there is nothing to define; write
@@ -113,8 +109,6 @@ class EmptySection(CheckRule):
 
     id = "GK312"
     name = "empty-section"
-    severity = Severity.WARNING
-    stage = "document"
 
     def check_document(self, ctx: DocContext) -> Iterator[Finding]:
         md = ctx.markdown

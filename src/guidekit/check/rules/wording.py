@@ -7,8 +7,8 @@ from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any, ClassVar
 
-from guidekit.check.registry import CheckRule, DocContext, register
-from guidekit.findings import Finding, JsonPath, Severity
+from guidekit.check.registry import DocContext, DocumentRule, register
+from guidekit.findings import Finding, JsonPath
 from guidekit.model import Policy, Sop
 
 _DEFAULT_TERMS = {
@@ -51,7 +51,7 @@ def _texts(ctx: DocContext, fields: list[str]) -> Iterator[tuple[JsonPath, str, 
 
 
 @register
-class VagueLanguage(CheckRule):
+class VagueLanguage(DocumentRule):
     """Rule text, SOP steps or decision-tree questions hedge: "generally", "usually",
     "as appropriate", "etc.", "and/or", "may".
 
@@ -64,8 +64,6 @@ class VagueLanguage(CheckRule):
 
     id = "GK320"
     name = "vague-language"
-    severity = Severity.WARNING
-    stage = "document"
     options: ClassVar[dict[str, Any]] = {"terms": {}, "fields": ["rule", "step", "question"]}
     option_schema: ClassVar[dict[str, dict[str, Any]]] = {
         "terms": {"type": "object", "additionalProperties": {"type": ["string", "null"]},

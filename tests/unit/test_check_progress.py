@@ -1,0 +1,46 @@
+"""The progress bar: on a terminal only, never in CI."""
+
+from __future__ import annotations
+
+import io
+import sys
+
+import pytest
+
+from guidekit.cli.progress import MIN_FILES, progress_bar, wants_progress
+
+
+class _Tty(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_no_bar_in_ci_or_in_a_pipe(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys, "stderr", _Tty())
+    monkeypatch.delenv("CI", raising=False)
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+    assert wants_progress()
+    monkeypatch.setenv("CI", "true")
+    assert not wants_progress()
+    monkeypatch.delenv("CI")
+    monkeypatch.setattr(sys, "stderr", io.StringIO())
+    assert not wants_progress()
+    with progress_bar() as update:
+        assert update is None
+
+
+def test_bar_draws_for_long_runs_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    err = _Tty()
+    monkeypatch.setattr(sys, "stderr", err)
+    monkeypatch.delenv("CI", raising=False)
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+    with progress_bar(enabled=False) as update:
+        assert update is None
+    with progress_bar() as update:
+        assert update is not None
+        update(5, MIN_FILES - 1)
+    assert err.getvalue() == ""
+    with progress_bar() as update:
+        assert update is not None
+        update(MIN_FILES, MIN_FILES * 2)
+    assert "checking" in err.getvalue()
