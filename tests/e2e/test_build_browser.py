@@ -327,3 +327,19 @@ def test_xss_probes_stay_text(site_tab: Any) -> None:
 @pytest.fixture
 def site_tab(built: Site, tab: Callable[..., Tab]) -> tuple[Site, Callable[..., Tab]]:
     return built, tab
+
+
+def test_print_page_holds_every_document_without_the_chrome(site_tab: Any) -> None:
+    site, tab = site_tab
+    t = tab(f"{site.base}/ads-br/print.html")
+    page = t.page
+    ids = [el.get_attribute("id") for el in page.locator("article.doc").all()]
+    config = load_config(site.corpus.root)
+    hb = select_handbook(site.corpus, handbook_specs(config, ("ads-br",))[0])
+    assert ids == [v.id for v in hb.policies] + [s.id for s in hb.sops]
+    page.emulate_media(media="print")
+    assert not page.locator("header.top").is_visible()
+    assert not page.locator(".walk").first.is_visible()
+    assert page.locator(".tree").first.is_visible()  # the static diagram is what prints
+    breaks = page.evaluate("getComputedStyle(document.querySelector('article.doc')).breakBefore")
+    assert breaks == "page"
