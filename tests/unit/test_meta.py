@@ -61,9 +61,30 @@ def test_registry_refuses_duplicates_and_undocumented_rules() -> None:
 
 
 def _commands() -> list[str]:
-    from typer.main import get_command
+    from guidekit.cli.app import COMMANDS
 
-    return sorted(get_command(app).commands)  # type: ignore[attr-defined]
+    return sorted(COMMANDS)
+
+
+def test_lazy_command_table_matches_what_modules_register() -> None:
+    from guidekit.cli.app import COMMANDS, load_commands
+
+    by_module: dict[str, set[str]] = {}
+    for name, module in COMMANDS.items():
+        by_module.setdefault(module, set()).add(name)
+    for module, names in by_module.items():
+        assert set(load_commands(module)) == names, module
+
+
+def test_a_command_imports_only_its_own_engine() -> None:
+    code = (
+        "import sys; from guidekit.cli.app import main; "
+        "rc = main(['schema']); "
+        "heavy = [m for m in ('guidekit.build', 'guidekit.diff', 'guidekit.check.engine', 'git', "
+        "'markdown_it') if m in sys.modules]; print(heavy)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip().splitlines()[-1] == "[]"
 
 
 def test_every_command_has_help(cli) -> None:

@@ -6,6 +6,7 @@ configuration error, 3 internal error, 130 interrupted.
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 import traceback
@@ -20,8 +21,57 @@ from guidekit.errors import ExitCode, GuidekitError
 __all__ = ["app", "main"]
 
 
+# command -> the module whose register(app) defines it. A module is imported only
+# when one of its commands runs (or for --help), so `guidekit diff` does not pay
+# for the handbook renderer's imports. tests/unit/test_meta.py keeps this in step.
+COMMANDS: dict[str, str] = {
+    "check": "guidekit.cli.check",
+    "rules": "guidekit.cli.check",
+    "fmt": "guidekit.cli.fmt",
+    "diff": "guidekit.cli.diff",
+    "changelog": "guidekit.cli.diff",
+    "history": "guidekit.cli.diff",
+    "build": "guidekit.cli.build",
+    "serve": "guidekit.cli.build",
+    "test": "guidekit.cli.sop_test",
+    "export": "guidekit.cli.export",
+    "init": "guidekit.cli.scaffold",
+    "new": "guidekit.cli.scaffold",
+    "schema": "guidekit.cli.schema",
+}
+
+
+def load_commands(module: str) -> dict[str, Any]:
+    """The click commands that ``module``'s register() defines."""
+    holder = typer.Typer()
+    importlib.import_module(module).register(holder)
+    out = {}
+    for info in holder.registered_commands:
+        cmd = typer.main.get_command_from_info(
+            info, pretty_exceptions_short=True, rich_markup_mode=app.rich_markup_mode
+        )
+        out[cmd.name] = cmd
+    return out
+
+
 class _Group(TyperGroup):
-    """Turns every exception a command raises into a message and an exit code."""
+    """Loads commands on demand, and turns every exception a command raises into a
+    message and an exit code."""
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        if cmd_name not in self.commands and cmd_name in COMMANDS:
+            self.commands.update(load_commands(COMMANDS[cmd_name]))
+        return self.commands.get(cmd_name)
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        if args and args[0] not in COMMANDS:
+            # an unknown name: load everything so the "did you mean" hint sees all commands
+            for module in dict.fromkeys(COMMANDS.values()):
+                self.commands.update(load_commands(module))
+        return super().resolve_command(ctx, args)
 
     def invoke(self, ctx: Any) -> Any:
         try:
@@ -64,6 +114,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode="markdown",
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
@@ -84,22 +135,6 @@ def _root(
     Exit codes: 0 clean, 1 findings (or failed cases, or a --fail-on gate),
     2 usage or configuration error, 3 internal error, 130 interrupted.
     """
-
-
-def _register() -> None:
-    from guidekit.cli import build, check, diff, export, fmt, scaffold, schema, sop_test
-
-    check.register(app)
-    scaffold.register(app)
-    schema.register(app)
-    sop_test.register(app)
-    export.register(app)
-    build.register(app)
-    diff.register(app)
-    fmt.register(app)
-
-
-_register()
 
 
 def main(argv: list[str] | None = None) -> int:
