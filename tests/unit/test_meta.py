@@ -12,7 +12,6 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from guidekit.check.registry import REGISTRY, CheckRule, all_rules, register
-from guidekit.cli.app import app
 from guidekit.schemas import available, load_schema
 
 REPO = Path(__file__).resolve().parents[2]
