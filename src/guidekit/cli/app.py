@@ -45,12 +45,12 @@ def load_commands(module: str) -> dict[str, Any]:
     """The click commands that ``module``'s register() defines."""
     holder = typer.Typer()
     importlib.import_module(module).register(holder)
-    out = {}
+    out: dict[str, Any] = {}
     for info in holder.registered_commands:
         cmd = typer.main.get_command_from_info(
             info, pretty_exceptions_short=True, rich_markup_mode=app.rich_markup_mode
         )
-        out[cmd.name] = cmd
+        out[cmd.name or info.name or ""] = cmd
     return out
 
 
