@@ -101,9 +101,6 @@ class SiteFiles:
     # page path -> (key, article, search entries if at hand), for callers that keep them in memory
     documents: dict[str, tuple[str, str, list[SearchEntry] | None]] = field(default_factory=dict)
 
-    def paths(self) -> list[str]:
-        return sorted([*self.files, *self.reused])
-
 
 def _hash(*parts: str) -> str:
     h = hashlib.sha256()
@@ -156,11 +153,8 @@ def _sop_key(ctx: _Context, v: SopView) -> str:
     rules = sorted({r for o in s.outcomes for r in o.rules})
     return _hash(ctx.fingerprint, _content(s.source), ctx.h.marks.key_for(s.id),
                  ctx.h.related_key((*s.policies, *s.related)),
-                 repr([(r, ctx.h.rule_href(r)) for r in rules]), repr(view_actions(v)))
-
-
-def view_actions(v: SopView) -> list[tuple[str, tuple[str, ...]]]:
-    return sorted(v.outcome_actions.items())
+                 repr([(r, ctx.h.rule_href(r)) for r in rules]),
+                 repr(sorted(v.outcome_actions.items())))
 
 
 @dataclass(frozen=True, slots=True)
