@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from guidekit.check.incremental import mentioned_tokens
 from guidekit.check.registry import CheckRule, DocContext, DocIndex, Link, find_rule
 from guidekit.check.schema import schema_findings
 from guidekit.check.suppress import Directive, scan_directives
@@ -40,6 +41,7 @@ class FileResult:
     index: DocIndex
     directives: tuple[Directive, ...]
     body: str | None = None  # the Markdown body, kept only when prose is kept
+    tokens: frozenset[str] = frozenset()  # id-like words and file names it mentions
 
 
 def loader_finding(name: str, message: str, span: SourceSpan) -> Finding:
@@ -118,9 +120,10 @@ class Analyzer:
             for p in src.problems
         ]
         directives = scan_directives(src.text) if src.text else ()
+        tokens = mentioned_tokens(src.text)
         if not src.ok:
             return FileResult(rel, kind, key, FAILED, None, src.yaml_line, src.body_line,
-                              tuple(findings), DocIndex(), directives)
+                              tuple(findings), DocIndex(), directives, tokens=tokens)
         schema = list(schema_findings(src, verbose=self.verbose))
         findings.extend(schema)
         doc: Policy | Sop | None = None
@@ -144,7 +147,7 @@ class Analyzer:
             if self.lean and kind is DocKind.POLICY:
                 data = lean_policy_data(src.data)
         return FileResult(rel, kind, key, status, data, src.yaml_line, src.body_line,
-                          tuple(findings), index, directives, None if self.lean else src.body)
+                          tuple(findings), index, directives, None if self.lean else src.body, tokens)
 
     def _document_findings(self, ctx: DocContext) -> Iterator[Finding]:
         for rule_cls, at in self.document_rules:

@@ -42,7 +42,7 @@ from guidekit.loading.source import DocKind
 __all__ = ["DEFAULT_FOLDER", "CheckCache", "FileState", "file_key", "make_salt"]
 
 DEFAULT_FOLDER = ".guidekit-cache"
-_FORMAT = 2
+_FORMAT = 3
 _KEEP = 4  # cache files of other salts kept (other configs, other branches)
 _TIMEOUT = 30.0
 
@@ -115,18 +115,18 @@ def _encode(r: FileResult) -> str:
         r.rel, r.kind.value, r.status, r.data, r.yaml_line, r.body_line,
         encode_findings(r.findings), sorted(r.index.anchors),
         [[lk.target, lk.line, lk.col, lk.end_col] for lk in r.index.links],
-        _encode_directives(r.directives), r.body,
+        _encode_directives(r.directives), r.body, sorted(r.tokens),
     ], separators=(",", ":"))
 
 
 def _decode(key: str, blob: str) -> FileResult:
-    rel, kind, status, data, yaml_line, body_line, findings, anchors, links, directives, body = (
-        json.loads(blob))
+    (rel, kind, status, data, yaml_line, body_line, findings, anchors, links, directives, body,
+     tokens) = json.loads(blob)
     return FileResult(
         rel=rel, kind=DocKind(kind), key=key, status=status, data=data,
         yaml_line=yaml_line, body_line=body_line, findings=decode_findings(findings),
         index=DocIndex(frozenset(anchors), tuple(Link(*lk) for lk in links)),
-        directives=_decode_directives(directives), body=body,
+        directives=_decode_directives(directives), body=body, tokens=frozenset(tokens),
     )
 
 
@@ -143,6 +143,7 @@ class FileState:
     file_findings: tuple[Finding, ...]
     corpus_findings: tuple[Finding, ...]
     directives: tuple[Directive, ...]
+    tokens: frozenset[str] = frozenset()
 
 
 # --- the store ------------------------------------------------------------------
@@ -235,10 +236,10 @@ class CheckCache:
         files: dict[str, FileState] = {}
         try:
             for rel, key, row in rows:
-                kind, status, yl, bl, ff, cf, ds = json.loads(row)
+                kind, status, yl, bl, ff, cf, ds, tokens = json.loads(row)
                 files[rel] = FileState(rel, key, DocKind(kind), status, yl, bl,
                                        decode_findings(ff), decode_findings(cf),
-                                       _decode_directives(ds))
+                                       _decode_directives(ds), frozenset(tokens))
         except (ValueError, TypeError, KeyError):
             return None
         return meta, files
@@ -250,7 +251,8 @@ class CheckCache:
             (f.rel, f.key, json.dumps([f.kind.value, f.status, f.yaml_line, f.body_line,
                                        encode_findings(f.file_findings),
                                        encode_findings(f.corpus_findings),
-                                       _encode_directives(f.directives)], separators=(",", ":")))
+                                       _encode_directives(f.directives), sorted(f.tokens)],
+                                      separators=(",", ":")))
             for f in files
         ]
         with contextlib.suppress(sqlite3.Error), self._db:

@@ -20,6 +20,7 @@ from guidekit.check.cache import CheckCache, FileState, file_key, make_salt
 from guidekit.check.changes import changed_since, old_text
 from guidekit.check.incremental import (
     link_targets,
+    mentioned_tokens,
     mentions,
     referenced_ids,
     supersedes_ids,
@@ -148,7 +149,13 @@ class _LeanSource(Source):
         else:
             self.yaml_text = text
 
+    # False for documents loaded only as context for others: their findings are
+    # dropped, so their positions are never worth reading the file again for
+    positions = True
+
     def _root_node(self) -> Any:
+        if not self.positions:
+            return None
         if not self._composed:
             self.hydrate()
             self._nodes = compose(self.yaml_text)
@@ -201,6 +208,8 @@ class _Run:
         self.keys: dict[str, str] = {}
         self.results: dict[str, FileResult] = {}
         self.mode = "full"
+        self.before: dict[str, FileState] = {}  # the cached state of the last run
+        self._tokens: dict[str, frozenset[str]] | None = None
 
     # per-file results -----------------------------------------------------------
     def hash_all(self) -> None:
@@ -241,10 +250,14 @@ class _Run:
             self.cache.put_many(fresh)
 
     # corpus findings ---------------------------------------------------------------
-    def corpus_findings(self, rels: Iterable[str]) -> tuple[Corpus, list[Finding]]:
-        """Build the corpus of ``rels`` and run every enabled corpus rule on it."""
+    def corpus_findings(self, rels: Iterable[str],
+                        keep: set[str] | None = None) -> tuple[Corpus, list[Finding]]:
+        """Build the corpus of ``rels`` and run every enabled corpus rule on it; with
+        ``keep``, only findings in those files are wanted (the rest is context)."""
         sources = sorted((_lean_source(self.items[r].path, self.results[r]) for r in rels
                           if r in self.results), key=lambda s: s.rel)
+        for src in sources:
+            src.positions = keep is None or src.rel in keep
         valid = {s.rel for s in sources if self.results[s.rel].status == VALID}
         corpus = build_corpus(self.config, sources, lambda s: s.rel in valid)
         index = {s.rel: self.results[s.rel].index for s in sources}
@@ -262,6 +275,8 @@ class _Run:
             ctx = RuleContext(corpus=corpus, today=self.config.today,
                               options=rule.effective_options, index=index, options_at=options_at)
             findings.extend(rule.check(ctx))
+        if keep is not None:
+            findings = [f for f in findings if f.span.path in keep]
         return corpus, findings
 
     def taxonomy_rels(self) -> set[str]:
@@ -272,12 +287,28 @@ class _Run:
         return {i for r in self.taxonomy_rels() if r in self.results
                 for i in _item_ids(self.results[r])}
 
+    def token_index(self) -> dict[str, frozenset[str]]:
+        """rel -> the id-like words and file names the file mentions (see incremental.py)."""
+        if self._tokens is None:
+            index: dict[str, frozenset[str]] = {}
+            todo = []
+            for rel, d in self.items.items():
+                if rel in self.results:
+                    index[rel] = self.results[rel].tokens
+                elif rel in self.before and self.before[rel].key == self.keys.get(rel):
+                    index[rel] = self.before[rel].tokens
+                else:
+                    todo.append((rel, d.path))
+            index.update(run_all(_file_tokens, todo, jobs=self.jobs))
+            self._tokens = index
+        return self._tokens
+
     def referrers(self, seeds: set[str], old: Iterable[FileResult] = ()) -> set[str]:
         """``seeds`` and the files that mention their ids or names, now or in ``old`` versions."""
         self.load(seeds)
         tokens = {t for r in seeds for t in tokens_of(self.results.get(r), r)}
         tokens |= {t for v in old for t in tokens_of(v, v.rel)}
-        return (seeds & set(self.items)) | mentions(self.items.values(), tokens)
+        return (seeds & set(self.items)) | mentions(self.token_index(), tokens)
 
     def targets(self, seeds: set[str], old: Iterable[FileResult] = ()) -> set[str]:
         """Files that may define an id that ``seeds`` (or their ``old`` versions) name."""
@@ -286,7 +317,7 @@ class _Run:
         versions = [*(self.results[r] for r in seeds if r in self.results), *old]
         named = {t for v in versions for t in referenced_ids(v, tax_ids)}
         linked = {t for v in versions for t in link_targets(v)}
-        return mentions(self.items.values(), named) | (linked & set(self.items))
+        return mentions(self.token_index(), named) | (linked & set(self.items))
 
     def neighbourhood(self, seeds: set[str], old: Iterable[FileResult] = ()) -> set[str]:
         """``seeds``, the files that mention them and the files they name (see incremental.py)."""
@@ -294,7 +325,6 @@ class _Run:
         return self.referrers(seeds, old) | self.targets(seeds, old)
 
     def supersedes_closure(self, rels: set[str]) -> set[str]:
-        items = list(self.items.values())
         seen_ids: set[str] = set()
         while True:
             self.load(rels)
@@ -303,7 +333,16 @@ class _Run:
             if not new_ids:
                 return rels
             seen_ids |= new_ids
-            rels = rels | mentions(items, new_ids)
+            rels = rels | mentions(self.token_index(), new_ids)
+
+
+def _file_tokens(item: tuple[str, Path]) -> tuple[str, frozenset[str]]:
+    rel, path = item
+    try:
+        text = path.read_bytes().decode("utf-8", errors="replace")
+    except OSError:
+        return rel, frozenset()
+    return rel, mentioned_tokens(text)
 
 
 def _item_ids(r: FileResult) -> set[str]:
@@ -394,7 +433,7 @@ def _states(run: _Run, rels: Iterable[str], corpus_findings: list[Finding]) -> d
     for rel in rels:
         r = run.results[rel]
         out[rel] = FileState(rel, r.key, r.kind, r.status, r.yaml_line, r.body_line, r.findings,
-                             tuple(by_path.get(rel, ())), r.directives)
+                             tuple(by_path.get(rel, ())), r.directives, r.tokens)
     return out
 
 
@@ -424,7 +463,7 @@ def _cached(run: _Run) -> tuple[Corpus, dict[str, FileState]]:
     loaded = run.cache.load_state()
     if loaded is None or loaded[0].get("today") != run.config.today.isoformat():
         return _full(run)
-    before = loaded[1]
+    before = run.before = loaded[1]
     changed = {rel for rel in run.items if rel not in before or before[rel].key != run.keys[rel]}
     gone = set(before) - set(run.items)
     moved = changed | gone
@@ -444,11 +483,11 @@ def _cached(run: _Run) -> tuple[Corpus, dict[str, FileState]]:
     context = run.neighbourhood(affected & set(run.items))
     context = run.supersedes_closure(context | run.taxonomy_rels())
     run.load(context)
-    corpus, findings = run.corpus_findings(context)
+    corpus, findings = run.corpus_findings(context, affected)
     if not corpus.taxonomy.present >= {"actions", "severities", "markets", "surfaces", "categories"}:
         return _full(run)  # a missing vocabulary is reported once for the whole corpus
     run.mode = "incremental"
-    fresh = _states(run, affected & set(run.items), [f for f in findings if f.span.path in affected])
+    fresh = _states(run, affected & set(run.items), findings)
     states = {rel: fresh.get(rel) or before[rel] for rel in run.items}
     run.cache.save_state(_meta(run), states.values())
     return corpus, states
@@ -463,6 +502,9 @@ def _changed_since(run: _Run, rev: str) -> tuple[Corpus, dict[str, FileState]]:
         return _full(run)  # every document may be affected
     if run.cache is not None:
         run.hash_all()
+        loaded = run.cache.load_state()
+        if loaded is not None:
+            run.before = loaded[1]  # its token sets spare reading unchanged files
     old = []
     for rel in changed | gone:
         text = old_text(root, rev, rel)
@@ -473,11 +515,11 @@ def _changed_since(run: _Run, rev: str) -> tuple[Corpus, dict[str, FileState]]:
     report = run.referrers(present, old)
     context = run.supersedes_closure(run.neighbourhood(report) | run.taxonomy_rels())
     run.load(context)
-    corpus, findings = run.corpus_findings(context)
+    corpus, findings = run.corpus_findings(context, report)
     wanted = run.plan.wanted
     run.plan.wanted = lambda rel: rel in report and wanted(rel)
     run.mode = "changed-since"
-    return corpus, _states(run, report, [f for f in findings if f.span.path in report])
+    return corpus, _states(run, report, findings)
 
 
 def _kind_of(config: Config, rel: str) -> DocKind | None:

@@ -7,7 +7,8 @@ findings can change when some files change are:
 
 - the changed files themselves;
 - every file that mentions one of their ids or file names, before or after
-  the change (found by a byte scan of the raw files: a superset, never a miss);
+  the change (from each file's set of id-like words and file names, taken
+  from its raw text when it is analysed: a superset, never a miss);
 - every file that defines an id they mention (their targets).
 
 Checking those correctly needs their own neighbours loaded as well (one more
@@ -21,18 +22,21 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from guidekit.check.analyze import FileResult
-from guidekit.loading.discover import Discovered
+if TYPE_CHECKING:
+    from guidekit.check.analyze import FileResult
 
-__all__ = ["defined_ids", "link_targets", "mentions", "referenced_ids", "supersedes_ids",
-           "tokens_of"]
+__all__ = ["defined_ids", "link_targets", "mentioned_tokens", "mentions", "referenced_ids",
+           "supersedes_ids", "tokens_of"]
 
 _ID = re.compile(r"^[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*(?:\.[a-z0-9]+)?$")
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:|^//")
+# what a file can use to refer to another: an id-like word or a file name
+_IDS = re.compile(r"[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*(?:\.[a-z0-9]+)?")
+_EXT = re.compile(r"\.(?:md|markdown|yaml|yml)\b")
+_NAME_START = re.compile(r"[^\s/()\[\]#\"'<>`,:]*\Z")
 
 
 def defined_ids(r: FileResult) -> set[str]:
@@ -91,29 +95,18 @@ def tokens_of(r: FileResult | None, rel: str) -> set[str]:
     return out
 
 
-def mentions(items: Iterable[Discovered], tokens: set[str]) -> set[str]:
-    """Relative paths of the files whose bytes contain one of ``tokens`` as a word.
+def mentioned_tokens(text: str) -> frozenset[str]:
+    """Every id-like word and file name in a file's text (a superset of its references)."""
+    found = set(_IDS.findall(text))
+    for m in _EXT.finditer(text):
+        # the file name is the run of name characters before the extension
+        head = _NAME_START.search(text, max(0, m.start() - 200), m.start())
+        if head is not None and head.start() < m.start():
+            found.add(text[head.start():m.end()])
+    return frozenset(found)
 
-    A plain substring test (fast, in C) picks candidates; the word-boundary
-    regex runs on those only. Tokens that contain a shorter token need no
-    test of their own (a rule id contains its policy's id).
-    """
+
+def mentions(index: dict[str, frozenset[str]], tokens: set[str]) -> set[str]:
+    """Relative paths of the files whose text mentions one of ``tokens``."""
     tokens = {t for t in tokens if t}
-    if not tokens:
-        return set()
-    probes: list[bytes] = []
-    for t in sorted(tokens, key=len):
-        b = t.encode()
-        if not any(p in b for p in probes):
-            probes.append(b)
-    words = b"|".join(re.escape(t.encode()) for t in sorted(tokens, key=len, reverse=True))
-    pattern = re.compile(rb"(?<![A-Za-z0-9_])(?:" + words + rb")(?![A-Za-z0-9_])")
-    found: set[str] = set()
-    for d in items:
-        try:
-            raw = d.path.read_bytes()
-        except OSError:
-            continue
-        if any(p in raw for p in probes) and pattern.search(raw):
-            found.add(d.rel)
-    return found
+    return {rel for rel, words in index.items() if not tokens.isdisjoint(words)}
