@@ -174,6 +174,16 @@ def test_search_finds_rules_by_id_and_title(site_tab: Any) -> None:
     t.page.locator("#search-results .none").wait_for()
 
 
+def test_search_works_from_a_folder_opened_on_disk(site_tab: Any) -> None:
+    site, tab = site_tab
+    word, policy_id = _unique_example_word(site, "ads-global")
+    t = tab((site.out / "ads-global" / "index.html").as_uri())
+    t.page.fill("#q", word)
+    first = t.page.locator("#search-results a").first
+    first.wait_for()
+    assert first.get_attribute("href").startswith(f"{policy_id}.html#")
+
+
 def test_walk_through_reaches_the_expected_outcome(site_tab: Any) -> None:
     """Brazil's handbook: the case for Brazil ends at its outcome with Brazil's action."""
     site, tab = site_tab
