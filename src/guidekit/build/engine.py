@@ -79,6 +79,21 @@ def _with_bodies(corpus: Corpus) -> None:
         corpus.policies[pid] = replace(p, body=src.body)
 
 
+def _check_progress(progress: Progress | None) -> Callable[[int, int], None] | None:
+    if progress is None:
+        return None
+    state: dict[str, Callable[[int], None]] = {}
+    seen = [0]
+
+    def step(done: int, total: int) -> None:
+        if "advance" not in state:
+            state["advance"] = progress("check", total)
+        state["advance"](done - seen[0])
+        seen[0] = done
+
+    return step
+
+
 def _target(opts: BuildOptions, spec: HandbookSpec) -> Path:
     return opts.out / (spec.name if opts.fmt == "html" else f"{spec.name}.md")
 
@@ -90,12 +105,14 @@ def build(
     progress: Progress | None = None,
     marks_for: MarksFor = _no_marks,
 ) -> BuildResult:
+    """Check, then build each handbook; ``progress("check", n)`` also reports the check's files."""
     specs = handbook_specs(config, opts.handbooks)
     if opts.fmt == "html":
         for spec in specs:  # fail before the slow part, not after it
             check_target(_target(opts, spec))
     # no cache: a cached check hands back only the documents it needed, and a handbook needs all
-    checked = run_check(config)
+    files = _check_progress(progress)
+    checked = run_check(config, progress=files)
     result = BuildResult(check=checked, blocked=checked.count(Severity.ERROR) > 0 and not opts.force)
     if result.blocked:
         return result
