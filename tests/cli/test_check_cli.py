@@ -172,31 +172,23 @@ def test_usage_errors_exit_2(cli, sample_root: Path, args: list[str], code: int,
     assert words in r.stdout + r.stderr
 
 
-def test_broken_config_is_a_usage_error(cli, sample_root: Path) -> None:
+@pytest.mark.parametrize(
+    ("old", "new", "words"),
+    [
+        ("fail_on: error", "fail_on: sometimes", "'sometimes' is not one of: error, warning, info"),  # enum
+        ("guidekit: 1", "guidekit: 2", "must be 1"),  # const
+        ("fail_on: error", "fail_on: error\nhandbooks_: []", "unknown key 'handbooks_'"),  # additionalProperties
+    ],
+)
+def test_broken_config_is_a_usage_error(cli, sample_root: Path, old: str, new: str, words: str) -> None:
     cfg = sample_root / "guidekit.yaml"
-    cfg.write_text(cfg.read_text("utf-8").replace("fail_on: error", "fail_on: sometimes"), "utf-8")
+    text = cfg.read_text("utf-8")
+    assert old in text
+    cfg.write_text(text.replace(old, new, 1), "utf-8")
     r = cli("check", str(sample_root))
     assert r.exit_code == 2
     assert "guidekit.yaml:" in r.stderr and "invalid configuration" in r.stderr
-
-
-@pytest.mark.parametrize("command", ["check", "test"])
-def test_missing_path_outside_any_repository_is_a_usage_error(cli, tmp_path: Path, command: str) -> None:
-    # no guidekit.yaml above: the root must not become the missing path's parent, "/"
-    missing = Path("/") / f"guidekit-missing-{tmp_path.name}"
-    r = cli(command, str(missing), cwd=tmp_path)
-    assert r.exit_code == 2, r.stderr
-    assert "no such file or folder" in r.stderr
-
-
-@pytest.mark.parametrize("fmt", ["text", "json", "sarif", "junit"])
-def test_output_that_cannot_be_written_is_a_usage_error(cli, sample_root: Path, tmp_path: Path,
-                                                        fmt: str) -> None:
-    (tmp_path / "afile").write_text("x", "utf-8")
-    out = tmp_path / "afile" / "report.out"
-    r = cli("check", str(sample_root), "-f", fmt, "-o", str(out))
-    assert r.exit_code == 2, r.stderr
-    assert str(out) in r.stderr and "internal error" not in r.stderr and ".tmp" not in r.stderr
+    assert words in r.stderr
 
 
 def test_config_found_by_walking_up(cli, sample_root: Path) -> None:
