@@ -16,6 +16,7 @@ import typer
 from typer.core import TyperGroup
 
 from guidekit import __version__
+from guidekit.cli.fastparams import FastParams
 from guidekit.errors import ExitCode, GuidekitError
 
 __all__ = ["app", "main"]
@@ -54,9 +55,10 @@ def load_commands(module: str) -> dict[str, Any]:
     return out
 
 
-class _Group(TyperGroup):
+class _Group(FastParams, TyperGroup):
     """Loads commands on demand, and turns every exception a command raises into a
-    message and an exit code."""
+    message and an exit code. (FastParams: --version and --help parse without
+    importing pydantic, see guidekit.cli.fastparams.)"""
 
     def list_commands(self, ctx: Any) -> list[str]:
         return list(COMMANDS)

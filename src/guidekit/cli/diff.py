@@ -11,6 +11,7 @@ from pathlib import Path
 import typer
 
 from guidekit.cli.common import OUTPUT_OPTION, ROOT_OPTION, VERBOSE_OPTION, choice, output_stream
+from guidekit.cli.fastparams import FastCommand
 from guidekit.errors import ExitCode, GuidekitError
 from guidekit.loading.config import find_root
 
@@ -120,6 +121,6 @@ def history(
 
 
 def register(app: typer.Typer) -> None:
-    app.command("diff")(diff)
-    app.command("changelog")(changelog)
-    app.command("history")(history)
+    app.command("diff", cls=FastCommand)(diff)
+    app.command("changelog", cls=FastCommand)(changelog)
+    app.command("history", cls=FastCommand)(history)
