@@ -27,6 +27,8 @@ from guidekit.loading.source import DocKind
 
 __all__ = ["DiffSession", "diff_revisions"]
 
+_RANKED = frozenset({"taxonomy:actions", "taxonomy:severities"})  # the vocabularies _ranks reads
+
 
 @dataclass(frozen=True, slots=True)
 class _Side:
@@ -129,7 +131,8 @@ class DiffSession:
         return old, new
 
     def _taxonomy(self, rev: str | None, loaded: Sequence[Snapshot]) -> dict[str, Snapshot]:
-        """Taxonomy files at a revision, by vocabulary (changed ones are already loaded)."""
+        """The ranked taxonomy files (actions, severities) at a revision, by vocabulary
+        (changed ones are already loaded)."""
         by_rel = {s.rel: s for s in loaded if s.kind == "taxonomy"}
         globs = self.config.paths["taxonomy"]
         dirs = sorted({_literal_dir(g) for g in globs})
@@ -140,7 +143,11 @@ class DiffSession:
                 continue
             if self.kind_of(rel) is not DocKind.TAXONOMY:
                 continue
-            snap = self.snapshot(rev, _Side(rel, top, None, DocKind.TAXONOMY))
+            side = _Side(rel, top, None, DocKind.TAXONOMY)
+            d = self.draft(rev, side)
+            if d is None or (d.guessed_id is not None and d.guessed_id not in _RANKED):
+                continue  # only the ranks are needed: skip parsing markets, surfaces, ...
+            snap = self.snapshot(rev, side)
             if snap is not None and snap.kind == "taxonomy":
                 by_rel[rel] = snap
         return {s.id: s for s in by_rel.values() if s.kind == "taxonomy"}
