@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import DATA, SAMPLE
-from guidekit.diff.chunks import blank_common_items
+from guidekit.diff.chunks import blank_common_items, front_matter_bounds
 from guidekit.diff.documents import draft, load_pair, load_snapshot
 from guidekit.diff.fastyaml import Unusual, load_with_nodes
 from guidekit.diff.fields import Context, Ranks
@@ -245,3 +245,17 @@ def test_any_edit_of_a_policy_diffs_without_crashing(edits: list[tuple[int, int,
         assert change is not None
     back = document_change(*load_pair(after, before, Limits()), _ctx())
     assert (back is None) == (change is None)
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("---\n---\n", (4, 4)),
+    ("---\na: 1\n--- \nbody", (4, 9)),
+    ("---\na: 1\n...", (4, 9)),
+    ("---\na: 1\n----\nb: 2\n---\n", (4, 19)),
+    ("---\na: 1\n --- \n---\t\n", (4, 15)),
+    ("---\na: 1\n---x\n", None),
+    ("---\na: 1\n", None),
+    ("# no front matter\n---\n", None),
+])
+def test_front_matter_bounds(text: str, expected: tuple[int, int] | None) -> None:
+    assert front_matter_bounds(text) == expected

@@ -17,7 +17,9 @@ __all__ = ["blank_common_items", "front_matter_bounds"]
 
 _KEY = re.compile(r"[A-Za-z_][\w-]*[ \t]*:(?:[ \t]|$)")
 _ITEM = re.compile(r"( *)- ")
-_CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
+# the closing '---' (or '...') line, found from the newline before it (a literal first
+# character lets the regex engine skip ahead; a MULTILINE '^' tried every position)
+_CLOSE = re.compile(r"\n(?:---|\.\.\.)[ \t]*(?=\n|\Z)")
 _NAMED_RULE = re.compile(r"^[ \t]*(?:- )?rule[ \t]*:[ \t]*['\"]?([^'\"#\s]+)", re.MULTILINE)
 _ITEM_ID = re.compile(r" *- id[ \t]*:[ \t]*['\"]?([^'\"#\s]+)")
 
@@ -27,8 +29,8 @@ def front_matter_bounds(text: str) -> tuple[int, int] | None:
     if not text.startswith(("---\n", "---\r\n")):
         return None
     start = text.index("\n") + 1
-    m = _CLOSE.search(text, start)
-    return (start, m.start()) if m else None
+    m = _CLOSE.search(text, start - 1)
+    return (start, m.start() + 1) if m else None
 
 
 class _Lines:

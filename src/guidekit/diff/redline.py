@@ -16,12 +16,11 @@ DELETE = "delete"
 # a word (letters, digits, inner apostrophes and hyphens) or one punctuation mark,
 # with the whitespace after it; whitespace at the very start is a token of its own
 _TOKEN = re.compile(r"^\s+|(?:\w+(?:['’\-]\w+)*|[^\w\s])\s*", re.UNICODE)
-_SPACE = re.compile(r"\s+")
 
 
 def normalize(text: str) -> str:
     """Collapse every run of whitespace (line breaks included) to one space."""
-    return _SPACE.sub(" ", text).strip()
+    return " ".join(text.split())  # str.split() and re's \s agree on what whitespace is
 
 
 def same_words(old: str, new: str) -> bool:
