@@ -1,7 +1,7 @@
 """`guidekit diff`, `guidekit changelog` and `guidekit history`.
 
 Engines and reporters are imported when a command runs, so that other
-commands do not pay for gitpython and the diff machinery at start-up.
+commands do not pay for the diff machinery at start-up.
 """
 
 from __future__ import annotations
