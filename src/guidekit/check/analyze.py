@@ -120,7 +120,7 @@ class Analyzer:
             for p in src.problems
         ]
         directives = scan_directives(src.text) if src.text else ()
-        tokens = mentioned_tokens(src.text)
+        tokens = mentioned_tokens(src.text.encode("utf-8", "surrogatepass"))
         if not src.ok:
             return FileResult(rel, kind, key, FAILED, None, src.yaml_line, src.body_line,
                               tuple(findings), DocIndex(), directives, tokens=tokens)

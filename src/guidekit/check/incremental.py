@@ -34,10 +34,11 @@ __all__ = ["defined_ids", "link_targets", "mentioned_tokens", "mentions", "refer
 _ID = re.compile(r"^[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*(?:\.[a-z0-9]+)?$")
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:|^//")
 # what a file can use to refer to another: an id-like word or a file name
-_IDS = re.compile(r"[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*(?:\.[a-z0-9]+)?")
-_EXT = re.compile(r"\.(?:md|markdown|yaml|yml)\b")
-_NAME_START = re.compile(r"[^\s/()\[\]#\"'<>`,:]*\Z")
-
+# (ids of two characters or more: single capitals are everywhere in prose, and a
+# one-letter id makes mentions() answer "every file")
+_IDS = re.compile(rb"[A-Z](?:[A-Z0-9]+(?:-[A-Z0-9]+)*|(?:-[A-Z0-9]+)+)(?:\.[a-z0-9]+)?")
+_EXT = re.compile(rb"\.(?:md|markdown|yaml|yml)\b")
+_NAME_START = re.compile(rb"[^\s/()\[\]#\"'<>`,:]*\Z")
 
 def defined_ids(r: FileResult) -> set[str]:
     data = r.data
@@ -95,18 +96,21 @@ def tokens_of(r: FileResult | None, rel: str) -> set[str]:
     return out
 
 
-def mentioned_tokens(text: str) -> frozenset[str]:
-    """Every id-like word and file name in a file's text (a superset of its references)."""
-    found = set(_IDS.findall(text))
-    for m in _EXT.finditer(text):
-        # the file name is the run of name characters before the extension
-        head = _NAME_START.search(text, max(0, m.start() - 200), m.start())
-        if head is not None and head.start() < m.start():
-            found.add(text[head.start():m.end()])
-    return frozenset(found)
+def mentioned_tokens(raw: bytes) -> frozenset[str]:
+    """Every id-like word and file name in a file (a superset of its references)."""
+    found = set(_IDS.findall(raw))
+    if b"." in raw:
+        for m in _EXT.finditer(raw):
+            # the file name is the run of name characters before the extension
+            head = _NAME_START.search(raw, max(0, m.start() - 200), m.start())
+            if head is not None and head.start() < m.start():
+                found.add(raw[head.start():m.end()])
+    return frozenset(t.decode("utf-8", "replace") for t in found)
 
 
 def mentions(index: dict[str, frozenset[str]], tokens: set[str]) -> set[str]:
     """Relative paths of the files whose text mentions one of ``tokens``."""
     tokens = {t for t in tokens if t}
+    if any(len(t) == 1 for t in tokens):
+        return set(index)  # not indexed (see _IDS): any file may mention it
     return {rel for rel, words in index.items() if not tokens.isdisjoint(words)}

@@ -18,7 +18,7 @@ __all__ = ["MIN_PARALLEL", "default_jobs", "run_all"]
 T = TypeVar("T")
 R = TypeVar("R")
 
-MIN_PARALLEL = 150  # below this many items, forking costs more than it saves
+MIN_PARALLEL = 60  # below this many items, forking costs more than it saves
 
 _task: Callable[[Any], Any] | None = None
 
