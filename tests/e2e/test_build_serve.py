@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import queue
 import re
 import shutil
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -27,15 +29,10 @@ def served(tmp_path: Path) -> Iterator[tuple[Path, str, subprocess.Popen[str]]]:
          "--port", "0", "--interval", "0.1", "--handbook", "ads-br"],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
-        assert proc.stdout is not None
-        url = None
-        deadline = time.monotonic() + 120
-        while url is None and time.monotonic() < deadline:
-            line = proc.stdout.readline()
-            assert line, "serve ended before it served"
-            m = re.search(r"serving (http://127\.0\.0\.1:\d+/ads-br/)index\.html", line)
-            url = m.group(1) if m else None
-        assert url is not None
+        line = _wait_for_line(proc, r"serving http://127\.0\.0\.1:\d+/ads-br/index\.html", 120)
+        m = re.search(r"serving (http://127\.0\.0\.1:\d+/ads-br/)index\.html", line)
+        assert m is not None
+        url = m.group(1)
         yield root, url, proc
     finally:
         proc.terminate()
@@ -49,15 +46,40 @@ def _get(url: str) -> str:
         return r.read().decode()
 
 
-def _wait_for_line(proc: subprocess.Popen[str], pattern: str) -> str:
-    assert proc.stdout is not None
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        line = proc.stdout.readline()
-        assert line, "serve ended"
+_LINES: dict[int, queue.Queue[str]] = {}
+
+
+def _lines(proc: subprocess.Popen[str]) -> queue.Queue[str]:
+    """The process's output lines, read on a thread so that waiting can time out."""
+    if proc.pid not in _LINES:
+        q: queue.Queue[str] = queue.Queue()
+        stream = proc.stdout
+        assert stream is not None
+
+        def pump() -> None:
+            for line in stream:
+                q.put(line)
+            q.put("")  # end of output
+
+        threading.Thread(target=pump, daemon=True).start()
+        _LINES[proc.pid] = q
+    return _LINES[proc.pid]
+
+
+def _wait_for_line(proc: subprocess.Popen[str], pattern: str, seconds: float = 60) -> str:
+    lines = _lines(proc)
+    deadline = time.monotonic() + seconds
+    seen: list[str] = []
+    while (left := deadline - time.monotonic()) > 0:
+        try:
+            line = lines.get(timeout=left)
+        except queue.Empty:
+            break
+        assert line, f"serve ended; it printed: {seen}"
+        seen.append(line)
         if re.search(pattern, line):
             return line
-    raise AssertionError(f"no line matching {pattern!r}")
+    raise AssertionError(f"no line matching {pattern!r} in {seconds:.0f} s; serve printed: {seen}")
 
 
 def test_serve_rebuilds_a_saved_policy(served: tuple[Path, str, subprocess.Popen[str]]) -> None:

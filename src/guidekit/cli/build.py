@@ -150,10 +150,12 @@ def serve(
     server = ThreadingHTTPServer(("127.0.0.1", port), handler)
     host, bound = server.server_address[:2]
     threading.Thread(target=server.serve_forever, daemon=True).start()
+    # take the snapshot before saying "serving": an edit made right after that line
+    # must be seen as a change
+    seen = snapshot(config.root, (target,))
     for spec in handbook_specs(config, opts.handbooks):
         typer.echo(f"serving http://{host!s}:{bound}/{spec.name}/index.html")
     sys.stdout.flush()
-    seen = snapshot(config.root, (target,))
     try:
         while True:
             time.sleep(interval)
