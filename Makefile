@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test check lint typecheck browser bench bench-check clean golden
+.PHONY: demo test check lint typecheck browser bench bench-check bench-diff bench-build clean golden
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,17 @@ golden: $(VENV)/.test-installed
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache
 
-## bench-check: `check` against check-jsonschema on 10,000 generated policies (prints figures and ratios)
+## bench: every benchmark; each times guidekit and its peer tool in the same run and prints the ratios
+bench: bench-check bench-diff bench-build
+
+## bench-check: `check` against check-jsonschema on 10,000 generated policies
 bench-check: $(VENV)/.installed
 	$(BIN)/python bench/bench_check.py --n 10000
+
+## bench-diff: `diff` against `git diff --stat` on a 10,000-policy repository (50 and 500 changed)
+bench-diff: $(VENV)/.installed
+	$(BIN)/python bench/bench_diff.py
+
+## bench-build: `build` against Zensical on 2,000 generated policies (Zensical takes long here)
+bench-build: $(VENV)/.installed
+	$(BIN)/python bench/bench_build.py --n 2000
