@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol, TextIO
 
-from guidekit.errors import GuidekitError
+from guidekit.plugins import load_entry
 
 if TYPE_CHECKING:
     from guidekit.check.engine import CheckResult
@@ -41,9 +40,5 @@ REPORTERS: dict[str, str] = {
 
 
 def get_reporter(fmt: str) -> Reporter:
-    target = REPORTERS.get(fmt)
-    if target is None:
-        raise GuidekitError(f"unknown format {fmt!r}; choose one of {', '.join(REPORTERS)}")
-    module, func = target.split(":")
-    reporter: Reporter = getattr(importlib.import_module(module), func)
+    reporter: Reporter = load_entry(REPORTERS, fmt)
     return reporter

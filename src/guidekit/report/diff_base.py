@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol, TextIO
 
-from guidekit.errors import GuidekitError
+from guidekit.plugins import load_entry
 
 if TYPE_CHECKING:
     from guidekit.diff.model import ChangeSet
@@ -38,9 +37,5 @@ DIFF_REPORTERS: dict[str, str] = {
 
 
 def get_diff_reporter(fmt: str) -> DiffReporter:
-    target = DIFF_REPORTERS.get(fmt)
-    if target is None:
-        raise GuidekitError(f"unknown format {fmt!r}; choose one of {', '.join(DIFF_REPORTERS)}")
-    module, func = target.split(":")
-    reporter: DiffReporter = getattr(importlib.import_module(module), func)
+    reporter: DiffReporter = load_entry(DIFF_REPORTERS, fmt)
     return reporter
