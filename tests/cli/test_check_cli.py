@@ -217,3 +217,11 @@ def test_python_m_guidekit_runs(tmp_path: Path, sample_root: Path) -> None:
     out = subprocess.run([sys.executable, "-m", "guidekit", "check", str(sample_root)],
                          capture_output=True, text=True, check=False)
     assert out.returncode == 0, out.stdout + out.stderr
+
+
+def test_nothing_to_check_is_a_usage_error(cli, tmp_path: Path) -> None:
+    (tmp_path / "guidekit.yaml").write_text("guidekit: 1\n", "utf-8")
+    (tmp_path / "policies").mkdir()
+    r = cli("check", str(tmp_path))
+    assert r.exit_code == 2
+    assert "nothing to check" in r.stderr

@@ -26,7 +26,7 @@ from guidekit.cli.common import (
     use_color,
 )
 from guidekit.cli.progress import progress_bar
-from guidekit.errors import ExitCode
+from guidekit.errors import ExitCode, GuidekitError
 from guidekit.findings import Severity
 from guidekit.report import REPORTERS, ReportOptions, get_reporter
 
@@ -73,6 +73,13 @@ def check(
                            verbose=verbose, cache_dir=cache, jobs=jobs,
                            changed_since=changed_since, progress=progress, lean=True)
     elapsed = time.perf_counter() - started
+    if not result.files and not result.findings:
+        # a gate that checked nothing must not pass: a wrong folder or paths glob
+        raise GuidekitError(
+            f"nothing to check: no guidance files under {config.root}"
+            + (f" in {', '.join(str(p) for p in paths)}" if paths else ""),
+            hint="documents are found by the paths globs in guidekit.yaml (`guidekit init` writes a start)",
+        )
     reporter = get_reporter(fmt)
     with output_stream(output) as stream:
         reporter(result, stream, ReportOptions(verbose=verbose, color=use_color(output),
