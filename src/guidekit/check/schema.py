@@ -55,7 +55,8 @@ def _yaml_type(value: Any) -> str:
 
 
 def _short(value: Any) -> str:
-    text = repr(value)
+    """A value as the author wrote it in YAML: 'text', true, null, [a, b], {k: v}."""
+    text = repr(value) if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
     return text if len(text) <= 60 else text[:57] + "..."
 
 
