@@ -97,6 +97,16 @@ def test_unknown_revision_is_a_usage_error(cli, history_repo: GitRepo) -> None: 
     assert "unknown revision 'no-such-tag'" in r.stderr
 
 
+@pytest.mark.parametrize(("base", "head", "bad"), [("HEAD", "no-such-tag", "no-such-tag"),
+                                                   ("no-such-tag", "HEAD", "no-such-tag"),
+                                                   ("HEAD~1..HEAD", "HEAD", "HEAD~1..HEAD")])
+def test_two_revisions_name_the_one_that_does_not_resolve(cli, history_repo: GitRepo, base: str,  # type: ignore[no-untyped-def]
+                                                           head: str, bad: str) -> None:
+    r = cli("diff", base, head, cwd=history_repo.path)
+    assert r.exit_code == 2
+    assert f"unknown revision {bad!r}" in r.stderr
+
+
 def test_option_like_revision_is_refused(cli, history_repo: GitRepo) -> None:  # type: ignore[no-untyped-def]
     r = cli("diff", "--", "--output=/tmp/x", cwd=history_repo.path)
     assert r.exit_code == 2 and "is not a revision" in r.stderr

@@ -171,8 +171,13 @@ class DiffSession:
 
     def diff(self, base: str, head: str | None, *, paths: Sequence[str] = (),
              base_sha: str | None = None, head_sha: str | None = None) -> ChangeSet:
-        bsha = base_sha or self.git.resolve(base)
-        hsha = head_sha if head_sha is not None else (self.git.resolve(head) if head else None)
+        bsha: str
+        hsha: str | None
+        if base_sha is None and head_sha is None and head:
+            bsha, hsha = self.git.resolve_pair(base, head)
+        else:
+            bsha = base_sha or self.git.resolve(base)
+            hsha = head_sha if head_sha is not None else (self.git.resolve(head) if head else None)
         changes = self.git.changes(bsha, hsha, self.pathspec(paths))
         self._drafts.clear()
         old_sides, new_sides = self._sides(changes)
@@ -183,7 +188,11 @@ class DiffSession:
         pairs = [p for sp in side_pairs if (p := self._load(sp, (bsha, hsha))) != (None, None)]
         olds = [o for o, _n in pairs if o is not None]
         news = [n for _o, n in pairs if n is not None]
-        ranks = _ranks(self._taxonomy(bsha, olds), self._taxonomy(hsha, news))
+        base_tax = self._taxonomy(bsha, olds)
+        # no taxonomy file changed (in the whole diff, not one limited by --path): the
+        # head's is the base's, so listing and reading it again is skipped
+        same = not paths and not any(s.kind is DocKind.TAXONOMY for s in (*old_sides, *new_sides))
+        ranks = _ranks(base_tax, base_tax if same else self._taxonomy(hsha, news))
         ctx = Context(
             ranks=ranks,
             references=self._references(hsha, pairs),

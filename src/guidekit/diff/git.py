@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import subprocess
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ __all__ = ["WORKTREE", "Commit", "GitRepo", "PathChange"]
 
 WORKTREE = None  # the "revision" of the working tree
 _NULL_SHA = "0" * 40
+_HEX = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
 _SHALLOW_HINT = (
     "this clone is shallow and lacks that commit: fetch the full history with "
     "`git fetch --unshallow`, or set `fetch-depth: 0` on actions/checkout in GitHub Actions"
@@ -144,6 +146,19 @@ class GitRepo:
             f"unknown revision {rev!r}",
             hint="give a commit, tag or branch that exists here, e.g. HEAD~1, main or v1.2",
         )
+
+    def resolve_pair(self, base: str, head: str) -> tuple[str, str]:
+        """``resolve`` for two revisions in one git call (the usual diff); on any doubt,
+        one call each, which also says why a revision does not resolve."""
+        if not base.startswith("-") and not head.startswith("-"):
+            try:
+                out = self._git("rev-parse", "--revs-only", "--end-of-options",
+                                f"{base}^{{commit}}", f"{head}^{{commit}}").split()
+            except GitCommandError:
+                out = []
+            if len(out) == 2 and all(_HEX.fullmatch(sha) for sha in out):
+                return out[0], out[1]
+        return self.resolve(base), self.resolve(head)
 
     def _head_valid(self) -> bool:
         try:
