@@ -40,10 +40,8 @@ class _Lines:
 
     def __init__(self, text: str) -> None:
         self.lines = text.split("\n")
-        self.indent = []
-        for line in self.lines:
-            body = line.lstrip(" ")
-            self.indent.append(-1 if not body.strip() or body[0] == "#" else len(line) - len(body))
+        self.indent = [len(line) - len(body) if body and body[0] != "#" and not body.isspace() else -1
+                       for line in self.lines for body in (line.lstrip(" "),)]
 
     def text(self, span: tuple[int, int]) -> str:
         return "\n".join(self.lines[span[0]:span[1]]).rstrip()

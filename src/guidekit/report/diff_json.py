@@ -118,5 +118,5 @@ def changeset_dict(changes: ChangeSet) -> dict[str, Any]:
 
 
 def write_json(changes: ChangeSet, stream: TextIO, options: DiffReportOptions) -> None:
-    json.dump(changeset_dict(changes), stream, indent=2, ensure_ascii=False)
-    stream.write("\n")
+    # one write: json.dump with indent writes every token separately
+    stream.write(json.dumps(changeset_dict(changes), indent=2, ensure_ascii=False) + "\n")
