@@ -68,6 +68,17 @@ def split_blocks(body: str) -> list[Block]:
     i = 0
     while i < len(lines):
         line = lines[i]
+        if line[:1].isalpha():
+            # prose (most lines): no fence, heading, rule, list item or table starts with
+            # a letter, so the pattern checks below are skipped (as there, prose continues
+            # a paragraph or a list item and ends a table)
+            if cur and cur_kind == "table":
+                flush()
+            if not cur:
+                cur_start, cur_kind = i, "para"
+            cur.append(line)
+            i += 1
+            continue
         fence = _FENCE.match(line)
         if fence:
             flush()
