@@ -36,7 +36,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from gen_corpus import generate
+from gen_corpus import generate, peer_tool
 
 GUIDEKIT = Path(sys.executable).with_name("guidekit")
 _ENV = {**os.environ, "NO_COLOR": "1", "GITHUB_ACTIONS": ""}
@@ -57,15 +57,6 @@ def _timed(args: list[str], cwd: Path | None = None) -> float:
     if done.returncode != 0:
         raise SystemExit(f"{' '.join(args)} failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
     return elapsed
-
-
-def _zensical(out: Path) -> Path:
-    venv = out.parent / "zensical-venv"
-    exe = venv / "bin" / "zensical"
-    if not exe.exists():
-        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-        subprocess.run([str(venv / "bin" / "pip"), "install", "-q", "zensical"], check=True)
-    return exe
 
 
 def _edit(policy: Path, serial: int) -> None:
@@ -138,7 +129,7 @@ def main() -> int:
     }
     ok = rebuild <= 1.0
     if not args.skip_zensical:
-        zensical = _zensical(out)
+        zensical = peer_tool(out.parent, "zensical", "zensical")
         project = out / "zensical"
         (project / "docs").mkdir(parents=True)
         (project / "zensical.toml").write_text('[project]\nsite_name = "Generated handbook"\n')

@@ -35,7 +35,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from gen_corpus import generate
+from gen_corpus import generate, peer_tool
 
 REPO = Path(__file__).resolve().parents[1]
 GUIDEKIT = Path(sys.executable).with_name("guidekit")
@@ -45,12 +45,7 @@ _ENV = {**os.environ, "NO_COLOR": "1", "GITHUB_ACTIONS": "", "CI": "1"}
 def _peer(out: Path, given: str | None) -> Path:
     if given:
         return Path(given)
-    venv = out.parent / "check-jsonschema-venv"
-    exe = venv / "bin" / "check-jsonschema"
-    if not exe.exists():
-        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-        subprocess.run([str(venv / "bin" / "pip"), "install", "-q", "check-jsonschema"], check=True)
-    return exe
+    return peer_tool(out.parent, "check-jsonschema", "check-jsonschema")
 
 
 def _tree(pid: int) -> list[int]:

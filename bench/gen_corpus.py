@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import argparse
 import random
+import subprocess
+import sys
 from pathlib import Path
 
 __all__ = ["generate", "policy_text"]
@@ -244,3 +246,14 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+def peer_tool(folder: Path, package: str, command: str) -> Path:
+    """The peer tool's executable, from a bench-only venv in ``folder`` (made on first use),
+    so the peer never enters guidekit's own environment."""
+    venv = folder / f"{package}-venv"
+    exe = venv / "bin" / command
+    if not exe.exists():
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+        subprocess.run([str(venv / "bin" / "pip"), "install", "-q", package], check=True)
+    return exe
