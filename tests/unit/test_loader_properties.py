@@ -26,6 +26,15 @@ def _repo(root: Path) -> Path:
     return root
 
 
+def _check_code_with(target: Path, repo: Path, capsys: pytest.CaptureFixture[str]) -> int:
+    """Exit code of `check` on ``repo`` while ``target`` (just written) is in it; removes it."""
+    try:
+        return main(["check", str(repo), "--format", "json"])
+    finally:
+        target.unlink()
+        capsys.readouterr()
+
+
 @pytest.fixture(scope="module")
 def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return _repo(tmp_path_factory.mktemp("prop"))
@@ -38,12 +47,7 @@ def test_arbitrary_bytes_never_exit_3(repo: Path, data: bytes, name: str,
                                      capsys: pytest.CaptureFixture[str]) -> None:
     target = repo / name
     target.write_bytes(data)
-    try:
-        code = main(["check", str(repo), "--format", "json"])
-    finally:
-        target.unlink()
-    capsys.readouterr()
-    assert code in (0, 1), code
+    assert _check_code_with(target, repo, capsys) in (0, 1)
 
 
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -54,12 +58,7 @@ def test_yamlish_text_never_exits_3(repo: Path, text: str, name: str,
     target = repo / name
     body = ("---\n" + text + "\n---\nbody\n") if name.endswith(".md") else text
     target.write_text(body, encoding="utf-8", errors="surrogatepass")
-    try:
-        code = main(["check", str(repo), "--format", "json"])
-    finally:
-        target.unlink()
-    capsys.readouterr()
-    assert code in (0, 1), code
+    assert _check_code_with(target, repo, capsys) in (0, 1)
 
 
 @settings(max_examples=200, deadline=None)
