@@ -16,8 +16,9 @@ from typing import Any
 
 from guidekit.diff.documents import MARKDOWN_SUFFIXES, Draft, Snapshot, doc_kind, draft, load_pair, load_snapshot
 from guidekit.diff.fields import Context, Ranks
+from guidekit.diff.fork import jobs_for, split
 from guidekit.diff.git import GitRepo, PathChange
-from guidekit.diff.model import ChangeSet, Revision
+from guidekit.diff.model import ChangeSet, DocumentChange, Revision
 from guidekit.diff.pairs import document_change
 from guidekit.diff.settings import diff_config
 from guidekit.findings import format_json_path
@@ -28,6 +29,7 @@ from guidekit.loading.source import DocKind
 __all__ = ["DiffSession", "diff_revisions"]
 
 _RANKED = frozenset({"taxonomy:actions", "taxonomy:severities"})  # the vocabularies _ranks reads
+_PER_JOB = 8  # changed documents per process below which forking costs more than it saves
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,26 +132,44 @@ class DiffSession:
                     out.append(_Side(rel, top, blob, kind))
         return old, new
 
-    def _taxonomy(self, rev: str | None, loaded: Sequence[Snapshot]) -> dict[str, Snapshot]:
+    def _taxonomy_sides(self, rev: str | None) -> Callable[[], list[_Side]]:
+        """The taxonomy files at a revision. For a commit, git lists them (with their blob
+        ids) while the caller goes on; call the result to collect them."""
+        globs = self.config.paths["taxonomy"]
+        dirs = sorted({_literal_dir(g) for g in globs})
+        under = [self._top(d) if d else self.prefix for d in dirs] if any(dirs) or self.prefix else []
+        if rev is None:
+            listed: list[tuple[str, str | None]] = [(top, None) for top in self.git.list_files(rev, under)]
+
+            def now() -> list[tuple[str, str | None]]:
+                return listed
+            pending: Callable[[], Sequence[tuple[str, str | None]]] = now
+        else:
+            pending = self.git.tree_blobs(rev, under)
+
+        def sides() -> list[_Side]:
+            out = []
+            for top, blob in pending():
+                rel = self.rel(top)
+                if rel is not None and matches_any(rel, globs) and self.kind_of(rel) is DocKind.TAXONOMY:
+                    out.append(_Side(rel, top, blob, DocKind.TAXONOMY))
+            return out
+        return sides
+
+    def _taxonomy(self, rev: str | None, loaded: Sequence[Snapshot],
+                  sides: Sequence[_Side] | None = None) -> dict[str, Snapshot]:
         """The ranked taxonomy files (actions, severities) at a revision, by vocabulary
         (changed ones are already loaded)."""
         by_rel = {s.rel: s for s in loaded if s.kind == "taxonomy"}
-        globs = self.config.paths["taxonomy"]
-        dirs = sorted({_literal_dir(g) for g in globs})
-        for top in self.git.list_files(rev, [self._top(d) if d else self.prefix for d in dirs]
-                                       if any(dirs) or self.prefix else []):
-            rel = self.rel(top)
-            if rel is None or rel in by_rel or not matches_any(rel, globs):
+        for side in sides if sides is not None else self._taxonomy_sides(rev)():
+            if side.rel in by_rel:
                 continue
-            if self.kind_of(rel) is not DocKind.TAXONOMY:
-                continue
-            side = _Side(rel, top, None, DocKind.TAXONOMY)
             d = self.draft(rev, side)
             if d is None or (d.guessed_id is not None and d.guessed_id not in _RANKED):
                 continue  # only the ranks are needed: skip parsing markets, surfaces, ...
             snap = self.snapshot(rev, side)
             if snap is not None and snap.kind == "taxonomy":
-                by_rel[rel] = snap
+                by_rel[side.rel] = snap
         return {s.id: s for s in by_rel.values() if s.kind == "taxonomy"}
 
     def find_documents(self, rev: str | None, doc_id: str) -> list[str]:
@@ -178,29 +198,42 @@ class DiffSession:
         else:
             bsha = base_sha or self.git.resolve(base)
             hsha = head_sha if head_sha is not None else (self.git.resolve(head) if head else None)
+        base_listing = self._taxonomy_sides(bsha)  # git lists them while it also diffs
         changes = self.git.changes(bsha, hsha, self.pathspec(paths))
         self._drafts.clear()
         old_sides, new_sides = self._sides(changes)
-        self._blobs = self.git.read_blobs(s.blob for s in (*old_sides, *new_sides) if s.blob)
+        base_tax_sides = base_listing()
+        # the changed files and the base's taxonomy in one read
+        self._blobs = self.git.read_blobs(s.blob for s in (*old_sides, *new_sides, *base_tax_sides) if s.blob)
         renames = {n: o for c in changes if c.status == "R"
                    and (o := self.rel(c.old_path)) is not None and (n := self.rel(c.new_path)) is not None}
-        side_pairs = _match(old_sides, new_sides, renames, self._guess((bsha, hsha)))
-        pairs = [p for sp in side_pairs if (p := self._load(sp, (bsha, hsha))) != (None, None)]
-        olds = [o for o, _n in pairs if o is not None]
-        news = [n for _o, n in pairs if n is not None]
-        base_tax = self._taxonomy(bsha, olds)
+        revs = (bsha, hsha)
+        side_pairs = _match(old_sides, new_sides, renames, self._guess(revs))
         # no taxonomy file changed (in the whole diff, not one limited by --path): the
         # head's is the base's, so listing and reading it again is skipped
         same = not paths and not any(s.kind is DocKind.TAXONOMY for s in (*old_sides, *new_sides))
-        ranks = _ranks(base_tax, base_tax if same else self._taxonomy(hsha, news))
-        ctx = Context(
-            ranks=ranks,
-            references=self._references(hsha, pairs),
-            rules_at_head=_rule_homes(news),
-            rules_at_base=_rule_homes(olds),
-            case_refs=cache(lambda sop_id: self._case_refs(hsha, sop_id)),
-        )
-        docs = [d for o, n in pairs if (d := document_change(o, n, ctx)) is not None]
+
+        def load(share: Sequence[tuple[_Side | None, _Side | None]]) -> tuple[list[_Pair], _Facts]:
+            pairs = [p for sp in share if (p := self._load(sp, revs)) != (None, None)]
+            return pairs, _facts(pairs)
+
+        def context(facts: list[_Facts]) -> _Shared:
+            at_head, at_base = set().union(*(f[0] for f in facts)), set().union(*(f[1] for f in facts))
+            base_tax = self._taxonomy(bsha, [s for f in facts for s in f[4]], base_tax_sides)
+            head_tax = base_tax if same else self._taxonomy(hsha, [s for f in facts for s in f[5]])
+            return (_ranks(base_tax, head_tax), self._references(hsha, at_base - at_head),
+                    {k: v for f in facts for k, v in f[2].items()}, {k: v for f in facts for k, v in f[3].items()})
+
+        def compare(pairs: list[_Pair], shared: _Shared) -> list[DocumentChange]:
+            ranks, references, rules_at_head, rules_at_base = shared
+            ctx = Context(ranks=ranks, references=references, rules_at_head=rules_at_head,
+                          rules_at_base=rules_at_base, case_refs=cache(lambda sop_id: self._case_refs(hsha, sop_id)))
+            return [d for o, n in pairs if (d := document_change(o, n, ctx)) is not None]
+
+        # each document loads and compares on its own: share them over the cores (a
+        # taxonomy change re-ranks everything, so it stays in one process)
+        jobs = jobs_for(len(side_pairs), per_job=_PER_JOB) if same else 1
+        docs = split(side_pairs, jobs, load, context, compare, in_child=self.git.forget_helpers)
         docs.sort(key=lambda d: (d.path, d.id))
         return ChangeSet(Revision(base, bsha), Revision(head or "working tree", hsha),
                          self.prefix, tuple(docs))
@@ -213,30 +246,17 @@ class DiffSession:
 
     # --- references at head --------------------------------------------------------
 
-    def _references(self, rev: str | None,
-                    pairs: Sequence[tuple[Snapshot | None, Snapshot | None]],
-                    ) -> dict[str, list[str]]:
+    def _references(self, rev: str | None, gone: set[str]) -> dict[str, list[str]]:
         """Ids that disappear, mapped to the places at head that still name them."""
-        head_docs = [n for _o, n in pairs if n is not None]
-        alive = {n.id for n in head_docs} | {r for n in head_docs for r in _rule_ids(n)}
-        alive |= {i for n in head_docs if n.kind == "taxonomy" for i in _item_ids(n)}
-        gone: set[str] = set()
-        for o, _n in pairs:
-            if o is None:
-                continue
-            gone |= ({o.id} | _rule_ids(o)) - alive
-            if o.kind == "taxonomy":
-                gone |= _item_ids(o) - alive
         if not gone:
             return {}
-        loaded = {n.rel: n for n in head_docs if not n.partial}
         found: dict[str, list[str]] = {}
         for top in self.git.grep(rev, gone, self.pathspec()):
             rel = self.rel(top)
             kind = self.kind_of(rel) if rel is not None else None
             if rel is None or kind is None:
                 continue
-            snap = loaded.get(rel) or self.snapshot(rev, _Side(rel, top, None, kind))
+            snap = self.snapshot(rev, _Side(rel, top, None, kind))
             if snap is None or snap.data is None:
                 continue
             for ident, json_path in _string_refs(snap.data, gone):
@@ -327,6 +347,32 @@ def _match(olds: Sequence[_Side], news: Sequence[_Side], renames: Mapping[str, s
         pairs.append((by_path.pop(rel) if rel in by_path else None, n))
     pairs += [(o, None) for o in by_path.values()]
     return pairs
+
+
+_Pair = tuple[Snapshot | None, Snapshot | None]
+# what the comparison of one document needs from all: ids at head, ids at base, rule id
+# -> document id at head and at base, changed taxonomy files at base and at head
+_Facts = tuple[set[str], set[str], dict[str, str], dict[str, str], list[Snapshot], list[Snapshot]]
+# ... and what it gets: ranks, references to ids that disappear, rule homes at head and base
+_Shared = tuple[Ranks, dict[str, list[str]], dict[str, str], dict[str, str]]
+
+
+def _facts(pairs: Sequence[_Pair]) -> _Facts:
+    news = [n for _o, n in pairs if n is not None]
+    olds = [o for o, _n in pairs if o is not None]
+    return (_ids(news), _ids(olds), _rule_homes(news), _rule_homes(olds),
+            [o for o in olds if o.kind == "taxonomy"], [n for n in news if n.kind == "taxonomy"])
+
+
+def _ids(snaps: Sequence[Snapshot]) -> set[str]:
+    """The ids documents define: their own, their rules', their taxonomy items'."""
+    out: set[str] = set()
+    for s in snaps:
+        out.add(s.id)
+        out |= _rule_ids(s)
+        if s.kind == "taxonomy":
+            out |= _item_ids(s)
+    return out
 
 
 def _rule_ids(snap: Snapshot) -> set[str]:

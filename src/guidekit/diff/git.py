@@ -15,7 +15,7 @@ import datetime as dt
 import os
 import re
 import subprocess
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -73,6 +73,7 @@ class GitRepo:
     def __init__(self, top: Path) -> None:
         self.top = top.resolve()
         self._cat: subprocess.Popen[bytes] | None = None
+        self._inherited: subprocess.Popen[bytes] | None = None  # see forget_helpers
 
     @classmethod
     def open(cls, path: Path) -> GitRepo:
@@ -100,6 +101,11 @@ class GitRepo:
                     stream.close()
             self._cat.wait()
             self._cat = None
+
+    def forget_helpers(self) -> None:
+        """In a forked child: leave the parent's `cat-file` process to the parent (the
+        child starts its own when it needs one)."""
+        self._inherited, self._cat = self._cat, None
 
     def __enter__(self) -> GitRepo:
         return self
@@ -218,7 +224,20 @@ class GitRepo:
         wanted = list(dict.fromkeys(shas))
         if not wanted:
             return {}
-        out = self._run("cat-file", "--batch", stdin=("\n".join(wanted) + "\n").encode())
+        # --buffer: one write at the end, not a flush per object; the answer is read in
+        # one call (communicate() reads it 32 KiB at a time through poll)
+        proc = subprocess.Popen(["git", "cat-file", "--batch", "--buffer"], cwd=self.top, env=_env(),
+                                stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+        assert proc.stdin is not None and proc.stdout is not None
+        try:
+            proc.stdin.write(("\n".join(wanted) + "\n").encode())
+            proc.stdin.close()
+            out = proc.stdout.read()
+        finally:
+            proc.stdout.close()
+            status = proc.wait()
+        if status != 0:
+            raise GitCommandError(("cat-file", "--batch"), status, "")
         found: dict[str, bytes] = {}
         pos = 0
         for sha in wanted:
@@ -270,6 +289,26 @@ class GitRepo:
             return sorted({p for p in out.split("\0") if p and (self.top / p).is_file()})
         out = self._git("ls-tree", "-r", "-z", "--name-only", rev, "--", *(under or ["."]))
         return [p for p in out.split("\0") if p]
+
+    def tree_blobs(self, rev: str, under: Sequence[str]) -> Callable[[], list[tuple[str, str]]]:
+        """(path, blob sha) of the files under the given folders at commit ``rev``. git
+        starts now and the answer is collected when the returned function is called,
+        so the caller can do other work (or run other git commands) meanwhile."""
+        proc = subprocess.Popen(["git", "ls-tree", "-r", "-z", rev, "--", *(under or ["."])], cwd=self.top, env=_env(),
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+        def result() -> list[tuple[str, str]]:
+            out, err = proc.communicate()
+            if proc.returncode != 0:
+                raise GitCommandError(("ls-tree", rev), proc.returncode, err.decode("utf-8", "replace"))
+            found = []
+            for record in out.decode("utf-8", "surrogateescape").split("\0"):
+                meta, _tab, path = record.partition("\t")
+                parts = meta.split()
+                if path and len(parts) == 3 and parts[1] == "blob":
+                    found.append((path, parts[2]))
+            return found
+        return result
 
     def grep(self, rev: str | None, words: Iterable[str], under: Sequence[str]) -> list[str]:
         """Files at a revision that hold any of ``words`` as a whole word (a fast

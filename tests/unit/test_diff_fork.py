@@ -1,0 +1,132 @@
+"""Forked diffs: the same answer as one process, whatever a child does."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import re
+import signal
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+
+import guidekit.diff.engine as engine
+from conftest import GitRepo
+from guidekit.diff import diff_revisions
+from guidekit.diff.fork import jobs_for, split
+from guidekit.report.diff_base import DiffReportOptions, get_diff_reporter
+
+PARENT = os.getpid()
+
+
+def first(share: Sequence[int]) -> tuple[list[int], set[int]]:
+    return [x * 10 for x in share], set(share)
+
+
+def combine(facts: list[set[int]]) -> int:
+    return sum(len(f) for f in facts)
+
+
+def second(state: list[int], total: int) -> list[tuple[int, int, int]]:
+    return [(x, total, os.getpid()) for x in state]
+
+
+def answers(items: Sequence[int], jobs: int, **kw) -> list[tuple[int, int]]:  # type: ignore[no-untyped-def]
+    out = split(items, jobs, kw.get("first", first), combine, kw.get("second", second))
+    return sorted((x, total) for x, total, _pid in out)
+
+
+@pytest.mark.parametrize("jobs", [1, 2, 3, 5])
+def test_split_answers_as_one_process_does(jobs: int) -> None:
+    items = list(range(23))
+    assert answers(items, jobs) == [(x * 10, 23) for x in items]
+
+
+def test_children_do_their_share() -> None:
+    out = split(list(range(10)), 3, first, combine, second)
+    assert len({pid for _x, _t, pid in out}) == 3  # the parent and two children
+
+
+def _fail_in_child(when: str):  # type: ignore[no-untyped-def]
+    def first_(share: Sequence[int]) -> tuple[list[int], set[int]]:
+        if when == "first" and os.getpid() != PARENT:
+            raise RuntimeError("boom")
+        if when == "killed" and os.getpid() != PARENT:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return first(share)
+
+    def second_(state: list[int], total: int) -> list[tuple[int, int, int]]:
+        if when == "second" and os.getpid() != PARENT:
+            raise RuntimeError("boom")
+        if when == "exit" and os.getpid() != PARENT:
+            os._exit(7)
+        return second(state, total)
+    return {"first": first_, "second": second_}
+
+
+@pytest.mark.parametrize("when", ["first", "second", "killed", "exit"])
+def test_a_failing_child_costs_time_not_the_answer(when: str) -> None:
+    items = list(range(17))
+    out = split(items, 3, combine=combine, **_fail_in_child(when))
+    assert sorted((x, total) for x, total, _pid in out) == [(x * 10, 17) for x in items]
+    assert {pid for _x, _t, pid in out} == {PARENT}  # the parent redid every share
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)  # and no child is left behind
+
+
+def test_jobs_follow_the_work() -> None:
+    assert jobs_for(3, per_job=8) == 1
+    assert 1 <= jobs_for(10_000, per_job=8) <= len(os.sched_getaffinity(0))
+
+
+# --- the diff itself -----------------------------------------------------------------
+
+def _edit_every_document(root: Path) -> None:
+    """Every policy and SOP changes (so the work is shared), with changes whose impact
+    depends on other documents: a rule removed that an SOP outcome still names (breaking,
+    found by a process that did not load the SOP) and a rule moved to another policy."""
+    for path in sorted(root.glob("policies/**/*")):
+        if path.suffix in (".md", ".yaml"):
+            text = path.read_text(encoding="utf-8")
+            path.write_text(re.sub(r"severity: (low|medium|high)", "severity: critical", text, count=1),
+                            encoding="utf-8")
+    alc = root / "policies/ads/alcohol.md"
+    text = alc.read_text(encoding="utf-8")
+    start, end = text.index("  - id: ADS-ALC-1.b"), text.index("  - id: ADS-ALC-2.a")
+    alc.write_text(text[:start] + text[end:], encoding="utf-8")
+    dating = root / "policies/ads/dating.md"
+    dating.write_text(dating.read_text(encoding="utf-8").replace("rules:\n", "rules:\n" + text[start:end], 1),
+                      encoding="utf-8")
+    fin = root / "policies/ads/financial-services.md"
+    text = fin.read_text(encoding="utf-8")
+    start, end = text.index("  - id: ADS-FIN-3.b"), text.index("exceptions:\n")
+    fin.write_text(text[:start] + text[end:], encoding="utf-8")
+    for path in sorted(root.glob("sops/*.yaml")):
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace("label: ", "label: Now ", 1), encoding="utf-8")
+
+
+def _json(root: Path, base: str, head: str | None) -> str:
+    buf = io.StringIO()
+    get_diff_reporter("json")(diff_revisions(root, base, head), buf, DiffReportOptions())
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize("jobs", [2, 3])
+def test_a_shared_diff_is_the_diff_of_one_process(sample_repo: GitRepo, monkeypatch: pytest.MonkeyPatch,
+                                                  jobs: int) -> None:
+    _edit_every_document(sample_repo.path)
+    sample_repo.commit("edit everything")
+    monkeypatch.setattr(engine, "jobs_for", lambda items, per_job: 1)
+    alone = _json(sample_repo.path, "HEAD~1", "HEAD")
+    worktree_alone = _json(sample_repo.path, "HEAD~1", None)
+    monkeypatch.setattr(engine, "jobs_for", lambda items, per_job: jobs)
+    assert _json(sample_repo.path, "HEAD~1", "HEAD") == alone
+    assert _json(sample_repo.path, "HEAD~1", None) == worktree_alone
+    data = json.loads(alone)
+    assert len(data["documents"]) >= 2 * engine._PER_JOB  # enough to be shared for real
+    rules = {r["id"]: r for d in data["documents"] for r in d["rules"]}
+    assert rules["ADS-FIN-3.b"]["impact"] == "breaking"  # still named by an SOP
+    assert rules["ADS-ALC-1.b"]["change"] == "moved"
