@@ -1,15 +1,14 @@
-"""The guidekit command and the one place that maps outcomes to exit codes.
+"""The guidekit command: the Typer app, its lazy command table, and the hand-over of
+every exception a command raises to guidekit.cli.outcome (message and exit code).
 
-Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or
-configuration error, 3 internal error, 130 interrupted.
+The console script is guidekit.cli.entry.main, which runs `guidekit diff` and
+`guidekit --version` without importing Typer and calls main() here for the rest.
 """
 
 from __future__ import annotations
 
 import importlib
-import os
 import sys
-import traceback
 from typing import Any
 
 import typer
@@ -17,7 +16,8 @@ from typer.core import TyperGroup
 
 from guidekit import __version__
 from guidekit.cli.fastparams import FastParams
-from guidekit.errors import ExitCode, GuidekitError
+from guidekit.cli.outcome import report_failure
+from guidekit.errors import ExitCode
 
 __all__ = ["app", "main"]
 
@@ -78,35 +78,10 @@ class _Group(FastParams, TyperGroup):
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
-        except GuidekitError as err:
-            typer.echo(f"guidekit: error: {err.message}", err=True)
-            if err.hint:
-                typer.echo(f"  hint: {err.hint}", err=True)
-            raise typer.Exit(ExitCode.USAGE) from None
         except (typer.Exit, typer.TyperException, typer.Abort):
             raise
-        except BrokenPipeError:
-            # the reader went away (e.g. `| head`); stop quietly as other CLIs do
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, sys.stdout.fileno())
-            raise typer.Exit(ExitCode.FINDINGS) from None
-        except KeyboardInterrupt:
-            typer.echo("guidekit: interrupted", err=True)
-            raise typer.Exit(ExitCode.INTERRUPTED) from None
-        except OSError as err:
-            # a folder that is read-only, a file where a folder should be, a full disk:
-            # the user's to fix, not a bug
-            where = f": {err.filename}" if err.filename else ""
-            typer.echo(f"guidekit: error: {err.strerror or err}{where}", err=True)
-            raise typer.Exit(ExitCode.USAGE) from None
-        except Exception as err:
-            typer.echo(f"guidekit: internal error: {type(err).__name__}: {err}", err=True)
-            if os.environ.get("GUIDEKIT_DEBUG"):
-                traceback.print_exc()
-            else:
-                typer.echo("  this is a bug in guidekit; set GUIDEKIT_DEBUG=1 for the traceback "
-                           "and report it", err=True)
-            raise typer.Exit(ExitCode.INTERNAL) from None
+        except (Exception, KeyboardInterrupt) as err:
+            raise typer.Exit(report_failure(err)) from None
 
 
 app = typer.Typer(
