@@ -1,19 +1,18 @@
-"""Options and helpers shared by the commands."""
+"""Options and helpers shared by the commands (output_stream and use_color live in
+guidekit.cli.streams, which does not import Typer)."""
 
 from __future__ import annotations
 
-import io
 import os
-import sys
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TextIO
 
 import typer
 
+# re-exported: the commands take every shared helper from here
+from guidekit.cli.streams import output_stream as output_stream
+from guidekit.cli.streams import use_color as use_color
 from guidekit.errors import GuidekitError
-from guidekit.fsutil import atomic_write_text
 from guidekit.loading.config import Config, find_root, load_config
 
 ROOT_OPTION = typer.Option(
@@ -51,24 +50,6 @@ def default_format(explicit: str | None) -> str:
     if os.environ.get("GITHUB_ACTIONS") == "true":
         return "github"
     return "text"
-
-
-@contextmanager
-def output_stream(output: Path | None) -> Iterator[TextIO]:
-    """Standard output, or a buffer written atomically to ``output`` at the end."""
-    if output is None:
-        yield sys.stdout
-        sys.stdout.flush()
-        return
-    buf = io.StringIO()
-    yield buf
-    atomic_write_text(output, buf.getvalue())
-
-
-def use_color(output: Path | None) -> bool:
-    if output is not None or os.environ.get("NO_COLOR"):
-        return False
-    return sys.stdout.isatty() or bool(os.environ.get("FORCE_COLOR"))
 
 
 def choice(values: Sequence[str]) -> Callable[[str | None], str | None]:

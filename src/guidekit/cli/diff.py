@@ -1,7 +1,8 @@
 """`guidekit diff`, `guidekit changelog` and `guidekit history`.
 
 Engines and reporters are imported when a command runs, so that other
-commands do not pay for the diff machinery at start-up.
+commands do not pay for the diff machinery at start-up. The body of `diff`
+is guidekit.cli.diff_run, shared with the start-up fast path.
 """
 
 from __future__ import annotations
@@ -11,36 +12,13 @@ from pathlib import Path
 import typer
 
 from guidekit.cli.common import OUTPUT_OPTION, ROOT_OPTION, VERBOSE_OPTION, choice, output_stream
+from guidekit.cli.diff_run import DIFF_FORMATS, GATES, DiffRequest, guidance_root, run_diff
 from guidekit.cli.fastparams import FastCommand
-from guidekit.errors import ExitCode, GuidekitError
-from guidekit.loading.config import find_root
-
-DIFF_FORMATS = ("text", "markdown", "json", "html")
-GATES = ("breaking", "stricter", "looser", "editorial", "metadata")
 
 
 def _gates(values: list[str]) -> list[str]:
     check = choice(GATES)
     return [v for v in values if check(v)]
-
-
-def _root(root: Path | None) -> Path:
-    """--root, else the nearest folder holding guidekit.yaml, else the working directory.
-
-    The diff reads only the paths and limits from guidekit.yaml (guidekit.diff.settings),
-    so the full configuration is not validated here: `guidekit check` does that.
-    """
-    if root is not None:
-        if not root.is_dir():
-            raise GuidekitError(f"--root {root} is not a folder")
-        return root.resolve()
-    return find_root(Path.cwd()) or Path.cwd()
-
-
-def _color(output: Path | None, fmt: str) -> bool:
-    from guidekit.cli.common import use_color
-
-    return fmt == "text" and use_color(output)
 
 
 def diff(
@@ -71,16 +49,10 @@ def diff(
     --fail-on matches, 2 on a usage error (unknown revision, not a git repository,
     shallow clone without BASE).
     """
-    from guidekit.diff import Impact, diff_revisions
-    from guidekit.report.diff_base import DiffReportOptions, get_diff_reporter
-
-    changes = diff_revisions(_root(root), base, head, paths=path)
-    reporter = get_diff_reporter(fmt)
-    options = DiffReportOptions(color=_color(output, fmt), verbose=verbose, max_chars=max_chars)
-    with output_stream(output) as stream:
-        reporter(changes, stream, options)
-    if any(changes.has(Impact(gate)) for gate in fail_on):
-        raise typer.Exit(ExitCode.FINDINGS)
+    code = run_diff(DiffRequest(base=base, head=head, root=root, fmt=fmt, fail_on=tuple(fail_on),
+                                output=output, path=tuple(path), max_chars=max_chars, verbose=verbose))
+    if code:
+        raise typer.Exit(code)
 
 
 def changelog(
@@ -96,7 +68,7 @@ def changelog(
     from guidekit.diff.history import build_changelog
     from guidekit.report.diff_history import write_changelog
 
-    log = build_changelog(_root(root), since, until)
+    log = build_changelog(guidance_root(root), since, until)
     with output_stream(output) as stream:
         write_changelog(log, stream, fmt)
 
@@ -115,7 +87,7 @@ def history(
     from guidekit.diff.history import document_history
     from guidekit.report.diff_history import write_history
 
-    h = document_history(_root(root), doc_id, rev)
+    h = document_history(guidance_root(root), doc_id, rev)
     with output_stream(output) as stream:
         write_history(h, stream, fmt)
 

@@ -1,0 +1,67 @@
+"""The body of `guidekit diff`, without Typer.
+
+The Typer command (guidekit.cli.diff) and the start-up fast path
+(guidekit.cli.entry, with guidekit.cli.diff_args) both run a DiffRequest
+through run_diff, so the two cannot drift apart. Engines and reporters are
+imported when the diff runs, so that other commands do not pay for them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from guidekit.errors import ExitCode, GuidekitError
+
+__all__ = ["DIFF_FORMATS", "GATES", "DiffRequest", "guidance_root", "run_diff"]
+
+DIFF_FORMATS = ("text", "markdown", "json", "html")
+GATES = ("breaking", "stricter", "looser", "editorial", "metadata")
+
+
+@dataclass(frozen=True, slots=True)
+class DiffRequest:
+    """What `guidekit diff` was asked for. Field names and defaults are the Typer
+    command's parameters (tests/cli/test_diff_fastpath.py keeps them in step)."""
+
+    base: str = "HEAD"
+    head: str | None = None
+    root: Path | None = None
+    fmt: str = "text"
+    fail_on: tuple[str, ...] = ()
+    output: Path | None = None
+    path: tuple[str, ...] = ()
+    max_chars: int = 60_000
+    verbose: bool = False
+
+
+def guidance_root(root: Path | None) -> Path:
+    """--root, else the nearest folder holding guidekit.yaml, else the working directory.
+
+    The diff reads only the paths and limits from guidekit.yaml (guidekit.diff.settings),
+    so the full configuration is not validated here: `guidekit check` does that.
+    """
+    if root is not None:
+        if not root.is_dir():
+            raise GuidekitError(f"--root {root} is not a folder")
+        return root.resolve()
+    from guidekit.loading.config import find_root
+
+    return find_root(Path.cwd()) or Path.cwd()
+
+
+def run_diff(request: DiffRequest) -> int:
+    """Write the report; the exit code: 1 when a --fail-on impact is present, else 0."""
+    from guidekit.cli.streams import output_stream, use_color
+    from guidekit.diff import Impact, diff_revisions
+    from guidekit.report.diff_base import DiffReportOptions, get_diff_reporter
+
+    changes = diff_revisions(guidance_root(request.root), request.base, request.head, paths=request.path)
+    reporter = get_diff_reporter(request.fmt)
+    color = request.fmt == "text" and use_color(request.output)
+    options = DiffReportOptions(color=color, verbose=request.verbose, max_chars=request.max_chars)
+    with output_stream(request.output) as stream:
+        reporter(changes, stream, options)
+    if any(changes.has(Impact(gate)) for gate in request.fail_on):
+        return ExitCode.FINDINGS
+    return ExitCode.OK
