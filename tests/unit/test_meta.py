@@ -86,6 +86,29 @@ def test_a_command_imports_only_its_own_engine() -> None:
     assert out.stdout.strip().splitlines()[-1] == "[]"
 
 
+def test_model_exports_every_name_from_its_module() -> None:
+    import guidekit.model as model
+
+    assert set(model.__all__) == {*model._HOME, "Document"}
+    for name in model.__all__:
+        value = getattr(model, name)
+        assert value is not None, name
+        if name in model._HOME:
+            assert value.__module__ == f"guidekit.model.{model._HOME[name]}" or name == "TaxonomyItem"
+    with pytest.raises(AttributeError):
+        model.Nothing  # noqa: B018
+
+
+def test_a_policy_diff_does_not_build_the_sop_and_taxonomy_models() -> None:
+    code = (
+        "import sys, guidekit.diff, guidekit.report.diff_json; "
+        "print([m for m in ('guidekit.model.sop', 'guidekit.model.taxonomy', 'rich', 'jsonschema') "
+        "if m in sys.modules])"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip().splitlines()[-1] == "[]"
+
+
 def test_every_command_has_help(cli) -> None:
     names = _commands()
     assert {"check", "rules", "init", "new", "schema"} <= set(names)

@@ -48,7 +48,7 @@ _TIMEOUT = 30.0
 
 # the code a result depends on (an editable install changes it without
 # changing the version); other areas' modules do not matter here
-_CODE = ("check", "loading", "model.py", "findings.py", "schemas.py", "corpus.py", "__init__.py")
+_CODE = ("check", "loading", "model", "findings.py", "schemas.py", "corpus.py", "__init__.py")
 
 
 def file_key(rel: str, kind: DocKind, raw: bytes) -> str:

@@ -25,7 +25,7 @@ from guidekit.build.writer import check_target
 from guidekit.cli.common import ROOT_OPTION, choice, resolve_config
 from guidekit.errors import ExitCode, GuidekitError
 from guidekit.loading.config import CONFIG_NAME, Config
-from guidekit.report import ReportOptions, get_reporter
+from guidekit.report.base import ReportOptions, get_reporter
 
 _PATH = typer.Argument(None, help="The guidance root, or a folder inside it. Default: found "
                        "from the working directory.", file_okay=False)

@@ -13,9 +13,8 @@ path without the extension.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from guidekit.diff.chunks import blank_common_items, front_matter_bounds
 from guidekit.diff.fastyaml import Unusual, load_with_nodes
@@ -23,7 +22,10 @@ from guidekit.loading.config import Config
 from guidekit.loading.discover import classify
 from guidekit.loading.source import DocKind, Limits, Source, load_text
 from guidekit.loading.yamlio import locate_node
-from guidekit.model import Policy, Sop, build_policy, build_sop
+from guidekit.model.policy import Policy, build_policy
+
+if TYPE_CHECKING:
+    from guidekit.model.sop import Sop
 
 __all__ = ["MARKDOWN_SUFFIXES", "Draft", "Snapshot", "doc_kind", "draft", "load_pair", "load_snapshot",
            "markdown_id"]
@@ -35,8 +37,7 @@ _SKIPPABLE = ("summary", "review_by", "owners", "surfaces", "markets", "categori
 _ID = re.compile(r"^(id|taxonomy|sop)[ \t]*:[ \t]*['\"]?([^'\"#\s]+)", re.MULTILINE)
 
 
-@dataclass(frozen=True, slots=True)
-class Snapshot:
+class Snapshot(NamedTuple):
     rel: str  # path relative to the guidance root
     kind: str  # policy | sop | cases | taxonomy | markdown
     id: str
@@ -50,8 +51,7 @@ class Snapshot:
     partial: bool = False  # parts both versions share were skipped (see load_pair)
 
 
-@dataclass(frozen=True, slots=True)
-class Draft:
+class Draft(NamedTuple):
     """A file's text before parsing, with the id it most likely has (for pairing)."""
 
     rel: str
@@ -178,6 +178,8 @@ def _snapshot(src: Source, d: Draft) -> Snapshot:
             return Snapshot(rel, "policy", policy.id, policy.title, src, policy, data, policy.body,
                             policy.body_line)
         if kind is DocKind.SOP:
+            from guidekit.model.sop import build_sop  # only when an SOP changed
+
             sop = build_sop(src)
             return Snapshot(rel, "sop", sop.id, sop.title, src, sop, data)
         if kind is DocKind.CASES:
@@ -226,12 +228,12 @@ def load_pair(old: Draft, new: Draft, limits: Limits) -> tuple[Snapshot, Snapsho
             body, body_line = old.text[rest:], old.text.count("\n", 0, rest)
         else:
             body, body_line = n.body, n.body_line
-        return replace(n, rel=old.rel, source=src, body=body, body_line=body_line), n
+        return n._replace(rel=old.rel, source=src, body=body, body_line=body_line), n
     if old.kind is DocKind.POLICY and (blanked := blank_common_items(oy, ny, optional=_SKIPPABLE)) is not None:
         o = load_snapshot(old, limits, blanked[0])
         n = load_snapshot(new, limits, blanked[1])
         if o.note is None and n.note is None:
-            return replace(o, partial=True), replace(n, partial=True)
+            return o._replace(partial=True), n._replace(partial=True)
     return load_snapshot(old, limits), load_snapshot(new, limits)
 
 

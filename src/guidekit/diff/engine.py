@@ -9,10 +9,9 @@ finds naming it. The cost follows the size of the change, not of the repository.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from guidekit.diff.documents import MARKDOWN_SUFFIXES, Draft, Snapshot, doc_kind, draft, load_pair, load_snapshot
 from guidekit.diff.fields import Context, Ranks
@@ -32,8 +31,7 @@ _RANKED = frozenset({"taxonomy:actions", "taxonomy:severities"})  # the vocabula
 _PER_JOB = 8  # changed documents per process below which forking costs more than it saves
 
 
-@dataclass(frozen=True, slots=True)
-class _Side:
+class _Side(NamedTuple):
     rel: str  # relative to the guidance root
     top_path: str  # relative to the git top level
     blob: str | None

@@ -13,7 +13,7 @@ from typing import Any
 from guidekit.diff.model import FieldChange, Impact
 from guidekit.diff.redline import same_words, word_redline
 from guidekit.findings import SourceSpan
-from guidekit.model import Loc
+from guidekit.model.common import Loc
 
 __all__ = ["Context", "FieldDiff", "Ranks", "at", "field_spans", "scope_impact"]
 

@@ -16,9 +16,9 @@ import os
 import re
 import subprocess
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
+from typing import NamedTuple
 
 from guidekit.errors import GuidekitError
 
@@ -33,8 +33,7 @@ _SHALLOW_HINT = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class PathChange:
+class PathChange(NamedTuple):
     """One file that differs between two trees; paths are relative to the git top level."""
 
     status: str  # A added, D deleted, M modified, R renamed, C copied, T type change
@@ -44,8 +43,7 @@ class PathChange:
     new_blob: str | None  # None when the new side must be read from the working tree
 
 
-@dataclass(frozen=True, slots=True)
-class Commit:
+class Commit(NamedTuple):
     sha: str
     author: str
     date: dt.datetime

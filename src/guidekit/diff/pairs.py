@@ -16,7 +16,8 @@ from guidekit.diff.model import (
 from guidekit.diff.policy import compare_policy, rule_added, rule_removed
 from guidekit.diff.sop import compare_items, compare_sop
 from guidekit.diff.text import diff_bodies
-from guidekit.model import Loc, Policy, Sop, Status
+from guidekit.model.common import Loc, Status
+from guidekit.model.policy import Policy
 
 __all__ = ["document_change"]
 
@@ -107,7 +108,8 @@ def _modified(old: Snapshot, new: Snapshot, ctx: Context) -> DocumentChange | No
         fd, rules, items = compare_policy(om, nm, ctx)
         fields = fd.changes
         sections = diff_bodies(old.body, new.body, (old.rel, old.body_line), (new.rel, new.body_line))
-    elif isinstance(om, Sop) and isinstance(nm, Sop):
+    elif old.kind == new.kind == "sop" and om is not None and nm is not None and not (
+            isinstance(om, Policy) or isinstance(nm, Policy)):
         fd, items = compare_sop(om, nm, ctx)
         fields = fd.changes
     elif old.kind == new.kind and old.kind in ("cases", "taxonomy") and old.data and new.data:

@@ -8,7 +8,8 @@ from dataclasses import replace
 from guidekit.diff.fields import Context, FieldDiff, Ranks, at, field_spans, scope_impact
 from guidekit.diff.model import ChangeKind, Impact, ItemChange, headline
 from guidekit.diff.redline import normalize, similarity
-from guidekit.model import Example, Override, Policy, PolicyException, Rule, Status
+from guidekit.model.common import Status
+from guidekit.model.policy import Example, Override, Policy, PolicyException, Rule
 
 __all__ = ["compare_policy", "policy_fields", "rule_added", "rule_removed"]
 

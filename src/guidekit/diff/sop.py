@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from guidekit.diff.fields import Context, FieldDiff, Ranks, at, field_spans
 from guidekit.diff.model import ChangeKind, Impact, ItemChange, headline
 from guidekit.diff.policy import status_impact
 from guidekit.loading.source import Source
-from guidekit.model import Answer, Loc, Node, Sop
+from guidekit.model.common import Loc
+
+if TYPE_CHECKING:
+    from guidekit.model.sop import Answer, Node, Sop
 
 __all__ = ["compare_items", "compare_sop"]
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from difflib import SequenceMatcher
+from typing import NamedTuple
 
 from guidekit.diff.model import ChangeKind, Impact, ParagraphChange, SectionChange
 from guidekit.diff.redline import normalize, overlap, word_bag, word_redline
@@ -29,8 +29,7 @@ _TABLE = re.compile(r"^ {0,3}\|")
 _PAIR_LIMIT = 2_500  # block pairs to score in one replaced run before pairing by position
 
 
-@dataclass(frozen=True, slots=True)
-class Block:
+class Block(NamedTuple):
     text: str  # the source lines, as written
     line: int  # 0-based line within the body
     heading: tuple[str, ...]  # the heading path the block sits under (its own, for a heading)
@@ -126,8 +125,7 @@ def split_blocks(body: str) -> list[Block]:
     return blocks
 
 
-@dataclass(frozen=True, slots=True)
-class _Side:
+class _Side(NamedTuple):
     path: str
     line_offset: int  # 0-based line of the body within the file
 

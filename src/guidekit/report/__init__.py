@@ -1,7 +1,18 @@
-"""Reporters: each turns a CheckResult into one output format on a stream."""
+"""Reporters: each turns a result (of check, diff, test or export) into one output
+format on a stream. ``base`` holds the check reporters' interface and registry,
+``diff_base`` the diff's. Nothing is imported here, so that a diff does not load
+the check reporters' machinery (the names below are re-exported on first use)."""
 
 from __future__ import annotations
 
-from guidekit.report.base import REPORTERS, Reporter, ReportOptions, get_reporter
+from typing import Any
 
 __all__ = ["REPORTERS", "ReportOptions", "Reporter", "get_reporter"]
+
+
+def __getattr__(name: str) -> Any:
+    if name in __all__:
+        from guidekit.report import base
+
+        return getattr(base, name)
+    raise AttributeError(f"module 'guidekit.report' has no attribute {name!r}")

@@ -1,0 +1,101 @@
+"""Typed guidance documents.
+
+Builders take schema-valid data from a Source; each node keeps a ``Loc`` (its
+source and JSON path) so that any finding, diff entry or rendered change can
+point at the line that caused it without paying for positions up front.
+
+The models live in four modules: ``common`` (Status, Loc), ``policy``, ``sop``
+and ``taxonomy``. Every name can be imported from here; a module is imported the
+first time one of its names is asked for, so that a command that meets only
+policies (a diff of policy files) does not build the SOP and taxonomy classes.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from guidekit.model.common import Loc, Status
+    from guidekit.model.policy import Example, Override, Policy, PolicyException, Rule, build_policy
+    from guidekit.model.sop import (
+        Answer,
+        Case,
+        DecisionTree,
+        Escalation,
+        Expect,
+        Node,
+        Outcome,
+        Sop,
+        Step,
+        build_cases,
+        build_sop,
+    )
+    from guidekit.model.taxonomy import (
+        Action,
+        Category,
+        Market,
+        SeverityLevel,
+        Surface,
+        Taxonomy,
+        TaxonomyItem,
+        build_taxonomy_items,
+    )
+
+    Document = Policy | Sop
+
+_HOMES = {
+    "common": ("Loc", "Status"),
+    "policy": ("Example", "Override", "Policy", "PolicyException", "Rule", "build_policy"),
+    "sop": ("Answer", "Case", "DecisionTree", "Escalation", "Expect", "Node", "Outcome", "Sop", "Step",
+            "build_cases", "build_sop"),
+    "taxonomy": ("Action", "Category", "Market", "SeverityLevel", "Surface", "Taxonomy", "TaxonomyItem",
+                 "build_taxonomy_items"),
+}
+_HOME = {name: module for module, names in _HOMES.items() for name in names}
+
+__all__ = [
+    "Action",
+    "Answer",
+    "Case",
+    "Category",
+    "DecisionTree",
+    "Document",
+    "Escalation",
+    "Example",
+    "Expect",
+    "Loc",
+    "Market",
+    "Node",
+    "Outcome",
+    "Override",
+    "Policy",
+    "PolicyException",
+    "Rule",
+    "SeverityLevel",
+    "Sop",
+    "Status",
+    "Step",
+    "Surface",
+    "Taxonomy",
+    "TaxonomyItem",
+    "build_cases",
+    "build_policy",
+    "build_sop",
+    "build_taxonomy_items",
+]
+
+
+def __getattr__(name: str) -> Any:
+    if name == "Document":
+        value: Any = __getattr__("Policy") | __getattr__("Sop")
+    elif name in _HOME:
+        value = getattr(importlib.import_module(f"guidekit.model.{_HOME[name]}"), name)
+    else:
+        raise AttributeError(f"module 'guidekit.model' has no attribute {name!r}")
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return __all__

@@ -1,0 +1,46 @@
+"""What every guidance model shares: the lifecycle status, a node's location, and
+the small converters the builders use."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from guidekit.findings import JsonPath, SourceSpan
+from guidekit.loading.source import Source
+
+__all__ = ["Loc", "Status", "as_date", "as_strings"]
+
+
+class Status(StrEnum):
+    DRAFT = "draft"
+    IN_REVIEW = "in-review"
+    ACTIVE = "active"
+    DEPRECATED = "deprecated"
+
+
+@dataclass(frozen=True, slots=True)
+class Loc:
+    source: Source
+    path: JsonPath
+
+    def span(self, *, key: bool = False) -> SourceSpan:
+        return self.source.span(self.path, key=key)
+
+    def at(self, *more: str | int) -> Loc:
+        return Loc(self.source, self.path + more)
+
+
+def as_date(value: Any) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        return None
+
+
+def as_strings(value: Any) -> tuple[str, ...]:
+    return tuple(str(v) for v in (value or ()))

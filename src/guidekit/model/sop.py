@@ -1,0 +1,215 @@
+"""SOPs: steps, a decision tree, outcomes, escalations and labelled cases."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from guidekit.loading.source import Source
+from guidekit.model.common import Loc, Status, as_date, as_strings
+
+__all__ = ["Answer", "Case", "DecisionTree", "Escalation", "Expect", "Node", "Outcome", "Sop", "Step",
+           "build_cases", "build_sop"]
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    id: str
+    text: str
+    loc: Loc
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    value: str
+    label: str
+    next: str | None
+    outcome: str | None
+    loc: Loc
+
+
+@dataclass(frozen=True, slots=True)
+class Node:
+    id: str
+    question: str
+    help: str | None
+    answers: tuple[Answer, ...]
+    loc: Loc
+
+    def answer(self, value: str) -> Answer | None:
+        return next((a for a in self.answers if a.value == value), None)
+
+
+@dataclass(frozen=True, slots=True)
+class DecisionTree:
+    start: str
+    nodes: tuple[Node, ...]
+    loc: Loc
+
+    def node(self, node_id: str) -> Node | None:
+        return next((n for n in self.nodes if n.id == node_id), None)
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    id: str
+    title: str
+    actions: tuple[str, ...]
+    rules: tuple[str, ...]
+    escalation: str | None
+    note: str | None
+    loc: Loc
+
+
+@dataclass(frozen=True, slots=True)
+class Escalation:
+    id: str
+    to: str
+    when: str
+    sla: str | None
+    loc: Loc
+
+
+@dataclass(frozen=True, slots=True)
+class Expect:
+    outcome: str
+    actions: tuple[str, ...] | None
+    rules: tuple[str, ...] | None
+    not_rules: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Case:
+    id: str
+    sop: str
+    title: str | None
+    content: str | None
+    market: str | None
+    surface: str | None
+    answers: dict[str, str]
+    expect: Expect
+    loc: Loc
+
+
+@dataclass(frozen=True, slots=True)
+class Sop:
+    id: str
+    title: str
+    summary: str | None
+    status: Status
+    version: int
+    effective: dt.date | None
+    review_by: dt.date | None
+    owners: tuple[str, ...]
+    queue: str
+    audience: tuple[str, ...]
+    surfaces: tuple[str, ...]
+    markets: tuple[str, ...]
+    policies: tuple[str, ...]
+    content_warning: str
+    wellbeing_note: str | None
+    steps: tuple[Step, ...]
+    tree: DecisionTree
+    outcomes: tuple[Outcome, ...]
+    escalations: tuple[Escalation, ...]
+    cases: tuple[Case, ...]
+    related: tuple[str, ...]
+    loc: Loc
+
+    @property
+    def source(self) -> Source:
+        return self.loc.source
+
+    def outcome(self, outcome_id: str) -> Outcome | None:
+        return next((o for o in self.outcomes if o.id == outcome_id), None)
+
+
+def _case(d: dict[str, Any], sop_id: str, loc: Loc) -> Case:
+    e = d["expect"]
+    return Case(
+        id=d["id"],
+        sop=sop_id,
+        title=d.get("title"),
+        content=d.get("content"),
+        market=d.get("market"),
+        surface=d.get("surface"),
+        answers={str(k): str(v) for k, v in (d.get("answers") or {}).items()},
+        expect=Expect(
+            outcome=e["outcome"],
+            actions=as_strings(e["actions"]) if "actions" in e else None,
+            rules=as_strings(e["rules"]) if "rules" in e else None,
+            not_rules=as_strings(e.get("not_rules")),
+        ),
+        loc=loc,
+    )
+
+
+def build_sop(src: Source) -> Sop:
+    d = src.data
+    root = Loc(src, ())
+    tree = d["decision_tree"]
+    tloc = root.at("decision_tree")
+    wellbeing = d.get("wellbeing") or {}
+    return Sop(
+        id=d["id"],
+        title=d["title"],
+        summary=d.get("summary"),
+        status=Status(d["status"]),
+        version=int(d["version"]),
+        effective=as_date(d.get("effective")),
+        review_by=as_date(d.get("review_by")),
+        owners=as_strings(d.get("owners")),
+        queue=d["queue"],
+        audience=as_strings(d.get("audience")),
+        surfaces=as_strings(d.get("surfaces")),
+        markets=as_strings(d.get("markets")),
+        policies=as_strings(d.get("policies")),
+        content_warning=str(wellbeing.get("content_warning", "none")),
+        wellbeing_note=wellbeing.get("note"),
+        steps=tuple(Step(s["id"], s["text"], root.at("steps", i)) for i, s in enumerate(d["steps"])),
+        tree=DecisionTree(
+            start=tree["start"],
+            nodes=tuple(
+                Node(
+                    id=n["id"],
+                    question=n["question"],
+                    help=n.get("help"),
+                    answers=tuple(
+                        Answer(
+                            value=str(a["value"]),
+                            label=str(a.get("label") or a["value"]),
+                            next=a.get("next"),
+                            outcome=a.get("outcome"),
+                            loc=tloc.at("nodes", i, "answers", j),
+                        )
+                        for j, a in enumerate(n["answers"])
+                    ),
+                    loc=tloc.at("nodes", i),
+                )
+                for i, n in enumerate(tree["nodes"])
+            ),
+            loc=tloc,
+        ),
+        outcomes=tuple(
+            Outcome(
+                o["id"], o["title"], as_strings(o["actions"]), as_strings(o.get("rules")), o.get("escalation"),
+                o.get("note"), root.at("outcomes", i),
+            )
+            for i, o in enumerate(d["outcomes"])
+        ),
+        escalations=tuple(
+            Escalation(e["id"], e["to"], e["when"], e.get("sla"), root.at("escalations", i))
+            for i, e in enumerate(d.get("escalations") or ())
+        ),
+        cases=tuple(_case(c, d["id"], root.at("cases", i)) for i, c in enumerate(d.get("cases") or ())),
+        related=as_strings(d.get("related")),
+        loc=root,
+    )
+
+
+def build_cases(src: Source) -> tuple[str, tuple[Case, ...]]:
+    """A separate case file: the SOP id it names and its cases."""
+    d = src.data
+    root = Loc(src, ())
+    return d["sop"], tuple(_case(c, d["sop"], root.at("cases", i)) for i, c in enumerate(d["cases"]))
