@@ -28,7 +28,7 @@ from guidekit.cli.common import (
 from guidekit.cli.progress import progress_bar
 from guidekit.errors import ExitCode, GuidekitError
 from guidekit.findings import Severity
-from guidekit.report import REPORTERS, ReportOptions, get_reporter
+from guidekit.report.base import REPORTERS, ReportOptions, get_reporter
 
 
 def check(
