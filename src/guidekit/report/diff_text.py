@@ -1,13 +1,22 @@
-"""`guidekit diff` for the terminal (rich). Without colour, redlines read like
-`git diff --word-diff`: [-deleted-]{+inserted+}."""
+"""`guidekit diff` for the terminal. Without colour, redlines read like
+`git diff --word-diff`: [-deleted-]{+inserted+}.
+
+The report is built once as lines of (text, style) segments. With colour, rich
+renders them; without (a pipe, NO_COLOR, --output), a small writer does, and
+rich is not imported (importing it is a large share of a short diff's time;
+only a tab after a wide or joined character, to be measured, loads rich.cells).
+The plain writer writes what rich writes in that case, byte for byte (rich's
+Console with no_color, soft_wrap and no terminal): it drops the control
+characters rich's Text drops (BEL, BS, VT, FF, CR) and expands tabs to the
+next multiple of 8 terminal cells; nothing else changes (no wrapping, no
+markup or emoji codes: the report prints rich Text, never markup strings).
+"""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from typing import TextIO
-
-from rich.console import Console
-from rich.markup import escape
-from rich.text import Text
 
 from guidekit.diff.model import ChangeKind, ChangeSet, DocumentChange, FieldChange, Impact, ItemChange, Redline
 from guidekit.diff.summary import IMPACT_ORDER, counts, describe_field, field_note, summarize
@@ -23,14 +32,35 @@ _STYLE = {
     Impact.METADATA: "dim",
 }
 _EQUAL_KEEP = 80  # characters of unchanged text kept around a change
+_TAB_SIZE = 8  # rich's Console.tab_size
+
+# what rich.control.strip_control_codes removes from every Text: BEL, BS, VT, FF, CR
+_STRIPPED = dict.fromkeys((7, 8, 11, 12, 13))
+# the C0 and C1 controls rich measures as 0 cells (NUL is looked up in its table)
+_ZERO_WIDTH = re.compile("[\x01-\x1f\x7f-\x9f]")
+# rich.cells._SINGLE_CELL_UNICODE_RANGES: one cell each, whatever the Unicode version
+_ONE_CELL = re.compile("[\x20-\x7e\xa0-\xac\xae-\u02ff\u0370-\u0482\u2500-\u25fc\u2800-\u28ff]*")
 
 
-def _impact(impact: Impact) -> Text:
-    return Text(f"{impact.value:<9}", style=_STYLE[impact])
+class _Line:
+    """One line of the report: a style for the whole line and (text, style) segments."""
+
+    __slots__ = ("segments", "style")
+
+    def __init__(self, text: str = "", style: str = "") -> None:
+        self.style = style
+        self.segments: list[tuple[str, str]] = [(text, "")] if text else []
+
+    def add(self, text: str, style: str = "") -> _Line:
+        if text:
+            self.segments.append((text, style))
+        return self
+
+    def impact(self, impact: Impact) -> _Line:
+        return self.add(f"{impact.value:<9}", _STYLE[impact])
 
 
-def _redline(runs: Redline, color: bool) -> Text:
-    out = Text()
+def _redline(line: _Line, runs: Redline, color: bool) -> None:
     for op, text in runs:
         flat = " ".join(text.split()) if not text.isspace() else " "
         if text[:1].isspace():
@@ -40,102 +70,141 @@ def _redline(runs: Redline, color: bool) -> Text:
         if op == "equal":
             if len(flat) > 2 * _EQUAL_KEEP:
                 flat = flat[:_EQUAL_KEEP] + " … " + flat[-_EQUAL_KEEP:]
-            out.append(flat)
+            line.add(flat)
         elif color:
-            out.append(flat, style="red strike" if op == "delete" else "green underline")
+            line.add(flat, "red strike" if op == "delete" else "green underline")
         else:
-            out.append(f"[-{flat}-]" if op == "delete" else f"{{+{flat}+}}")
-    return out
+            line.add(f"[-{flat}-]" if op == "delete" else f"{{+{flat}+}}")
 
 
-def _field(console: Console, f: FieldChange, indent: str, color: bool) -> None:
-    line = Text(indent)
-    line.append_text(_impact(f.impact))
+def _field(f: FieldChange, indent: str, color: bool) -> _Line:
+    line = _Line(indent).impact(f.impact)
     if f.redline and not f.reflow:
-        line.append(f" {f.field}: ")
-        line.append_text(_redline(f.redline, color))
+        line.add(f" {f.field}: ")
+        _redline(line, f.redline, color)
     else:
-        line.append(f" {describe_field(f)}")
+        line.add(f" {describe_field(f)}")
         note = field_note(f)
         if note:
-            line.append(f"  ({note})", style="dim")
-    console.print(line)
+            line.add(f"  ({note})", "dim")
+    return line
 
 
-def _item(console: Console, item: ItemChange, color: bool) -> None:
-    line = Text("  ")
-    line.append_text(_impact(item.impact))
-    line.append(f" {item.kind} ")
-    line.append(item.id, style="bold")
+def _item(out: list[_Line], item: ItemChange, color: bool) -> None:
+    line = _Line("  ").impact(item.impact)
+    line.add(f" {item.kind} ").add(item.id, "bold")
     if item.old_id:
-        line.append(f" (was {item.old_id})")
-    line.append(f" {item.change.value}")
+        line.add(f" (was {item.old_id})")
+    line.add(f" {item.change.value}")
     if item.title:
-        line.append(f"  {item.title[:80]}", style="dim")
+        line.add(f"  {item.title[:80]}", "dim")
     if item.note:
-        line.append(f"  {item.note}", style="italic")
-    console.print(line)
-    for f in item.fields:
-        _field(console, f, "      ", color)
+        line.add(f"  {item.note}", "italic")
+    out.append(line)
+    out.extend(_field(f, "      ", color) for f in item.fields)
 
 
-def _document(console: Console, d: DocumentChange, color: bool, verbose: bool) -> None:
-    head = Text()
-    head.append_text(_impact(d.impact))
-    head.append(f" {d.id}", style="bold")
-    head.append(f"  {d.title}  ")
-    head.append(f"{d.change.value}", style="italic")
+def _document(out: list[_Line], d: DocumentChange, color: bool, verbose: bool) -> None:
+    head = _Line().impact(d.impact).add(f" {d.id}", "bold").add(f"  {d.title}  ").add(f"{d.change.value}", "italic")
     where = d.path if d.old_path is None else f"{d.old_path} → {d.path}"
-    head.append(f"  {where}" + (f":{d.span.line}" if d.span else ""), style="dim")
-    console.print(head)
-    for n in d.notes:
-        console.print(Text(f"  note: {n}", style="dim"))
-    for f in d.fields:
-        _field(console, f, "  ", color)
+    out.append(head.add(f"  {where}" + (f":{d.span.line}" if d.span else ""), "dim"))
+    out.extend(_Line(f"  note: {n}", "dim") for n in d.notes)
+    out.extend(_field(f, "  ", color) for f in d.fields)
     for item in (*d.rules, *d.items):
-        _item(console, item, color)
+        _item(out, item, color)
     for s in d.sections:
-        line = Text("  ")
-        line.append_text(_impact(s.impact))
-        line.append(f" § {s.title}", style="bold")
+        line = _Line("  ").impact(s.impact).add(f" § {s.title}", "bold")
         if s.old_heading is not None:
-            line.append(f" (was {' > '.join(s.old_heading)})")
-        line.append(f" {s.change.value}" + (" (whitespace only)" if s.reflow else ""))
-        console.print(line)
+            line.add(f" (was {' > '.join(s.old_heading)})")
+        out.append(line.add(f" {s.change.value}" + (" (whitespace only)" if s.reflow else "")))
         shown = s.paragraphs if verbose else s.paragraphs[:20]
         for p in shown:
-            where_p = f"{p.span.line}: " if p.span else ""
-            row = Text(f"      {where_p}", style="dim")
+            row = _Line(f"      {p.span.line}: " if p.span else "      ", "dim")
             if p.reflow:
-                row.append("reflowed only", style="dim")
+                row.add("reflowed only", "dim")
             elif p.change is ChangeKind.MOVED:
-                row.append(f"moved: {' '.join(p.new.split())[:100]}")
+                row.add(f"moved: {' '.join(p.new.split())[:100]}")
             else:
-                row.append_text(_redline(p.redline, color))
-            console.print(row)
+                _redline(row, p.redline, color)
+            out.append(row)
         if len(shown) < len(s.paragraphs):
-            console.print(Text(f"      … {len(s.paragraphs) - len(shown)} more (--verbose shows all)",
-                               style="dim"))
-    console.print()
+            out.append(_Line(f"      … {len(s.paragraphs) - len(shown)} more (--verbose shows all)", "dim"))
+    out.append(_Line())
 
 
-def write_text(changes: ChangeSet, stream: TextIO, options: DiffReportOptions) -> None:
-    console = Console(file=stream, force_terminal=options.color, no_color=not options.color,
-                      highlight=False, width=options.width or (None if options.color else 100),
-                      soft_wrap=not options.color)
+def _report(changes: ChangeSet, color: bool, verbose: bool) -> list[_Line]:
     title = f"guidekit diff {changes.base.label} → {changes.head.label}"
     if changes.root:
         title += f"  ({changes.root}/)"
-    console.print(Text(title, style="bold"))
+    out = [_Line(title, "bold")]
     if not len(changes):
-        console.print("No guidance changed.")
-        return
+        out.append(_Line("No guidance changed."))
+        return out
     per = counts(changes)
     tally = ", ".join(f"{per[i]} {i.value}" for i in IMPACT_ORDER if per.get(i))
-    console.print(f"{len(changes)} document{'s' if len(changes) != 1 else ''} changed: {escape(tally)}\n")
+    out += [_Line(f"{len(changes)} document{'s' if len(changes) != 1 else ''} changed: {tally}"), _Line()]
     docs = sorted(changes, key=lambda d: (-d.impact.rank, d.path))
+    out.extend(_Line(f"- {d.id}: {summarize(d)}") for d in docs)
+    out.append(_Line())
     for d in docs:
-        console.print(Text(f"- {d.id}: {summarize(d)}"))
-    console.print()
-    for d in docs:
-        _document(console, d, options.color, options.verbose)
+        _document(out, d, color, verbose)
+    return out
+
+
+def _cells(text: str) -> int:
+    """The terminal cells rich gives ``text`` (rich.cells.cell_len)."""
+    visible = _ZERO_WIDTH.sub("", text)
+    if _ONE_CELL.fullmatch(visible):
+        return len(visible)
+    # wide, zero-width or joined characters: rich's own tables (only for a line with a tab)
+    from rich.cells import cell_len
+
+    return cell_len(text)
+
+
+def _expand_tabs(row: str) -> str:
+    """rich.text.Text.expand_tabs: a tab becomes a space, then spaces to the next tab stop."""
+    *parts, last = row.split("\t")
+    out: list[str] = []
+    cells = 0
+    for part in parts:
+        part += " "
+        cells += _cells(part)
+        pad = -cells % _TAB_SIZE
+        cells += pad
+        out.append(part + " " * pad)
+    out.append(last)
+    return "".join(out)
+
+
+def _write_plain(lines: Iterable[_Line], stream: TextIO) -> None:
+    out: list[str] = []
+    for line in lines:
+        text = "".join(t for t, _ in line.segments).translate(_STRIPPED)
+        if "\t" in text:
+            text = "\n".join(_expand_tabs(row) if "\t" in row else row for row in text.split("\n"))
+        out.append(text)
+    out.append("")
+    stream.write("\n".join(out))
+
+
+def _write_rich(lines: Iterable[_Line], stream: TextIO, options: DiffReportOptions) -> None:
+    from rich.console import Console
+    from rich.text import Text
+
+    console = Console(file=stream, force_terminal=options.color, no_color=not options.color,
+                      highlight=False, width=options.width or (None if options.color else 100),
+                      soft_wrap=not options.color)
+    for line in lines:
+        text = Text(style=line.style)
+        for segment, style in line.segments:
+            text.append(segment, style)
+        console.print(text)
+
+
+def write_text(changes: ChangeSet, stream: TextIO, options: DiffReportOptions) -> None:
+    lines = _report(changes, options.color, options.verbose)
+    if options.color:
+        _write_rich(lines, stream, options)
+    else:
+        _write_plain(lines, stream)
