@@ -45,18 +45,20 @@ def guidance_root(root: Path | None) -> Path:
         if not root.is_dir():
             raise GuidekitError(f"--root {root} is not a folder")
         return root.resolve()
-    from guidekit.loading.config import find_root
+    from guidekit.loading.root import find_root
 
     return find_root(Path.cwd()) or Path.cwd()
 
 
 def run_diff(request: DiffRequest) -> int:
     """Write the report; the exit code: 1 when a --fail-on impact is present, else 0."""
-    from guidekit.cli.streams import output_stream, use_color
-    from guidekit.diff import Impact, diff_revisions
-    from guidekit.report.diff_base import DiffReportOptions, get_diff_reporter
+    from guidekit.diff import diff_revisions  # nothing heavy: it starts git, then loads the engine
 
     changes = diff_revisions(guidance_root(request.root), request.base, request.head, paths=request.path)
+    from guidekit.cli.streams import output_stream, use_color
+    from guidekit.diff.model import Impact
+    from guidekit.report.diff_base import DiffReportOptions, get_diff_reporter
+
     reporter = get_diff_reporter(request.fmt)
     color = request.fmt == "text" and use_color(request.output)
     options = DiffReportOptions(color=color, verbose=request.verbose, max_chars=request.max_chars)

@@ -9,25 +9,36 @@ The public API (stable; handbooks build their change marks on it):
 - the ChangeSet data: ``ChangeSet``, ``DocumentChange``, ``RuleChange``
   (= ``ItemChange``), ``FieldChange``, ``SectionChange``, ``ParagraphChange``,
   ``Revision``, and the enums ``ChangeKind`` and ``Impact``.
+
+Names are imported from their modules on first use (guidekit.lazy): importing
+this package costs nothing, so diff_revisions can start git before the engine's
+modules load.
 """
 
 from __future__ import annotations
 
-from guidekit.diff.engine import DiffSession, diff_revisions
-from guidekit.diff.model import (
-    ChangeKind,
-    ChangeSet,
-    DocumentChange,
-    FieldChange,
-    Impact,
-    ItemChange,
-    ParagraphChange,
-    Redline,
-    Revision,
-    RuleChange,
-    SectionChange,
-)
-from guidekit.diff.redline import word_redline
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from guidekit.lazy import lazy_exports
+
+if TYPE_CHECKING:
+    from guidekit.diff.engine import DiffSession
+    from guidekit.diff.model import (
+        ChangeKind,
+        ChangeSet,
+        DocumentChange,
+        FieldChange,
+        Impact,
+        ItemChange,
+        ParagraphChange,
+        Redline,
+        Revision,
+        RuleChange,
+        SectionChange,
+    )
+    from guidekit.diff.redline import word_redline
 
 __all__ = [
     "ChangeKind",
@@ -45,3 +56,35 @@ __all__ = [
     "diff_revisions",
     "word_redline",
 ]
+
+_MODEL = ("ChangeKind", "ChangeSet", "DocumentChange", "FieldChange", "Impact", "ItemChange", "ParagraphChange",
+          "Redline", "Revision", "RuleChange", "SectionChange")
+__getattr__ = lazy_exports(__name__, {**dict.fromkeys(_MODEL, "model"), "DiffSession": "engine",
+                                      "word_redline": "redline"})
+
+
+def diff_revisions(root: Path, base: str = "HEAD", head: str | None = None, *,
+                   paths: Sequence[str] = ()) -> ChangeSet:
+    """What changed in the guidance under ``root`` from ``base`` to ``head``.
+
+    ``head`` None is the working tree (untracked files included). ``paths``
+    (relative to root) limits the diff to those files or folders.
+    """
+    import sys
+
+    from guidekit.diff.git import Fetch
+
+    # git starts now and works while the engine loads; the thread that waits on git
+    # needs the interpreter lock after each read, so the importing thread hands it
+    # over every millisecond meanwhile (not every five, Python's default)
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(min(interval, 0.001))
+    try:
+        fetch = Fetch(root, base, head, paths)
+        from guidekit.diff.engine import DiffSession
+
+        session = DiffSession(root, fetch=fetch)
+    finally:
+        sys.setswitchinterval(interval)
+    with session:
+        return session.diff(base, head, paths=paths)

@@ -16,7 +16,7 @@ from typing import Any, NamedTuple
 from guidekit.diff.documents import MARKDOWN_SUFFIXES, Draft, Snapshot, doc_kind, draft, load_pair, load_snapshot
 from guidekit.diff.fields import Context, Ranks
 from guidekit.diff.fork import jobs_for, split
-from guidekit.diff.git import GitRepo, PathChange
+from guidekit.diff.git import Fetch, GitRepo, PathChange, pathspec
 from guidekit.diff.model import ChangeSet, DocumentChange, Revision
 from guidekit.diff.pairs import document_change
 from guidekit.diff.settings import diff_config
@@ -25,7 +25,7 @@ from guidekit.loading.config import CONFIG_NAME
 from guidekit.loading.discover import matches_any
 from guidekit.loading.source import DocKind
 
-__all__ = ["DiffSession", "diff_revisions"]
+__all__ = ["DiffSession"]
 
 _RANKED = frozenset({"taxonomy:actions", "taxonomy:severities"})  # the vocabularies _ranks reads
 _PER_JOB = 8  # changed documents per process below which forking costs more than it saves
@@ -42,10 +42,12 @@ class DiffSession:
     """An open repository and its guidance settings, for one or many diffs
     (changelog and history diff commit after commit with one session)."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, *, fetch: Fetch | None = None) -> None:
+        """``fetch``: the git work of the first diff, already started (guidekit.diff.diff_revisions)."""
         self.root = root.resolve()
-        self.config, self.configured = diff_config(self.root)
-        self.git = GitRepo.open(self.root)
+        self.config, self.configured = diff_config(self.root)  # while git works
+        self._fetched = fetch.result() if fetch is not None else None
+        self.git = self._fetched.repo if self._fetched is not None else GitRepo.open(self.root)
         self.prefix = self.git.prefix_of(self.root)
         self._snap_cache: dict[tuple[str, str], Snapshot] = {}
         self._drafts: dict[tuple[str | None, str, str | None], Draft | None] = {}  # one diff's files
@@ -77,9 +79,7 @@ class DiffSession:
         return doc_kind(rel, self.config, configured=self.configured)
 
     def pathspec(self, paths: Sequence[str] = ()) -> list[str]:
-        if paths:
-            return [self._top(p) for p in paths]
-        return [self.prefix] if self.prefix else []
+        return pathspec(self.prefix, paths)
 
     # --- loading -----------------------------------------------------------------
 
@@ -191,18 +191,25 @@ class DiffSession:
              base_sha: str | None = None, head_sha: str | None = None) -> ChangeSet:
         bsha: str
         hsha: str | None
-        if base_sha is None and head_sha is None and head:
-            bsha, hsha = self.git.resolve_pair(base, head)
+        fetched, self._fetched = self._fetched, None
+        if fetched is not None and fetched.request == (base, head, tuple(paths)) and base_sha is head_sha is None:
+            bsha, hsha, changes, blobs = fetched.base_sha, fetched.head_sha, fetched.changes, fetched.blobs
+            base_listing = self._taxonomy_sides(bsha)
         else:
-            bsha = base_sha or self.git.resolve(base)
-            hsha = head_sha if head_sha is not None else (self.git.resolve(head) if head else None)
-        base_listing = self._taxonomy_sides(bsha)  # git lists them while it also diffs
-        changes = self.git.changes(bsha, hsha, self.pathspec(paths))
+            if base_sha is None and head_sha is None and head:
+                bsha, hsha = self.git.resolve_pair(base, head)
+            else:
+                bsha = base_sha or self.git.resolve(base)
+                hsha = head_sha if head_sha is not None else (self.git.resolve(head) if head else None)
+            base_listing = self._taxonomy_sides(bsha)  # git lists them while it also diffs
+            changes = self.git.changes(bsha, hsha, self.pathspec(paths))
+            blobs = {}
         self._drafts.clear()
         old_sides, new_sides = self._sides(changes)
         base_tax_sides = base_listing()
-        # the changed files and the base's taxonomy in one read
-        self._blobs = self.git.read_blobs(s.blob for s in (*old_sides, *new_sides, *base_tax_sides) if s.blob)
+        # the changed files and the base's taxonomy in one read (less what a fetch has read)
+        wanted = (s.blob for s in (*old_sides, *new_sides, *base_tax_sides) if s.blob and s.blob not in blobs)
+        self._blobs = {**blobs, **self.git.read_blobs(wanted)}
         renames = {n: o for c in changes if c.status == "R"
                    and (o := self.rel(c.old_path)) is not None and (n := self.rel(c.new_path)) is not None}
         revs = (bsha, hsha)
@@ -281,17 +288,6 @@ class DiffSession:
                 for node, value in (case.get("answers") or {}).items():
                     refs.setdefault(f"answer:{node}={value}", []).append(where)
         return refs
-
-
-def diff_revisions(root: Path, base: str = "HEAD", head: str | None = None, *,
-                   paths: Sequence[str] = ()) -> ChangeSet:
-    """What changed in the guidance under ``root`` from ``base`` to ``head``.
-
-    ``head`` None is the working tree (untracked files included). ``paths``
-    (relative to root) limits the diff to those files or folders.
-    """
-    with DiffSession(root) as session:
-        return session.diff(base, head, paths=paths)
 
 
 def _literal_dir(glob: str) -> str:

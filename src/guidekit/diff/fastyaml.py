@@ -65,8 +65,16 @@ class _Resolver(VersionedResolver):
 
 
 def _implicit(resolver: VersionedResolver) -> dict[str | None, list[tuple[str, Any]]]:
-    _IMPLICIT.update(VersionedResolver.versioned_resolver.fget(resolver))  # type: ignore[attr-defined]
+    table = VersionedResolver.versioned_resolver.fget(resolver)  # type: ignore[attr-defined]
+    # ruamel wraps each pattern in a LazyEval proxy that forwards every attribute
+    # lookup (each .match) through Python code; keep the compiled patterns themselves
+    _IMPLICIT.update({first: [(tag, _compiled(rx)) for tag, rx in pairs] for first, pairs in table.items()})
     return _IMPLICIT
+
+
+def _compiled(regexp: Any) -> Any:
+    lazy = getattr(regexp, "lazy_self", None)
+    return lazy() if callable(lazy) else regexp
 
 
 class _Composer(CParser or object, _Resolver):  # type: ignore[misc]

@@ -20,6 +20,7 @@ there is too little work, everything runs in this process.
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import pickle
 import threading
@@ -56,7 +57,15 @@ def split(items: Sequence[T], jobs: int, first: Callable[[Sequence[T]], tuple[S,
     ``in_child`` runs first thing in each child (e.g. to drop a pipe to a helper
     process the parent keeps using)."""
     shares = [items[i::jobs] for i in range(jobs)] if jobs > 1 else [items]
-    children = [_Child.start(share, first, second, in_child) for share in shares[1:]]
+    if jobs > 1:
+        # objects that exist now move out of the collector's reach, so that a collection
+        # in a child does not write to (and copy) every page it shares with the parent
+        gc.freeze()
+    try:
+        children = [_Child.start(share, first, second, in_child) for share in shares[1:]]
+    finally:
+        if jobs > 1:
+            gc.unfreeze()
     state, facts = first(shares[0])
     all_facts = [facts]
     kept: list[S | None] = [state]
@@ -104,6 +113,7 @@ class _Child:
             os.close(down_w)
             code = 0
             with os.fdopen(up_w, "wb") as up, os.fdopen(down_r, "rb") as down:
+                gc.disable()  # a short life: no collections, no pages copied for them
                 try:
                     in_child()
                     state, facts = first(share)

@@ -9,11 +9,11 @@ from typing import Any
 
 from guidekit.errors import GuidekitError
 from guidekit.findings import Severity
+from guidekit.loading.root import CONFIG_NAME, find_root
 from guidekit.loading.source import DocKind, Limits, Source, load_source
 
 __all__ = ["CONFIG_NAME", "DEFAULT_PATHS", "Config", "find_root", "load_config"]
 
-CONFIG_NAME = "guidekit.yaml"
 
 DEFAULT_PATHS: dict[str, tuple[str, ...]] = {
     "policies": ("policies/**/*.md", "policies/**/*.yaml"),
@@ -64,17 +64,6 @@ class Config:
     @property
     def name(self) -> str:
         return str(self.data.get("name") or self.root.name)
-
-
-def find_root(start: Path) -> Path | None:
-    """The nearest folder at or above ``start`` that holds guidekit.yaml."""
-    here = start.resolve()
-    if here.is_file():
-        here = here.parent
-    for folder in (here, *here.parents):
-        if (folder / CONFIG_NAME).is_file():
-            return folder
-    return None
 
 
 def load_config(root: Path) -> Config:

@@ -12,8 +12,9 @@ policies (a diff of policy files) does not build the SOP and taxonomy classes.
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING, Any
+
+from guidekit.lazy import lazy_exports
 
 if TYPE_CHECKING:
     from guidekit.model.common import Loc, Status
@@ -86,16 +87,13 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    if name == "Document":
-        value: Any = __getattr__("Policy") | __getattr__("Sop")
-    elif name in _HOME:
-        value = getattr(importlib.import_module(f"guidekit.model.{_HOME[name]}"), name)
-    else:
-        raise AttributeError(f"module 'guidekit.model' has no attribute {name!r}")
-    globals()[name] = value
-    return value
 
 
-def __dir__() -> list[str]:
-    return __all__
+def _document() -> Any:
+    from guidekit.model.policy import Policy
+    from guidekit.model.sop import Sop
+
+    return Policy | Sop
+
+
+__getattr__ = lazy_exports(__name__, _HOME, {"Document": _document})

@@ -5,14 +5,13 @@ the check reporters' machinery (the names below are re-exported on first use).""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
+
+from guidekit.lazy import lazy_exports
+
+if TYPE_CHECKING:
+    from guidekit.report.base import REPORTERS, Reporter, ReportOptions, get_reporter
 
 __all__ = ["REPORTERS", "ReportOptions", "Reporter", "get_reporter"]
 
-
-def __getattr__(name: str) -> Any:
-    if name in __all__:
-        from guidekit.report import base
-
-        return getattr(base, name)
-    raise AttributeError(f"module 'guidekit.report' has no attribute {name!r}")
+__getattr__ = lazy_exports(__name__, dict.fromkeys(__all__, "base"))
