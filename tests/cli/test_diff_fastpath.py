@@ -4,7 +4,6 @@ and exit codes; whatever the fast parser does not fully understand goes to Typer
 
 from __future__ import annotations
 
-import dataclasses
 import importlib.metadata
 import os
 import shutil
@@ -104,7 +103,7 @@ def _typer_parse(args: list[str]) -> DiffRequest:
 def test_fast_parse_equals_typer_parse(workdir: Path, args: list[str]) -> None:
     fast = parse_diff_args(args)
     assert fast is not None, "the fast parser should understand this"
-    assert dataclasses.asdict(fast) == dataclasses.asdict(_typer_parse(args))
+    assert fast._asdict() == _typer_parse(args)._asdict()
 
 
 @pytest.mark.parametrize(("args", "code"), FALLBACK, ids=lambda a: " ".join(a) if isinstance(a, list) else "")
@@ -126,8 +125,8 @@ def test_option_table_matches_the_typer_command(workdir: Path) -> None:
     """A new option on the Typer command, or a changed name, default or check, fails
     here until guidekit.cli.diff_args knows it too."""
     params = _diff_command().params
-    defaults = {f.name: f.default for f in dataclasses.fields(DiffRequest)}
-    assert [p.name for p in params] == [f.name for f in dataclasses.fields(DiffRequest)]
+    defaults = DiffRequest._field_defaults
+    assert [p.name for p in params] == list(DiffRequest._fields)
     arguments = [p for p in params if p.param_type_name == "argument"]
     assert tuple(p.name for p in arguments) == _REVISIONS
     options = {p.name: p for p in params if p.param_type_name == "option"}

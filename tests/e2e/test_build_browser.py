@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from conftest import ARTIFACTS, DATA, SAMPLE
 from guidekit.build.handbook import handbook_specs, select_handbook
@@ -233,14 +233,17 @@ def test_graphic_example_is_hidden_until_revealed_and_stays_revealed(site_tab: A
     assert not shown.is_visible()
     assert cw.locator("summary").inner_text().startswith("Graphic content")
     cw.locator("summary").click()
-    assert cw.get_attribute("open") == ""
-    assert shown.is_visible()
+    # expect() waits (up to its timeout) for the page's script, which a busy machine delays
+    expect(cw).to_have_attribute("open", "")
+    expect(shown).to_be_visible()
     # remembered for this session, across pages and reloads ...
     page.reload()
-    assert page.locator(f'details.cw[data-cw="{key}"]').get_attribute("open") == ""
+    expect(page.locator(f'details.cw[data-cw="{key}"]')).to_have_attribute("open", "")
     # ... and only for this session
     fresh = tab(f"{site.base}/community/{page_name}")
-    assert fresh.page.locator(f'details.cw[data-cw="{key}"]').get_attribute("open") is None
+    fresh_cw = fresh.page.locator(f'details.cw[data-cw="{key}"]')
+    expect(fresh_cw).to_be_attached()
+    assert fresh_cw.get_attribute("open") is None
 
 
 def test_dark_mode_and_keyboard(site_tab: Any) -> None:

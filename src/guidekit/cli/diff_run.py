@@ -8,8 +8,8 @@ imported when the diff runs, so that other commands do not pay for them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from guidekit.errors import ExitCode, GuidekitError
 
@@ -19,8 +19,7 @@ DIFF_FORMATS = ("text", "markdown", "json", "html")
 GATES = ("breaking", "stricter", "looser", "editorial", "metadata")
 
 
-@dataclass(frozen=True, slots=True)
-class DiffRequest:
+class DiffRequest(NamedTuple):
     """What `guidekit diff` was asked for. Field names and defaults are the Typer
     command's parameters (tests/cli/test_diff_fastpath.py keeps them in step)."""
 

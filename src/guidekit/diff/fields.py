@@ -7,8 +7,7 @@ references from the documents at head. Nothing here hard-codes an action name.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from guidekit.diff.model import FieldChange, Impact
 from guidekit.diff.redline import same_words, word_redline
@@ -32,12 +31,11 @@ def field_spans(loc: Loc) -> Callable[[str], SourceSpan | None]:
     return span
 
 
-@dataclass(frozen=True)
-class Ranks:
+class Ranks(NamedTuple):
     """Order of actions and severities, from the taxonomy (head first, then base)."""
 
-    actions: Mapping[str, int] = field(default_factory=dict)
-    severities: Mapping[str, int] = field(default_factory=dict)
+    actions: Mapping[str, int]
+    severities: Mapping[str, int]
 
     def of(self, vocab: str, value: str | None) -> int | None:
         table = self.actions if vocab == "action" else self.severities
@@ -62,20 +60,30 @@ class Ranks:
         return max(ranks) if ranks else None
 
 
+def _no_case_refs(_sop: str) -> Mapping[str, Sequence[str]]:
+    return {}
+
+
 def _r(rank: int | None) -> str:
     return "unranked" if rank is None else f"rank {rank}"
 
 
-@dataclass
 class Context:
-    ranks: Ranks
-    # id -> places at head that still name it ("sops/a.sop.yaml:57:9 outcomes[1].rules[0]")
-    references: Mapping[str, Sequence[str]] = field(default_factory=dict)
-    # rule id -> id of the document holding it, for rules that moved between documents
-    rules_at_head: Mapping[str, str] = field(default_factory=dict)
-    rules_at_base: Mapping[str, str] = field(default_factory=dict)
-    # SOP id -> case ids and (node, answer) pairs that case files at head name
-    case_refs: Callable[[str], Mapping[str, Sequence[str]]] = lambda _sop: {}
+    """What comparing one document needs to know about the others and the taxonomy."""
+
+    __slots__ = ("case_refs", "ranks", "references", "rules_at_base", "rules_at_head")
+
+    def __init__(self, ranks: Ranks, references: Mapping[str, Sequence[str]] | None = None,
+                 rules_at_head: Mapping[str, str] | None = None, rules_at_base: Mapping[str, str] | None = None,
+                 case_refs: Callable[[str], Mapping[str, Sequence[str]]] | None = None) -> None:
+        self.ranks = ranks
+        # id -> places at head that still name it ("sops/a.sop.yaml:57:9 outcomes[1].rules[0]")
+        self.references = references or {}
+        # rule id -> id of the document holding it, for rules that moved between documents
+        self.rules_at_head = rules_at_head or {}
+        self.rules_at_base = rules_at_base or {}
+        # SOP id -> case ids and (node, answer) pairs that case files at head name
+        self.case_refs = case_refs or _no_case_refs
 
     def still_named(self, ident: str, *, exclude: Iterable[str] = ()) -> list[str]:
         skip = set(exclude)

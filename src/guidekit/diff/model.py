@@ -1,7 +1,10 @@
 """The ChangeSet: what changed between two revisions of a guidance repository, by meaning.
 
 Plain, frozen data. Engines build it, reporters and handbooks read it; nothing
-here knows about git, files or output formats.
+here knows about git, files or output formats. The records are named tuples: a
+diff runs as a short command, and creating a frozen dataclass costs ~1.3 ms at
+start-up here against ~0.2 ms for a named tuple. (ChangeSet, with its own
+``len``/``iter``/``count``, stays a dataclass.)
 """
 
 from __future__ import annotations
@@ -9,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import Any, NamedTuple
 
 from guidekit.findings import SourceSpan
 
@@ -68,8 +71,7 @@ def headline(impacts: Iterator[Impact] | tuple[Impact, ...] | list[Impact]) -> I
     return max(impacts, key=lambda i: i.rank, default=Impact.METADATA)
 
 
-@dataclass(frozen=True, slots=True)
-class Revision:
+class Revision(NamedTuple):
     """One side of a diff: the revision as the user named it and the commit it resolved to.
 
     ``sha`` is None for the working tree.
@@ -86,8 +88,7 @@ class Revision:
         return short if self.ref in (self.sha, short) else f"{self.ref} ({short})"
 
 
-@dataclass(frozen=True, slots=True)
-class FieldChange:
+class FieldChange(NamedTuple):
     """One field of a document, rule or item: old and new values (JSON-ready)."""
 
     field: str
@@ -100,8 +101,7 @@ class FieldChange:
     span: SourceSpan | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class ItemChange:
+class ItemChange(NamedTuple):
     """A keyed item that changed: a rule (kind "rule"), an exception, a regional
     override, an SOP outcome, step, node or escalation, a case, a taxonomy item."""
 
@@ -124,8 +124,7 @@ class ItemChange:
 RuleChange = ItemChange
 
 
-@dataclass(frozen=True, slots=True)
-class ParagraphChange:
+class ParagraphChange(NamedTuple):
     """One block of Markdown (paragraph, list item, table, quote) that changed."""
 
     change: ChangeKind
@@ -136,8 +135,7 @@ class ParagraphChange:
     span: SourceSpan | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class SectionChange:
+class SectionChange(NamedTuple):
     """A Markdown section, matched by its heading path (() is the text before any heading)."""
 
     heading: tuple[str, ...]
@@ -153,8 +151,7 @@ class SectionChange:
         return " > ".join(self.heading) if self.heading else "(before the first heading)"
 
 
-@dataclass(frozen=True, slots=True)
-class DocumentChange:
+class DocumentChange(NamedTuple):
     """One policy, SOP, case file, taxonomy file or plain Markdown document."""
 
     id: str

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol, TextIO
+from typing import TYPE_CHECKING, NamedTuple, Protocol, TextIO
 
 from guidekit.plugins import load_entry
 
@@ -15,8 +14,7 @@ __all__ = ["DIFF_REPORTERS", "MARKDOWN_LIMIT", "DiffReportOptions", "DiffReporte
 MARKDOWN_LIMIT = 60_000  # a GitHub comment holds 65,536 characters; keep a margin
 
 
-@dataclass(frozen=True)
-class DiffReportOptions:
+class DiffReportOptions(NamedTuple):
     color: bool = False
     verbose: bool = False
     max_chars: int = MARKDOWN_LIMIT  # markdown only
