@@ -1,10 +1,14 @@
-"""Source locations and findings: the data every engine returns."""
+"""Source locations and findings: the data every engine returns.
+
+Both are named tuples, not dataclasses: every command creates them, and creating
+a dataclass (and importing ``dataclasses``, which pulls in ``inspect``) costs a
+short command like `guidekit diff` more than a millisecond each.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import Any, NamedTuple
 
 __all__ = ["Finding", "JsonPath", "Severity", "SourceSpan", "format_json_path"]
 
@@ -27,9 +31,10 @@ class Severity(StrEnum):
 _RANK = {Severity.INFO: 0, Severity.WARNING: 1, Severity.ERROR: 2}
 
 
-@dataclass(frozen=True, slots=True, order=True)
-class SourceSpan:
-    """Where a person wrote something: 1-based line and column, end optional."""
+class SourceSpan(NamedTuple):
+    """Where a person wrote something: 1-based line and column, end optional.
+
+    Spans order as tuples of their fields (path, line, column, end)."""
 
     path: str
     line: int = 1
@@ -41,15 +46,14 @@ class SourceSpan:
         return f"{self.path}:{self.line}:{self.col}"
 
 
-@dataclass(frozen=True, slots=True)
-class Finding:
+class Finding(NamedTuple):
     rule: str
     name: str
     severity: Severity
     message: str
     span: SourceSpan
     json_path: JsonPath | None = None
-    notes: tuple[str, ...] = field(default_factory=tuple)
+    notes: tuple[str, ...] = ()
     fix: str | None = None
 
     def sort_key(self) -> tuple[Any, ...]:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import pytest
 
 from conftest import SAMPLE
@@ -102,7 +100,7 @@ def test_filters(sample: tuple[Config, Corpus], filters: dict[str, list[str]], m
 
 def test_policy_limited_to_other_markets_is_left_out(sample: tuple[Config, Corpus]) -> None:
     _config, corpus = sample
-    limited = replace(corpus.policies["ADS-FIN"], markets=("US", "GB"))
+    limited = corpus.policies["ADS-FIN"]._replace(markets=("US", "GB"))
     corpus2 = Corpus(config=corpus.config, sources=corpus.sources,
                      policies={**corpus.policies, "ADS-FIN": limited}, sops=corpus.sops,
                      taxonomy=corpus.taxonomy)

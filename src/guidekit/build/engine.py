@@ -6,7 +6,7 @@ Returns data (a BuildResult) and never prints; the CLI reports it.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from guidekit.build.cache import PreviousBuild
@@ -76,7 +76,7 @@ def _with_bodies(corpus: Corpus) -> None:
         except OSError:
             continue
         src.body = "\n".join(text.split("\n")[src.body_line:])
-        corpus.policies[pid] = replace(p, body=src.body)
+        corpus.policies[pid] = p._replace(body=src.body)
 
 
 def _check_progress(progress: Progress | None) -> Callable[[int, int], None] | None:

@@ -11,7 +11,7 @@ one is asked for.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -548,7 +548,7 @@ def _apply_settings(settings: Settings, selection: Selection,
         if not enabled:
             continue
         if severity is not f.severity:
-            f = replace(f, severity=severity)
+            f = f._replace(severity=severity)
         out.append(f)
     return out
 

@@ -17,9 +17,8 @@ from __future__ import annotations
 import os
 import stat
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from guidekit.cli.diff_run import DIFF_FORMATS, GATES, DiffRequest
 
@@ -28,8 +27,7 @@ __all__ = ["DIFF_OPTIONS", "OptionSpec", "parse_diff_args"]
 _HELP = frozenset({"-h", "--help"})
 
 
-@dataclass(frozen=True, slots=True)
-class OptionSpec:
+class OptionSpec(NamedTuple):
     """One option of `guidekit diff`: where its value goes and what it accepts."""
 
     dest: str

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 
 from guidekit.diff.fields import Context, FieldDiff, Ranks, at, field_spans, scope_impact
 from guidekit.diff.model import ChangeKind, Impact, ItemChange, headline
@@ -172,8 +171,8 @@ def _exceptions(old: Sequence[PolicyException], new: Sequence[PolicyException],
     """An exception carves content out of the rules: adding one loosens, removing tightens."""
     # a renamed rule id counts as the same rule on both sides; a reference left on the
     # old id is reported once, as breaking, on the rule itself
-    old = [replace(e, rules=tuple(renamed.get(r, r) for r in e.rules)) for e in old]
-    new = [replace(e, rules=tuple(renamed.get(r, r) for r in e.rules)) for e in new]
+    old = [e._replace(rules=tuple(renamed.get(r, r) for r in e.rules)) for e in old]
+    new = [e._replace(rules=tuple(renamed.get(r, r) for r in e.rules)) for e in new]
     before = {e.id: e for e in old}
     after = {e.id: e for e in new}
     out = []

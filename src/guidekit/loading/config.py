@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from guidekit.errors import GuidekitError
 from guidekit.findings import Severity
@@ -24,10 +23,9 @@ DEFAULT_PATHS: dict[str, tuple[str, ...]] = {
 }
 
 
-@dataclass(frozen=True)
-class Config:
+class Config(NamedTuple):
     root: Path
-    data: dict[str, Any] = field(default_factory=dict)
+    data: dict[str, Any] = {}  # noqa: RUF012 - one shared default: nothing changes a config's data
     source: Source | None = None
 
     @property

@@ -5,9 +5,9 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 from guidekit.loading.config import CONFIG_NAME, Config
 from guidekit.loading.source import DocKind
@@ -58,8 +58,7 @@ def matches_any(rel: str, patterns: Iterable[str]) -> bool:
     return any(glob_to_regex(p).match(rel) for p in patterns)
 
 
-@dataclass(frozen=True, slots=True)
-class Discovered:
+class Discovered(NamedTuple):
     path: Path
     rel: str
     kind: DocKind | None  # None: a link that leaves the root

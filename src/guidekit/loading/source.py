@@ -7,10 +7,9 @@ Nothing here raises for bad input: every problem becomes a LoadProblem with a
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from ruamel.yaml.nodes import Node
 
@@ -39,14 +38,12 @@ class DocKind(StrEnum):
     CONFIG = "config"
 
 
-@dataclass(frozen=True, slots=True)
-class Limits:
+class Limits(NamedTuple):
     max_file_bytes: int = 5 * 1024 * 1024
     max_alias_expansion: int = 200_000
 
 
-@dataclass(frozen=True, slots=True)
-class LoadProblem:
+class LoadProblem(NamedTuple):
     rule: str  # registered rule name, e.g. "yaml-syntax"
     message: str
     line: int = 0  # 0-based, relative to the file
@@ -58,21 +55,38 @@ _FM_CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.MULTILINE)
 _ODD_BREAKS = re.compile("[\x85\u2028\u2029]|\r(?!\n)")
 
 
-@dataclass(eq=False)
 class Source:
-    path: Path
-    rel: str
-    kind: DocKind
-    text: str = ""
-    yaml_text: str = ""
-    yaml_line: int = 0  # 0-based line of the YAML part within the file
-    data: Any = None
-    body: str | None = None
-    body_line: int = 0  # 0-based line where the Markdown body starts
-    problems: list[LoadProblem] = field(default_factory=list)
-    _nodes: Node | None = field(default=None, repr=False)
-    _composed: bool = field(default=False, repr=False)
-    _odd_breaks: bool | None = field(default=None, repr=False)
+    """One loaded file. Mutable (the loader fills it in) and equal only to itself.
+
+    A plain slotted class, not a dataclass: see guidekit.findings. The weak
+    reference slot is for caches keyed by source (guidekit.build.html)."""
+
+    __slots__ = ("__weakref__", "_composed", "_nodes", "_odd_breaks", "body", "body_line", "data",
+                 "kind", "path", "problems", "rel", "text", "yaml_line", "yaml_text")
+
+    def __init__(self, path: Path, rel: str, kind: DocKind, text: str = "", yaml_text: str = "",
+                 yaml_line: int = 0, data: Any = None, body: str | None = None, body_line: int = 0,
+                 problems: list[LoadProblem] | None = None, _nodes: Node | None = None,
+                 _composed: bool = False, _odd_breaks: bool | None = None) -> None:
+        self.path = path
+        self.rel = rel
+        self.kind = kind
+        self.text = text
+        self.yaml_text = yaml_text
+        self.yaml_line = yaml_line  # 0-based line of the YAML part within the file
+        self.data = data
+        self.body = body
+        self.body_line = body_line  # 0-based line where the Markdown body starts
+        self.problems: list[LoadProblem] = [] if problems is None else problems
+        self._nodes = _nodes
+        self._composed = _composed
+        self._odd_breaks = _odd_breaks
+
+    def __repr__(self) -> str:
+        return (f"{type(self).__qualname__}(path={self.path!r}, rel={self.rel!r}, kind={self.kind!r}, "
+                f"text={self.text!r}, yaml_text={self.yaml_text!r}, yaml_line={self.yaml_line!r}, "
+                f"data={self.data!r}, body={self.body!r}, body_line={self.body_line!r}, "
+                f"problems={self.problems!r})")
 
     @property
     def ok(self) -> bool:

@@ -4,9 +4,8 @@ the small converters the builders use."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+from typing import Any, NamedTuple
 
 from guidekit.findings import JsonPath, SourceSpan
 from guidekit.loading.source import Source
@@ -21,8 +20,7 @@ class Status(StrEnum):
     DEPRECATED = "deprecated"
 
 
-@dataclass(frozen=True, slots=True)
-class Loc:
+class Loc(NamedTuple):
     source: Source
     path: JsonPath
 

@@ -1,10 +1,13 @@
-"""Policies: rules with their examples, exceptions and regional overrides."""
+"""Policies: rules with their examples, exceptions and regional overrides.
+
+The records are named tuples: a diff builds them as a short command, where
+creating a dataclass costs more than a millisecond each (see guidekit.findings).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from guidekit.loading.source import Source
 from guidekit.model.common import Loc, Status, as_date, as_strings
@@ -12,8 +15,7 @@ from guidekit.model.common import Loc, Status, as_date, as_strings
 __all__ = ["Example", "Override", "Policy", "PolicyException", "Rule", "build_policy"]
 
 
-@dataclass(frozen=True, slots=True)
-class Example:
+class Example(NamedTuple):
     id: str
     label: str  # "violating" | "allowed"
     text: str
@@ -23,8 +25,7 @@ class Example:
     loc: Loc
 
 
-@dataclass(frozen=True, slots=True)
-class Rule:
+class Rule(NamedTuple):
     id: str
     title: str
     text: str
@@ -45,8 +46,7 @@ class Rule:
         return tuple(e for e in self.examples if e.label == "allowed")
 
 
-@dataclass(frozen=True, slots=True)
-class PolicyException:
+class PolicyException(NamedTuple):
     id: str
     title: str
     text: str
@@ -54,8 +54,7 @@ class PolicyException:
     loc: Loc
 
 
-@dataclass(frozen=True, slots=True)
-class Override:
+class Override(NamedTuple):
     market: str
     rule: str
     action: str
@@ -64,8 +63,7 @@ class Override:
     loc: Loc
 
 
-@dataclass(frozen=True, slots=True)
-class Policy:
+class Policy(NamedTuple):
     id: str
     title: str
     summary: str | None
