@@ -11,7 +11,6 @@ not recognise gives None, and the caller parses everything.
 from __future__ import annotations
 
 import re
-from collections import Counter
 
 __all__ = ["blank_common_items", "front_matter_bounds"]
 
@@ -172,23 +171,16 @@ def _blank_common(a: _Lines, sa: tuple[int, int], b: _Lines, sb: tuple[int, int]
     ia, ib = _items(a, *sa), _items(b, *sb)
     if not ia or not ib:
         return False
-    common = Counter(a.text(x) for x in ia) & Counter(b.text(x) for x in ib)
+    texts_a, texts_b = [a.text(x) for x in ia], [b.text(x) for x in ib]
+    shared = set(texts_a).intersection(texts_b)
     if keep:
-        for item in list(common):
-            m = _ITEM_ID.match(item)
-            if m is None or m.group(1) in keep:
-                del common[item]
+        shared = {item for item in shared if (m := _ITEM_ID.match(item)) is not None and m.group(1) not in keep}
     blanked = False
-    for t, items in ((a, ia), (b, ib)):
-        left = common.copy()
-        drop = []
-        for span in items:
-            text = t.text(span)
-            if left[text] > 0:
-                left[text] -= 1
-                drop.append(span)
-        t.blank(drop)
-        blanked = blanked or bool(drop)
+    if shared:
+        for t, items, texts, others in ((a, ia, texts_a, texts_b), (b, ib, texts_b, texts_a)):
+            drop = _repeated(items, texts, others, shared)
+            t.blank(drop)
+            blanked = blanked or bool(drop)
     if not nested:
         return blanked
     heads = {a.lines[x[0]]: x for x in ia if a.lines[x[0]]}
@@ -197,16 +189,43 @@ def _blank_common(a: _Lines, sa: tuple[int, int], b: _Lines, sb: tuple[int, int]
         if not head or head not in heads:
             continue
         xa = heads.pop(head)
-        for path in nested:
-            pa, pb = _descend(a, xa, path), _descend(b, yb, path)
+        # the paths share their first steps ("examples"), so each side's mappings are
+        # read once; finding every path before blanking any gives the spans found one
+        # by one, as the lines blanked sit deeper than the keys read on the way down
+        seen_a: dict[tuple[int, int], dict[str, tuple[int, int]] | None] = {}
+        seen_b: dict[tuple[int, int], dict[str, tuple[int, int]] | None] = {}
+        found = [(_descend(a, xa, path, seen_a), _descend(b, yb, path, seen_b)) for path in nested]
+        for pa, pb in found:
             if pa is not None and pb is not None:
                 blanked = _blank_common(a, pa, b, pb, ()) or blanked
     return blanked
 
 
-def _descend(t: _Lines, span: tuple[int, int], path: tuple[str, ...]) -> tuple[int, int] | None:
+def _repeated(spans: list[tuple[int, int]], texts: list[str], others: list[str],
+              shared: set[str]) -> list[tuple[int, int]]:
+    """The spans whose text (one of ``shared``) the other side has too: of a text the
+    two sides hold m and n times, its first min(m, n) here. (A multiset intersection,
+    without Counter: these lists are short, and Counter's set-up costs more than the work.)"""
+    left: dict[str, int] = {}
+    for text in others:
+        if text in shared:
+            left[text] = left.get(text, 0) + 1
+    drop = []
+    for span, text in zip(spans, texts, strict=True):
+        if left.get(text, 0) > 0:
+            left[text] -= 1
+            drop.append(span)
+    return drop
+
+
+def _descend(t: _Lines, span: tuple[int, int], path: tuple[str, ...],
+             seen: dict[tuple[int, int], dict[str, tuple[int, int]] | None]) -> tuple[int, int] | None:
+    """The span of the value at ``path`` in the mapping at ``span``; ``seen`` keeps the
+    mappings read so far, by span."""
     for key in path:
-        kids = _children(t, *span)
+        if span not in seen:
+            seen[span] = _children(t, *span)
+        kids = seen[span]
         if kids is None or key not in kids:
             return None
         span = kids[key]
