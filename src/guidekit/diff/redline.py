@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 __all__ = ["DELETE", "EQUAL", "INSERT", "normalize", "overlap", "same_words", "similarity", "word_bag",
            "word_redline"]
@@ -28,12 +29,17 @@ def same_words(old: str, new: str) -> bool:
     return old != new and normalize(old) == normalize(new)
 
 
-def _words(text: str) -> list[str]:
-    return [t.rstrip() for t in _TOKEN.findall(text) if not t.isspace()]
+@lru_cache(maxsize=256)
+def _tokens(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The tokens of a text, and each without its trailing whitespace (the word compared;
+    "" for leading whitespace). Cached: a changed paragraph is read for pairing (its word
+    bag) and then for its redline."""
+    tokens = _TOKEN.findall(text)
+    return tuple(tokens), tuple([t.rstrip() for t in tokens])
 
 
 def word_bag(text: str) -> Counter[str]:
-    return Counter(_words(text))
+    return Counter([word for word in _tokens(text)[1] if word])
 
 
 def overlap(a: Counter[str], b: Counter[str]) -> float:
@@ -55,8 +61,8 @@ def word_redline(old: str, new: str) -> list[tuple[str, str]]:
     (spelled as in ``new``), and the runs never split a word. Changes are whole
     words; the space after a changed word goes to the unchanged text.
     """
-    a, b = _TOKEN.findall(old), _TOKEN.findall(new)
-    matcher = SequenceMatcher(None, [t.rstrip() for t in a], [t.rstrip() for t in b], autojunk=False)
+    (a, words_a), (b, words_b) = _tokens(old), _tokens(new)
+    matcher = SequenceMatcher(None, words_a, words_b, autojunk=False)
     runs: list[tuple[str, str]] = []
 
     def emit(op: str, text: str) -> None:
