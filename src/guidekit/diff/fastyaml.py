@@ -59,6 +59,14 @@ class _Resolver(VersionedResolver):
             return _STR_TAG
         return _SEQ_TAG if kind is SequenceNode else _MAP_TAG
 
+    # the composer calls these two around every node to track path resolvers, which
+    # resolve() above never reads
+    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+        pass
+
+    def ascend_resolver(self) -> None:
+        pass
+
     @property
     def processing_version(self) -> Any:
         return (1, 2)
@@ -144,6 +152,17 @@ def _scalar(node: ScalarNode) -> Any:
 
 
 def _construct(node: Node) -> Any:
+    # The resolver above gives every implicit string, sequence and mapping one of three
+    # Tag objects, so most nodes are told apart by identity, and a string (the commonest
+    # node) is read in place rather than through a call; typed scalars and explicit
+    # tags take the general path.
+    tag = node.ctag
+    if tag is _MAP_TAG:
+        return _mapping(node)
+    if tag is _SEQ_TAG:
+        return [v.value if v.ctag is _STR_TAG else _construct(v) for v in node.value]
+    if tag is _STR_TAG:
+        return node.value
     if isinstance(node, ScalarNode):
         return _scalar(node)
     if isinstance(node, SequenceNode):
@@ -153,14 +172,18 @@ def _construct(node: Node) -> Any:
     if isinstance(node, MappingNode):
         if _tag(node) != _P + "map":
             raise Unusual(_tag(node))
-        out: dict[Any, Any] = {}
-        for k, v in node.value:
-            key = _construct(k)
-            if isinstance(key, dict | list) or key in out or key == "<<":
-                raise Unusual("complex, duplicate or merge key")
-            out[key] = _construct(v)
-        return out
+        return _mapping(node)
     raise Unusual(type(node).__name__)
+
+
+def _mapping(node: Node) -> dict[Any, Any]:
+    out: dict[Any, Any] = {}
+    for k, v in node.value:
+        key = k.value if k.ctag is _STR_TAG else _construct(k)
+        if isinstance(key, dict | list) or key in out or key == "<<":
+            raise Unusual("complex, duplicate or merge key")
+        out[key] = v.value if v.ctag is _STR_TAG else _construct(v)
+    return out
 
 
 def load_with_nodes(text: str) -> tuple[Any, Node]:
