@@ -85,6 +85,7 @@ def _section(s: SectionChange) -> dict[str, Any]:
 
 
 def document_dict(d: DocumentChange) -> dict[str, Any]:
+    impacts = d.impacts  # a property that walks the whole document: read once
     return {
         "id": d.id,
         "kind": d.kind,
@@ -93,7 +94,7 @@ def document_dict(d: DocumentChange) -> dict[str, Any]:
         "old_path": d.old_path,
         "change": d.change.value,
         "impact": d.impact.value,
-        "impacts": [i.value for i in IMPACT_ORDER if i in d.impacts],
+        "impacts": [i.value for i in IMPACT_ORDER if i in impacts],
         "summary": summarize(d),
         "notes": list(d.notes),
         "fields": [_field(f) for f in d.fields],
@@ -106,6 +107,7 @@ def document_dict(d: DocumentChange) -> dict[str, Any]:
 
 def changeset_dict(changes: ChangeSet) -> dict[str, Any]:
     per = counts(changes)
+    impacts = changes.impacts  # a property that walks every document: read once
     return {
         "tool": "guidekit",
         "version": __version__,
@@ -113,7 +115,7 @@ def changeset_dict(changes: ChangeSet) -> dict[str, Any]:
         "head": _rev(changes.head),
         "root": changes.root,
         "summary": {"documents": len(changes), **{i.value: per.get(i, 0) for i in IMPACT_ORDER}},
-        "impacts": [i.value for i in IMPACT_ORDER if i in changes.impacts],
+        "impacts": [i.value for i in IMPACT_ORDER if i in impacts],
         "documents": [document_dict(d) for d in changes],
     }
 
@@ -131,26 +133,43 @@ def dumps_indented(value: Any) -> str:
 
 
 def _emit(value: Any, out: list[str], nl: str) -> None:
-    if isinstance(value, str):
-        out.append(encode_basestring(value))
-    elif value is None or value is True or value is False:
-        out.append("null" if value is None else "true" if value else "false")
-    elif isinstance(value, dict):
+    # strings and nulls, most of the values in a report, are written with their key or
+    # separator in one piece rather than through another call
+    if isinstance(value, dict):
+        if not value:
+            out.append("{}")
+            return
         inner = nl + "  "
         sep = "{" + inner
         for key, item in value.items():
-            out.append(f"{sep}{encode_basestring(key)}: ")
+            head = f"{sep}{encode_basestring(key)}: "
             sep = "," + inner
-            _emit(item, out, inner)
-        out.append(nl + "}" if value else "{}")
+            if type(item) is str:
+                out.append(head + encode_basestring(item))
+            elif item is None:
+                out.append(head + "null")
+            else:
+                out.append(head)
+                _emit(item, out, inner)
+        out.append(nl + "}")
     elif isinstance(value, list | tuple):
+        if not value:
+            out.append("[]")
+            return
         inner = nl + "  "
         sep = "[" + inner
         for item in value:
-            out.append(sep)
+            if type(item) is str:
+                out.append(sep + encode_basestring(item))
+            else:
+                out.append(sep)
+                _emit(item, out, inner)
             sep = "," + inner
-            _emit(item, out, inner)
-        out.append(nl + "]" if value else "[]")
+        out.append(nl + "]")
+    elif isinstance(value, str):
+        out.append(encode_basestring(value))
+    elif value is None or value is True or value is False:
+        out.append("null" if value is None else "true" if value else "false")
     elif type(value) is int:
         out.append(int.__repr__(value))
     else:  # floats (nan, inf) and anything unusual: the standard encoder's spelling
