@@ -57,8 +57,15 @@ def _version() -> int:
 
 
 def _diff(request: DiffRequest) -> int:
+    import gc
+
     from guidekit.cli.diff_run import run_diff
 
+    # A diff is one short run that allocates many small objects (module code, YAML
+    # nodes) and frees them by reference counting; Python's default (a collection
+    # every 700 allocations) ran ~57 cyclic collections per diff, 14-36 ms here.
+    # Collect rarely instead (cycles are still collected; memory stays bounded).
+    gc.set_threshold(50_000, 20, 20)
     try:
         return run_diff(request)
     except (Exception, KeyboardInterrupt) as err:
