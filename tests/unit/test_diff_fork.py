@@ -76,6 +76,16 @@ def test_a_failing_child_costs_time_not_the_answer(when: str) -> None:
         os.waitpid(-1, os.WNOHANG)  # and no child is left behind
 
 
+def test_a_refused_fork_leaves_the_work_to_the_parent(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse() -> int:
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+    monkeypatch.setattr(os, "fork", refuse)
+    items = list(range(9))
+    out = split(items, 3, first, combine, second)
+    assert sorted((x, total) for x, total, _pid in out) == [(x * 10, 9) for x in items]
+    assert {pid for _x, _t, pid in out} == {PARENT}
+
+
 def test_jobs_follow_the_work() -> None:
     assert jobs_for(3, per_job=8) == 1
     assert 1 <= jobs_for(10_000, per_job=8) <= len(os.sched_getaffinity(0))

@@ -98,16 +98,21 @@ def split(items: Sequence[T], jobs: int, first: Callable[[Sequence[T]], tuple[S,
 class _Child:
     """One forked process working on one share; a pipe each way."""
 
-    def __init__(self, pid: int, up: BinaryIO, down: BinaryIO) -> None:
+    def __init__(self, pid: int | None, up: BinaryIO | None, down: BinaryIO | None) -> None:
         self.pid, self.up, self.down = pid, up, down
-        self.failed = False
+        self.failed = pid is None  # no process (fork refused): the parent does the share
 
     @classmethod
     def start(cls, share: Sequence[T], first: Callable[[Sequence[T]], tuple[S, F]],
               second: Callable[[S, C], list[R]], in_child: Callable[[], None]) -> _Child:
         up_r, up_w = os.pipe()  # child -> parent
         down_r, down_w = os.pipe()  # parent -> child
-        pid = os.fork()
+        try:
+            pid = os.fork()
+        except OSError:  # out of processes or memory: one process does the work
+            for fd in (up_r, up_w, down_r, down_w):
+                os.close(fd)
+            return cls(None, None, None)
         if pid == 0:  # pragma: no cover - runs in the child (coverage does not follow forks)
             os.close(up_r)
             os.close(down_w)
@@ -130,7 +135,7 @@ class _Child:
         return cls(pid, os.fdopen(up_r, "rb"), os.fdopen(down_w, "wb"))
 
     def receive(self) -> Any:
-        if self.failed:
+        if self.failed or self.up is None:
             return _FAILED
         try:
             status, got = pickle.load(self.up)
@@ -142,7 +147,7 @@ class _Child:
         return got
 
     def send(self, value: Any) -> None:
-        if self.failed:
+        if self.failed or self.down is None:
             return
         try:
             _dump(value, self.down)
@@ -151,10 +156,12 @@ class _Child:
 
     def stop(self) -> None:
         for stream in (self.up, self.down):
-            with contextlib.suppress(OSError):
-                stream.close()
-        with contextlib.suppress(ChildProcessError):  # already reaped
-            os.waitpid(self.pid, 0)
+            if stream is not None:
+                with contextlib.suppress(OSError):
+                    stream.close()
+        if self.pid is not None:
+            with contextlib.suppress(ChildProcessError):  # already reaped
+                os.waitpid(self.pid, 0)
 
 
 def _dump(value: Any, stream: BinaryIO) -> None:
