@@ -140,3 +140,25 @@ def test_a_shared_diff_is_the_diff_of_one_process(sample_repo: GitRepo, monkeypa
     rules = {r["id"]: r for d in data["documents"] for r in d["rules"]}
     assert rules["ADS-FIN-3.b"]["impact"] == "breaking"  # still named by an SOP
     assert rules["ADS-ALC-1.b"]["change"] == "moved"
+
+
+@pytest.mark.parametrize("jobs", [2, 3])
+def test_a_rule_held_twice_moves_to_the_same_place_however_shared(sample_repo: GitRepo,
+                                                                  monkeypatch: pytest.MonkeyPatch,
+                                                                  jobs: int) -> None:
+    """ADS-ALC-1.b leaves alcohol and turns up in dating and gambling (a duplicate id,
+    which check reports): the diff names one new home, the same for any sharing."""
+    _edit_every_document(sample_repo.path)  # alcohol's rule already went to dating
+    root = sample_repo.path
+    alc_base = sample_repo.git("show", "HEAD:policies/ads/alcohol.md")
+    start, end = alc_base.index("  - id: ADS-ALC-1.b"), alc_base.index("  - id: ADS-ALC-2.a")
+    gamb = root / "policies/ads/gambling.md"
+    gamb.write_text(gamb.read_text(encoding="utf-8").replace("rules:\n", "rules:\n" + alc_base[start:end], 1),
+                    encoding="utf-8")
+    sample_repo.commit("one rule, two homes")
+    monkeypatch.setattr(engine, "jobs_for", lambda items, per_job: 1)
+    alone = _json(sample_repo.path, "HEAD~1", "HEAD")
+    monkeypatch.setattr(engine, "jobs_for", lambda items, per_job: jobs)
+    assert _json(sample_repo.path, "HEAD~1", "HEAD") == alone
+    rule = json.loads(alone)["documents"][0]["rules"]
+    assert any(r["id"] == "ADS-ALC-1.b" and r["change"] == "moved" for r in rule)

@@ -8,7 +8,7 @@ finds naming it. The cost follows the size of the change, not of the repository.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from functools import cache
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -227,7 +227,7 @@ class DiffSession:
             base_tax = self._taxonomy(bsha, [s for f in facts for s in f[4]], base_tax_sides)
             head_tax = base_tax if same else self._taxonomy(hsha, [s for f in facts for s in f[5]])
             return (_ranks(base_tax, head_tax), self._references(hsha, at_base - at_head),
-                    {k: v for f in facts for k, v in f[2].items()}, {k: v for f in facts for k, v in f[3].items()})
+                    _merge_homes(f[2] for f in facts), _merge_homes(f[3] for f in facts))
 
         def compare(pairs: list[_Pair], shared: _Shared) -> list[DocumentChange]:
             ranks, references, rules_at_head, rules_at_base = shared
@@ -382,7 +382,19 @@ def _item_ids(snap: Snapshot) -> set[str]:
 
 
 def _rule_homes(snaps: Sequence[Snapshot]) -> dict[str, str]:
-    return {r: s.id for s in snaps for r in _rule_ids(s)}
+    return _merge_homes([{r: s.id} for s in snaps for r in _rule_ids(s)])
+
+
+def _merge_homes(homes: Iterable[Mapping[str, str]]) -> dict[str, str]:
+    """Rule id -> the document holding it; a rule id two documents hold (an error check
+    reports) goes to the smaller document id, so that the answer does not depend on
+    the order the documents were read in, nor on how they were shared over processes."""
+    out: dict[str, str] = {}
+    for part in homes:
+        for rule, doc in part.items():
+            if rule not in out or doc < out[rule]:
+                out[rule] = doc
+    return out
 
 
 def _string_refs(data: Any, wanted: set[str], path: tuple[str | int, ...] = (),
