@@ -73,3 +73,22 @@ def test_a_taxonomy_change_checks_everything(sample_repo) -> None:
     markets.write_text(markets.read_text("utf-8") + "  - {id: XX, title: Nowhere}\n", encoding="utf-8")
     result = run_check(load_config(root), changed_since="HEAD")
     assert set(result.files) == set(run_check(load_config(root)).files)
+
+
+def test_many_files_are_scanned_on_both_cores_with_the_same_answer(sample_repo) -> None:
+    """With more files than a worker pool pays for, the words each file mentions are
+    listed by forked workers: the neighbourhood, and the findings, stay those of one
+    process."""
+    root = sample_repo.path
+    text = (root / ALC).read_text("utf-8")
+    for i in range(80):  # copies that name the alcohol policy in their 'related' list
+        copy = text.replace("ADS-ALC", f"ADS-C{i}").replace("related: [", "related: [ADS-ALC, ")
+        (root / "policies" / "ads" / f"copy-{i}.md").write_text(copy, encoding="utf-8")
+    sample_repo.commit("copies")
+    path = root / ALC
+    path.write_text(text.replace("related: [", "related: [ADS-NOPE, "), encoding="utf-8")
+    one = run_check(load_config(root), changed_since="HEAD", jobs=1)
+    two = run_check(load_config(root), changed_since="HEAD", jobs=2)
+    assert sorted(two.files) == sorted(one.files)
+    assert two.findings == one.findings
+    assert {f"policies/ads/copy-{i}.md" for i in range(80)} <= set(one.files)  # the referrers

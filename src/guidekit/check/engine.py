@@ -299,8 +299,9 @@ class _Run:
                     index[rel] = self.before[rel].tokens
                 else:
                     todo.append((rel, d.path))
-            # in this process: ~0.15 ms a file, less than shipping the sets back from workers
-            index.update(map(_file_tokens, todo))
+            # ~0.15 ms a file: over the cores when there are many (a file's set is ~12
+            # words, so shipping the sets back costs little: ~60 ms for 10,000 files)
+            index.update(run_all(_file_tokens, todo, jobs=self.jobs))
             self._tokens = index
         return self._tokens
 
