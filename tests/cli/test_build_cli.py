@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from conftest import DATA, SAMPLE, GitRepo
-from guidekit.build.cache import MANIFEST
-from guidekit.build.search import decode_chunk
+from guidekit.handbook.cache import MANIFEST
+from guidekit.handbook.search import decode_chunk
 from guidekit.loading.config import load_config
 
 HANDBOOKS = [h["name"] for h in load_config(SAMPLE).handbooks]

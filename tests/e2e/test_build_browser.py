@@ -22,11 +22,11 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from conftest import ARTIFACTS, DATA, SAMPLE
-from guidekit.build.handbook import handbook_specs, select_handbook
-from guidekit.build.search import words
 from guidekit.check.engine import load_corpus
 from guidekit.cli.app import main
 from guidekit.corpus import Corpus
+from guidekit.handbook.handbook import handbook_specs, select_handbook
+from guidekit.handbook.search import words
 from guidekit.loading.config import load_config
 
 pytestmark = pytest.mark.e2e

@@ -79,7 +79,7 @@ def test_a_command_imports_only_its_own_engine() -> None:
     code = (
         "import sys; from guidekit.cli.app import main; "
         "rc = main(['schema']); "
-        "heavy = [m for m in ('guidekit.build', 'guidekit.diff', 'guidekit.check.engine', 'git', "
+        "heavy = [m for m in ('guidekit.handbook', 'guidekit.diff', 'guidekit.check.engine', 'git', "
         "'markdown_it') if m in sys.modules]; print(heavy)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -16,14 +16,14 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from guidekit.build import FORMATS, BuildOptions, BuildResult, build
-from guidekit.build.changes import marks_for
-from guidekit.build.handbook import handbook_specs
-from guidekit.build.live import LiveBuild
-from guidekit.build.watch import snapshot
-from guidekit.build.writer import check_target
 from guidekit.cli.common import ROOT_OPTION, choice, resolve_config
 from guidekit.errors import ExitCode, GuidekitError
+from guidekit.handbook import FORMATS, BuildOptions, BuildResult, build
+from guidekit.handbook.changes import marks_for
+from guidekit.handbook.handbook import handbook_specs
+from guidekit.handbook.live import LiveBuild
+from guidekit.handbook.watch import snapshot
+from guidekit.handbook.writer import check_target
 from guidekit.loading.config import CONFIG_NAME, Config
 from guidekit.report.base import ReportOptions, get_reporter
 

@@ -59,7 +59,7 @@ class Source:
     """One loaded file. Mutable (the loader fills it in) and equal only to itself.
 
     A plain slotted class, not a dataclass: see guidekit.findings. The weak
-    reference slot is for caches keyed by source (guidekit.build.html)."""
+    reference slot is for caches keyed by source (guidekit.handbook.html)."""
 
     __slots__ = ("__weakref__", "_composed", "_nodes", "_odd_breaks", "body", "body_line", "data",
                  "kind", "path", "problems", "rel", "text", "yaml_line", "yaml_text")

@@ -18,7 +18,7 @@ import re
 import zlib
 from collections.abc import Iterable
 
-from guidekit.build.handbook import PolicyView, SopView
+from guidekit.handbook.handbook import PolicyView, SopView
 
 __all__ = [
     "CHUNKS_FILE",

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from guidekit.build.cache import MANIFEST, PreviousBuild
-from guidekit.build.html import SiteFiles
-from guidekit.build.writer import write_site
 from guidekit.errors import GuidekitError
+from guidekit.handbook.cache import MANIFEST, PreviousBuild
+from guidekit.handbook.html import SiteFiles
+from guidekit.handbook.writer import write_site
 
 
 def _site(files: dict[str, bytes], reused: tuple[str, ...] = ()) -> SiteFiles:

@@ -17,16 +17,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from guidekit.build.cache import PreviousBuild
-from guidekit.build.engine import BuildOptions, MarksFor
-from guidekit.build.handbook import handbook_specs, select_handbook
-from guidekit.build.html import render_site
-from guidekit.build.search import SearchEntry
-from guidekit.build.writer import write_site
 from guidekit.check.analyze import loader_finding
 from guidekit.check.schema import schema_findings
 from guidekit.corpus import build_corpus
 from guidekit.findings import Finding, Severity, SourceSpan
+from guidekit.handbook.cache import PreviousBuild
+from guidekit.handbook.engine import BuildOptions, MarksFor
+from guidekit.handbook.handbook import handbook_specs, select_handbook
+from guidekit.handbook.html import render_site
+from guidekit.handbook.search import SearchEntry
+from guidekit.handbook.writer import write_site
 from guidekit.loading.config import Config
 from guidekit.loading.discover import Discovered, discover
 from guidekit.loading.source import Source, load_source

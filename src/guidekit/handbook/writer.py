@@ -18,9 +18,9 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from guidekit.build.cache import MANIFEST, PreviousBuild, manifest_bytes
-from guidekit.build.html import SiteFiles
 from guidekit.errors import GuidekitError
+from guidekit.handbook.cache import MANIFEST, PreviousBuild, manifest_bytes
+from guidekit.handbook.html import SiteFiles
 
 __all__ = ["check_target", "write_site"]
 

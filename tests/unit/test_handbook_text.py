@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from guidekit.build.text import defang, render_markdown, split_sections
+from guidekit.handbook.text import defang, render_markdown, split_sections
 
 # (markdown, must not appear in the HTML, must appear)
 HOSTILE = [

@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from guidekit.build.handbook import Handbook, PolicyView, SopView, is_graphic
-from guidekit.build.marks import ChangeMarks, Runs
-from guidekit.build.text import defang, split_sections
+from guidekit.handbook.handbook import Handbook, PolicyView, SopView, is_graphic
+from guidekit.handbook.marks import ChangeMarks, Runs
+from guidekit.handbook.text import defang, split_sections
 from guidekit.model import Taxonomy
 
 __all__ = ["render_markdown_handbook"]

@@ -9,16 +9,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from guidekit.build.cache import PreviousBuild
-from guidekit.build.handbook import Handbook, HandbookSpec, handbook_specs, select_handbook
-from guidekit.build.html import render_site
-from guidekit.build.markdown_out import render_markdown_handbook
-from guidekit.build.marks import ChangeMarks
-from guidekit.build.writer import check_target, write_site
 from guidekit.check.engine import CheckResult, run_check
 from guidekit.corpus import Corpus
 from guidekit.findings import Severity
 from guidekit.fsutil import atomic_write_text
+from guidekit.handbook.cache import PreviousBuild
+from guidekit.handbook.handbook import Handbook, HandbookSpec, handbook_specs, select_handbook
+from guidekit.handbook.html import render_site
+from guidekit.handbook.markdown_out import render_markdown_handbook
+from guidekit.handbook.marks import ChangeMarks
+from guidekit.handbook.writer import check_target, write_site
 from guidekit.loading.config import Config
 
 __all__ = ["FORMATS", "BuildOptions", "BuildResult", "HandbookOutput", "Progress", "build"]

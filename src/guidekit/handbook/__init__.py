@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from guidekit.build.engine import FORMATS, BuildOptions, BuildResult, HandbookOutput, build
-from guidekit.build.handbook import Handbook, HandbookSpec, handbook_specs, select_handbook
+from guidekit.handbook.engine import FORMATS, BuildOptions, BuildResult, HandbookOutput, build
+from guidekit.handbook.handbook import Handbook, HandbookSpec, handbook_specs, select_handbook
 
 __all__ = [
     "FORMATS",

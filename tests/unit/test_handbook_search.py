@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from guidekit.build.search import chunk_count, chunk_path, decode_chunk, encode_chunk, words
+from guidekit.handbook.search import chunk_count, chunk_path, decode_chunk, encode_chunk, words
 
 
 @pytest.mark.parametrize(

@@ -25,7 +25,8 @@ from typing import Any, Protocol
 from markupsafe import Markup
 
 from guidekit import __version__
-from guidekit.build.articles import (
+from guidekit.corpus import Corpus
+from guidekit.handbook.articles import (
     TEMPLATES,
     Helpers,
     badge,
@@ -34,9 +35,9 @@ from guidekit.build.articles import (
     render_sop,
     template,
 )
-from guidekit.build.handbook import Handbook, PolicyView, SopView
-from guidekit.build.marks import ChangeMarks
-from guidekit.build.search import (
+from guidekit.handbook.handbook import Handbook, PolicyView, SopView
+from guidekit.handbook.marks import ChangeMarks
+from guidekit.handbook.search import (
     CHUNKS_FILE,
     SearchEntry,
     chunk_count,
@@ -46,7 +47,6 @@ from guidekit.build.search import (
     entries_for_policy,
     entries_for_sop,
 )
-from guidekit.corpus import Corpus
 from guidekit.loading.source import Source
 
 __all__ = ["ASSETS", "PageCache", "SiteFiles", "page_name", "render_site"]

@@ -11,11 +11,11 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Callable
 
-from guidekit.build.handbook import Handbook
-from guidekit.build.marks import ChangeEntry, ChangeMarks, Mark, Runs
 from guidekit.corpus import Corpus
 from guidekit.diff import ChangeKind, ChangeSet, DocumentChange, Impact, ItemChange, diff_revisions
 from guidekit.errors import GuidekitError
+from guidekit.handbook.handbook import Handbook
+from guidekit.handbook.marks import ChangeEntry, ChangeMarks, Mark, Runs
 
 __all__ = ["marks_for", "marks_from_changeset"]
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from conftest import SAMPLE
-from guidekit.build.handbook import HandbookSpec, handbook_specs, select_handbook
 from guidekit.check.engine import load_corpus
 from guidekit.corpus import Corpus
 from guidekit.errors import GuidekitError
+from guidekit.handbook.handbook import HandbookSpec, handbook_specs, select_handbook
 from guidekit.loading.config import Config, load_config
 
 

@@ -14,8 +14,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from guidekit.build.html import ARTICLE_END, ARTICLE_START
-from guidekit.build.search import CHUNKS_FILE, SearchEntry, chunk_path, decode_chunk
+from guidekit.handbook.html import ARTICLE_END, ARTICLE_START
+from guidekit.handbook.search import CHUNKS_FILE, SearchEntry, chunk_path, decode_chunk
 
 __all__ = ["MANIFEST", "PreviousBuild", "manifest_bytes"]
 
