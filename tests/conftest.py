@@ -20,6 +20,14 @@ DATA = Path(__file__).resolve().parent / "data"
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 
 
+@pytest.fixture(autouse=True)
+def _private_user_cache(tmp_path_factory: pytest.TempPathFactory,
+                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Never touch the real user cache folder: check's default cache lives there."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.getbasetemp() / "user-cache"))
+    monkeypatch.delenv("GUIDEKIT_CACHE_DIR", raising=False)
+
+
 @pytest.fixture
 def sample_root(tmp_path: Path) -> Path:
     """A private copy of the sample guidance repository."""

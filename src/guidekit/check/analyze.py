@@ -8,6 +8,7 @@ data it keeps (prose elided) plus the index (anchors, links).
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,10 +19,10 @@ from guidekit.check.registry import CheckRule, DocContext, DocIndex, Link, find_
 from guidekit.check.schema import schema_findings
 from guidekit.check.suppress import Directive, scan_directives
 from guidekit.findings import Finding, SourceSpan
-from guidekit.loading.source import DocKind, Limits, Source, load_source, load_text
+from guidekit.loading.source import DocKind, Limits, Source, load_bytes, load_text, read_guidance
 from guidekit.model import Policy, Sop, build_policy, build_sop
 
-__all__ = ["FAILED", "INVALID", "VALID", "Analyzer", "FileResult", "lean_policy_data"]
+__all__ = ["FAILED", "INVALID", "VALID", "Analyzer", "FileResult", "file_key", "lean_policy_data"]
 
 FAILED, INVALID, VALID = "failed", "invalid", "valid"
 
@@ -42,6 +43,14 @@ class FileResult:
     directives: tuple[Directive, ...]
     body: str | None = None  # the Markdown body, kept only when prose is kept
     tokens: frozenset[str] = frozenset()  # id-like words and file names it mentions
+
+
+def file_key(salt: str, rel: str, kind: DocKind, raw: bytes) -> str:
+    """The cache key of one file: the run's salt, its path and kind, and the exact bytes analysed."""
+    h = hashlib.blake2b(digest_size=16)
+    h.update(f"{salt}\0{rel}\0{kind.value}\0".encode())
+    h.update(raw)
+    return h.hexdigest()
 
 
 def loader_finding(name: str, message: str, span: SourceSpan) -> Finding:
@@ -100,14 +109,18 @@ class Analyzer:
     """Checks single files with the given document rules (each with its settings lookup)."""
 
     def __init__(self, limits: Limits, document_rules: list[RuleSetup], *, verbose: bool = False,
-                 lean: bool = True):
+                 lean: bool = True, salt: str = ""):
         self.limits = limits
+        self.salt = salt
         self.document_rules = document_rules
         self.verbose = verbose
         self.lean = lean
 
-    def __call__(self, path: Path, rel: str, kind: DocKind, key: str) -> FileResult:
-        return self.analyze(load_source(path, rel, kind, self.limits), key)
+    def __call__(self, path: Path, rel: str, kind: DocKind) -> FileResult:
+        """Read the file once: its cache key and its analysis come from the same bytes."""
+        raw = read_guidance(path, self.limits.max_file_bytes)
+        key = file_key(self.salt, rel, kind, raw) if isinstance(raw, bytes) else ""
+        return self.analyze(load_bytes(path, rel, kind, raw, self.limits), key)
 
     def analyze_text(self, path: Path, rel: str, kind: DocKind, text: str) -> FileResult:
         """A version of a file that is not on disk (e.g. from git)."""

@@ -14,6 +14,14 @@ Two tables:
   warm run re-checks only the files changed since, and their neighbours
   (incremental.py), and takes everything else from here.
 
+Where it lives: by default in the user's cache folder ($XDG_CACHE_HOME or
+~/.cache, then guidekit/check/<hash of the repository's real path>), never in
+the work tree, so a pull request cannot ship a cache with blanked findings. A
+folder that git tracks or that is (or sits under) a symbolic link inside the
+repository is neither read nor written (``unsafe_folder`` says why). Each
+entry's key binds the salt, the file's path and kind and the exact bytes that
+were analysed (analyze.file_key, from the one read the analysis used).
+
 Safe when several runs share the folder: SQLite serialises writers and a
 reader sees one committed state; a run that cannot open or write the cache
 runs without it. Values are JSON, never pickle: a cache may come from
@@ -34,15 +42,15 @@ from typing import Any
 
 from guidekit import __version__
 from guidekit.check.analyze import FileResult
+from guidekit.check.changes import tracked_under
 from guidekit.check.registry import DocIndex, Link
 from guidekit.check.suppress import Directive
 from guidekit.findings import Finding, Severity, SourceSpan
 from guidekit.loading.source import DocKind
 
-__all__ = ["DEFAULT_FOLDER", "CheckCache", "FileState", "file_key", "make_salt"]
+__all__ = ["CheckCache", "FileState", "default_folder", "make_salt", "unsafe_folder"]
 
-DEFAULT_FOLDER = ".guidekit-cache"
-_FORMAT = 3
+_FORMAT = 4
 _KEEP = 4  # cache files of other salts kept (other configs, other branches)
 _TIMEOUT = 30.0
 
@@ -51,11 +59,33 @@ _TIMEOUT = 30.0
 _CODE = ("check", "loading", "model", "findings.py", "schemas.py", "corpus.py", "__init__.py")
 
 
-def file_key(rel: str, kind: DocKind, raw: bytes) -> str:
-    h = hashlib.blake2b(digest_size=16)
-    h.update(f"{rel}\0{kind.value}\0".encode())
-    h.update(raw)
-    return h.hexdigest()
+def default_folder(root: Path) -> Path:
+    """The cache of the repository at ``root``: in the user's cache folder, keyed by its real path."""
+    base = os.environ.get("XDG_CACHE_HOME") or ""
+    top = Path(base) if os.path.isabs(base) else Path.home() / ".cache"
+    digest = hashlib.sha256(os.fsencode(os.path.realpath(root))).hexdigest()[:24]
+    return top / "guidekit" / "check" / digest
+
+
+def unsafe_folder(folder: Path, root: Path) -> str | None:
+    """Why ``folder`` must not hold the cache of the repository at ``root``, or None.
+
+    A symbolic link (the folder or a folder above it inside the repository)
+    would send writes and prunes elsewhere; a folder git tracks comes from the
+    repository's authors, who could have blanked its findings."""
+    root = Path(os.path.realpath(root))
+    folder = Path(os.path.abspath(folder))
+    step = folder
+    while True:
+        if step.is_symlink():
+            return f"the cache folder {folder} is a symbolic link"
+        if step == root or step.parent == step or not step.is_relative_to(root):
+            break
+        step = step.parent
+    real = Path(os.path.realpath(folder))
+    if tracked_under(root, real):
+        return f"git tracks files in the cache folder {folder}: a cache must come from this machine"
+    return None
 
 
 def _code_fingerprint() -> list[Any]:
@@ -177,7 +207,7 @@ class CheckCache:
         return db
 
     def _ensure_folder(self) -> None:
-        self.folder.mkdir(parents=True, exist_ok=True)
+        self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         ignore = self.folder / ".gitignore"
         if not ignore.exists():
             with contextlib.suppress(OSError):

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from guidekit.errors import GuidekitError
 
-__all__ = ["changed_since", "old_text"]
+__all__ = ["changed_since", "old_text", "tracked_under"]
 
 
 def _git(root: Path, *args: str) -> str:
@@ -51,3 +51,11 @@ def old_text(root: Path, rev: str, rel: str) -> str | None:
         return _git(root, "show", f"{rev}:./{rel}")
     except _GitFailed:
         return None
+
+
+def tracked_under(root: Path, folder: Path) -> bool:
+    """True when git tracks a file in ``folder`` (False outside a git work tree or without git)."""
+    try:
+        return bool(_git(root, "ls-files", "-z", "--", str(folder)).strip("\0"))
+    except (_GitFailed, GuidekitError):
+        return False

@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from guidekit.check.analyze import FAILED, VALID, Analyzer, FileResult, loader_finding
-from guidekit.check.cache import CheckCache, FileState, file_key, make_salt
+from guidekit.check.analyze import FAILED, VALID, Analyzer, FileResult, file_key, loader_finding
+from guidekit.check.cache import CheckCache, FileState, make_salt, unsafe_folder
 from guidekit.check.changes import changed_since, old_text
 from guidekit.check.incremental import (
     link_targets,
@@ -37,7 +37,7 @@ from guidekit.errors import GuidekitError
 from guidekit.findings import Finding, Severity, SourceSpan
 from guidekit.loading.config import Config
 from guidekit.loading.discover import Discovered
-from guidekit.loading.source import DocKind, LoadProblem, Source, load_source
+from guidekit.loading.source import DocKind, LoadProblem, Source, load_source, read_guidance
 from guidekit.loading.yamlio import compose
 from guidekit.schemas import available, schema_dir
 
@@ -58,6 +58,8 @@ class CheckResult:
     # how the corpus rules ran: "full", "incremental" (a cached re-run),
     # "unchanged" (nothing changed since the cached run) or "changed-since"
     mode: str = "full"
+    # warnings about the run itself (e.g. a cache folder refused), for stderr
+    notes: list[str] = field(default_factory=list)
 
     def count(self, severity: Severity) -> int:
         return sum(1 for f in self.findings if f.severity is severity)
@@ -136,9 +138,8 @@ class _LeanSource(Source):
     def hydrate(self) -> None:
         if self.text:
             return
-        try:
-            raw = self.path.read_bytes()
-        except OSError:
+        raw = read_guidance(self.path, self.limit)
+        if not isinstance(raw, bytes):
             return
         text = raw.removeprefix(b"\xef\xbb\xbf").decode("utf-8", errors="replace")
         self.text = text
@@ -148,6 +149,8 @@ class _LeanSource(Source):
             self.yaml_text = "\n".join(lines[self.yaml_line:max(self.yaml_line, end)]) + "\n"
         else:
             self.yaml_text = text
+
+    limit = 5 * 1024 * 1024  # limits.max_file_bytes of the run
 
     # False for documents loaded only as context for others: their findings are
     # dropped, so their positions are never worth reading the file again for
@@ -167,10 +170,12 @@ class _LeanSource(Source):
         return super().line_text(line)
 
 
-def _lean_source(path: Path, r: FileResult) -> _LeanSource:
+def _lean_source(path: Path, r: FileResult, limit: int) -> _LeanSource:
     problems = [LoadProblem("unreadable", "not loaded")] if r.status == FAILED else []
-    return _LeanSource(path=path, rel=r.rel, kind=r.kind, data=r.data, yaml_line=r.yaml_line,
-                       body=r.body, body_line=r.body_line, problems=problems)
+    src = _LeanSource(path=path, rel=r.rel, kind=r.kind, data=r.data, yaml_line=r.yaml_line,
+                      body=r.body, body_line=r.body_line, problems=problems)
+    src.limit = limit
+    return src
 
 
 # --- the check ------------------------------------------------------------------
@@ -200,11 +205,15 @@ class _Run:
         self.progress = progress
         self.items = {d.rel: d for d in plan.items if not d.outside_link}
         doc_rules = [r for r in rules if r.stage == "document"]
+        self.salt = _salt(config, (r.id for r in rules), lean=lean, verbose=verbose)
         self.analyzer = Analyzer(config.limits, [(r, settings.rules[r.id].at) for r in doc_rules],
-                                 verbose=verbose, lean=lean)
-        self.cache = (CheckCache(cache_dir, _salt(config, (r.id for r in rules), lean=lean,
-                                                  verbose=verbose))
-                      if cache_dir is not None else None)
+                                 verbose=verbose, lean=lean, salt=self.salt)
+        self.notes: list[str] = []
+        unsafe = unsafe_folder(cache_dir, config.root) if cache_dir is not None else None
+        if unsafe is not None:
+            self.notes.append(f"{unsafe}; the cache is neither read nor written")
+        self.cache = (CheckCache(cache_dir, self.salt)
+                      if cache_dir is not None and unsafe is None else None)
         self.keys: dict[str, str] = {}
         self.results: dict[str, FileResult] = {}
         self.mode = "full"
@@ -215,10 +224,8 @@ class _Run:
     def hash_all(self) -> None:
         for rel, d in self.items.items():
             assert d.kind is not None
-            try:
-                self.keys[rel] = file_key(rel, d.kind, d.path.read_bytes())
-            except OSError:
-                self.keys[rel] = ""
+            raw = read_guidance(d.path, self.config.limits.max_file_bytes)
+            self.keys[rel] = file_key(self.salt, rel, d.kind, raw) if isinstance(raw, bytes) else ""
 
     def load(self, rels: Iterable[str]) -> None:
         """Make sure ``results`` holds these files: from the cache, else analysed."""
@@ -226,11 +233,11 @@ class _Run:
         if self.cache is not None:
             for r in self.cache.get_many(self.keys[r] for r in todo if self.keys.get(r)).values():
                 self.results[r.rel] = r
-        pending: list[tuple[Path, str, DocKind, str]] = []
+        pending: list[tuple[Path, str, DocKind]] = []
         for rel in todo:
             kind = self.items[rel].kind
             if rel not in self.results and kind is not None:
-                pending.append((self.items[rel].path, rel, kind, self.keys.get(rel, "")))
+                pending.append((self.items[rel].path, rel, kind))
         total, done = len(todo), len(todo) - len(pending)
 
         def step(n: int) -> None:
@@ -254,7 +261,8 @@ class _Run:
                         keep: set[str] | None = None) -> tuple[Corpus, list[Finding]]:
         """Build the corpus of ``rels`` and run every enabled corpus rule on it; with
         ``keep``, only findings in those files are wanted (the rest is context)."""
-        sources = sorted((_lean_source(self.items[r].path, self.results[r]) for r in rels
+        limit = self.config.limits.max_file_bytes
+        sources = sorted((_lean_source(self.items[r].path, self.results[r], limit) for r in rels
                           if r in self.results), key=lambda s: s.rel)
         for src in sources:
             src.positions = keep is None or src.rel in keep
@@ -301,7 +309,8 @@ class _Run:
                     todo.append((rel, d.path))
             # ~0.15 ms a file: over the cores when there are many (a file's set is ~12
             # words, so shipping the sets back costs little: ~60 ms for 10,000 files)
-            index.update(run_all(_file_tokens, todo, jobs=self.jobs))
+            limit = self.config.limits.max_file_bytes
+            index.update(run_all(lambda item: _file_tokens(item, limit), todo, jobs=self.jobs))
             self._tokens = index
         return self._tokens
 
@@ -338,11 +347,10 @@ class _Run:
             rels = rels | mentions(self.token_index(), new_ids)
 
 
-def _file_tokens(item: tuple[str, Path]) -> tuple[str, frozenset[str]]:
+def _file_tokens(item: tuple[str, Path], limit: int) -> tuple[str, frozenset[str]]:
     rel, path = item
-    try:
-        raw = path.read_bytes()
-    except OSError:
+    raw = read_guidance(path, limit)
+    if not isinstance(raw, bytes):
         return rel, frozenset()
     return rel, mentioned_tokens(raw.removeprefix(b"\xef\xbb\xbf"))
 
@@ -413,6 +421,7 @@ def run_check(
             src = sources[f.span.path] = _LeanSource(
                 path=run.items[known.rel].path, rel=known.rel, kind=known.kind,
                 yaml_line=known.yaml_line, body_line=known.body_line)
+            src.limit = config.limits.max_file_bytes
         if isinstance(src, _LeanSource):
             src.hydrate()
     return CheckResult(
@@ -424,6 +433,7 @@ def run_check(
         corpus=corpus,
         cache_hits=run.cache.hits if run.cache is not None else 0,
         mode=run.mode,
+        notes=run.notes,
     )
 
 

@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.markdown import Markdown
 from rich.table import Table
 
-from guidekit.check.cache import DEFAULT_FOLDER
+from guidekit.check.cache import default_folder
 from guidekit.check.engine import Selection, run_check
 from guidekit.check.registry import all_rules, get_rule
 from guidekit.cli.common import (
@@ -51,7 +51,8 @@ def check(
         "unstaged or new) and the documents that refer to them."),
     cache_dir: Path | None = typer.Option(
         None, "--cache-dir", file_okay=False, envvar="GUIDEKIT_CACHE_DIR",
-        help="Folder of the per-file result cache (default: .guidekit-cache under the root)."),
+        help="Folder of the per-file result cache (default: guidekit/check/<repository> "
+        "in the user cache folder, $XDG_CACHE_HOME or ~/.cache)."),
     no_cache: bool = typer.Option(False, "--no-cache", help="Neither read nor write the cache."),
     jobs: int | None = typer.Option(None, "--jobs", "-j", min=1,
                                     help="Worker processes (default: one per core)."),
@@ -67,12 +68,14 @@ def check(
     started = time.perf_counter()
     config = resolve_config(root, paths)
     fmt = default_format(fmt)
-    cache = None if no_cache else (cache_dir or config.root / DEFAULT_FOLDER)
+    cache = None if no_cache else (cache_dir or default_folder(config.root))
     with progress_bar(enabled=fmt == "text" and output is None) as progress:
         result = run_check(config, paths, selection=Selection(tuple(select), tuple(ignore)),
                            verbose=verbose, cache_dir=cache, jobs=jobs,
                            changed_since=changed_since, progress=progress, lean=True)
     elapsed = time.perf_counter() - started
+    for note in result.notes:
+        typer.echo(f"warning: {note}", err=True)
     if not result.files and not result.findings:
         # a gate that checked nothing must not pass: a wrong folder or paths glob
         raise GuidekitError(

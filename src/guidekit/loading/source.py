@@ -6,7 +6,10 @@ Nothing here raises for bad input: every problem becomes a LoadProblem with a
 
 from __future__ import annotations
 
+import errno
+import os
 import re
+import stat
 from enum import StrEnum
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -27,7 +30,8 @@ from guidekit.loading.yamlio import (
     may_have_aliases,
 )
 
-__all__ = ["DocKind", "Limits", "LoadProblem", "Source", "load_source", "load_text"]
+__all__ = ["DocKind", "Limits", "LoadProblem", "Source", "load_bytes", "load_source", "load_text",
+           "read_guidance"]
 
 
 class DocKind(StrEnum):
@@ -235,23 +239,76 @@ def _yaml_type(value: Any) -> str:
     )
 
 
+def read_guidance(path: Path, max_bytes: int) -> bytes | LoadProblem:
+    """The bytes of one guidance file, read once, or the problem that stopped it.
+
+    Only regular files are read: the file is opened without waiting (a FIFO
+    would block until a writer came), checked with fstat on the open file, and
+    read up to ``max_bytes`` + 1 bytes, so a device, a pipe or a huge file
+    never fills memory. The size is judged by what was read, not by st_size
+    (0 for devices and pipes)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC | getattr(os, "O_NOCTTY", 0))
+    except RecursionError:
+        return LoadProblem("link-outside-root", "symbolic link loop: the link never reaches a file")
+    except OSError as err:
+        if err.errno == errno.ELOOP:
+            return LoadProblem("link-outside-root", "symbolic link loop: the link never reaches a file")
+        return LoadProblem("unreadable", f"cannot read file: {err.strerror or err}")
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            return LoadProblem("unreadable", f"not a regular file ({_file_type(st.st_mode)}); not read")
+        if st.st_size > max_bytes:
+            return _too_large(st.st_size, max_bytes)
+        os.set_blocking(fd, True)
+        chunks: list[bytes] = []
+        got = 0
+        while got <= max_bytes:
+            chunk = os.read(fd, min(1 << 20, max_bytes + 1 - got))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            got += len(chunk)
+        if got > max_bytes:
+            return _too_large(got, max_bytes)
+        return b"".join(chunks)
+    except OSError as err:
+        return LoadProblem("unreadable", f"cannot read file: {err.strerror or err}")
+    finally:
+        os.close(fd)
+
+
+def _too_large(size: int, max_bytes: int) -> LoadProblem:
+    return LoadProblem(
+        "file-too-large",
+        f"file is {size / 1_048_576:.1f} MiB, above the {max_bytes / 1_048_576:.1f} MiB "
+        "limit (limits.max_file_bytes); not read",
+    )
+
+
+def _file_type(mode: int) -> str:
+    for test, name in ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a named pipe"),
+                       (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
+                       (stat.S_ISSOCK, "a socket")):
+        if test(mode):
+            return name
+    return "not a file"
+
+
 def load_source(path: Path, rel: str, kind: DocKind, limits: Limits | None = None) -> Source:
     limits = limits or Limits()
+    raw = read_guidance(path, limits.max_file_bytes)
+    return load_bytes(path, rel, kind, raw, limits)
+
+
+def load_bytes(path: Path, rel: str, kind: DocKind, raw: bytes | LoadProblem,
+               limits: Limits | None = None) -> Source:
+    """A source from bytes already read by read_guidance (or the problem it met)."""
+    limits = limits or Limits()
     src = Source(path=path, rel=rel, kind=kind)
-    try:
-        size = path.stat().st_size
-        if size > limits.max_file_bytes:
-            src.problems.append(
-                LoadProblem(
-                    "file-too-large",
-                    f"file is {size / 1_048_576:.1f} MiB, above the {limits.max_file_bytes / 1_048_576:.1f} MiB "
-                    "limit (limits.max_file_bytes); not read",
-                )
-            )
-            return src
-        raw = path.read_bytes()
-    except OSError as err:
-        src.problems.append(LoadProblem("unreadable", f"cannot read file: {err.strerror or err}"))
+    if isinstance(raw, LoadProblem):
+        src.problems.append(raw)
         return src
     if b"\x00" in raw[:8192] and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         src.problems.append(LoadProblem("encoding", "file holds NUL bytes: binary, not text"))
