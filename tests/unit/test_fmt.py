@@ -87,13 +87,13 @@ def test_unreadable_yaml_is_an_error_with_a_position() -> None:
 def test_sample_guidance_is_stable_after_one_pass(sample_root: Path) -> None:
     config = load_config(sample_root)
     before = run_check(config)
-    first = format_files(config)
+    first = format_files(config).files
     assert all(r.error is None for r in first), [(r.rel, r.error) for r in first if r.error]
     for r in first:
         assert r.after is not None
         assert _comments(r.after) == _comments(r.before), r.rel
         r.path.write_text(r.after, encoding="utf-8")
-    second = format_files(config)
+    second = format_files(config).files
     assert [r.rel for r in second if r.changed] == []
     after = run_check(load_config(sample_root))
     assert [(f.rule, f.message) for f in after.findings] == [(f.rule, f.message) for f in before.findings]
@@ -156,4 +156,4 @@ def test_fmt_is_idempotent_and_keeps_the_data(data: dict[str, Any], flow: bool, 
 def test_the_committed_sample_guidance_is_canonical() -> None:
     from conftest import SAMPLE
 
-    assert [r.rel for r in format_files(load_config(SAMPLE)) if r.changed or r.error] == []
+    assert [r.rel for r in format_files(load_config(SAMPLE)).files if r.changed or r.error] == []

@@ -60,6 +60,8 @@ class CheckResult:
     mode: str = "full"
     # warnings about the run itself (e.g. a cache folder refused), for stderr
     notes: list[str] = field(default_factory=list)
+    # files given by name that the configuration does not cover, as given
+    skipped: list[str] = field(default_factory=list)
 
     def count(self, severity: Severity) -> int:
         return sum(1 for f in self.findings if f.severity is severity)
@@ -100,7 +102,7 @@ def load_corpus(config: Config, *, verbose: bool = False,
     """Load every document under the root, whole; return the corpus and load/schema findings."""
     plan = make_plan(config, paths)
     sources: list[Source] = []
-    findings: list[Finding] = list(plan.extra_findings)
+    findings: list[Finding] = []
     invalid: set[int] = set()
     for d in plan.items:
         if d.outside_link:
@@ -388,6 +390,8 @@ def run_check(
     rules = [*all_rules(), *extra_rules]
     settings = Settings(config, rules)
     plan = make_plan(config, paths)
+    if plan.nothing:  # every file given by name is one the configuration does not cover
+        return CheckResult(root=config.root, findings=[], files=[], skipped=plan.skipped)
     run = _Run(config, plan, rules, settings, verbose=verbose, lean=lean, cache_dir=cache_dir,
                jobs=jobs, progress=progress)
     try:
@@ -400,7 +404,7 @@ def run_check(
     finally:
         if run.cache is not None:
             run.cache.close()
-    findings: list[Finding] = list(plan.extra_findings)
+    findings: list[Finding] = []
     findings.extend(_outside_link(d) for d in plan.items if d.outside_link)
     directives: dict[str, tuple[Directive, ...]] = {}
     for state in per_file.values():
@@ -434,6 +438,7 @@ def run_check(
         cache_hits=run.cache.hits if run.cache is not None else 0,
         mode=run.mode,
         notes=run.notes,
+        skipped=plan.skipped,
     )
 
 
@@ -459,7 +464,7 @@ def _full(run: _Run) -> tuple[Corpus, dict[str, FileState]]:
     run.load(run.items)
     corpus, findings = run.corpus_findings(run.items)
     states = _states(run, run.items, findings)
-    if run.cache is not None and run.plan.load_only is None:
+    if run.cache is not None:
         run.cache.save_state(_meta(run), states.values())
     # findings on files outside the corpus (e.g. of a missing link target) stay
     extra = [f for f in findings if f.span.path not in states]

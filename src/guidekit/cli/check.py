@@ -21,6 +21,7 @@ from guidekit.cli.common import (
     VERBOSE_OPTION,
     choice,
     default_format,
+    echo_skipped,
     output_stream,
     resolve_config,
     use_color,
@@ -76,7 +77,9 @@ def check(
     elapsed = time.perf_counter() - started
     for note in result.notes:
         typer.echo(f"warning: {note}", err=True)
-    if not result.files and not result.findings:
+    if verbose:
+        echo_skipped(result.skipped)
+    if not result.files and not result.findings and not result.skipped:
         # a gate that checked nothing must not pass: a wrong folder or paths glob
         raise GuidekitError(
             f"nothing to check: no guidance files under {config.root}"

@@ -44,6 +44,13 @@ def resolve_config(root: Path | None, paths: Sequence[Path] = ()) -> Config:
     return load_config(base.resolve())
 
 
+def echo_skipped(names: Sequence[str]) -> None:
+    """With -v: the files given by name that were left out (see loading.discover.select_named)."""
+    for name in names:
+        typer.echo(f"skipped {name}: outside the guidance root or matching no paths: glob "
+                   "in guidekit.yaml", err=True)
+
+
 def default_format(explicit: str | None) -> str:
     if explicit:
         return explicit

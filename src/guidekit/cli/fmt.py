@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from guidekit.cli.common import ROOT_OPTION, resolve_config
+from guidekit.cli.common import ROOT_OPTION, VERBOSE_OPTION, echo_skipped, resolve_config
 from guidekit.errors import ExitCode
 from guidekit.fmt.files import format_files, unified_diff
 from guidekit.fsutil import atomic_write_bytes
@@ -18,6 +18,7 @@ def fmt(
     root: Path | None = ROOT_OPTION,
     check: bool = typer.Option(False, "--check", help="Change nothing; print a unified diff of "
                                "what would change and exit 1 if anything would."),
+    verbose: bool = VERBOSE_OPTION,
 ) -> None:
     """Format guidance YAML and front matter canonically, losing nothing.
 
@@ -29,7 +30,10 @@ def fmt(
     """
     paths = paths or []
     config = resolve_config(root, paths)
-    results = format_files(config, paths)
+    run = format_files(config, paths)
+    if verbose:
+        echo_skipped(run.skipped)
+    results = run.files
     changed = [r for r in results if r.changed]
     failed = [r for r in results if r.error is not None]
     for r in failed:

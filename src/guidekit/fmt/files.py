@@ -7,13 +7,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from guidekit.errors import GuidekitError
 from guidekit.fmt import FormatError, format_text
 from guidekit.loading.config import CONFIG_NAME, Config
-from guidekit.loading.discover import discover
+from guidekit.loading.discover import Named, discover, select_named
 from guidekit.loading.source import DocKind
 
-__all__ = ["FileFormat", "format_files", "unified_diff"]
+__all__ = ["FileFormat", "FormatRun", "format_files", "unified_diff"]
 
 _SCHEMA = {DocKind.POLICY: "policy", DocKind.SOP: "sop", DocKind.CASES: "cases",
            DocKind.TAXONOMY: "taxonomy", DocKind.CONFIG: "config"}
@@ -32,33 +31,27 @@ class FileFormat:
         return self.after is not None and self.after != self.before
 
 
-def _targets(config: Config, paths: Sequence[Path]) -> list[tuple[Path, str, DocKind]]:
+def _targets(config: Config, paths: Sequence[Path]) -> tuple[list[tuple[Path, str, DocKind]], Named]:
     root = config.root.resolve()
     found = [(d.path, d.rel, d.kind) for d in discover(config)
              if d.kind is not None and not d.outside_link]
     if (root / CONFIG_NAME).is_file():
         found.append((root / CONFIG_NAME, CONFIG_NAME, DocKind.CONFIG))
-    if not paths:
-        return sorted(found, key=lambda t: t[1])
-    wanted: list[str] = []
-    for p in paths:
-        if not p.exists():
-            raise GuidekitError(f"no such file or folder: {p}")
-        try:
-            rel = p.resolve().relative_to(root).as_posix()
-        except ValueError:
-            raise GuidekitError(f"{p} is outside the guidance root {root}") from None
-        wanted.append("" if rel == "." else rel)
-    return sorted(
-        (t for t in found if any(w == "" or t[1] == w or t[1].startswith(w.rstrip("/") + "/")
-                                 for w in wanted)),
-        key=lambda t: t[1],
-    )
+    named = select_named(config, paths, (t[1] for t in found))
+    return sorted((t for t in found if named.wanted(t[1])), key=lambda t: t[1]), named
 
 
-def format_files(config: Config, paths: Sequence[Path] = ()) -> list[FileFormat]:
+@dataclass(frozen=True, slots=True)
+class FormatRun:
+    files: list[FileFormat]
+    # files given by name that the configuration does not cover, as given
+    skipped: tuple[str, ...] = ()
+
+
+def format_files(config: Config, paths: Sequence[Path] = ()) -> FormatRun:
     out = []
-    for path, rel, kind in _targets(config, paths):
+    targets, named = _targets(config, paths)
+    for path, rel, kind in targets:
         try:
             before = path.read_bytes().decode("utf-8")
         except (OSError, UnicodeDecodeError) as err:
@@ -71,7 +64,7 @@ def format_files(config: Config, paths: Sequence[Path] = ()) -> list[FileFormat]
             out.append(FileFormat(path, rel, before, None, err))
             continue
         out.append(FileFormat(path, rel, before, result.text))
-    return out
+    return FormatRun(out, named.skipped)
 
 
 def unified_diff(f: FileFormat) -> str:

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
+from guidekit.errors import GuidekitError
 from guidekit.loading.config import CONFIG_NAME, Config
 from guidekit.loading.source import DocKind
 
-__all__ = ["Discovered", "discover", "glob_to_regex", "matches_any"]
+__all__ = ["Discovered", "Named", "discover", "glob_to_regex", "matches_any", "select_named"]
 
 _KIND_KEYS = (
     ("cases", DocKind.CASES),
@@ -111,3 +112,51 @@ def discover(config: Config) -> list[Discovered]:
             found.append(Discovered(path, rel, kind))
     found.sort(key=lambda d: d.rel)
     return found
+
+
+class Named(NamedTuple):
+    """The paths a command was given by name, against the files ``paths:`` covers."""
+
+    prefixes: tuple[str, ...]  # relative files, and folders ending in "/"; () = the whole root
+    skipped: tuple[str, ...]  # paths as given: outside the root, or matching no ``paths:`` glob
+    given: bool  # paths were given (all skipped: nothing is wanted)
+
+    def wanted(self, rel: str) -> bool:
+        return not self.given or any(rel == x or rel.startswith(x) for x in self.prefixes)
+
+    @property
+    def nothing(self) -> bool:
+        """Every path given was skipped: the command has nothing to do."""
+        return self.given and not self.prefixes and bool(self.skipped)
+
+
+def select_named(config: Config, paths: Sequence[Path], known: Iterable[str]) -> Named:
+    """Which of ``paths`` (files and folders given by name) a command works on.
+
+    Like ruff's ``--force-exclude``: a file the configuration does not cover
+    (outside the root, or matching no ``paths:`` glob, or excluded) is skipped,
+    so a pre-commit hook can pass every staged file. ``known`` are the relative
+    paths of the files the command would take without names.
+    """
+    root = config.root.resolve()
+    known = set(known) | {CONFIG_NAME}
+    prefixes: list[str] = []
+    skipped: list[str] = []
+    for p in paths:
+        if not p.exists() and not p.is_symlink():
+            raise GuidekitError(f"no such file or folder: {p}")
+        absolute = p.parent.resolve() / p.name if p.is_symlink() else p.resolve()
+        if absolute == root:
+            return Named((), (), given=False)
+        try:
+            rel = absolute.relative_to(root).as_posix()
+        except ValueError:
+            skipped.append(str(p))
+            continue
+        if p.is_dir() and not p.is_symlink():
+            prefixes.append(rel.rstrip("/") + "/")
+        elif rel in known:
+            prefixes.append(rel)
+        else:
+            skipped.append(str(p))
+    return Named(tuple(prefixes), tuple(skipped), given=bool(paths))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from guidekit.check.registry import CheckRule, register
-from guidekit.findings import Severity
 
 
 class _LoaderRule(CheckRule):
@@ -116,19 +115,6 @@ class Unreadable(_LoaderRule):
 
     id = "GK010"
     name = "unreadable"
-
-
-@register
-class UnknownKind(_LoaderRule):
-    """A file named on the command line is not a policy, SOP, case file or taxonomy.
-
-    guidekit tells kinds apart by the ``paths`` globs in guidekit.yaml and, for a
-    file outside them, by its keys.
-    """
-
-    id = "GK011"
-    name = "unknown-kind"
-    severity = Severity.WARNING
 
 
 @register
