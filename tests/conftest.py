@@ -110,3 +110,19 @@ def sample_repo(git_repo: GitRepo) -> GitRepo:
     shutil.copytree(SAMPLE, git_repo.path, dirs_exist_ok=True)
     git_repo.commit("sample guidance")
     return git_repo
+
+
+@pytest.fixture(scope="session")
+def project_commit(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """A git repository of this project's current sources (what pip installs from a clone),
+    and its commit: for tools that take a repository and a revision, such as pre-commit."""
+    dest = tmp_path_factory.mktemp("guidekit-project")
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
+    for name in ("src", "schemas"):
+        shutil.copytree(REPO / name, dest / name, ignore=ignore)
+    for name in ("pyproject.toml", "README.md", ".pre-commit-hooks.yaml", "Makefile"):
+        shutil.copy2(REPO / name, dest / name)
+    git(dest, "init", "-q", "-b", "main")
+    git(dest, "add", "-A")
+    git(dest, "commit", "-q", "-m", "guidekit as it is now")
+    return dest, git(dest, "rev-parse", "HEAD")
