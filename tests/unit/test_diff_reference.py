@@ -1,6 +1,6 @@
 """The diff's cheaper paths against straightforward references: Markdown blocks,
 redlines and body diffs (text.py, redline.py), the one-pass YAML constructor
-(fastyaml.py) and the JSON report's encoder (report/diff_json.py).
+(fastyaml.py, loading/yamlcompat.py) and the JSON report's encoder (report/diff_json.py).
 
 Each reference is the first version of the code, kept as it was; the modules
 have since been made cheaper, and must give the same answers.
@@ -19,8 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from guidekit.diff import fastyaml
-from guidekit.diff.fastyaml import _P, Unusual, _compose, _scalar, _tag, load_with_nodes
+from guidekit.diff.fastyaml import load_with_nodes
 from guidekit.diff.model import ChangeKind, ParagraphChange, SectionChange
 from guidekit.diff.redline import _TOKEN, normalize, overlap, word_bag, word_redline
 from guidekit.diff.text import (
@@ -37,6 +36,8 @@ from guidekit.diff.text import (
     diff_bodies,
     split_blocks,
 )
+from guidekit.loading import yamlcompat
+from guidekit.loading.yamlcompat import _P, Unusual, _scalar, _tag
 from guidekit.loading.yamlio import load_yaml
 from guidekit.report.diff_json import dumps_indented
 
@@ -369,10 +370,12 @@ def _yaml_doc(draw: st.DrawFn) -> str:
 @given(st.one_of(_yaml_doc(), st.sampled_from(_YAML_VALUES)))
 @settings(max_examples=500, deadline=None)
 def test_construct_agrees_with_the_reference(text: str) -> None:
-    root = _compose(text)
+    found = yamlcompat.probe()
+    assert found is not None
+    root = yamlcompat._compose(found, text)
     if root is None:
         return
-    assert _outcome(fastyaml._construct, root) == _outcome(_ref_construct, root)
+    assert _outcome(yamlcompat._construct, root) == _outcome(_ref_construct, root)
     try:
         data, _root = load_with_nodes(text)
     except Unusual:

@@ -22,10 +22,9 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
-from ruamel.yaml.tokens import CommentToken
 
-from guidekit.fmt.comments import reorder
 from guidekit.fmt.keyorder import Shape, shape_of
+from guidekit.loading.yamlcompat import comment_lines, reorder_keys
 from guidekit.loading.yamlio import YamlProblem, load_yaml
 
 __all__ = ["FormatError", "Formatted", "format_text", "format_yaml"]
@@ -63,7 +62,7 @@ def _sort(node: Any, shape: Shape, *, top: bool = False) -> None:
         known = [k for k in shape.order(node) if k in node]
         order = known + [k for k in node if k not in known]
         if order and not node.fa.flow_style():
-            reorder(node, order, top=top)
+            reorder_keys(node, order, top=top)
         elif order != list(node):
             for k in order:
                 node.move_to_end(k)
@@ -113,24 +112,7 @@ def format_yaml(text: str, schema: str | None) -> str:
 
 def _comment_lines(text: str) -> Counter[str]:
     """Every comment line of a YAML text, as the round-trip scanner sees them."""
-    found: Counter[str] = Counter()
-
-    def walk(node: Any) -> None:
-        if isinstance(node, CommentToken):
-            found.update(line.strip() for line in node.value.split("\n")
-                         if line.strip().startswith("#"))
-        elif isinstance(node, (list, tuple)):
-            for item in node:
-                walk(item)
-
-    try:
-        for token in _yaml().scan(text):
-            walk(getattr(token, "_comment", None))
-            if isinstance(token, CommentToken):
-                walk(token)
-    except (YAMLError, RecursionError):
-        pass
-    return found
+    return comment_lines(text, _yaml().scan)
 
 
 def _format_markdown(text: str, schema: str | None) -> str:
