@@ -174,6 +174,48 @@ def test_search_finds_rules_by_id_and_title(site_tab: Any) -> None:
     t.page.locator("#search-results .none").wait_for()
 
 
+@pytest.mark.parametrize(
+    ("handbook", "query", "rule", "marked"),
+    [
+        ("ads-br", "promoção", "ADS-GAMB-2.b", "Promoção"),
+        ("ads-br", "promocao", "ADS-GAMB-2.b", "Promoção"),
+        ("ads-br", "anúncios", "ADS-GAMB-2.b", "Anúncios"),
+        ("ads-br", "ANUNCIOS nao", "ADS-GAMB-2.b", "Anúncios"),
+        ("ads-global", "Straße", "ADS-GAMB-1.b", "Straße"),
+        ("ads-global", "strasse", "ADS-GAMB-1.b", "Straße"),
+        ("community", "稳赚不赔", "CG-SCAMS-1.a", "稳赚"),
+        ("community", "高回报 投资", "CG-SCAMS-1.a", "高回"),
+    ],
+)
+def test_search_finds_words_of_any_language_and_lands_on_the_rule(
+        site_tab: Any, handbook: str, query: str, rule: str, marked: str) -> None:
+    """Folded both ways (ç = c, ß = ss, case), CJK by character pairs; the hit shows why it matched."""
+    site, tab = site_tab
+    policy = site.corpus.rules[rule][0].id
+    t = tab(f"{site.base}/{handbook}/index.html", viewport={"width": 1200, "height": 700})
+    page = t.page
+    page.fill("#q", query)
+    first = page.locator("#search-results a").first
+    first.wait_for()
+    assert first.get_attribute("href") == f"{policy}.html#{rule}"
+    marks = first.locator(".snip mark").all_inner_texts()
+    assert any(m.startswith(marked) for m in marks), marks
+    first.click()
+    page.wait_for_url(re.compile(rf"/{re.escape(policy)}\.html#"))
+    row = page.locator(f'[id="{rule}"]')
+    expect(row).to_be_visible()
+    header = page.locator("header.top").bounding_box()
+    box = row.bounding_box()
+    assert header is not None and box is not None
+    assert box["y"] >= header["y"] + header["height"], "the rule is hidden under the header"
+    assert box["y"] < 700
+    assert page.evaluate(f"document.querySelector('[id=\"{rule}\"]').matches(':target')")
+    plain = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    lit = page.evaluate(f"getComputedStyle(document.querySelector('[id=\"{rule}\"] > *'))"
+                        ".backgroundColor")
+    assert lit != plain, "the rule a link lands on is highlighted"
+
+
 def test_search_works_from_a_folder_opened_on_disk(site_tab: Any) -> None:
     site, tab = site_tab
     word, policy_id = _unique_example_word(site, "ads-global")

@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 import zlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from guidekit.handbook.handbook import PolicyView, SopView
 
@@ -30,6 +31,7 @@ __all__ = [
     "encode_chunk",
     "entries_for_policy",
     "entries_for_sop",
+    "fold",
     "words",
 ]
 
@@ -39,30 +41,69 @@ _CHUNK_START = b"(window.GK_SEARCH=window.GK_SEARCH||[]).push("
 _CHUNK_END = b");\n"
 _DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
 
-# [href, title, what it is, distinct words]
+# [href, title, what it is, distinct words, text for the snippet under a hit]
 SearchEntry = list[str]
 
-_TOKEN = re.compile(r"\w+(?:[.\-'’]\w+)*")
+# Letters and digits of any script (``[^\W_]`` is Python's \p{L}\p{N}); compound ids keep their dots
+_TOKEN = re.compile(r"[^\W_]+(?:[.\-'’][^\W_]+)*")
 _PART = re.compile(r"[.\-'’]")
+# Scripts written without spaces: indexed by overlapping character pairs (app.js uses the same ranges)
+_CJK = re.compile("([\u3005\u3006\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+                  "\U00020000-\U0002fa1f]+)")
+_SNIPPET = 2000  # characters of text kept per entry for the snippet under a hit
+
+
+def fold(text: str) -> str:
+    """Case and diacritics folded: "Promoção" -> "promocao", "Straße" -> "strasse".
+
+    app.js folds the reader's query the same way (NFKD, lower case, ß -> ss,
+    marks dropped), so either spelling finds the other.
+    """
+    text = unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", text).casefold())
+    return "".join(c for c in text if not unicodedata.category(c).startswith("M"))
+
+
+def _bigrams(run: str) -> list[str]:
+    """Overlapping pairs, and the last character: every single character is then a prefix."""
+    return [run[i : i + 2] for i in range(len(run) - 1)] + [run[-1]]
+
+
+def _pieces(tok: str) -> Iterator[str]:
+    """What one token is found by: itself, the parts of a compound id, CJK character pairs."""
+    if _CJK.search(tok):
+        for piece in _CJK.split(tok):  # non-CJK and CJK runs, alternating
+            if _CJK.fullmatch(piece):
+                yield from _bigrams(piece)
+            else:
+                yield from (p for p in _PART.split(piece) if p)
+        return
+    yield tok
+    if not tok.isalnum():
+        yield from (p for p in _PART.split(tok) if p)
 
 
 def words(texts: Iterable[str | None]) -> str:
-    """Distinct lower-case words (and the parts of compound ids such as ADS-FIN-1.a)."""
-    seen = dict.fromkeys(_TOKEN.findall(" ".join(t for t in texts if t).lower()))
-    for tok in [t for t in seen if not t.isalnum()]:
-        seen.update(dict.fromkeys(p for p in _PART.split(tok) if p))
-    return " ".join(w for w in seen if len(w) > 1 or w.isdigit())
+    """Distinct folded words, the parts of compound ids (ADS-FIN-1.a), CJK character pairs."""
+    seen = dict.fromkeys(w for tok in _TOKEN.findall(fold(" ".join(t for t in texts if t)))
+                         for w in _pieces(tok))
+    return " ".join(w for w in seen if len(w) > 1 or w.isdigit() or _CJK.match(w))
+
+
+def snippet_text(texts: Iterable[str | None]) -> str:
+    """What a hit's snippet is cut from: the entry's text, one line, capped."""
+    return " ".join(" ".join(t for t in texts if t).split())[:_SNIPPET]
 
 
 def entries_for_policy(view: PolicyView, path: str) -> list[SearchEntry]:
     p = view.policy
     out = [[path, f"{p.id} · {p.title}", f"{p.kind} policy",
-            words((p.id, p.title, p.summary, *p.tags))]]
+            words((p.id, p.title, p.summary, *p.tags)), snippet_text((p.summary,))]]
     for r in view.rules:
         texts: list[str | None] = [r.id, r.rule.title, r.rule.text]
         for e in r.examples:
             texts += [e.text, e.note]
-        out.append([f"{path}#{r.id}", f"{r.id} · {r.rule.title}", p.title, words(texts)])
+        out.append([f"{path}#{r.id}", f"{r.id} · {r.rule.title}", p.title, words(texts),
+                    snippet_text(texts[2:])])
     return out
 
 
@@ -72,7 +113,7 @@ def entries_for_sop(view: SopView, path: str) -> list[SearchEntry]:
     texts += [st.text for st in s.steps]
     texts += [n.question for n in s.tree.nodes]
     texts += [o.title for o in s.outcomes]
-    return [[path, f"{s.id} · {s.title}", "procedure", words(texts)]]
+    return [[path, f"{s.id} · {s.title}", "procedure", words(texts), snippet_text(texts[2:])]]
 
 
 def _b36(n: int) -> str:
@@ -105,14 +146,14 @@ def chunks_script(count: int) -> bytes:
 
 
 def encode_chunk(pages: dict[str, list[SearchEntry]]) -> bytes:
-    """One chunk script: entries [href, title, what] and word -> entry gaps in base 36."""
+    """One chunk script: entries [href, title, what, text] and word -> entry gaps in base 36."""
     entries: list[list[str]] = []
     postings: dict[str, list[int]] = {}
     for page in sorted(pages):
-        for href, title, what, text in pages[page]:
+        for href, title, what, ws, text in pages[page]:
             n = len(entries)
-            entries.append([href, title, what])
-            for w in text.split():
+            entries.append([href, title, what, text])
+            for w in ws.split():
                 postings.setdefault(w, []).append(n)
     index = {}
     small, limit = _SMALL, len(_SMALL)
@@ -138,8 +179,9 @@ def decode_chunk(raw: bytes) -> dict[str, list[SearchEntry]]:
                 n += int(g, 36)
                 texts[n].append(w)
         pages: dict[str, list[SearchEntry]] = {}
-        for (href, title, what), ws in zip(entries, texts, strict=True):
-            pages.setdefault(href.split("#")[0], []).append([href, title, what, " ".join(ws)])
+        for (href, title, what, text), ws in zip(entries, texts, strict=True):
+            pages.setdefault(href.split("#")[0], []).append(
+                [href, title, what, " ".join(ws), text])
     except (ValueError, KeyError, TypeError, IndexError):
         return {}
     return pages

@@ -172,10 +172,83 @@
     return chunk.decoded[word];
   }
 
+  // the same folding and tokens as search.py: any script, case and diacritics folded,
+  // CJK runs as overlapping character pairs (plus the last character)
+  var TOKEN = /[\p{L}\p{N}]+(?:[.\-'’][\p{L}\p{N}]+)*/gu;
+  var CJK = /[\u3005\u3006\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u{20000}-\u{2fa1f}]+/u;
+  var CJK_RUNS = /([\u3005\u3006\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u{20000}-\u{2fa1f}]+)/u;
+  var PART = /[.\-'’]/;
+  function fold(s) {
+    return s.normalize("NFKD").toLowerCase().replace(/ß/g, "ss").replace(/ς/g, "σ")
+      .normalize("NFKD").replace(/\p{M}/gu, "");
+  }
+  function pairs(run) {
+    var cs = Array.from(run), out = [];
+    for (var i = 0; i + 1 < cs.length; i++) out.push(cs[i] + cs[i + 1]);
+    return out.length ? out : [run];
+  }
+
   function terms(q) {
-    return q.toLowerCase().split(/[^\w.\-'’]+/).map(function (t) {
-      return t.replace(/^[.\-'’]+|[.\-'’]+$/g, "");
-    }).filter(function (t) { return t.length > 0; });
+    var out = [];
+    (fold(q).match(TOKEN) || []).forEach(function (tok) {
+      if (!CJK.test(tok)) { out.push(tok); return; }
+      tok.split(CJK_RUNS).forEach(function (piece) {
+        if (!piece) return;
+        if (CJK.test(piece)) out.push.apply(out, pairs(piece));
+        else piece.split(PART).forEach(function (p) { if (p) out.push(p); });
+      });
+    });
+    return out.filter(function (t, i) { return out.indexOf(t) === i; });
+  }
+
+  // the words of a hit's text that the query matched, in context: up to two short windows,
+  // the second one only for a query word the first does not show
+  function snippet(text, ts) {
+    var box = el("span", "snip");
+    if (!text) return box;
+    var hits = [], m, re = new RegExp(TOKEN.source, "gu");
+    while ((m = re.exec(text))) {
+      var tok = m[0], f = fold(tok);
+      ts.forEach(function (t, ti) {
+        if (CJK.test(tok)) {
+          if (!CJK.test(t)) return;
+          for (var at = tok.indexOf(t); at !== -1; at = tok.indexOf(t, at + 1)) {
+            hits.push([m.index + at, m.index + at + t.length, ti]);
+          }
+        } else if (f.lastIndexOf(t, 0) === 0
+                   || f.split(PART).some(function (p) { return p.lastIndexOf(t, 0) === 0; })) {
+          hits.push([m.index, m.index + tok.length, ti]);
+        }
+      });
+    }
+    hits.sort(function (a, b) { return a[0] - b[0] || b[1] - a[1]; });
+    var windows = [], shown = {};
+    hits.forEach(function (h) {
+      if (shown[h[2]] || windows.length >= 2) return;
+      if (windows.some(function (w) { return h[0] >= w[0] && h[1] <= w[1]; })) { shown[h[2]] = 1; return; }
+      var start = Math.max(0, h[0] - 40);
+      if (start > 0) { var sp = text.indexOf(" ", start); if (sp !== -1 && sp < h[0]) start = sp + 1; }
+      windows.push([start, Math.min(text.length, Math.max(h[1], start + (windows.length ? 90 : 150)))]);
+      shown[h[2]] = 1;
+    });
+    if (!windows.length) windows.push([0, Math.min(text.length, 150)]);
+    windows.sort(function (a, b) { return a[0] - b[0]; });
+    var last = 0;
+    windows.forEach(function (w) {
+      var start = Math.max(w[0], last), end = w[1];
+      if (start > last || (start > 0 && last === 0)) box.appendChild(doc.createTextNode("… "));
+      var at = start;
+      hits.forEach(function (h) {
+        if (h[0] < at || h[1] > end) return;
+        box.appendChild(doc.createTextNode(text.slice(at, h[0])));
+        box.appendChild(el("mark", null, text.slice(h[0], h[1])));
+        at = h[1];
+      });
+      box.appendChild(doc.createTextNode(text.slice(at, end)));
+      last = end;
+    });
+    if (last < text.length) box.appendChild(doc.createTextNode(" …"));
+    return box;
   }
 
   function searchChunk(chunk, ts, out) {
@@ -190,19 +263,18 @@
       var next = {};
       Object.keys(hit).forEach(function (n) {
         if (scores && !(n in scores)) return;
-        var title = chunk.e[n][1].toLowerCase();
+        var title = fold(chunk.e[n][1]);
         next[n] = (scores ? scores[n] : 0) + hit[n] + (title.indexOf(t) !== -1 ? 5 : 0);
       });
       scores = next;
     });
     Object.keys(scores).forEach(function (n) {
       var e = chunk.e[n];
-      out.push({score: scores[n], href: e[0], title: e[1], sub: e[2]});
+      out.push({score: scores[n], href: e[0], title: e[1], sub: e[2], text: e[3] || ""});
     });
   }
 
-  function search(q) {
-    var ts = terms(q);
+  function search(q, ts) {
     if (!ts.length) return [];
     var out = [];
     chunks.forEach(function (c) { searchChunk(c, ts, out); });
@@ -214,7 +286,8 @@
     var q = input.value.trim();
     list.textContent = "";
     if (!q) { list.hidden = true; status.textContent = ""; return; }
-    var found = search(q);
+    var ts = terms(q);
+    var found = search(q, ts);
     if (!found.length) {
       list.appendChild(el("li", "none", "No match for “" + q + "”."));
     }
@@ -223,6 +296,7 @@
       var a = el("a", null, e.title);
       a.href = e.href;
       a.appendChild(el("span", "sub", e.sub));
+      a.appendChild(snippet(e.text, ts));
       li.appendChild(a);
       list.appendChild(li);
     });
