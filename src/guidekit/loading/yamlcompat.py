@@ -23,8 +23,7 @@ from __future__ import annotations
 import itertools
 import math
 from collections import Counter
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
@@ -42,9 +41,9 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True, slots=True)
-class Internals:
-    """The ruamel internals found in this process."""
+class Internals(NamedTuple):
+    """The ruamel internals found in this process (a named tuple: the diff's start-up
+    never imports dataclasses)."""
 
     cparser: Any  # ruamel.yaml.cyaml.CParser: libyaml's parser and composer, in C
     implicit_table: Any  # VersionedResolver.versioned_resolver's getter
