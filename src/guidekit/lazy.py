@@ -1,7 +1,7 @@
 """Package namespaces whose names are imported on first use.
 
 A package ``__init__`` that imports its modules makes every import of any one
-module pay for all of them: importing guidekit.diff.git (to start git early)
+module pay for all of them: importing guidekit.diff.fetch (to start git early)
 would import the whole diff engine. A package that re-exports names lazily
 declares where each name lives and gets a module ``__getattr__`` (PEP 562) that
 imports the module on first use; it keeps a static ``__all__`` and a

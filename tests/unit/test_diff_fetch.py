@@ -1,4 +1,4 @@
-"""diff_revisions starts git in a thread before the engine loads (guidekit.diff.git.Fetch):
+"""diff_revisions starts git in a thread before the engine loads (guidekit.diff.fetch.Fetch):
 the answer, and every error, must be what the engine alone gives."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import pytest
 
 from conftest import SAMPLE, GitRepo
 from guidekit.diff import DiffSession, diff_revisions
-from guidekit.diff.git import Fetch
+from guidekit.diff.fetch import Fetch
 from guidekit.errors import GuidekitError
 from guidekit.report.diff_base import DiffReportOptions, get_diff_reporter
 
@@ -91,7 +91,7 @@ def test_not_a_repository_is_the_same_error(tmp_path: Path) -> None:
 
 
 def test_importing_the_package_does_not_load_the_engine() -> None:
-    code = ("import sys, guidekit.diff, guidekit.diff.git; "
+    code = ("import sys, guidekit.diff, guidekit.diff.fetch; "
             "print([m for m in ('guidekit.diff.engine', 'guidekit.diff.model', 'ruamel.yaml') if m in sys.modules])")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"

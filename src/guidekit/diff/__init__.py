@@ -72,7 +72,7 @@ def diff_revisions(root: Path, base: str = "HEAD", head: str | None = None, *,
     """
     import sys
 
-    from guidekit.diff.git import Fetch
+    from guidekit.diff.fetch import Fetch
 
     # git starts now and works while the engine loads; the thread that waits on git
     # needs the interpreter lock after each read, so the importing thread hands it

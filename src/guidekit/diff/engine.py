@@ -14,13 +14,14 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from guidekit.diff.documents import MARKDOWN_SUFFIXES, Draft, Snapshot, doc_kind, draft, load_pair, load_snapshot
+from guidekit.diff.fetch import Fetch
 from guidekit.diff.fields import Context, Ranks
 from guidekit.diff.fork import jobs_for, split
-from guidekit.diff.git import Fetch, GitRepo, PathChange, pathspec
 from guidekit.diff.model import ChangeSet, DocumentChange, Revision
 from guidekit.diff.pairs import document_change
 from guidekit.diff.settings import diff_config
 from guidekit.findings import format_json_path
+from guidekit.git import GitRepo, PathChange, pathspec
 from guidekit.loading.config import CONFIG_NAME
 from guidekit.loading.discover import matches_any
 from guidekit.loading.source import DocKind

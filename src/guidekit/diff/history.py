@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from guidekit.diff.engine import DiffSession
-from guidekit.diff.git import Commit
 from guidekit.diff.model import ChangeKind, ChangeSet, DocumentChange, Impact, Revision, headline
 from guidekit.diff.summary import summarize
 from guidekit.errors import GuidekitError
+from guidekit.git import Commit
 
 __all__ = ["Changelog", "ChangelogEntry", "CommitChange", "History", "build_changelog", "document_history"]
 
