@@ -4,17 +4,29 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
+import time
+from collections.abc import Iterable
 from pathlib import Path
 
-__all__ = ["atomic_write_bytes", "atomic_write_text"]
+__all__ = ["atomic_write_bytes", "atomic_write_text", "sweep_temp_files"]
+
+# a temporary file left by a writer that was killed is this old at least before
+# it is removed: a younger one may belong to a run still writing
+STALE_AFTER = 60.0
+
+
+def _temp_name(path: Path) -> tuple[str, str]:
+    return f".{path.name}.", ".tmp"
 
 
 def atomic_write_bytes(path: Path, data: bytes, *, mode: int | None = None) -> None:
     path = Path(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        prefix, suffix = _temp_name(path)
+        fd, tmp = tempfile.mkstemp(prefix=prefix, suffix=suffix, dir=path.parent)
     except OSError as err:
         # name the file the caller asked for, not the parent or our temporary file
         raise type(err)(err.errno, err.strerror, str(path)) from None
@@ -40,3 +52,35 @@ def atomic_write_bytes(path: Path, data: bytes, *, mode: int | None = None) -> N
 
 def atomic_write_text(path: Path, text: str, *, mode: int | None = None) -> None:
     atomic_write_bytes(path, text.encode("utf-8"), mode=mode)
+
+
+def sweep_temp_files(paths: Iterable[Path], *, older_than: float = STALE_AFTER) -> list[Path]:
+    """Remove the temporary files atomic writes of ``paths`` left behind (a killed
+    run), when older than ``older_than`` seconds; return what was removed.
+
+    Only regular files named like this module's own temporary files are touched."""
+    removed: list[Path] = []
+    now = time.time()
+    by_folder: dict[Path, set[str]] = {}
+    for p in paths:
+        by_folder.setdefault(Path(p).parent, set()).add(Path(p).name)
+    for folder, names in by_folder.items():
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            name = entry.name
+            if not (name.startswith(".") and name.endswith(".tmp")):
+                continue
+            owner = name[1:-4].rsplit(".", 1)[0]
+            if owner not in names:
+                continue
+            try:
+                st = entry.stat(follow_symlinks=False)
+                if stat.S_ISREG(st.st_mode) and now - st.st_mtime >= older_than:
+                    os.unlink(entry.path)
+                    removed.append(Path(entry.path))
+            except OSError:
+                continue
+    return removed

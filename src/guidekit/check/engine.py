@@ -123,9 +123,8 @@ def load_corpus(config: Config, *, verbose: bool = False,
 
 
 def _outside_link(d: Discovered) -> Finding:
-    return loader_finding("link-outside-root",
-                          "symbolic link points outside the guidance repository; not followed",
-                          SourceSpan(d.rel))
+    rule, message = d.problem
+    return loader_finding(rule, message, SourceSpan(d.rel))
 
 
 # --- lean sources -------------------------------------------------------------

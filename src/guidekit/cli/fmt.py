@@ -9,7 +9,7 @@ import typer
 from guidekit.cli.common import ROOT_OPTION, VERBOSE_OPTION, echo_skipped, resolve_config
 from guidekit.errors import ExitCode
 from guidekit.fmt.files import format_files, unified_diff
-from guidekit.fsutil import atomic_write_bytes
+from guidekit.fsutil import atomic_write_bytes, sweep_temp_files
 
 
 def fmt(
@@ -44,6 +44,7 @@ def fmt(
             typer.echo(unified_diff(r), nl=False)
         verb = "would reformat"
     else:
+        sweep_temp_files(r.path for r in results)  # left by a run that was killed
         for r in changed:
             assert r.after is not None
             atomic_write_bytes(r.path, r.after.encode("utf-8"))

@@ -18,7 +18,7 @@ from typing import Any
 from ruamel.yaml.nodes import Node
 
 from guidekit.loading.yamlcompat import Unusual, compose_and_construct
-from guidekit.loading.yamlio import may_have_aliases
+from guidekit.loading.yamlio import may_have_aliases, nesting_risk
 
 __all__ = ["Unusual", "load_with_nodes"]
 
@@ -27,4 +27,6 @@ def load_with_nodes(text: str) -> tuple[Any, Node]:
     """The data and the composed node tree of one YAML document."""
     if may_have_aliases(text):  # the standard loader bounds alias expansion
         raise Unusual("aliases")
+    if nesting_risk(text):  # too deep for libyaml's composer: the standard loader copes
+        raise Unusual("deep")
     return compose_and_construct(text)

@@ -24,12 +24,14 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from guidekit.fmt.keyorder import Shape, shape_of
+from guidekit.loading.source import Limits
 from guidekit.loading.yamlcompat import comment_lines, reorder_keys
-from guidekit.loading.yamlio import YamlProblem, load_yaml
+from guidekit.loading.yamlio import YamlProblem, load_yaml, refused_shape
 
 __all__ = ["FormatError", "Formatted", "format_text", "format_yaml"]
 
-_FM_CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
+_FM_CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.MULTILINE)
+_BOM = "\ufeff"
 
 
 class FormatError(Exception):
@@ -74,12 +76,20 @@ def _sort(node: Any, shape: Shape, *, top: bool = False) -> None:
             _sort(value, item)
 
 
-def format_yaml(text: str, schema: str | None) -> str:
-    """One YAML document (LF line ends) in canonical form; raise FormatError if unsafe."""
+def format_yaml(text: str, schema: str | None, limits: Limits | None = None) -> str:
+    """One YAML document (LF line ends) in canonical form; raise FormatError if unsafe.
+
+    The limits of check apply (size is the caller's): a text whose aliases expand
+    past limits.max_alias_expansion or that nests too deep is refused before the
+    round-trip loader or the data comparison walks it."""
+    limits = limits or Limits()
     y = _yaml()
     y.explicit_start = text.startswith("---")
     try:
         before = load_yaml(text)
+        refused = refused_shape(text, before, limits.max_alias_expansion)
+        if refused is not None:
+            raise refused
         data = y.load(text)
     except YamlProblem as p:
         raise FormatError(p.message, p.line + 1, p.col + 1) from None
@@ -89,6 +99,10 @@ def format_yaml(text: str, schema: str | None) -> str:
         raise FormatError(str(err.problem or err).splitlines()[0], line, col) from None
     except (YAMLError, RecursionError, ValueError) as err:
         raise FormatError(f"cannot read YAML: {err}") from None
+    except MemoryError:
+        raise
+    except Exception as err:  # the round-trip constructor's own error on odd input
+        raise FormatError(f"cannot read YAML ({type(err).__name__})") from None
     if data is None:
         return text
     if schema is not None:
@@ -115,29 +129,38 @@ def _comment_lines(text: str) -> Counter[str]:
     return comment_lines(text, _yaml().scan)
 
 
-def _format_markdown(text: str, schema: str | None) -> str:
-    if not text.startswith("---\n"):
+def _format_markdown(text: str, schema: str | None, limits: Limits | None) -> str:
+    """The front matter formatted; the opening line, the closing line and the body are
+    kept byte for byte, whatever their line ends."""
+    opening = "---\r\n" if text.startswith("---\r\n") else "---\n"
+    if not text.startswith(opening):
         raise FormatError("Markdown policy has no YAML front matter")
-    close = _FM_CLOSE.search(text, 4)
+    close = _FM_CLOSE.search(text, len(opening))
     if close is None:
         raise FormatError("front matter is not closed: add a '---' line after it")
-    fm, rest = text[4:close.start()], text[close.start():]
+    fm, rest = text[len(opening):close.start()], text[close.start():]
     if not fm.strip():
         raise FormatError("front matter is empty")
     try:
-        return "---\n" + format_yaml(fm, schema) + rest
+        return opening + _format_lines(fm, schema, limits) + rest
     except FormatError as err:
         raise FormatError(err.message, err.line + 1, err.col) from None
 
 
-def format_text(text: str, schema: str | None, *, markdown: bool = False) -> Formatted:
-    """Format a whole file: YAML, or a Markdown policy's front matter (the body is kept).
-
-    Line ends stay as they were (CRLF files stay CRLF).
-    """
+def _format_lines(text: str, schema: str | None, limits: Limits | None) -> str:
+    # YAML with CRLF line ends stays CRLF
     crlf = "\r\n" in text
-    plain = text.replace("\r\n", "\n") if crlf else text
-    new = _format_markdown(plain, schema) if markdown else format_yaml(plain, schema)
-    if crlf:
-        new = new.replace("\n", "\r\n")
-    return Formatted(new, new != text)
+    new = format_yaml(text.replace("\r\n", "\n") if crlf else text, schema, limits)
+    return new.replace("\n", "\r\n") if crlf else new
+
+
+def format_text(text: str, schema: str | None, *, markdown: bool = False,
+                limits: Limits | None = None) -> Formatted:
+    """Format a whole file: YAML, or a Markdown policy's front matter (the body is kept
+    byte for byte). Line ends stay as they were (CRLF files stay CRLF), and so does a
+    byte-order mark (accepted, as check accepts it).
+    """
+    bom = _BOM if text.startswith(_BOM) else ""
+    plain = text[len(bom):]
+    new = _format_markdown(plain, schema, limits) if markdown else _format_lines(plain, schema, limits)
+    return Formatted(bom + new, bom + new != text)

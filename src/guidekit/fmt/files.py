@@ -10,7 +10,7 @@ from pathlib import Path
 from guidekit.fmt import FormatError, format_text
 from guidekit.loading.config import CONFIG_NAME, Config
 from guidekit.loading.discover import Named, discover, select_named
-from guidekit.loading.source import DocKind
+from guidekit.loading.source import DocKind, LoadProblem, read_guidance
 
 __all__ = ["FileFormat", "FormatRun", "format_files", "unified_diff"]
 
@@ -52,13 +52,17 @@ def format_files(config: Config, paths: Sequence[Path] = ()) -> FormatRun:
     out = []
     targets, named = _targets(config, paths)
     for path, rel, kind in targets:
+        raw = read_guidance(path, config.limits.max_file_bytes)
+        if isinstance(raw, LoadProblem):
+            out.append(FileFormat(path, rel, "", None, FormatError(raw.message)))
+            continue
         try:
-            before = path.read_bytes().decode("utf-8")
-        except (OSError, UnicodeDecodeError) as err:
+            before = raw.decode("utf-8")
+        except UnicodeDecodeError as err:
             out.append(FileFormat(path, rel, "", None, FormatError(f"cannot read: {err}")))
             continue
         try:
-            result = format_text(before, _SCHEMA[kind],
+            result = format_text(before, _SCHEMA[kind], limits=config.limits,
                                  markdown=path.suffix.lower() in (".md", ".markdown"))
         except FormatError as err:
             out.append(FileFormat(path, rel, before, None, err))

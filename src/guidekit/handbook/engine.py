@@ -20,6 +20,7 @@ from guidekit.handbook.markdown_out import render_markdown_handbook
 from guidekit.handbook.marks import ChangeMarks
 from guidekit.handbook.writer import check_target, write_site
 from guidekit.loading.config import Config
+from guidekit.loading.source import read_guidance
 
 __all__ = ["FORMATS", "BuildOptions", "BuildResult", "HandbookOutput", "Progress", "build"]
 
@@ -71,10 +72,10 @@ def _with_bodies(corpus: Corpus) -> None:
         src = p.source
         if src.body is not None or src.body_line <= 0:
             continue
-        try:
-            text = src.path.read_bytes().removeprefix(b"\xef\xbb\xbf").decode("utf-8", "replace")
-        except OSError:
+        raw = read_guidance(src.path, corpus.config.limits.max_file_bytes)
+        if not isinstance(raw, bytes):
             continue
+        text = raw.removeprefix(b"\xef\xbb\xbf").decode("utf-8", "replace")
         src.body = "\n".join(text.split("\n")[src.body_line:])
         corpus.policies[pid] = p._replace(body=src.body)
 

@@ -59,11 +59,16 @@ def matches_any(rel: str, patterns: Iterable[str]) -> bool:
     return any(glob_to_regex(p).match(rel) for p in patterns)
 
 
+_OUTSIDE = ("link-outside-root", "symbolic link points outside the guidance repository; not followed")
+
+
 class Discovered(NamedTuple):
     path: Path
     rel: str
-    kind: DocKind | None  # None: a link that leaves the root
+    kind: DocKind | None  # None: a link that leaves the root, or a folder
+    # not read: check reports ``problem`` (rule name, message) instead
     outside_link: bool = False
+    problem: tuple[str, str] = _OUTSIDE
 
 
 def classify(rel: str, config: Config) -> DocKind | None:
@@ -84,7 +89,14 @@ def discover(config: Config) -> list[Discovered]:
     """
     root = config.root.resolve()
     found: list[Discovered] = []
-    for dirpath, dirnames, filenames in os.walk(root):
+
+    def unreadable(err: OSError) -> None:
+        where = Path(err.filename) if err.filename else root
+        rel = where.relative_to(root).as_posix() if where.is_relative_to(root) else str(where)
+        found.append(Discovered(where, rel, None, True, (
+            "unreadable", f"cannot read folder: {err.strerror or err}; its files were not checked")))
+
+    for dirpath, dirnames, filenames in os.walk(root, onerror=unreadable):
         dirnames[:] = sorted(d for d in dirnames if d not in _SKIP_DIRS and not d.startswith("."))
         here = Path(dirpath)
         names = list(filenames)
@@ -95,19 +107,27 @@ def discover(config: Config) -> list[Discovered]:
                 continue
             path = here / name
             rel = path.relative_to(root).as_posix()
-            if path.is_symlink() and path.is_dir():
-                if not path.resolve().is_relative_to(root):
+            link = path.is_symlink()
+            try:
+                target = path.resolve() if link else path
+            except (OSError, RuntimeError):  # a loop (RuntimeError before Python 3.13)
+                found.append(Discovered(path, rel, None, True, (
+                    "link-outside-root", "symbolic link loop: the link never reaches a file")))
+                continue
+            if link and target.is_dir():
+                if not target.is_relative_to(root):
                     found.append(Discovered(path, rel, None, outside_link=True))
                 continue
             kind = classify(rel, config)
             if kind is None:
                 continue
-            if path.is_symlink():
-                target = path.resolve()
+            if link:
                 if not target.is_relative_to(root):
                     found.append(Discovered(path, rel, kind, outside_link=True))
                     continue
-                if not target.is_file():
+                if not target.exists():
+                    found.append(Discovered(path, rel, kind, True, (
+                        "unreadable", "broken symbolic link: its target does not exist")))
                     continue
             found.append(Discovered(path, rel, kind))
     found.sort(key=lambda d: d.rel)

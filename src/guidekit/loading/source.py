@@ -17,18 +17,7 @@ from typing import Any, NamedTuple
 from ruamel.yaml.nodes import Node
 
 from guidekit.findings import JsonPath, SourceSpan
-from guidekit.loading.yamlio import (
-    MAX_DEPTH,
-    AliasBomb,
-    YamlProblem,
-    compose,
-    count_expanded,
-    deep_node,
-    load_yaml,
-    locate_node,
-    may_be_deep,
-    may_have_aliases,
-)
+from guidekit.loading.yamlio import YamlProblem, compose, load_yaml, locate_node, refused_shape
 
 __all__ = ["DocKind", "Limits", "LoadProblem", "Source", "load_bytes", "load_source", "load_text",
            "read_guidance"]
@@ -192,27 +181,12 @@ def load_text(src: Source, limits: Limits) -> Source:
         rule = {"duplicate-key": "duplicate-key"}.get(p.kind, "yaml-syntax")
         src.problems.append(LoadProblem(rule, p.message, p.line + src.yaml_line, p.col))
         return src
-    if may_have_aliases(src.yaml_text):
-        try:
-            count_expanded(data, limits.max_alias_expansion)
-        except AliasBomb:
-            src.problems.append(
-                LoadProblem(
-                    "alias-expansion",
-                    "YAML aliases expand to more than "
-                    f"{limits.max_alias_expansion:,} nodes; refusing to read it (alias bomb?)",
-                    src.yaml_line,
-                )
-            )
-            return src
-    if may_be_deep(src.yaml_text):
-        deep = deep_node(src._root_node())
-        if deep is not None:
-            line, col = src._position(deep.start_mark)
-            src.problems.append(LoadProblem(
-                "yaml-syntax", f"nesting is deeper than {MAX_DEPTH} levels; refusing to read it",
-                line + src.yaml_line, col))
-            return src
+    refused = refused_shape(src.yaml_text, data, limits.max_alias_expansion, src._root_node)
+    if refused is not None:
+        rule = "alias-expansion" if refused.kind == "alias-expansion" else "yaml-syntax"
+        line = refused.line if refused.kind == "too-deep" else 0
+        src.problems.append(LoadProblem(rule, refused.message, line + src.yaml_line, refused.col))
+        return src
     if data is None:
         src.problems.append(LoadProblem("empty-file", "document holds no data", src.yaml_line))
         return src
@@ -310,8 +284,12 @@ def load_bytes(path: Path, rel: str, kind: DocKind, raw: bytes | LoadProblem,
     if isinstance(raw, LoadProblem):
         src.problems.append(raw)
         return src
-    if b"\x00" in raw[:8192] and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        src.problems.append(LoadProblem("encoding", "file holds NUL bytes: binary, not text"))
+    nul = raw.find(b"\x00", 0, 8192)
+    if nul >= 0 and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        line = raw.count(b"\n", 0, nul)
+        col = len(raw[raw.rfind(b"\n", 0, nul) + 1:nul].decode("utf-8", "replace"))
+        src.problems.append(LoadProblem("encoding", "file holds NUL bytes: binary, not text",
+                                        line, col))
         return src
     text, problem = _decode(raw)
     if problem is not None or text is None:

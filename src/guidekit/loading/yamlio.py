@@ -9,12 +9,14 @@ to the node a JSON path names.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from ruamel.yaml import YAML
+from ruamel.yaml.constructor import ConstructorError, SafeConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from ruamel.yaml.reader import ReaderError
 
 from guidekit.loading.yamlcompat import safe_resolver
 
@@ -29,11 +31,33 @@ __all__ = [
     "locate_node",
     "may_be_deep",
     "may_have_aliases",
+    "nesting_risk",
+    "refused_shape",
 ]
 
 # Deeper documents are refused: validating and modelling them recurses, and no
 # guidance needs more than a dozen levels.
 MAX_DEPTH = 64
+
+# libyaml's composer (C) recurses once per level and overflows the stack (a
+# SIGSEGV, not an exception) somewhere past 5,000 levels. A text that might
+# nest this deep is loaded by the pure-Python loader instead, whose recursion
+# ends in a RecursionError that becomes a finding.
+_C_SAFE_DEPTH = 1000
+_DEEP_PREFIX = re.compile(rf"^[ \t?:-]{{{_C_SAFE_DEPTH}}}", re.MULTILINE)
+# a number this long is never guidance, and Python refuses to turn an int of
+# more than 4,300 digits into text (which messages and reports do)
+MAX_NUMBER_CHARS = 1000
+
+
+def nesting_risk(text: str) -> bool:
+    """True when ``text`` might nest deeper than the C composer can take.
+
+    Counted in the text before composing: every flow bracket (an upper bound of
+    flow nesting) and, for block nesting, the longest run of indentation, dash,
+    '?' and ':' starting a line (each block level takes at least one column)."""
+    return (text.count("[") + text.count("{") >= _C_SAFE_DEPTH
+            or _DEEP_PREFIX.search(text) is not None)
 
 
 def _construct_timestamp_as_str(loader: Any, node: Any) -> Any:
@@ -42,10 +66,18 @@ def _construct_timestamp_as_str(loader: Any, node: Any) -> Any:
     return loader.construct_scalar(node)
 
 
-def _safe_yaml() -> YAML:
-    y = YAML(typ="safe")
+def _construct_int(loader: Any, node: Any) -> Any:
+    if isinstance(node.value, str) and len(node.value) > MAX_NUMBER_CHARS:
+        raise ConstructorError(None, None, f"number is longer than {MAX_NUMBER_CHARS:,} characters",
+                               node.start_mark)
+    return SafeConstructor.construct_yaml_int(loader, node)
+
+
+def _safe_yaml(pure: bool = False) -> YAML:
+    y = YAML(typ="safe", pure=pure)
     y.Resolver = safe_resolver()
     y.constructor.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp_as_str)
+    y.constructor.add_constructor("tag:yaml.org,2002:int", _construct_int)
     return y
 
 
@@ -56,6 +88,8 @@ def _load_all(text: str) -> list[Any]:
     # one loader per process (building one costs a quarter of loading a typical
     # document); a loader that stopped half-way is never reused
     global _loader
+    if nesting_risk(text):
+        return list(_safe_yaml(pure=True).load_all(text))
     y = _loader or _safe_yaml()
     _loader = None
     docs = list(y.load_all(text))
@@ -115,6 +149,26 @@ def may_be_deep(text: str, limit: int = MAX_DEPTH) -> bool:
     return re.search(rf"^[ \t?:-]{{{indent}}}", text, re.MULTILINE) is not None
 
 
+def refused_shape(text: str, data: Any, max_alias_expansion: int,
+                  root: Callable[[], Node | None] | None = None) -> YamlProblem | None:
+    """The problem with loaded ``data`` that no consumer should walk: aliases that
+    expand past the budget (an alias bomb) or nesting deeper than MAX_DEPTH.
+    ``root`` gives the composed node tree when the caller already has one."""
+    if may_have_aliases(text):
+        try:
+            count_expanded(data, max_alias_expansion)
+        except AliasBomb:
+            return YamlProblem(f"YAML aliases expand to more than {max_alias_expansion:,} nodes; "
+                               "refusing to read it (alias bomb?)", 0, 0, "alias-expansion")
+    if may_be_deep(text):
+        deep = deep_node(root() if root is not None else compose(text))
+        if deep is not None:
+            line, col = _line_col(text, deep.start_mark.index)  # only newlines break lines
+            return YamlProblem(f"nesting is deeper than {MAX_DEPTH} levels; refusing to read it",
+                               line, col, "too-deep")
+    return None
+
+
 def _children(node: Node) -> list[Node]:
     if isinstance(node, MappingNode):
         return [n for pair in node.value for n in pair]
@@ -164,19 +218,83 @@ def _describe(err: MarkedYAMLError) -> tuple[str, int, int, str]:
     return message, line, col, kind
 
 
+def _line_col(text: str, index: int) -> tuple[int, int]:
+    index = max(0, min(index, len(text)))
+    return text.count("\n", 0, index), index - (text.rfind("\n", 0, index) + 1)
+
+
+def _reader_problem(text: str, err: ReaderError) -> YamlProblem:
+    # libyaml counts bytes, the pure reader characters: the first such character
+    # in the text is the one the reader stopped at, either way
+    char = err.character if isinstance(err.character, int) else None
+    index = text.find(chr(char)) if char is not None else -1
+    line, col = _line_col(text, index if index >= 0 else 0)
+    what = f"character U+{char:04X}" if char is not None else "character"
+    return YamlProblem(f"{what} is not allowed in YAML: {err.reason}", line, col)
+
+
+def _deepest_point(text: str) -> tuple[int, int]:
+    """Best guess at where nesting passes MAX_DEPTH: flow brackets counted as written,
+    else the line with the longest indentation."""
+    depth = 0
+    for m in re.finditer(r"[\[\]{}]", text):
+        depth = depth + 1 if m.group() in "[{" else max(0, depth - 1)
+        if depth > MAX_DEPTH:
+            return _line_col(text, m.start())
+    lines = text.split("\n")
+    widest = max(range(len(lines)), key=lambda i: len(lines[i]) - len(lines[i].lstrip(" \t?:-")))
+    return widest, 0
+
+
+def _failing_node(text: str) -> Node | None:
+    """The first scalar that the constructor refuses on its own (for a position)."""
+    y = _safe_yaml(pure=nesting_risk(text))
+    try:
+        root = y.compose(text)
+    except (YAMLError, RecursionError):
+        return None
+    stack = [root] if root is not None else []
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ScalarNode):
+            try:
+                y.constructor.construct_object(node, deep=True)
+            except Exception:  # whatever it is, this node caused it
+                return node
+        else:
+            stack.extend(reversed(_children(node)))
+    return None
+
+
 def load_yaml(text: str) -> Any:
-    """Load one YAML document; raise YamlProblem with a position on any failure."""
+    """Load one YAML document; raise YamlProblem with a position on any failure.
+
+    Nothing a text holds escapes as another exception: an error raised while
+    constructing values (e.g. a KeyError for ``!!bool maybe``) is reported at
+    the node that caused it."""
     try:
         docs = _load_all(text)
+    except ReaderError as err:
+        raise _reader_problem(text, err) from None
     except MarkedYAMLError as err:
         message, line, col, kind = _describe(err)
         raise YamlProblem(message, line, col, kind) from None
     except YAMLError as err:
         raise YamlProblem(str(err).splitlines()[0] if str(err) else "invalid YAML", 0, 0) from None
     except RecursionError:
-        raise YamlProblem("nesting is too deep to load", 0, 0, "too-deep") from None
-    except (ValueError, TypeError, OverflowError) as err:
-        raise YamlProblem(f"cannot load value: {err}", 0, 0, "construct") from None
+        line, col = _deepest_point(text)
+        raise YamlProblem(f"nesting is deeper than {MAX_DEPTH} levels; refusing to read it",
+                          line, col, "too-deep") from None
+    except MemoryError:
+        raise
+    except Exception as err:  # a constructor's error on odd input is the input's
+        node = _failing_node(text)
+        if node is None:
+            raise YamlProblem(f"cannot load a value ({type(err).__name__})", 0, 0, "construct") from None
+        tag = str(node.tag).replace("tag:yaml.org,2002:", "!!")
+        value = node.value if len(node.value) <= 40 else node.value[:40] + "..."
+        raise YamlProblem(f"cannot load {value!r} as {tag}", node.start_mark.line,
+                          node.start_mark.column, "construct") from None
     if len(docs) > 1:
         raise YamlProblem(
             f"the file holds {len(docs)} YAML documents; guidekit expects one", 0, 0, "multi"
@@ -186,7 +304,7 @@ def load_yaml(text: str) -> Any:
 
 def compose(text: str) -> Node | None:
     try:
-        return _safe_yaml().compose(text)  # type: ignore[no-any-return]
+        return _safe_yaml(pure=nesting_risk(text)).compose(text)  # type: ignore[no-any-return]
     except (YAMLError, RecursionError):
         return None
 
