@@ -4,14 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import re
+from collections import Counter
+from collections.abc import Sequence
 from importlib import resources
+from pathlib import Path, PurePosixPath
 from string import Template
+from typing import NamedTuple
 
 from guidekit.errors import GuidekitError
 from guidekit.schemas import available, load_schema
 
-__all__ = ["init_files", "new_policy", "new_sop", "slug_for"]
+__all__ = ["Existing", "folder_for", "glob_folder", "init_files", "new_policy", "new_sop", "schema_dir_for",
+           "slug_for"]
 
 _DOC_ID = re.compile(r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)*$")
 
@@ -45,28 +51,36 @@ def _check_id(doc_id: str) -> None:
 
 def new_policy(doc_id: str, *, title: str | None = None, kind: str = "community",
                owner: str = "policy-team", category: str = "scams_fraud",
-               schema_uri: str = "../../schemas", today: dt.date | None = None) -> str:
+               schema_uri: str | None = "../../schemas", today: dt.date | None = None) -> str:
     _check_id(doc_id)
     kinds = load_schema("policy")["properties"]["kind"]["enum"]
     if kind not in kinds:
         raise GuidekitError(f"{kind!r} is not a policy kind; choose one of {', '.join(kinds)}")
     today = today or dt.date.today()
-    return _template("policy.md").substitute(
-        id=doc_id, title=_quote(title or doc_id.replace("-", " ").title()), kind=kind, owner=owner,
-        category=category, schema_uri=schema_uri, **_dates(today),
-    )
+    return _modeline(_template("policy.md").substitute(
+        id=doc_id, title=_quote(title or doc_id), kind=kind, owner=owner,
+        category=category, schema_uri=schema_uri or "", **_dates(today),
+    ), schema_uri)
 
 
 def new_sop(doc_id: str, *, policy: str, title: str | None = None, queue: str = "general",
-            owner: str = "review-ops", schema_uri: str = "../schemas",
+            owner: str = "review-ops", schema_uri: str | None = "../schemas",
             today: dt.date | None = None) -> str:
     _check_id(doc_id)
     _check_id(policy)
     today = today or dt.date.today()
-    return _template("sop.sop.yaml").substitute(
-        id=doc_id, title=_quote(title or doc_id.replace("-", " ").title()), queue=queue, owner=owner,
-        policy=policy, schema_uri=schema_uri, **_dates(today),
-    )
+    return _modeline(_template("sop.sop.yaml").substitute(
+        id=doc_id, title=_quote(title or doc_id), queue=queue, owner=owner,
+        policy=policy, schema_uri=schema_uri or "", **_dates(today),
+    ), schema_uri)
+
+
+def _modeline(text: str, schema_uri: str | None) -> str:
+    """The template's text; without its editor modeline when there are no schemas to name."""
+    if schema_uri is not None:
+        return text
+    return "".join(line for line in text.splitlines(keepends=True)
+                   if not line.startswith("# yaml-language-server:"))
 
 
 def init_files(name: str, today: dt.date | None = None) -> dict[str, str]:
@@ -89,3 +103,47 @@ def init_files(name: str, today: dt.date | None = None) -> dict[str, str]:
     for schema in available():
         files[f"schemas/{schema}.schema.json"] = json.dumps(load_schema(schema), indent=2) + "\n"
     return files
+
+
+class Existing(NamedTuple):
+    """A document already in the repository: where it is, and its kind field (a policy's
+    community, ads, ...; None for an SOP)."""
+
+    rel: str
+    kind: str | None = None
+
+
+def glob_folder(pattern: str) -> str:
+    """The fixed folder a paths glob starts with: policies/**/*.md -> policies."""
+    parts = []
+    for part in PurePosixPath(pattern).parts[:-1]:
+        if any(c in part for c in "*?["):
+            break
+        parts.append(part)
+    return "/".join(parts)
+
+
+def folder_for(existing: Sequence[Existing], globs: Sequence[str], kind: str | None = None) -> str:
+    """The folder (relative to the root, "" for the root itself) a new document goes in:
+    where most documents of its kind are, else a folder named after the kind when the
+    repository sorts documents that way, else the folder of the configured paths glob."""
+    same = Counter(str(PurePosixPath(e.rel).parent) for e in existing if e.kind == kind)
+    if same:
+        folder = same.most_common(1)[0][0]
+        return "" if folder == "." else folder
+    base = glob_folder(globs[0]) if globs else ""
+    by_kind = any(e.kind and PurePosixPath(e.rel).parent.name == e.kind for e in existing)
+    if kind and by_kind:
+        return f"{base}/{kind}" if base else kind
+    return base
+
+
+def schema_dir_for(root: Path, folder: Path) -> str | None:
+    """The repository's schemas/ folder (at the guidance root or a folder above it, up to
+    the git work tree's top) relative to ``folder``, or None when there is none."""
+    for here in (root, *root.parents):
+        if (here / "schemas" / "policy.schema.json").is_file():
+            return Path(os.path.relpath(here / "schemas", folder)).as_posix()
+        if (here / ".git").exists():
+            break
+    return None

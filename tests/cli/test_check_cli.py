@@ -116,8 +116,16 @@ def test_fail_on_warning_and_severity_from_config(cli, sample_root: Path) -> Non
     r = cli("check", str(sample_root))
     assert r.exit_code == 0  # a warning alone passes
     assert "warning GK210" in r.stdout
+    assert "guidekit: failed" not in r.stderr
     r = cli("check", str(sample_root), "--fail-on", "warning")
     assert r.exit_code == 1
+    # the gate says why on standard error: the findings count and the threshold
+    assert r.stderr.splitlines()[-1] == "guidekit: failed: 3 findings at or above warning (--fail-on warning)"
+    cfg.write_text(cfg.read_text("utf-8").replace("fail_on: error", "fail_on: warning"), "utf-8")
+    r = cli("check", str(sample_root))
+    assert r.exit_code == 1
+    assert r.stderr.splitlines()[-1] == ("guidekit: failed: 3 findings at or above warning "
+                                         "(fail_on in guidekit.yaml warning)")
 
 
 def test_select_and_ignore(cli, broken_root: Path) -> None:

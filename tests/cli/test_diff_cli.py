@@ -67,6 +67,12 @@ def test_json_output_matches_its_schema(cli, history_repo: GitRepo) -> None:  # 
 def test_fail_on_gates_the_exit_code(cli, history_repo: GitRepo, gate: str, code: int) -> None:  # type: ignore[no-untyped-def]
     r = cli("diff", "v1", "HEAD", "--fail-on", gate, "--format", "json", cwd=history_repo.path)
     assert r.exit_code == code
+    # a tripped gate says why on standard error: the impact and the documents
+    if code:
+        assert r.stderr.splitlines() == [f"guidekit: failed: --fail-on {gate}: {gate} changes in 1 document "
+                                         "(CG-HARASS)"]
+    else:
+        assert r.stderr == ""
 
 
 def test_fail_on_rejects_an_unknown_gate(cli, history_repo: GitRepo) -> None:  # type: ignore[no-untyped-def]

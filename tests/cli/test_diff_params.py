@@ -73,6 +73,7 @@ def test_diff_parses_without_pydantic(history_repo_path: Path) -> None:
 
 @pytest.fixture
 def history_repo_path(git_repo: GitRepo) -> Path:
+    (git_repo.path / "guidekit.yaml").write_text("guidekit: 1\n")
     (git_repo.path / "notes.md").write_text("# Notes\n\nOne.\n")
     git_repo.commit("one", date="2026-01-01T10:00:00")
     (git_repo.path / "notes.md").write_text("# Notes\n\nTwo.\n")

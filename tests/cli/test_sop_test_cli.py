@@ -65,6 +65,9 @@ def test_min_coverage_gate(cli, broken_root: Path) -> None:
     assert "coverage of answers is 75.0%, below --min-coverage 90%" in r.stdout
     assert "outcome keep" in r.stdout
     assert r.stdout.splitlines()[-1] == "2 passed, 0 failed"
+    # the gate says why on standard error, one line per metric below its threshold
+    assert r.stderr.splitlines() == ["guidekit: failed: coverage below --min-coverage 90%: "
+                                     "answers 75.0% (3 of 4), outcomes 66.7% (2 of 3)"]
     assert cli("test", str(broken_root), "--min-coverage", "90",
                "--coverage-of", "nodes").exit_code == 0
     assert cli("test", str(broken_root), "--coverage-of", "branches").exit_code == 2

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import time
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,7 @@ from guidekit.cli.common import (
     resolve_config,
     use_color,
 )
+from guidekit.cli.outcome import echo_err
 from guidekit.cli.progress import progress_bar
 from guidekit.errors import ExitCode, GuidekitError
 from guidekit.findings import Severity
@@ -70,6 +72,7 @@ def check(
     config = resolve_config(root, paths)
     fmt = default_format(fmt)
     cache = None if no_cache else (cache_dir or default_folder(config.root))
+    fresh_cache = cache is not None and not cache.exists()
     with progress_bar(enabled=fmt == "text" and output is None) as progress:
         result = run_check(config, paths, selection=Selection(tuple(select), tuple(ignore)),
                            verbose=verbose, cache_dir=cache, jobs=jobs,
@@ -80,7 +83,10 @@ def check(
     if verbose:
         echo_skipped(result.skipped)
     if not result.files and not result.findings and not result.skipped:
-        # a gate that checked nothing must not pass: a wrong folder or paths glob
+        # a gate that checked nothing must not pass: a wrong folder or paths glob; and a
+        # run that exits 2 leaves nothing behind
+        if fresh_cache and cache is not None:
+            shutil.rmtree(cache, ignore_errors=True)
         raise GuidekitError(
             f"nothing to check: no guidance files under {config.root}"
             + (f" in {', '.join(str(p) for p in paths)}" if paths else ""),
@@ -92,6 +98,10 @@ def check(
                                                elapsed=elapsed))
     threshold = Severity(fail_on) if fail_on else config.fail_on
     if result.failed(threshold):
+        tripped = sum(1 for f in result.findings if f.severity.at_least(threshold))
+        source = "--fail-on" if fail_on else "fail_on in guidekit.yaml"
+        echo_err(f"guidekit: failed: {tripped} finding{'s' * (tripped != 1)} at or above "
+                 f"{threshold.value} ({source} {threshold.value})")
         raise typer.Exit(ExitCode.FINDINGS)
 
 

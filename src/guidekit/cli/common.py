@@ -12,8 +12,8 @@ import typer
 # re-exported: the commands take every shared helper from here
 from guidekit.cli.streams import output_stream as output_stream
 from guidekit.cli.streams import use_color as use_color
-from guidekit.errors import GuidekitError
-from guidekit.loading.config import Config, find_root, load_config
+from guidekit.loading.config import Config, load_config
+from guidekit.loading.root import guidance_root
 
 ROOT_OPTION = typer.Option(
     None, "--root", help="Guidance root (the folder with guidekit.yaml). "
@@ -26,22 +26,8 @@ VERBOSE_OPTION = typer.Option(False, "--verbose", "-v", help="Show every message
 
 
 def resolve_config(root: Path | None, paths: Sequence[Path] = ()) -> Config:
-    for p in paths:
-        # before the root is guessed: a missing path must not make "/" the root
-        if not p.exists() and not p.is_symlink():
-            raise GuidekitError(f"no such file or folder: {p}")
-    if root is not None:
-        if not root.is_dir():
-            raise GuidekitError(f"--root {root} is not a folder")
-        return load_config(root.resolve())
-    for start in (*paths, Path.cwd()):
-        found = find_root(start if start.exists() else start.parent)
-        if found is not None:
-            return load_config(found)
-    # no guidekit.yaml anywhere: the first folder given is the root, with defaults
-    first = next((p for p in paths if p.is_dir()), None)
-    base = first or (paths[0].parent if paths else Path.cwd())
-    return load_config(base.resolve())
+    """The configuration of the guidance root (guidekit.loading.root's one rule)."""
+    return load_config(guidance_root(root, paths))
 
 
 def echo_skipped(names: Sequence[str]) -> None:

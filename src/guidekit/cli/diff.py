@@ -12,8 +12,9 @@ from pathlib import Path
 import typer
 
 from guidekit.cli.common import OUTPUT_OPTION, ROOT_OPTION, VERBOSE_OPTION, choice, output_stream
-from guidekit.cli.diff_run import DIFF_FORMATS, GATES, DiffRequest, guidance_root, run_diff
+from guidekit.cli.diff_run import DIFF_FORMATS, GATES, DiffRequest, run_diff
 from guidekit.cli.fastparams import FastCommand
+from guidekit.loading.root import guidance_root
 
 
 def _gates(values: list[str]) -> list[str]:

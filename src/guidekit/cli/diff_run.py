@@ -11,9 +11,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import NamedTuple
 
-from guidekit.errors import ExitCode, GuidekitError
+from guidekit.errors import ExitCode
+from guidekit.loading.root import guidance_root
 
-__all__ = ["DIFF_FORMATS", "GATES", "DiffRequest", "guidance_root", "run_diff"]
+__all__ = ["DIFF_FORMATS", "GATES", "DiffRequest", "run_diff"]
 
 DIFF_FORMATS = ("text", "markdown", "json", "html")
 GATES = ("breaking", "stricter", "looser", "editorial", "metadata")
@@ -34,21 +35,6 @@ class DiffRequest(NamedTuple):
     verbose: bool = False
 
 
-def guidance_root(root: Path | None) -> Path:
-    """--root, else the nearest folder holding guidekit.yaml, else the working directory.
-
-    The diff reads only the paths and limits from guidekit.yaml (guidekit.diff.settings),
-    so the full configuration is not validated here: `guidekit check` does that.
-    """
-    if root is not None:
-        if not root.is_dir():
-            raise GuidekitError(f"--root {root} is not a folder")
-        return root.resolve()
-    from guidekit.loading.root import find_root
-
-    return find_root(Path.cwd()) or Path.cwd()
-
-
 def run_diff(request: DiffRequest) -> int:
     """Write the report; the exit code: 1 when a --fail-on impact is present, else 0."""
     from guidekit.diff import diff_revisions  # nothing heavy: it starts git, then loads the engine
@@ -63,6 +49,15 @@ def run_diff(request: DiffRequest) -> int:
     options = DiffReportOptions(color=color, verbose=request.verbose, max_chars=request.max_chars)
     with output_stream(request.output) as stream:
         reporter(changes, stream, options)
-    if any(changes.has(Impact(gate)) for gate in request.fail_on):
+    tripped = [Impact(gate) for gate in request.fail_on if changes.has(Impact(gate))]
+    if tripped:
+        from guidekit.cli.outcome import echo_err
+
+        parts = []
+        for impact in tripped:
+            docs = [d.id for d in changes.documents if impact in d.impacts]
+            shown = ", ".join(docs[:5]) + (f" and {len(docs) - 5} more" if len(docs) > 5 else "")
+            parts.append(f"{impact.value} changes in {len(docs)} document{'s' * (len(docs) != 1)} ({shown})")
+        echo_err(f"guidekit: failed: --fail-on {', '.join(t.value for t in tripped)}: {'; '.join(parts)}")
         return ExitCode.FINDINGS
     return ExitCode.OK

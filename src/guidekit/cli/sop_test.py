@@ -16,6 +16,7 @@ from guidekit.cli.common import (
     resolve_config,
     use_color,
 )
+from guidekit.cli.outcome import echo_err
 from guidekit.errors import ExitCode, GuidekitError
 from guidekit.report.sop import SUITE_REPORTERS, SuiteReportOptions, get_suite_reporter
 from guidekit.sop.coverage import METRICS
@@ -66,6 +67,11 @@ def test(
     with output_stream(output) as stream:
         get_suite_reporter(fmt)(run, stream, options)
     low = run.below(min_coverage, metrics) if min_coverage is not None else []
+    if low:
+        cov = run.coverage
+        below = ", ".join(f"{name} {cov.metric(name).percent:.1f}% ({cov.metric(name).covered} of "
+                          f"{cov.metric(name).total})" for name in low)
+        echo_err(f"guidekit: failed: coverage below --min-coverage {min_coverage:g}%: {below}")
     if run.failed or run.problems or low:
         raise typer.Exit(ExitCode.FINDINGS)
 
