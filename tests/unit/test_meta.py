@@ -130,8 +130,8 @@ def test_rules_command_lists_and_explains(cli) -> None:
 def test_schema_command_prints_and_exports(cli, tmp_path: Path) -> None:
     r = cli("schema", "policy")
     assert json.loads(r.stdout)["title"] == "guidekit policy"
-    r = cli("schema", "sop", "--modeline")
-    assert r.stdout.startswith("# yaml-language-server: $schema=file://")
+    r = cli("schema", "sop", "--modeline", "--root", "guidance", cwd=REPO)
+    assert r.stdout == "# yaml-language-server: $schema=../../schemas/sop.schema.json\n"
     r = cli("schema", "--export", str(tmp_path / "s"))
     assert r.exit_code == 0
     assert sorted(p.name for p in (tmp_path / "s").iterdir()) == sorted(
