@@ -1,6 +1,6 @@
 """The diff's cheaper paths against straightforward references: Markdown blocks,
 redlines and body diffs (text.py, redline.py), the one-pass YAML constructor
-(fastyaml.py, loading/yamlcompat.py) and the JSON report's encoder (report/diff_json.py).
+(fastyaml.py, loading/yamlcompat.py).
 
 Each reference is the first version of the code, kept as it was; the modules
 have since been made cheaper, and must give the same answers.
@@ -8,8 +8,6 @@ have since been made cheaper, and must give the same answers.
 
 from __future__ import annotations
 
-import json
-import math
 from collections import Counter
 from collections.abc import Sequence
 from difflib import SequenceMatcher
@@ -39,7 +37,6 @@ from guidekit.diff.text import (
 from guidekit.loading import yamlcompat
 from guidekit.loading.yamlcompat import _P, Unusual, _scalar, _tag
 from guidekit.loading.yamlio import load_yaml
-from guidekit.report.diff_json import dumps_indented
 
 # --- the references: redline.py ----------------------------------------------------------
 
@@ -383,20 +380,3 @@ def test_construct_agrees_with_the_reference(text: str) -> None:
     assert repr(data) == repr(load_yaml(text))
 
 
-# --- the JSON report's encoder -----------------------------------------------------------------
-
-_json_scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(),
-                          st.text(st.characters(), max_size=12))
-_json_values = st.recursive(_json_scalars, lambda c: st.lists(c, max_size=4) | st.lists(c, max_size=3).map(tuple)
-                            | st.dictionaries(st.text(st.characters(), max_size=6), c, max_size=4), max_leaves=25)
-
-
-@given(_json_values)
-@settings(max_examples=500, deadline=None)
-def test_dumps_indented_agrees_with_the_standard_encoder(value: Any) -> None:
-    assert dumps_indented(value) == json.dumps(value, indent=2, ensure_ascii=False)
-
-
-def test_the_encoder_spells_odd_floats_as_the_standard_one() -> None:
-    value = {"a": [math.nan, math.inf, -0.0], "b": {"c": -math.inf}}
-    assert dumps_indented(value) == json.dumps(value, indent=2, ensure_ascii=False)

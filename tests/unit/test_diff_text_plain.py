@@ -1,11 +1,10 @@
-"""The text report of `guidekit diff` without colour: written without rich, byte for
-byte what rich writes (guidekit.report.diff_text).
+"""The text report of `guidekit diff` without colour: our own plain format, written
+without rich (guidekit.report.diff_text).
 
-Both writers render the same report lines (diff_text._report): the plain writer,
-and rich's Console configured as the reporter configures it without colour
-(diff_text._write_rich with color False). The inputs are real ChangeSets from a
-git repository whose titles, rule texts, headings and paragraphs carry hostile
-text, and generated ChangeSets with arbitrary text.
+The inputs are real ChangeSets from a git repository whose titles, rule texts,
+headings and paragraphs carry hostile text, and generated ChangeSets with
+arbitrary text. The report keeps the words, never passes a control character
+to the terminal, expands tabs to columns of 8 cells, and never wraps.
 """
 
 from __future__ import annotations
@@ -15,6 +14,7 @@ import re
 import shutil
 import subprocess
 import sys
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -98,26 +98,19 @@ def hostile_history(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, lis
     return path, shas
 
 
-def _renderings(changes: ChangeSet, verbose: bool, width: int | None) -> tuple[str, str, str]:
-    """What write_text writes without colour, what the plain writer and what rich write
-    for the same report lines."""
-    options = DiffReportOptions(color=False, verbose=verbose, width=width)
-    public, plain, rich = io.StringIO(), io.StringIO(), io.StringIO()
-    diff_text.write_text(changes, public, options)
+def _plain(changes: ChangeSet, verbose: bool = False, width: int | None = None) -> str:
+    """What write_text writes without colour; checks the format's promises on the way."""
+    out = io.StringIO()
+    diff_text.write_text(changes, out, DiffReportOptions(color=False, verbose=verbose, width=width))
+    text = out.getvalue()
+    assert text.endswith("\n")
+    assert not [c for c in text if unicodedata.category(c) == "Cc" and c != "\n"]
     lines = diff_text._report(changes, False, verbose)
-    diff_text._write_plain(lines, plain)
-    diff_text._write_rich(lines, rich, options)
-    return public.getvalue(), plain.getvalue(), rich.getvalue()
+    assert len(text.split("\n")) == sum(1 + "".join(s for s, _ in line.segments).count("\n") for line in lines) + 1
+    return text
 
 
-def _assert_same(changes: ChangeSet, verbose: bool = False, width: int | None = None) -> str:
-    public, plain, rich = _renderings(changes, verbose, width)
-    assert plain == rich
-    assert public == plain
-    return plain
-
-
-def test_plain_text_is_what_rich_writes_for_hostile_history(hostile_history: tuple[Path, list[str]]) -> None:
+def test_plain_text_keeps_hostile_words_and_no_control_character(hostile_history: tuple[Path, list[str]]) -> None:
     path, shas = hostile_history
     pairs = [(shas[i], shas[i + 1]) for i in range(len(shas) - 1)]
     pairs += [(shas[0], sha) for sha in shas[2:]] + [(shas[-1], shas[0])]
@@ -126,16 +119,17 @@ def test_plain_text_is_what_rich_writes_for_hostile_history(hostile_history: tup
         changes = diff_revisions(path, base, head)
         assert len(changes)
         for verbose, width in [(False, None), (True, 40), (False, 100)]:
-            seen += _assert_same(changes, verbose, width)
-    # the hostile text reached the report, transformed only as rich transforms it
-    for kept in ("\x1b[31mred\x1b[0m", "[bold]markup[/]", "\\[escaped]", ":smile:", "中文标题", "👨‍👩‍👧", "\x01\x02"):
+            seen += _plain(changes, verbose, width)
+    # the hostile text reached the report as text; ESC and other controls as U+FFFD
+    for kept in ("\ufffd[31mred\ufffd[0m", "[bold]markup[/]", "\\[escaped]", ":smile:", "中文标题", "👨‍👩‍👧",
+                 "c0 \ufffd\ufffd"):
         assert kept in seen, kept
-    assert "\t" not in seen and "\r" not in seen and "\x07" not in seen and "\x0c" not in seen
     assert "tab     here" in seen  # "tab" and a tab: to column 8
+    assert "中文标题        混合" in seen  # 8 cells of wide characters, then a tab: 8 spaces
     assert max(map(len, seen.splitlines())) > 200  # long lines are not wrapped
 
 
-def test_plain_text_is_what_rich_writes_for_the_sample_guidance(sample_repo: GitRepo) -> None:
+def test_plain_text_of_the_sample_guidance(sample_repo: GitRepo) -> None:
     p = sample_repo.path
     for md in sorted(p.rglob("*.md"))[:6]:
         text = md.read_text("utf-8")
@@ -143,9 +137,13 @@ def test_plain_text_is_what_rich_writes_for_the_sample_guidance(sample_repo: Git
     sample_repo.commit("edits")
     changes = diff_revisions(p, "HEAD~1", "HEAD")
     assert len(changes) >= 3
-    _assert_same(changes)
-    _assert_same(changes, verbose=True)
-    _assert_same(diff_revisions(p, "HEAD", "HEAD"))  # "No guidance changed."
+    assert "{+New paragraph.+}" in _plain(changes)  # a redline reads words, whitespace flattened
+    assert _plain(diff_revisions(p, "HEAD", "HEAD")).splitlines()[1] == "No guidance changed."
+
+
+def test_the_writer_copies_no_private_table_of_rich() -> None:
+    source = Path(diff_text.__file__).read_text("utf-8")
+    assert "rich.cells" not in source and "_SINGLE_CELL" not in source and "rich._" not in source
 
 
 _FRAGMENTS = [
@@ -185,18 +183,34 @@ _changes = st.builds(
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(changes=_changes, verbose=st.booleans(), width=st.none() | st.integers(1, 120))
-def test_plain_text_is_what_rich_writes_for_any_text(changes: ChangeSet, verbose: bool, width: int | None) -> None:
-    _assert_same(changes, verbose, width)
+def test_plain_text_for_any_text(changes: ChangeSet, verbose: bool, width: int | None) -> None:
+    _plain(changes, verbose, width)
 
 
-@given(row=st.lists(st.sampled_from(_FRAGMENTS[:1] * 4 + _FRAGMENTS), max_size=40).map("".join))
-def test_tabs_expand_as_rich_expands_them(row: str) -> None:
-    from rich.text import Text
+@given(parts=st.lists(st.lists(st.sampled_from(_FRAGMENTS[5:]), max_size=6).map("".join), min_size=1, max_size=6))
+def test_tabs_expand_to_the_next_multiple_of_8_cells(parts: list[str]) -> None:
+    parts = [diff_text._clean(p).replace("\n", " ").replace("\t", " ") for p in parts]
+    expanded = diff_text._expand_tabs("\t".join(parts))
+    assert "\t" not in expanded
+    cells = 0
+    for part in parts[:-1]:
+        assert expanded.startswith(part)
+        expanded = expanded[len(part):]
+        cells += diff_text._cells(part)
+        pad = len(expanded) - len(expanded.lstrip(" ")) if not expanded.strip(" ") else None
+        spaces = 8 - cells % 8
+        assert expanded[:spaces] == " " * spaces
+        expanded = expanded[spaces:]
+        cells += spaces
+        assert cells % 8 == 0, pad
+    assert expanded == parts[-1]
 
-    row = row.replace("\n", " ").translate(diff_text._STRIPPED)
-    text = Text(row)
-    text.expand_tabs(8)
-    assert diff_text._expand_tabs(row) == text.plain
+
+def test_cells_count_wide_and_combining_characters() -> None:
+    assert diff_text._cells("abc") == 3
+    assert diff_text._cells("中文") == 4
+    assert diff_text._cells("e\u0301") == 1
+    assert diff_text._cells("ＡＢ") == 4
 
 
 def test_colour_is_rich_with_styles(sample_repo: GitRepo) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from json.encoder import encode_basestring
 from typing import Any, TextIO
 
 from guidekit import __version__
@@ -20,7 +19,7 @@ from guidekit.diff.summary import IMPACT_ORDER, counts, summarize
 from guidekit.findings import SourceSpan
 from guidekit.report.diff_base import DiffReportOptions
 
-__all__ = ["changeset_dict", "document_dict", "dumps_indented", "write_json"]
+__all__ = ["changeset_dict", "document_dict", "write_json"]
 
 
 def _loc(span: SourceSpan | None) -> dict[str, Any] | None:
@@ -121,56 +120,4 @@ def changeset_dict(changes: ChangeSet) -> dict[str, Any]:
 
 
 def write_json(changes: ChangeSet, stream: TextIO, options: DiffReportOptions) -> None:
-    stream.write(dumps_indented(changeset_dict(changes)) + "\n")
-
-
-def dumps_indented(value: Any) -> str:
-    """``json.dumps(value, indent=2, ensure_ascii=False)``, the same text, in half the
-    time: with an indent the standard library encodes in Python, token by token."""
-    out: list[str] = []
-    _emit(value, out, "\n")
-    return "".join(out)
-
-
-def _emit(value: Any, out: list[str], nl: str) -> None:
-    # strings and nulls, most of the values in a report, are written with their key or
-    # separator in one piece rather than through another call
-    if isinstance(value, dict):
-        if not value:
-            out.append("{}")
-            return
-        inner = nl + "  "
-        sep = "{" + inner
-        for key, item in value.items():
-            head = f"{sep}{encode_basestring(key)}: "
-            sep = "," + inner
-            if type(item) is str:
-                out.append(head + encode_basestring(item))
-            elif item is None:
-                out.append(head + "null")
-            else:
-                out.append(head)
-                _emit(item, out, inner)
-        out.append(nl + "}")
-    elif isinstance(value, list | tuple):
-        if not value:
-            out.append("[]")
-            return
-        inner = nl + "  "
-        sep = "[" + inner
-        for item in value:
-            if type(item) is str:
-                out.append(sep + encode_basestring(item))
-            else:
-                out.append(sep)
-                _emit(item, out, inner)
-            sep = "," + inner
-        out.append(nl + "]")
-    elif isinstance(value, str):
-        out.append(encode_basestring(value))
-    elif value is None or value is True or value is False:
-        out.append("null" if value is None else "true" if value else "false")
-    elif type(value) is int:
-        out.append(int.__repr__(value))
-    else:  # floats (nan, inf) and anything unusual: the standard encoder's spelling
-        out.append(json.dumps(value, ensure_ascii=False))
+    stream.write(json.dumps(changeset_dict(changes), indent=2, ensure_ascii=False) + "\n")

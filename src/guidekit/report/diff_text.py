@@ -2,19 +2,19 @@
 `git diff --word-diff`: [-deleted-]{+inserted+}.
 
 The report is built once as lines of (text, style) segments. With colour, rich
-renders them; without (a pipe, NO_COLOR, --output), a small writer does, and
-rich is not imported (importing it is a large share of a short diff's time;
-only a tab after a wide or joined character, to be measured, loads rich.cells).
-The plain writer writes what rich writes in that case, byte for byte (rich's
-Console with no_color, soft_wrap and no terminal): it drops the control
-characters rich's Text drops (BEL, BS, VT, FF, CR) and expands tabs to the
-next multiple of 8 terminal cells; nothing else changes (no wrapping, no
-markup or emoji codes: the report prints rich Text, never markup strings).
+renders them (its public Console and Text); without (a pipe, NO_COLOR,
+--output), a plain writer of our own does, and rich is not imported
+(importing it is a large share of a short diff's time). The plain format: one
+line per report line, never wrapped; a tab expands to the next multiple of 8
+terminal cells (wide East Asian characters count 2, combining marks 0).
+Either way, control characters in guidance text never reach the terminal:
+carriage returns are dropped, every other one (ESC included) shows as U+FFFD.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 from typing import TextIO
 
@@ -32,14 +32,11 @@ _STYLE = {
     Impact.METADATA: "dim",
 }
 _EQUAL_KEEP = 80  # characters of unchanged text kept around a change
-_TAB_SIZE = 8  # rich's Console.tab_size
+_TAB_SIZE = 8
+_REPLACEMENT = "\ufffd"
 
-# what rich.control.strip_control_codes removes from every Text: BEL, BS, VT, FF, CR
-_STRIPPED = dict.fromkeys((7, 8, 11, 12, 13))
-# the C0 and C1 controls rich measures as 0 cells (NUL is looked up in its table)
-_ZERO_WIDTH = re.compile("[\x01-\x1f\x7f-\x9f]")
-# rich.cells._SINGLE_CELL_UNICODE_RANGES: one cell each, whatever the Unicode version
-_ONE_CELL = re.compile("[\x20-\x7e\xa0-\xac\xae-\u02ff\u0370-\u0482\u2500-\u25fc\u2800-\u28ff]*")
+# C0 and C1 controls and DEL, but tab and newline: CR goes, the others show as U+FFFD
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 class _Line:
@@ -151,26 +148,37 @@ def _report(changes: ChangeSet, color: bool, verbose: bool) -> list[_Line]:
     return out
 
 
-def _cells(text: str) -> int:
-    """The terminal cells rich gives ``text`` (rich.cells.cell_len)."""
-    visible = _ZERO_WIDTH.sub("", text)
-    if _ONE_CELL.fullmatch(visible):
-        return len(visible)
-    # wide, zero-width or joined characters: rich's own tables (only for a line with a tab)
-    from rich.cells import cell_len
+def _control(match: re.Match[str]) -> str:
+    return "" if match.group() == "\r" else _REPLACEMENT
 
-    return cell_len(text)
+
+def _clean(text: str) -> str:
+    """Guidance text as the terminal may see it: no control character but tab and newline."""
+    return _CONTROL.sub(_control, text)
+
+
+def _cells(text: str) -> int:
+    """The terminal cells ``text`` (cleaned, one line) takes."""
+    if text.isascii():
+        return len(text)
+    cells = 0
+    for char in text:
+        if unicodedata.combining(char) or unicodedata.category(char) in ("Mn", "Me", "Cf"):
+            continue
+        cells += 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+    return cells
 
 
 def _expand_tabs(row: str) -> str:
-    """rich.text.Text.expand_tabs: a tab becomes a space, then spaces to the next tab stop."""
+    """Each tab becomes the spaces up to the next multiple of 8 cells."""
+    if row.isascii():
+        return row.expandtabs(_TAB_SIZE)
     *parts, last = row.split("\t")
     out: list[str] = []
     cells = 0
     for part in parts:
-        part += " "
         cells += _cells(part)
-        pad = -cells % _TAB_SIZE
+        pad = _TAB_SIZE - cells % _TAB_SIZE
         cells += pad
         out.append(part + " " * pad)
     out.append(last)
@@ -180,7 +188,7 @@ def _expand_tabs(row: str) -> str:
 def _write_plain(lines: Iterable[_Line], stream: TextIO) -> None:
     out: list[str] = []
     for line in lines:
-        text = "".join(t for t, _ in line.segments).translate(_STRIPPED)
+        text = _clean("".join(t for t, _ in line.segments))
         if "\t" in text:
             text = "\n".join(_expand_tabs(row) if "\t" in row else row for row in text.split("\n"))
         out.append(text)
@@ -198,7 +206,7 @@ def _write_rich(lines: Iterable[_Line], stream: TextIO, options: DiffReportOptio
     for line in lines:
         text = Text(style=line.style)
         for segment, style in line.segments:
-            text.append(segment, style)
+            text.append(_clean(segment), style)
         console.print(text)
 
 
