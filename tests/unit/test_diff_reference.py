@@ -1,5 +1,5 @@
-"""The diff's cheaper paths against straightforward references: Markdown blocks,
-redlines and body diffs (text.py, redline.py), the one-pass YAML constructor
+"""The diff's cheaper paths against straightforward references: redlines and
+body diffs (text.py, redline.py), the one-pass YAML constructor
 (fastyaml.py, loading/yamlcompat.py).
 
 Each reference is the first version of the code, kept as it was; the modules
@@ -19,15 +19,9 @@ from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from guidekit.diff.fastyaml import load_with_nodes
 from guidekit.diff.model import ChangeKind, ParagraphChange, SectionChange
-from guidekit.diff.redline import _TOKEN, normalize, overlap, word_bag, word_redline
+from guidekit.diff.redline import _TOKEN, overlap, word_bag, word_redline
 from guidekit.diff.text import (
-    _ATX,
-    _FENCE,
-    _HR,
-    _ITEM,
     _PAIR_LIMIT,
-    _SETEXT,
-    _TABLE,
     Block,
     _sections,
     _Side,
@@ -76,95 +70,11 @@ def _ref_word_redline(old: str, new: str) -> list[tuple[str, str]]:
 # --- the references: text.py --------------------------------------------------------------
 
 
-def _ref_split_blocks(body: str) -> list[Block]:
-    lines = body.splitlines()
-    blocks: list[Block] = []
-    path: list[tuple[int, str]] = []
-    cur: list[str] = []
-    cur_start = 0
-    cur_kind = ""
-
-    def heading_path() -> tuple[str, ...]:
-        return tuple(title for _lvl, title in path)
-
-    def flush() -> None:
-        nonlocal cur
-        if cur:
-            blocks.append(Block("\n".join(cur), cur_start, heading_path()))
-        cur = []
-
-    def add_heading(level: int, title: str, start: int, text: str) -> None:
-        while path and path[-1][0] >= level:
-            path.pop()
-        path.append((level, normalize(title) or "(untitled)"))
-        blocks.append(Block(text, start, heading_path(), level))
-
-    i = 0
-    while i < len(lines):
-        line = lines[i]
-        if line[:1].isalpha():
-            # prose (most lines): no fence, heading, rule, list item or table starts with
-            # a letter, so the pattern checks below are skipped (as there, prose continues
-            # a paragraph or a list item and ends a table)
-            if cur and cur_kind == "table":
-                flush()
-            if not cur:
-                cur_start, cur_kind = i, "para"
-            cur.append(line)
-            i += 1
-            continue
-        fence = _FENCE.match(line)
-        if fence:
-            flush()
-            marker = fence.group(1)
-            j = i + 1
-            while j < len(lines) and not lines[j].lstrip().startswith(marker):
-                j += 1
-            end = min(j + 1, len(lines))
-            blocks.append(Block("\n".join(lines[i:end]), i, heading_path()))
-            i = end
-            continue
-        if not line.strip():
-            flush()
-            i += 1
-            continue
-        atx = _ATX.match(line)
-        if atx:
-            flush()
-            add_heading(len(atx.group(1)), atx.group(2) or "", i, line)
-            i += 1
-            continue
-        setext = _SETEXT.match(line)
-        if setext and cur and cur_kind == "para":
-            title = " ".join(s.strip() for s in cur)
-            start = cur_start
-            text = "\n".join([*cur, line])
-            cur = []
-            add_heading(1 if setext.group(1)[0] == "=" else 2, title, start, text)
-            i += 1
-            continue
-        if _HR.match(line):
-            flush()
-            blocks.append(Block(line, i, heading_path()))
-            i += 1
-            continue
-        kind = "item" if _ITEM.match(line) else "table" if _TABLE.match(line) else "para"
-        starts_new = kind == "item" or (kind != cur_kind and cur_kind != "item")
-        if cur and starts_new and not (kind == "table" and cur_kind == "table"):
-            flush()
-        if not cur:
-            cur_start, cur_kind = i, kind
-        cur.append(line)
-        i += 1
-    flush()
-    return blocks
-
-
 def _ref_diff_bodies(old: str, new: str, old_side: tuple[str, int],
                 new_side: tuple[str, int]) -> list[SectionChange]:
     if old == new:
         return []
-    a, b = _ref_split_blocks(old), _ref_split_blocks(new)
+    a, b = split_blocks(old), split_blocks(new)  # the blocks: the one reader's (its own tests)
     sa, sb = _Side(*old_side), _Side(*new_side)
     # paragraph changes filed by section key, plus heading renames
     found: list[tuple[float, tuple[str, ...], ParagraphChange]] = []
@@ -303,13 +213,6 @@ def _md_edit(lines: list[str], edits: list[tuple[str, int, str]]) -> list[str]:
             old = out[at % len(out)]
             out[at % len(out)] = old.replace(" ", "\n", 1) if at % 3 == 0 else old + (" more" if at % 2 else " words")
     return out
-
-
-@given(_md, st.booleans())
-@settings(max_examples=400, deadline=None)
-def test_split_blocks_agrees_with_the_reference(lines: list[str], crlf: bool) -> None:
-    body = ("\r\n" if crlf else "\n").join(lines)
-    assert split_blocks(body) == _ref_split_blocks(body)
 
 
 @given(_md, _MD_EDITS, _MD_EDITS, st.sampled_from([False] * 5 + [True]))

@@ -1,9 +1,9 @@
 """The structure of a Markdown body that lint rules need: headings, sections, links.
 
-A line scanner, not a full CommonMark parser: it understands ATX headings
-(``## Title``), fenced code blocks (skipped), inline code spans (skipped) and
-inline links ``[text](target)``. That covers how guidance is written and is
-fast enough to run on every document of a large corpus.
+Blocks and headings come from the one reader (guidekit.loading.markdown), so a
+section check sees is a section of the handbook, the exports and diff; heading
+anchors are the ids the handbook gives them. Links are inline links
+``[text](target)`` outside code.
 """
 
 from __future__ import annotations
@@ -11,20 +11,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["Heading", "MarkdownDoc", "MdLink", "Section", "parse_markdown", "slugify"]
+from guidekit.loading.markdown import heading_ids, read_blocks, split_lines
 
-_HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$")
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+__all__ = ["Heading", "MarkdownDoc", "MdLink", "Section", "parse_markdown"]
+
 _CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")
 _LINK = re.compile(r"(?<!!)\[(?P<text>[^\]\n]*)\]\((?P<target><[^>\n]*>|[^)\s]*)(?:\s+\"[^\"]*\")?\)")
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
-_SLUG_DROP = re.compile(r"[^\w\- ]", re.UNICODE)
-
-
-def slugify(title: str) -> str:
-    """The anchor GitHub and most site generators give a heading."""
-    text = re.sub(r"[*_`]", "", title.strip().lower())
-    return _SLUG_DROP.sub("", text).replace(" ", "-")
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,10 +26,7 @@ class Heading:
     title: str
     line: int  # 1-based line in the file
     col: int
-
-    @property
-    def slug(self) -> str:
-        return slugify(self.title)
+    id: str  # its anchor in a handbook, unique within the body
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,7 +53,7 @@ class MarkdownDoc:
     first_line: int  # 1-based file line where the body starts
 
     def anchors(self) -> frozenset[str]:
-        return frozenset(h.slug for h in self.headings)
+        return frozenset(h.id for h in self.headings)
 
 
 def _blank_comments(body: str) -> str:
@@ -74,41 +64,32 @@ def _blank_comments(body: str) -> str:
 
 
 def parse_markdown(body: str, body_line: int = 0) -> MarkdownDoc:
-    """Scan ``body``, whose first line is the file's 0-based line ``body_line``."""
-    headings: list[Heading] = []
-    links: list[MdLink] = []
-    counts: list[int] = []  # non-blank content lines after each heading
-    fence: str | None = None
-    for i, line in enumerate(_blank_comments(body).split("\n")):
-        lineno = body_line + i + 1
-        m = _FENCE.match(line)
-        if fence is not None:
-            if m and m.group(1)[0] == fence[0] and len(m.group(1)) >= len(fence):
-                fence = None
-            if counts:
-                counts[-1] += 1
-            continue
-        if m:
-            fence = m.group(1)
-            if counts:
-                counts[-1] += 1
-            continue
-        h = _HEADING.match(line)
-        if h:
-            headings.append(Heading(len(h.group(1)), h.group(2).strip(), lineno, h.start(2) + 1))
-            counts.append(0)
-            continue
-        if line.strip() and counts:
-            counts[-1] += 1
-        if "](" in line:
-            scan = _CODE_SPAN.sub(lambda c: " " * len(c.group(0)), line)
-            for lk in _LINK.finditer(scan):
-                target = lk.group("target").strip("<>")
-                links.append(MdLink(lk.group("text"), target, lineno, lk.start("target") + 1,
-                                    lk.end("target") + 1))
+    """Read ``body``, whose first line is the file's 0-based line ``body_line``."""
+    text = _blank_comments(body)
+    lines = split_lines(text)
+    blocks = read_blocks(text)
+    heads = [b for b in blocks if b.level]
+    ids = heading_ids([b.title for b in heads])
+    headings = [Heading(b.level, b.title, body_line + b.start + 1, b.col, hid)
+                for b, hid in zip(heads, ids, strict=True)]
     sections = []
-    for n, head in enumerate(headings):
-        nxt = headings[n + 1] if n + 1 < len(headings) else None
+    for n, head in enumerate(heads):
+        nxt = heads[n + 1] if n + 1 < len(heads) else None
+        content = sum(1 for ln in lines[head.end: nxt.start if nxt else len(lines)] if ln.strip())
         subs = nxt is not None and nxt.level > head.level
-        sections.append(Section(head, counts[n], subs))
+        sections.append(Section(headings[n], content, subs))
+    links: list[MdLink] = []
+    if "](" in text:
+        for b in blocks:
+            if b.kind in ("fence", "code"):
+                continue
+            for i in range(b.start, b.end):
+                line = lines[i]
+                if "](" not in line:
+                    continue
+                scan = _CODE_SPAN.sub(lambda c: " " * len(c.group(0)), line)
+                for lk in _LINK.finditer(scan):
+                    target = lk.group("target").strip("<>")
+                    links.append(MdLink(lk.group("text"), target, body_line + i + 1,
+                                        lk.start("target") + 1, lk.end("target") + 1))
     return MarkdownDoc(tuple(headings), tuple(sections), tuple(links), body_line + 1)

@@ -9,7 +9,6 @@ paragraphs. Blocks that differ only in whitespace are reported as reflows.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from difflib import SequenceMatcher
 from typing import NamedTuple
@@ -17,15 +16,10 @@ from typing import NamedTuple
 from guidekit.diff.model import ChangeKind, Impact, ParagraphChange, SectionChange
 from guidekit.diff.redline import normalize, overlap, word_bag, word_redline
 from guidekit.findings import SourceSpan
+from guidekit.loading.markdown import read_blocks, split_lines
 
 __all__ = ["Block", "diff_bodies", "split_blocks"]
 
-_ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
-_SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
-_HR = re.compile(r"^ {0,3}(?:(?:\*[ \t]*){3,}|(?:-[ \t]*){3,}|(?:_[ \t]*){3,})$")
-_ITEM = re.compile(r"^ {0,3}(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)")
-_TABLE = re.compile(r"^ {0,3}\|")
 _PAIR_LIMIT = 2_500  # block pairs to score in one replaced run before pairing by position
 
 
@@ -41,87 +35,21 @@ class Block(NamedTuple):
 
 
 def split_blocks(body: str) -> list[Block]:
-    """Blocks of a Markdown body with their heading paths."""
-    lines = body.splitlines()
+    """Blocks of a Markdown body (as the one reader splits it) with their heading paths."""
+    lines = split_lines(body)
     blocks: list[Block] = []
     path: list[tuple[int, str]] = []
-    cur: list[str] = []
-    cur_start = 0
-    cur_kind = ""
     here: tuple[str, ...] = ()  # the heading path of ``path``, built when a heading changes it
-
-    def flush() -> None:
-        nonlocal cur
-        if cur:
-            blocks.append(Block("\n".join(cur), cur_start, here))
-        cur = []
-
-    def add_heading(level: int, title: str, start: int, text: str) -> None:
-        nonlocal here
-        while path and path[-1][0] >= level:
-            path.pop()
-        path.append((level, normalize(title) or "(untitled)"))
-        here = tuple([title for _lvl, title in path])
-        blocks.append(Block(text, start, here, level))
-
-    i = 0
-    while i < len(lines):
-        line = lines[i]
-        if line[:1].isalpha():
-            # prose (most lines): no fence, heading, rule, list item or table starts with
-            # a letter, so the pattern checks below are skipped (as there, prose continues
-            # a paragraph or a list item and ends a table)
-            if cur and cur_kind == "table":
-                flush()
-            if not cur:
-                cur_start, cur_kind = i, "para"
-            cur.append(line)
-            i += 1
-            continue
-        if not line.strip():  # (before the fence: no fence is blank, and blank lines are many)
-            flush()
-            i += 1
-            continue
-        fence = _FENCE.match(line)
-        if fence:
-            flush()
-            marker = fence.group(1)
-            j = i + 1
-            while j < len(lines) and not lines[j].lstrip().startswith(marker):
-                j += 1
-            end = min(j + 1, len(lines))
-            blocks.append(Block("\n".join(lines[i:end]), i, here))
-            i = end
-            continue
-        atx = _ATX.match(line)
-        if atx:
-            flush()
-            add_heading(len(atx.group(1)), atx.group(2) or "", i, line)
-            i += 1
-            continue
-        setext = _SETEXT.match(line)
-        if setext and cur and cur_kind == "para":
-            title = " ".join(s.strip() for s in cur)
-            start = cur_start
-            text = "\n".join([*cur, line])
-            cur = []
-            add_heading(1 if setext.group(1)[0] == "=" else 2, title, start, text)
-            i += 1
-            continue
-        if _HR.match(line):
-            flush()
-            blocks.append(Block(line, i, here))
-            i += 1
-            continue
-        kind = "item" if _ITEM.match(line) else "table" if _TABLE.match(line) else "para"
-        starts_new = kind == "item" or (kind != cur_kind and cur_kind != "item")
-        if cur and starts_new and not (kind == "table" and cur_kind == "table"):
-            flush()
-        if not cur:
-            cur_start, cur_kind = i, kind
-        cur.append(line)
-        i += 1
-    flush()
+    for b in read_blocks(body):
+        text = lines[b.start] if b.end - b.start == 1 else "\n".join(lines[b.start:b.end])
+        if b.level:
+            while path and path[-1][0] >= b.level:
+                path.pop()
+            path.append((b.level, normalize(b.title) or "(untitled)"))
+            here = tuple([title for _lvl, title in path])
+            blocks.append(Block(text, b.start, here, b.level))
+        else:
+            blocks.append(Block(text, b.start, here))
     return blocks
 
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from guidekit.corpus import Corpus
 from guidekit.findings import Finding, Severity
+from guidekit.loading.markdown import sections as read_sections
 from guidekit.model import Loc, Policy, Sop, Status
 
 __all__ = [
@@ -88,30 +89,13 @@ def one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-_HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t#]*$")
-_FENCE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})")
-
-
 def sections(body: str, level: int = 2) -> dict[str, str]:
-    """A policy body's sections at ``level`` (## by default), by lower-cased title.
-
-    Headings inside fenced code blocks do not count.
-    """
+    """A policy body's sections at ``level`` (## by default), by lower-cased title, as the
+    one Markdown reader finds them (a heading in a code block is no heading)."""
     out: dict[str, list[str]] = {}
-    current: list[str] | None = None
-    fence: str | None = None
-    for line in body.splitlines():
-        m = _FENCE.match(line)
-        if m:
-            marker = m.group(1)[0] * 3
-            fence = None if fence == marker else (fence or marker)
-        h = _HEADING.match(line) if fence is None else None
-        if h and len(h.group(1)) <= level:
-            current = out.setdefault(h.group(2).strip().lower(), []) if len(h.group(1)) == level \
-                else None
-            continue
-        if current is not None:
-            current.append(line)
+    for s in read_sections(body, level):
+        if s.heading is not None and s.heading.level == level:
+            out.setdefault(" ".join(s.heading.title.split()).lower(), []).append(s.text)
     return {k: "\n".join(v).strip() for k, v in out.items()}
 
 

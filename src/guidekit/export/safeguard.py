@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 
 from guidekit.corpus import Corpus
+from guidekit.defang import defang
 from guidekit.export.base import (
     Export,
     ExportFile,
@@ -54,7 +55,7 @@ def safeguard_prompt(policy: Policy, corpus: Corpus, examples: int = 6) -> str:
         lines.append(f"- {e.title}{applies}: {one_line(e.text)}")
     lines += ["- Content that meets none of the VIOLATES criteria.", "", "## EXAMPLES", ""]
     for x in pick_examples(policy, examples):
-        lines += [f"Content: {one_line(x.example.text)}",
+        lines += [f"Content: {one_line(defang(x.example.text))}",
                   f"Answer: {_answer(x.rule.id if x.violating else None)}", ""]
     order = precedence(policy, corpus)
     lines += ["## AMBIGUITY & ESCALATION", "",

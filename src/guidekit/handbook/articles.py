@@ -19,9 +19,10 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template
 from markupsafe import Markup, escape
 
 from guidekit.corpus import Corpus
+from guidekit.defang import defang
 from guidekit.handbook.handbook import Handbook, PolicyView, RuleView, SopView, is_graphic
 from guidekit.handbook.marks import ChangeMarks, Mark, Runs
-from guidekit.handbook.text import Section, defang, render_markdown, split_sections
+from guidekit.handbook.text import Section, render_markdown, split_sections
 from guidekit.model import Escalation, Example, Policy, Rule, Sop
 
 __all__ = ["TEMPLATES", "Helpers", "badge", "page_name", "redline", "render_policy", "render_sop",

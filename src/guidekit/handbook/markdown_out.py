@@ -10,9 +10,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from guidekit.defang import defang
 from guidekit.handbook.handbook import Handbook, PolicyView, SopView, is_graphic
 from guidekit.handbook.marks import ChangeMarks, Runs
-from guidekit.handbook.text import defang, split_sections
+from guidekit.handbook.text import split_sections
+from guidekit.loading.markdown import read_blocks, split_lines
 from guidekit.model import Taxonomy
 
 __all__ = ["render_markdown_handbook"]
@@ -21,7 +23,6 @@ _CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")
 # a link to a script or data URL, and any image, would be live in a wiki: keep them as text
 _UNSAFE_LINK = re.compile(r"\]\(\s*<?\s*(?=(?:java|vb)script:|data:)", re.IGNORECASE)
 _IMAGE = re.compile(r"!\[")
-_FENCE = re.compile(r"^\s{0,3}(```|~~~)")
 
 
 def _inline(text: str) -> str:
@@ -35,28 +36,32 @@ def _prose(text: str) -> str:
     return _IMAGE.sub(r"!\\[", _UNSAFE_LINK.sub(r"]\\(", text))
 
 
+def _prose_line(line: str) -> str:
+    parts, last = [], 0
+    for cm in _CODE_SPAN.finditer(line):
+        parts.append(_prose(line[last : cm.start()]))
+        parts.append(cm.group(0))
+        last = cm.end()
+    parts.append(_prose(line[last:]))
+    return "".join(parts)
+
+
 def _body(markdown: str) -> str:
     """A Markdown section kept as written, except raw HTML, script links and images outside
-    code; headings shift down."""
-    out, fence = [], None
-    for line in markdown.splitlines():
-        m = _FENCE.match(line)
-        if m:
-            fence = None if fence == m.group(1) else (fence or m.group(1))
-            out.append(line)
-            continue
-        if fence:
-            out.append(line)
-            continue
-        if line.startswith("#"):
-            line = "##" + line
-        parts, last = [], 0
-        for cm in _CODE_SPAN.finditer(line):
-            parts.append(_prose(line[last : cm.start()]))
-            parts.append(cm.group(0))
-            last = cm.end()
-        parts.append(_prose(line[last:]))
-        out.append("".join(parts))
+    code (blocks as the one reader finds them); headings shift down two levels."""
+    lines = split_lines(markdown)
+    out: list[str] = []
+    pos = 0
+    for b in read_blocks(markdown):
+        out += [_prose_line(ln) for ln in lines[pos:b.start]]
+        if b.kind in ("fence", "code"):
+            out += lines[b.start:b.end]
+        elif b.level:  # setext or ATX, as one ATX line
+            out.append(_prose_line(f"{'#' * min(b.level + 2, 6)} {' '.join(b.title.split())}"))
+        else:
+            out += [_prose_line(ln) for ln in lines[b.start:b.end]]
+        pos = b.end
+    out += [_prose_line(ln) for ln in lines[pos:]]
     return "\n".join(out).strip()
 
 

@@ -2,9 +2,9 @@
 
 Guidance files are written by many hands and quote hostile material (scam
 links, phishing pages, injected markup), so the renderer trusts none of it:
-raw HTML is escaped, only http(s), mailto and in-site links survive, images are
-never fetched (their alt text is shown instead), and URLs quoted inside
-examples are defanged so that nobody clicks or auto-links them.
+raw HTML is escaped, only http(s), mailto and in-site links survive, and images
+are never fetched (their alt text is shown instead). URLs quoted inside
+examples are defanged by guidekit.defang.
 """
 
 from __future__ import annotations
@@ -19,7 +19,9 @@ from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 from markupsafe import escape
 
-__all__ = ["Section", "defang", "render_markdown", "split_sections"]
+from guidekit.loading.markdown import sections
+
+__all__ = ["Section", "render_markdown", "split_sections"]
 
 _SAFE_SCHEME = re.compile(r"^(?:https?:|mailto:)", re.IGNORECASE)
 _ANY_SCHEME = re.compile(r"^[a-z][a-z0-9+.\-]*:", re.IGNORECASE)
@@ -75,63 +77,15 @@ def render_markdown(text: str) -> str:
 class Section:
     heading: str  # "" for the text before the first second-level heading
     markdown: str
+    id: str = ""  # the heading's anchor (the one reader's id, unique within the body)
 
     @property
     def key(self) -> str:
         return self.heading.strip().lower()
 
 
-_FENCE = re.compile(r"^\s{0,3}(```|~~~)")
-_H2 = re.compile(r"^##[ \t]+(.+?)[ \t#]*$")
-
-
 def split_sections(body: str) -> list[Section]:
-    """The body cut at its level-two headings (outside code fences), heading text kept apart."""
-    sections: list[Section] = []
-    heading, fence = "", None
-    lines: list[str] = []
-    for line in body.splitlines():
-        m = _FENCE.match(line)
-        if m:
-            fence = None if fence == m.group(1) else (fence or m.group(1))
-        h = None if fence else _H2.match(line)
-        if h:
-            if heading or "".join(lines).strip():
-                sections.append(Section(heading, "\n".join(lines).strip("\n")))
-            heading, lines = h.group(1), []
-        else:
-            lines.append(line)
-    if heading or "".join(lines).strip():
-        sections.append(Section(heading, "\n".join(lines).strip("\n")))
-    return sections
-
-
-# --- defanging -----------------------------------------------------------------
-
-_URL = re.compile(r"\b(?:(?:https?|ftp|hxxps?)://|www\.)[^\s<>\"'()]+", re.IGNORECASE)
-_TLDS = (
-    "com|net|org|info|biz|io|co|ly|me|xyz|top|site|online|app|link|click|shop|store|"
-    "live|win|vip|club|ru|cn|br|de|fr|uk|us|id|in|tk|ml|ga|cf|gq|gl|gg|to|cc|tv|ai"
-)
-_DOMAIN = re.compile(
-    rf"\b(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+(?:{_TLDS})\b(?:/[^\s<>\"'()]*)?", re.IGNORECASE
-)
-
-
-def _defang_one(url: str) -> str:
-    url = re.sub(r"^http", "hxxp", url, flags=re.IGNORECASE)
-    url = url.replace("://", "[://]", 1)
-    host_end = len(url)
-    for sep in ("/", "?", "#"):
-        pos = url.find(sep, url.find("]") + 1 if "[://]" in url else 0)
-        if pos != -1:
-            host_end = min(host_end, pos)
-    return url[:host_end].replace(".", "[.]") + url[host_end:]
-
-
-def defang(text: str) -> str:
-    """Quoted URLs and bare domains made unclickable: ``https://a.b/c`` -> ``hxxps[://]a[.]b/c``."""
-    out = _URL.sub(lambda m: _defang_one(m.group(0)), text)
-    return _DOMAIN.sub(lambda m: _defang_one(m.group(0)) if "[.]" not in m.group(0) else m.group(0),
-                       out)
-
+    """The body cut at its level-one and level-two headings (as the one reader finds them),
+    heading text kept apart."""
+    return [Section(s.heading.title, s.text, s.heading.id) if s.heading else Section("", s.text)
+            for s in sections(body, 2)]

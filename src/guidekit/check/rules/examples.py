@@ -7,27 +7,11 @@ from collections.abc import Iterator
 from typing import Any, ClassVar
 
 from guidekit.check.registry import DocContext, DocumentRule, register
+from guidekit.defang import live_links
 from guidekit.findings import Finding, Severity
 from guidekit.model import Example, Policy
 
-_URL = re.compile(
-    r"(?i)\b(?:(?:https?|ftp)://[^\s\"'<>)\]]+"
-    r"|www\.[^\s\"'<>)\]]+"
-    r"|(?:[a-z0-9-]+\.)+(?:com|net|org|io|co|info|biz|xyz|app|me|ly|gg|tv|shop|online|site|top|club)"
-    r"\b(?:/[^\s\"'<>)\]]*)?)"
-)
 _HTML = re.compile(r"</?[a-zA-Z][a-zA-Z0-9-]*(?:\s[^<>]*)?/?>")
-
-
-def defang(url: str) -> str:
-    """hxxp://example[.]com/path: readable, never clickable."""
-    scheme, sep, rest = url.partition("://")
-    if not sep:
-        scheme, rest = "", url
-    host, slash, path = rest.partition("/")
-    host = host.replace(".", "[.]")
-    scheme = re.sub(r"(?i)^http", "hxxp", scheme)
-    return f"{scheme}{sep}{host}{slash}{path}"
 
 
 def _examples(ctx: DocContext) -> Iterator[tuple[Example, str]]:
@@ -87,7 +71,9 @@ class LiveLinkInExample(DocumentRule):
     """An example holds a link that would be live: a URL or a bare domain.
 
     Examples quote harmful content; a clickable link sends a reviewer (or a
-    classifier pipeline) to it. Defang it: ``hxxp://example[.]com``.
+    classifier pipeline) to it. Defang it: ``hxxps://example[.]com``. A domain
+    counts when its top-level domain is in the Public Suffix List (``.bet``,
+    ``.ninja``, IDNs ...); the handbooks and exports defang the same way.
     """
 
     id = "GK331"
@@ -95,14 +81,13 @@ class LiveLinkInExample(DocumentRule):
 
     def check_document(self, ctx: DocContext) -> Iterator[Finding]:
         for ex, field in _examples(ctx):
-            for m in _URL.finditer(_value(ex, field)):
-                url = m.group(0).rstrip(".,;:")
-                pattern = re.compile(re.escape(url))
+            for link in live_links(_value(ex, field)):
+                pattern = re.compile(re.escape(link.text))
                 yield self.finding(
                     ctx.locator.first((*ex.loc.path, field), pattern),
-                    f"example {ex.id} holds a live link {url!r}",
+                    f"example {ex.id} holds a live link {link.text!r}",
                     json_path=(*ex.loc.path, field),
-                    fix=f"write {defang(url)}",
+                    fix=f"write {link.defanged}",
                 )
 
 
