@@ -28,7 +28,7 @@ from typing import Any, NamedTuple
 
 from guidekit.errors import GuidekitError
 
-__all__ = ["WORKTREE", "Commit", "GitCommandError", "GitRepo", "PathChange", "pathspec", "run"]
+__all__ = ["WORKTREE", "Commit", "GitCommandError", "GitRepo", "PathChange", "pathspec", "run", "work_tree_top"]
 
 WORKTREE = None  # the "revision" of the working tree
 _NULL_SHA = "0" * 40
@@ -373,6 +373,15 @@ class GitRepo:
 
     def _git(self, *args: str) -> str:
         return run(self.top, *args)
+
+
+def work_tree_top(path: Path) -> Path | None:
+    """The top of the git work tree that holds the folder ``path``; None outside one or without git."""
+    try:
+        top = run(path, "rev-parse", "--show-toplevel").strip()
+    except (GitCommandError, GuidekitError, OSError):
+        return None
+    return Path(top) if top else None
 
 
 def _env() -> dict[str, str]:

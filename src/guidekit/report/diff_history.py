@@ -9,6 +9,7 @@ from guidekit import __version__
 from guidekit.diff.history import Changelog, CommitChange, History
 from guidekit.report.diff_json import document_dict
 from guidekit.report.diff_markdown import BADGE
+from guidekit.report.paths import from_top
 
 __all__ = ["CHANGELOG_FORMATS", "HISTORY_FORMATS", "write_changelog", "write_history"]
 
@@ -20,7 +21,11 @@ def _md(text: str) -> str:
     return " ".join(text.replace("|", "\\|").replace("<", "&lt;").split())
 
 
-def _commit_dict(c: CommitChange, *, with_document: bool) -> dict[str, Any]:
+def _top(root: str, path: str | None) -> str | None:
+    return None if path is None else from_top(root, path)
+
+
+def _commit_dict(c: CommitChange, root: str, *, with_document: bool) -> dict[str, Any]:
     out: dict[str, Any] = {
         "sha": c.sha,
         "short": c.short,
@@ -30,11 +35,11 @@ def _commit_dict(c: CommitChange, *, with_document: bool) -> dict[str, Any]:
         "change": c.change.value,
         "impact": c.impact.value,
         "summary": c.summary,
-        "path": c.path,
-        "old_path": c.old_path,
+        "path": _top(root, c.path),
+        "old_path": _top(root, c.old_path),
     }
     if with_document:
-        out["document"] = document_dict(c.document)
+        out["document"] = document_dict(c.document, root)
     return out
 
 
@@ -67,12 +72,12 @@ def changelog_dict(log: Changelog) -> dict[str, Any]:
             {
                 "id": e.id,
                 "title": e.document.title,
-                "path": e.document.path,
+                "path": _top(log.root, e.document.path),
                 "change": e.document.change.value,
                 "impact": e.impact.value,
                 "summary": e.summary,
-                "commits": [_commit_dict(c, with_document=False) for c in e.commits],
-                "document": document_dict(e.document),
+                "commits": [_commit_dict(c, log.root, with_document=False) for c in e.commits],
+                "document": document_dict(e.document, log.root),
             }
             for e in log.entries
         ],
@@ -91,7 +96,8 @@ def history_text(h: History) -> str:
     lines = [f"History of {h.id} up to {h.rev.label}: {len(h.entries)} commit"
              f"{'s' if len(h.entries) != 1 else ''}", ""]
     for c in h.entries:
-        where = c.path if c.old_path is None else f"{c.old_path} → {c.path}"
+        where = _top(h.root, c.path) if c.old_path is None else \
+            f"{_top(h.root, c.old_path)} → {_top(h.root, c.path)}"
         lines.append(f"{c.short}  {c.date[:10]}  {c.impact.value:<9}  {c.change.value:<8}  {c.subject}")
         lines.append(f"         {where}: {c.summary}")
     return "\n".join(lines) + "\n"
@@ -99,7 +105,8 @@ def history_text(h: History) -> str:
 
 def history_markdown(h: History) -> str:
     lines = [f"## History of {h.id}", ""]
-    lines += [_commit_line(c) + (f" (moved from `{c.old_path}`)" if c.old_path else "") for c in h.entries]
+    lines += [_commit_line(c) + (f" (moved from `{_top(h.root, c.old_path)}`)" if c.old_path else "")
+              for c in h.entries]
     return "\n".join([*lines, ""])
 
 
@@ -107,7 +114,7 @@ def write_history(h: History, stream: TextIO, fmt: str) -> None:
     if fmt == "json":
         data = {"tool": "guidekit", "version": __version__, "id": h.id,
                 "rev": {"ref": h.rev.ref, "sha": h.rev.sha}, "root": h.root,
-                "commits": [_commit_dict(c, with_document=True) for c in h.entries]}
+                "commits": [_commit_dict(c, h.root, with_document=True) for c in h.entries]}
         json.dump(data, stream, indent=2, ensure_ascii=False)
         stream.write("\n")
     elif fmt == "markdown":

@@ -9,6 +9,7 @@ from guidekit import __version__
 from guidekit.diff.model import ChangeKind, ChangeSet, DocumentChange, FieldChange, ItemChange, Redline, SectionChange
 from guidekit.diff.summary import IMPACT_ORDER, counts, describe_field, field_note, summarize
 from guidekit.report.diff_base import DiffReportOptions
+from guidekit.report.paths import from_top
 
 __all__ = ["render_html", "write_html"]
 
@@ -61,11 +62,12 @@ def _item(i: ItemChange) -> str:
             f"{escape(i.title)} — {i.change.value}{note}" + (f"<ul>{fields}</ul>" if fields else "") + "</li>")
 
 
-def _section(s: SectionChange) -> str:
+def _section(s: SectionChange, root: str) -> str:
     was = f" (was {escape(' > '.join(s.old_heading))})" if s.old_heading is not None else ""
     paras = []
     for p in s.paragraphs:
-        line = f'<span class="where">{escape(str(p.span))}</span>' if p.span else ""
+        span = p.span._replace(path=from_top(root, p.span.path)) if p.span else None
+        line = f'<span class="where">{escape(str(span))}</span>' if span else ""
         if p.reflow:
             paras.append(f"<li>{line} reflowed only<blockquote>{escape(p.new)}</blockquote></li>")
         elif p.change is ChangeKind.MOVED:
@@ -76,8 +78,9 @@ def _section(s: SectionChange) -> str:
             f"<ul>{''.join(paras)}</ul></li>")
 
 
-def _document(d: DocumentChange, anchor: str) -> str:
-    where = escape(d.path) if d.old_path is None else f"{escape(d.old_path)} → {escape(d.path)}"
+def _document(d: DocumentChange, anchor: str, root: str) -> str:
+    path = escape(from_top(root, d.path))
+    where = path if d.old_path is None else f"{escape(from_top(root, d.old_path))} → {path}"
     parts = [f'<section class="doc" id="{anchor}">',
              f"<h2>{_badge(d.impact.value)} <code>{escape(d.id)}</code> {escape(d.title)}</h2>",
              f'<div class="where">{where} — {d.change.value}</div>']
@@ -88,7 +91,7 @@ def _document(d: DocumentChange, anchor: str) -> str:
         if items:
             parts.append(f"<h3>{label}</h3><ul>" + "".join(_item(i) for i in items) + "</ul>")
     if d.sections:
-        parts.append("<h3>Text</h3><ul>" + "".join(_section(s) for s in d.sections) + "</ul>")
+        parts.append("<h3>Text</h3><ul>" + "".join(_section(s, root) for s in d.sections) + "</ul>")
     parts.append("</section>")
     return "\n".join(parts)
 
@@ -102,7 +105,7 @@ def render_html(changes: ChangeSet) -> str:
         f'<tr><td>{_badge(d.impact.value)}</td><td><a href="#d{k}"><code>{escape(d.id)}</code></a> '
         f"{escape(d.title)}</td><td>{d.change.value}</td><td>{escape(summarize(d))}</td></tr>"
         for k, d in enumerate(docs))
-    body = "\n".join(_document(d, f"d{k}") for k, d in enumerate(docs))
+    body = "\n".join(_document(d, f"d{k}", changes.root) for k, d in enumerate(docs))
     summary = (f"<p>{len(docs)} documents changed {tally}</p><table><thead><tr><th>Impact</th>"
                f"<th>Document</th><th>Change</th><th>Summary</th></tr></thead><tbody>{rows}</tbody></table>"
                if docs else "<p>No guidance changed.</p>")

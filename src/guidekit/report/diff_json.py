@@ -18,21 +18,22 @@ from guidekit.diff.model import (
 from guidekit.diff.summary import IMPACT_ORDER, counts, summarize
 from guidekit.findings import SourceSpan
 from guidekit.report.diff_base import DiffReportOptions
+from guidekit.report.paths import from_top
 
 __all__ = ["changeset_dict", "document_dict", "write_json"]
 
 
-def _loc(span: SourceSpan | None) -> dict[str, Any] | None:
+def _loc(span: SourceSpan | None, root: str) -> dict[str, Any] | None:
     if span is None:
         return None
-    return {"path": span.path, "line": span.line, "column": span.col}
+    return {"path": from_top(root, span.path), "line": span.line, "column": span.col}
 
 
 def _rev(rev: Revision) -> dict[str, Any]:
     return {"ref": rev.ref, "sha": rev.sha, "label": rev.label}
 
 
-def _field(f: FieldChange) -> dict[str, Any]:
+def _field(f: FieldChange, root: str) -> dict[str, Any]:
     return {
         "field": f.field,
         "old": f.old,
@@ -41,11 +42,11 @@ def _field(f: FieldChange) -> dict[str, Any]:
         "note": f.note,
         "reflow": f.reflow,
         "redline": [list(r) for r in f.redline],
-        "location": _loc(f.span),
+        "location": _loc(f.span, root),
     }
 
 
-def _item(i: ItemChange) -> dict[str, Any]:
+def _item(i: ItemChange, root: str) -> dict[str, Any]:
     return {
         "kind": i.kind,
         "id": i.id,
@@ -54,23 +55,23 @@ def _item(i: ItemChange) -> dict[str, Any]:
         "change": i.change.value,
         "impact": i.impact.value,
         "note": i.note,
-        "fields": [_field(f) for f in i.fields],
-        "location": _loc(i.span),
+        "fields": [_field(f, root) for f in i.fields],
+        "location": _loc(i.span, root),
     }
 
 
-def _paragraph(p: ParagraphChange) -> dict[str, Any]:
+def _paragraph(p: ParagraphChange, root: str) -> dict[str, Any]:
     return {
         "change": p.change.value,
         "old": p.old,
         "new": p.new,
         "reflow": p.reflow,
         "redline": [list(r) for r in p.redline],
-        "location": _loc(p.span),
+        "location": _loc(p.span, root),
     }
 
 
-def _section(s: SectionChange) -> dict[str, Any]:
+def _section(s: SectionChange, root: str) -> dict[str, Any]:
     return {
         "heading": list(s.heading),
         "title": s.title,
@@ -78,29 +79,31 @@ def _section(s: SectionChange) -> dict[str, Any]:
         "change": s.change.value,
         "impact": s.impact.value,
         "reflow": s.reflow,
-        "paragraphs": [_paragraph(p) for p in s.paragraphs],
-        "location": _loc(s.span),
+        "paragraphs": [_paragraph(p, root) for p in s.paragraphs],
+        "location": _loc(s.span, root),
     }
 
 
-def document_dict(d: DocumentChange) -> dict[str, Any]:
+def document_dict(d: DocumentChange, root: str = "") -> dict[str, Any]:
+    """``root``: the guidance folder relative to the top of the git work tree; paths
+    are shown relative to that top."""
     impacts = d.impacts  # a property that walks the whole document: read once
     return {
         "id": d.id,
         "kind": d.kind,
         "title": d.title,
-        "path": d.path,
-        "old_path": d.old_path,
+        "path": from_top(root, d.path),
+        "old_path": from_top(root, d.old_path) if d.old_path is not None else None,
         "change": d.change.value,
         "impact": d.impact.value,
         "impacts": [i.value for i in IMPACT_ORDER if i in impacts],
         "summary": summarize(d),
         "notes": list(d.notes),
-        "fields": [_field(f) for f in d.fields],
-        "rules": [_item(r) for r in d.rules],
-        "items": [_item(i) for i in d.items],
-        "sections": [_section(s) for s in d.sections],
-        "location": _loc(d.span),
+        "fields": [_field(f, root) for f in d.fields],
+        "rules": [_item(r, root) for r in d.rules],
+        "items": [_item(i, root) for i in d.items],
+        "sections": [_section(s, root) for s in d.sections],
+        "location": _loc(d.span, root),
     }
 
 
@@ -115,7 +118,7 @@ def changeset_dict(changes: ChangeSet) -> dict[str, Any]:
         "root": changes.root,
         "summary": {"documents": len(changes), **{i.value: per.get(i, 0) for i in IMPACT_ORDER}},
         "impacts": [i.value for i in IMPACT_ORDER if i in impacts],
-        "documents": [document_dict(d) for d in changes],
+        "documents": [document_dict(d, changes.root) for d in changes],
     }
 
 

@@ -24,6 +24,7 @@ from guidekit.diff.model import (
 )
 from guidekit.diff.summary import IMPACT_ORDER, counts, describe_field, field_note, summarize
 from guidekit.report.diff_base import DiffReportOptions
+from guidekit.report.paths import from_top
 
 __all__ = ["BADGE", "render_markdown", "write_markdown"]
 
@@ -103,8 +104,8 @@ def _section_md(s: SectionChange) -> list[str]:
     return lines
 
 
-def document_details(d: DocumentChange) -> str:
-    where = f"`{d.path}`" + (f" (from `{d.old_path}`)" if d.old_path else "")
+def document_details(d: DocumentChange, root: str = "") -> str:
+    where = f"`{from_top(root, d.path)}`" + (f" (from `{from_top(root, d.old_path)}`)" if d.old_path else "")
     blocks = [
         f"<details>\n<summary><b>{html.escape(d.id)}</b> {html.escape(d.title)} — "
         f"{BADGE[d.impact]}, {d.change.value}</summary>",
@@ -153,7 +154,7 @@ def render_markdown(changes: ChangeSet, max_chars: int = 60_000) -> str:
     if len(rows) < n:
         out += f"| … | {n - len(rows)} more documents | | see the note below |\n"
     out += "\n"
-    details = _fill((document_details(d) + "\n" for d in docs), len(out), budget)
+    details = _fill((document_details(d, changes.root) + "\n" for d in docs), len(out), budget)
     out += "".join(details)
     if len(rows) < n or len(details) < n:
         out += (f"\n> **Truncated**: the table lists {len(rows)} of {n} documents and the details "

@@ -21,6 +21,7 @@ from typing import TextIO
 from guidekit.diff.model import ChangeKind, ChangeSet, DocumentChange, FieldChange, Impact, ItemChange, Redline
 from guidekit.diff.summary import IMPACT_ORDER, counts, describe_field, field_note, summarize
 from guidekit.report.diff_base import DiffReportOptions
+from guidekit.report.paths import from_top
 
 __all__ = ["write_text"]
 
@@ -101,9 +102,10 @@ def _item(out: list[_Line], item: ItemChange, color: bool) -> None:
     out.extend(_field(f, "      ", color) for f in item.fields)
 
 
-def _document(out: list[_Line], d: DocumentChange, color: bool, verbose: bool) -> None:
+def _document(out: list[_Line], d: DocumentChange, root: str, color: bool, verbose: bool) -> None:
     head = _Line().impact(d.impact).add(f" {d.id}", "bold").add(f"  {d.title}  ").add(f"{d.change.value}", "italic")
-    where = d.path if d.old_path is None else f"{d.old_path} → {d.path}"
+    path = from_top(root, d.path)
+    where = path if d.old_path is None else f"{from_top(root, d.old_path)} → {path}"
     out.append(head.add(f"  {where}" + (f":{d.span.line}" if d.span else ""), "dim"))
     out.extend(_Line(f"  note: {n}", "dim") for n in d.notes)
     out.extend(_field(f, "  ", color) for f in d.fields)
@@ -144,7 +146,7 @@ def _report(changes: ChangeSet, color: bool, verbose: bool) -> list[_Line]:
     out.extend(_Line(f"- {d.id}: {summarize(d)}") for d in docs)
     out.append(_Line())
     for d in docs:
-        _document(out, d, color, verbose)
+        _document(out, d, changes.root, color, verbose)
     return out
 
 

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from guidekit.findings import Severity
 from guidekit.report.base import ReportOptions
+from guidekit.report.paths import report_prefix, shown
 
 if TYPE_CHECKING:
     from guidekit.check.engine import CheckResult
@@ -24,8 +25,9 @@ def _prop(text: str) -> str:
 
 
 def write_github(result: CheckResult, stream: TextIO, options: ReportOptions) -> None:
+    prefix = report_prefix(result.root)
     for f in result.findings:
-        props = [f"file={_prop(f.span.path)}", f"line={f.span.line}", f"col={f.span.col}"]
+        props = [f"file={_prop(shown(prefix, f.span.path))}", f"line={f.span.line}", f"col={f.span.col}"]
         if f.span.end_line is not None and f.span.end_line >= f.span.line:
             props.append(f"endLine={f.span.end_line}")
         props.append(f"title={_prop(f'{f.rule} {f.name}')}")

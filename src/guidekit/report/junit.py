@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from guidekit.findings import Severity
 from guidekit.report.base import ReportOptions
+from guidekit.report.paths import report_prefix, shown, shown_span
 
 if TYPE_CHECKING:
     from guidekit.check.engine import CheckResult
@@ -21,18 +22,21 @@ def write_junit(result: CheckResult, stream: TextIO, options: ReportOptions) -> 
     suites = ET.Element("testsuites", name="guidekit check")
     suite = ET.SubElement(suites, "testsuite", name="guidekit check")
     failures = 0
+    prefix = report_prefix(result.root)
     for path in files:
-        case = ET.SubElement(suite, "testcase", classname="guidekit.check", name=path, file=path)
+        case = ET.SubElement(suite, "testcase", classname="guidekit.check", name=shown(prefix, path),
+                             file=shown(prefix, path))
         findings = by_file.get(path, [])
         errors = [f for f in findings if f.severity is Severity.ERROR]
         for f in errors:
             failures += 1
             el = ET.SubElement(case, "failure", message=f"{f.rule} {f.message}", type=f.name)
-            el.text = f"{f.span}: {f.message}" + "".join(f"\n{n}" for n in f.notes)
+            el.text = f"{shown_span(prefix, f.span)}: {f.message}" + "".join(f"\n{n}" for n in f.notes)
         others = [f for f in findings if f.severity is not Severity.ERROR]
         if others:
             out = ET.SubElement(case, "system-out")
-            out.text = "\n".join(f"{f.span}: {f.severity.value} {f.rule} {f.message}" for f in others)
+            out.text = "\n".join(f"{shown_span(prefix, f.span)}: {f.severity.value} {f.rule} {f.message}"
+                                 for f in others)
     suite.set("tests", str(len(files)))
     suite.set("failures", str(failures))
     suite.set("errors", "0")

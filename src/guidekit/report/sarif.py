@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 from typing import TYPE_CHECKING, Any, TextIO
+from urllib.parse import quote
 
 from guidekit import __version__
 from guidekit.findings import Severity
 from guidekit.report.base import ReportOptions
+from guidekit.report.paths import report_prefix, shown
 
 if TYPE_CHECKING:
     from guidekit.check.engine import CheckResult
@@ -29,10 +31,16 @@ def _region(f: Any) -> dict[str, int]:
     return region
 
 
+def _uri(path: str) -> str:
+    """A relative URI reference: the path with its reserved characters percent-encoded."""
+    return quote(path, safe="/")
+
+
 def write_sarif(result: CheckResult, stream: TextIO, options: ReportOptions) -> None:
     rules = sorted({r.id: r for r in result.rules}.values(), key=lambda r: r.id)
     index = {r.id: i for i, r in enumerate(rules)}
     results = []
+    prefix = report_prefix(result.root)
     for f in result.findings:
         item: dict[str, Any] = {
             "ruleId": f.rule,
@@ -41,7 +49,8 @@ def write_sarif(result: CheckResult, stream: TextIO, options: ReportOptions) -> 
             "locations": [
                 {
                     "physicalLocation": {
-                        "artifactLocation": {"uri": f.span.path, "uriBaseId": "%SRCROOT%"},
+                        "artifactLocation": {"uri": _uri(shown(prefix, f.span.path)),
+                                             "uriBaseId": "%SRCROOT%"},
                         "region": _region(f),
                     }
                 }
@@ -78,7 +87,9 @@ def write_sarif(result: CheckResult, stream: TextIO, options: ReportOptions) -> 
                 },
                 # columns count characters (code points), not UTF-16 units
                 "columnKind": "unicodeCodePoints",
-                "originalUriBaseIds": {"%SRCROOT%": {"uri": result.root.resolve().as_uri() + "/"}},
+                # no machine path: readers resolve %SRCROOT% to their checkout of the repository
+                "originalUriBaseIds": {"%SRCROOT%": {"description": {
+                    "text": "The top of the git work tree (else the working directory)."}}},
                 "results": results,
             }
         ],

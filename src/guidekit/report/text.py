@@ -11,6 +11,7 @@ from rich.markup import escape
 
 from guidekit.findings import Finding, Severity, format_json_path
 from guidekit.report.base import ReportOptions, plural
+from guidekit.report.paths import report_prefix, shown, shown_span
 
 if TYPE_CHECKING:
     from guidekit.check.engine import CheckResult
@@ -55,20 +56,22 @@ def excerpt(line: str, col: int, width: int) -> tuple[str, int, int]:
 def write_text(result: CheckResult, stream: TextIO, options: ReportOptions) -> None:
     console = Console(file=stream, force_terminal=options.color, no_color=not options.color,
                       highlight=False, soft_wrap=True, width=200)
+    prefix = report_prefix(result.root)
     for path, group in groupby(result.findings, key=lambda f: f.span.path):
-        console.print(f"[bold underline]{escape(path)}[/]")
+        console.print(f"[bold underline]{escape(shown(prefix, path))}[/]")
         for f in group:
             sev = f"[{_STYLE[f.severity]}]{f.severity.value}[/]"
             console.print(
-                f"  {escape(str(f.span))}: {sev} [dim]{f.rule}[/] {escape(f.message)} [dim]({f.name})[/]"
+                f"  {escape(str(shown_span(prefix, f.span)))}: {sev} [dim]{f.rule}[/] "
+                f"{escape(f.message)} [dim]({f.name})[/]"
             )
             line = _source_line(result, f)
             if line is not None:
                 width = 1
                 if f.span.end_line == f.span.line and f.span.end_col:
                     width = max(1, f.span.end_col - f.span.col)
-                shown, offset, marks = excerpt(line, f.span.col, width)
-                console.print(f"    {f.span.line:>5} | {escape(shown)}")
+                part, offset, marks = excerpt(line, f.span.col, width)
+                console.print(f"    {f.span.line:>5} | {escape(part)}")
                 console.print(f"          | {' ' * offset}[{_STYLE[f.severity]}]{'^' * marks}[/]")
             if f.json_path is not None and options.verbose:
                 console.print(f"          [dim]at {escape(format_json_path(f.json_path))}[/]")

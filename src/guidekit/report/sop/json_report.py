@@ -6,6 +6,7 @@ import json
 from typing import TYPE_CHECKING, Any, TextIO
 
 from guidekit import __version__
+from guidekit.report.paths import report_prefix, shown, shown_span
 from guidekit.report.sop import SuiteReportOptions
 from guidekit.sop.coverage import Coverage
 
@@ -15,13 +16,13 @@ if TYPE_CHECKING:
 __all__ = ["suite_run_dict", "write_json"]
 
 
-def _coverage(c: Coverage) -> dict[str, Any]:
+def _coverage(c: Coverage, prefix: str) -> dict[str, Any]:
     return {
         m.name: {
             "covered": m.covered,
             "total": m.total,
             "percent": round(m.percent, 2),
-            "missed": [{"item": x.what, **_where(x.loc.span())} for x in m.missed],
+            "missed": [{"item": x.what, **_where(shown_span(prefix, x.loc.span()))} for x in m.missed],
         }
         for m in c.all()
     }
@@ -31,12 +32,12 @@ def _where(span: Any) -> dict[str, Any]:
     return {"path": span.path, "line": span.line, "column": span.col}
 
 
-def _case(r: CaseResult) -> dict[str, Any]:
+def _case(r: CaseResult, prefix: str) -> dict[str, Any]:
     c = r.case
     out: dict[str, Any] = {
         "id": c.id,
         "status": "passed" if r.passed else "failed",
-        **_where(c.loc.span()),
+        **_where(shown_span(prefix, c.loc.span())),
         "market": c.market,
         "path_taken": [{"node": h.node, "answer": h.answer} for h in r.walk.hops],
         "stop": r.walk.stop.value,
@@ -62,10 +63,11 @@ def _case(r: CaseResult) -> dict[str, Any]:
 def suite_run_dict(run: SuiteRun, options: SuiteReportOptions) -> dict[str, Any]:
     below = run.below(options.min_coverage, options.coverage_of) \
         if options.min_coverage is not None else []
+    prefix = report_prefix(run.root)
     return {
         "tool": "guidekit",
         "version": __version__,
-        "root": str(run.root),
+        "root": prefix.rstrip("/") or ".",
         "summary": {
             "passed": run.passed,
             "failed": run.failed,
@@ -73,14 +75,14 @@ def suite_run_dict(run: SuiteRun, options: SuiteReportOptions) -> dict[str, Any]
             "min_coverage": options.min_coverage,
             "coverage_below": below,
         },
-        "coverage": _coverage(run.coverage),
-        "problems": [f.to_dict() for f in run.problems],
+        "coverage": _coverage(run.coverage, prefix),
+        "problems": [f._replace(span=shown_span(prefix, f.span)).to_dict() for f in run.problems],
         "sops": [
             {
                 "id": s.sop.id,
-                "path": s.sop.source.rel,
-                "coverage": _coverage(s.coverage),
-                "cases": [_case(r) for r in s.results],
+                "path": shown(prefix, s.sop.source.rel),
+                "coverage": _coverage(s.coverage, prefix),
+                "cases": [_case(r, prefix) for r in s.results],
             }
             for s in run.sops
         ],

@@ -5,6 +5,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from typing import TYPE_CHECKING, TextIO
 
+from guidekit.report.paths import report_prefix, shown, shown_span
 from guidekit.report.sop import SuiteReportOptions
 
 if TYPE_CHECKING:
@@ -17,21 +18,23 @@ def write_junit(run: SuiteRun, stream: TextIO, options: SuiteReportOptions) -> N
     suites = ET.Element("testsuites", name="guidekit test",
                         tests=str(len(run.results)), failures=str(run.failed),
                         errors=str(len(run.problems)))
+    prefix = report_prefix(run.root)
     if run.problems:
         suite = ET.SubElement(suites, "testsuite", name="files", tests=str(len(run.problems)),
                               failures="0", errors=str(len(run.problems)), skipped="0")
         for f in run.problems:
+            span = shown_span(prefix, f.span)
             case = ET.SubElement(suite, "testcase", classname="guidekit.files",
-                                 name=f.span.path, file=f.span.path)
+                                 name=span.path, file=span.path)
             err = ET.SubElement(case, "error", message=f"{f.rule} {f.message}", type=f.name)
-            err.text = f"{f.span}: {f.message}"
+            err.text = f"{span}: {f.message}"
     for s in run.sops:
         failed = sum(1 for r in s.results if not r.passed)
         suite = ET.SubElement(suites, "testsuite", name=s.sop.id, tests=str(len(s.results)),
                               failures=str(failed), errors="0", skipped="0",
-                              file=s.sop.source.rel)
+                              file=shown(prefix, s.sop.source.rel))
         for r in s.results:
-            span = r.case.loc.span()
+            span = shown_span(prefix, r.case.loc.span())
             case = ET.SubElement(suite, "testcase", classname=s.sop.id, name=r.case.id,
                                  file=span.path, line=str(span.line))
             if not r.passed:

@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from guidekit.report.base import plural
+from guidekit.report.paths import report_prefix, shown, shown_span
 from guidekit.report.sop import SuiteReportOptions
 from guidekit.sop.coverage import Coverage, Metric
 
@@ -28,7 +29,7 @@ def _coverage_line(c: Coverage) -> str:
     return "  ".join(_metric(m) for m in c.all())
 
 
-def _case(console: Console, r: CaseResult, options: SuiteReportOptions) -> None:
+def _case(console: Console, r: CaseResult, options: SuiteReportOptions, prefix: str) -> None:
     c = r.case
     market = f" [{c.market}]" if c.market else ""
     if r.passed:
@@ -37,7 +38,7 @@ def _case(console: Console, r: CaseResult, options: SuiteReportOptions) -> None:
             console.print(f"       [dim]path: {escape(r.walk.path_text())}[/]")
     else:
         console.print(f"  [red]FAIL[/] {escape(c.id)}{escape(market)}  "
-                      f"[dim]{escape(str(c.loc.span()))}[/]")
+                      f"[dim]{escape(str(shown_span(prefix, c.loc.span())))}[/]")
         for msg in r.failures:
             console.print(f"       {escape(msg)}")
         console.print(f"       [dim]path: {escape(r.walk.path_text())}[/]")
@@ -49,16 +50,18 @@ def _case(console: Console, r: CaseResult, options: SuiteReportOptions) -> None:
 def write_text(run: SuiteRun, stream: TextIO, options: SuiteReportOptions) -> None:
     console = Console(file=stream, force_terminal=options.color, no_color=not options.color,
                       highlight=False, soft_wrap=True, width=200)
+    prefix = report_prefix(run.root)
     for f in run.problems:
-        console.print(f"[red]error[/] {escape(str(f.span))}: {escape(f.message)} [dim]({f.rule})[/]")
+        console.print(f"[red]error[/] {escape(str(shown_span(prefix, f.span)))}: "
+                      f"{escape(f.message)} [dim]({f.rule})[/]")
     if run.problems:
         console.print()
     for s in run.sops:
-        console.print(f"[bold]{escape(s.sop.id)}[/] [dim]{escape(s.sop.source.rel)}[/]")
+        console.print(f"[bold]{escape(s.sop.id)}[/] [dim]{escape(shown(prefix, s.sop.source.rel))}[/]")
         if not s.results:
             console.print("  [yellow]no cases[/]")
         for r in s.results:
-            _case(console, r, options)
+            _case(console, r, options, prefix)
         console.print()
     if run.sops:
         console.print("[bold]coverage[/]")
@@ -70,12 +73,12 @@ def write_text(run: SuiteRun, stream: TextIO, options: SuiteReportOptions) -> No
                   for m in metric.missed]
         if missed:
             console.print("  not reached by any case:")
-            shown = missed if options.verbose else missed[:20]
-            for sop_id, m in shown:
+            listed = missed if options.verbose else missed[:20]
+            for sop_id, m in listed:
                 console.print(f"    {escape(sop_id)} {escape(m.what)}  "
-                              f"[dim]{escape(str(m.loc.span()))}[/]")
-            if len(shown) < len(missed):
-                console.print(f"    ... and {len(missed) - len(shown)} more (--verbose lists all)")
+                              f"[dim]{escape(str(shown_span(prefix, m.loc.span())))}[/]")
+            if len(listed) < len(missed):
+                console.print(f"    ... and {len(missed) - len(listed)} more (--verbose lists all)")
         console.print()
     if options.min_coverage is not None:
         low = run.below(options.min_coverage, options.coverage_of)
