@@ -157,3 +157,50 @@ def test_the_committed_sample_guidance_is_canonical() -> None:
     from conftest import SAMPLE
 
     assert [r.rel for r in format_files(load_config(SAMPLE)).files if r.changed or r.error] == []
+
+
+SECOND_EDITION = """\
+id: CG-NEW
+title: Second-edition keys
+rules:
+  - appeal: {deadline: P180D, channel: in_app}
+    examples: {violating: [{text: bad}]}
+    ladder: strikes
+    enforcement:
+      - referral: {mandatory: true, to: hotline}
+        duration: P7D
+        subject: account
+        action: account_ban
+    tiers:
+      - {action: label, when: mild, id: t1}
+    requires_context: [self_report]
+    targets: [private_adult]
+    parameters:
+      - {unit: percent, value: 36, comparison: "<=", id: apr_cap}
+    severity: medium
+    action: remove
+    text: Remove the content.
+    title: A rule
+    id: CG-NEW-1
+    markets: [BR]
+regional_overrides:
+  - min_age: 18
+    text: In Brazil the rule also covers ...
+    rule: CG-NEW-1
+    market: BR
+"""
+
+
+def test_fmt_orders_the_second_edition_keys() -> None:
+    out = format_text(SECOND_EDITION, "policy").text
+    assert load_yaml(out) == load_yaml(SECOND_EDITION)
+    rules_part = out[:out.index("regional_overrides:")]
+    rule_keys = [m.group(1) for m in re.finditer(r"^    ([a-z_]+):", rules_part, re.MULTILINE)]
+    assert rule_keys[:11] == ["title", "text", "action", "severity", "markets", "targets", "requires_context",
+                              "tiers", "enforcement", "parameters", "ladder"]
+    assert rule_keys[-2:] == ["appeal", "examples"]
+    assert "      - action: account_ban\n        subject: account\n        duration: P7D\n" in out
+    assert "{id: t1, when: mild, action: label}" in out
+    assert "{id: apr_cap, comparison: \"<=\", value: 36, unit: percent}" in out
+    assert "  - market: BR\n    rule: CG-NEW-1\n    text: In Brazil the rule also covers ...\n    min_age: 18\n" in out
+    assert format_text(out, "policy").changed is False

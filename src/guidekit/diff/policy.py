@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from guidekit.diff.enforcement import exception_fields, override_fields, rule_model_fields
 from guidekit.diff.fields import Context, FieldDiff, Ranks, at, field_spans, scope_impact
 from guidekit.diff.model import ChangeKind, Impact, ItemChange, headline
 from guidekit.diff.redline import normalize, similarity
@@ -47,8 +48,9 @@ def _rule_fields(old: Rule, new: Rule, ranks: Ranks) -> FieldDiff:
     f.prose("text", old.text, new.text)
     f.ranked("action", "action", ranks, old.action, new.action)
     f.ranked("severity", "severity", ranks, old.severity, new.severity)
-    for name in ("requires_context", "escalate_to", "categories"):
+    for name in ("escalate_to", "categories"):
         f.meta(name, getattr(old, name), getattr(new, name))
+    rule_model_fields(f, old, new, ranks)
     _examples(f, old.examples, new.examples)
     return f
 
@@ -167,7 +169,7 @@ def _rules(old: Policy, new: Policy, ctx: Context) -> tuple[list[ItemChange], di
 
 
 def _exceptions(old: Sequence[PolicyException], new: Sequence[PolicyException],
-                renamed: dict[str, str]) -> list[ItemChange]:
+                renamed: dict[str, str], ranks: Ranks) -> list[ItemChange]:
     """An exception carves content out of the rules: adding one loosens, removing tightens."""
     # a renamed rule id counts as the same rule on both sides; a reference left on the
     # old id is reported once, as breaking, on the rule itself
@@ -192,6 +194,7 @@ def _exceptions(old: Sequence[PolicyException], new: Sequence[PolicyException],
                       "now covers every rule" if not e.rules else "no longer covers every rule")
             else:
                 f.ids("rules", o.rules, e.rules, grow=Impact.LOOSER, shrink=Impact.STRICTER)
+        exception_fields(f, o, e, ranks)
         if f.changes:
             out.append(ItemChange("exception", e.id, ChangeKind.MODIFIED,
                                   headline(c.impact for c in f.changes), e.title,
@@ -230,6 +233,7 @@ def _overrides(old: Policy, new: Policy, ranks: Ranks, renamed: dict[str, str]) 
                 f.ranked("action", "action", ranks, action, n.action)
             if n.severity is not None:
                 f.ranked("severity", "severity", ranks, severity, n.severity)
+            override_fields(f, None, n)
             kind = ChangeKind.ADDED
         elif n is None and o is not None:
             action, severity = base_action(new, rule_id)
@@ -237,6 +241,7 @@ def _overrides(old: Policy, new: Policy, ranks: Ranks, renamed: dict[str, str]) 
                 f.ranked("action", "action", ranks, o.action, action)
                 if o.severity is not None:
                     f.ranked("severity", "severity", ranks, o.severity, severity)
+            override_fields(f, o, None)
             kind = ChangeKind.REMOVED
         else:
             assert o is not None and n is not None
@@ -245,6 +250,7 @@ def _overrides(old: Policy, new: Policy, ranks: Ranks, renamed: dict[str, str]) 
                 f.ranked("severity", "severity", ranks, o.severity or base_action(old, rule_id)[1],
                          n.severity or base_action(new, rule_id)[1])
             f.prose("note", o.note, n.note)
+            override_fields(f, o, n)
             kind = ChangeKind.MODIFIED
             if not f.changes:
                 continue
@@ -260,5 +266,5 @@ def compare_policy(old: Policy, new: Policy, ctx: Context) -> tuple[FieldDiff, l
                                                                       list[ItemChange]]:
     """Document fields, rule changes and other item changes between two versions."""
     rules, renamed = _rules(old, new, ctx)
-    items = _exceptions(old.exceptions, new.exceptions, renamed) + _overrides(old, new, ctx.ranks, renamed)
+    items = _exceptions(old.exceptions, new.exceptions, renamed, ctx.ranks) + _overrides(old, new, ctx.ranks, renamed)
     return policy_fields(old, new, ctx), rules, items

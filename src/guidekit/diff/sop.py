@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from guidekit.diff.enforcement import age_gate_fields, ladder_fields
 from guidekit.diff.fields import Context, FieldDiff, Ranks, at, field_spans
 from guidekit.diff.model import ChangeKind, Impact, ItemChange, headline
 from guidekit.diff.policy import status_impact
@@ -217,7 +218,15 @@ def compare_items(kind: str, old: Source, new: Source, key: str, ctx: Context,
     olist = [(i, x) for i, x in enumerate(od.get(key) or ())]
     nlist = [(i, x) for i, x in enumerate(nd.get(key) or ())]
 
+    vocab = nd.get("taxonomy") if kind == "taxonomy" else None
+
     def fields(o: tuple[int, Any], n: tuple[int, Any], fd: FieldDiff) -> None:
+        if vocab == "ladders":  # read as enforcement, not as metadata
+            ladder_fields(fd, o[1], n[1], ctx.ranks)
+            return
+        if vocab == "age_gates":
+            age_gate_fields(fd, o[1], n[1])
+            return
         for name in sorted(set(o[1]) | set(n[1])):
             fd.meta(name, o[1].get(name), n[1].get(name))
 

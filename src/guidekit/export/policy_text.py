@@ -70,7 +70,7 @@ def precedence(policy: Policy, corpus: Corpus) -> list[Rule]:
     act = corpus.taxonomy.actions
 
     def key(r: Rule) -> tuple[int, int, int]:
-        s = sev.get(r.severity)
+        s = sev.get(r.severity) if r.severity else None
         a = act.get(r.action)
         return (-(s.rank if s else 0), -(a.rank if a else 0), policy.rules.index(r))
 

@@ -104,8 +104,8 @@ class Helpers:
     def titles(self, vocab: str, ids: Iterable[str]) -> str:
         return ", ".join(self.title(vocab, i) for i in ids)
 
-    def must_escalate(self, severity: str) -> bool:
-        level = self.tax.severities.get(severity)
+    def must_escalate(self, severity: str | None) -> bool:
+        level = self.tax.severities.get(severity) if severity else None
         return bool(level and level.requires_escalation)
 
     def graphic(self, policy: Policy, rule: Rule, ex: Example) -> bool:

@@ -96,7 +96,7 @@ class RuleView:
 
     rule: Rule
     action: str
-    severity: str
+    severity: str | None
     override: Override | None  # the market's override, when one applies
     examples: tuple[Example, ...]  # those that apply in the market
 
@@ -182,6 +182,8 @@ def _view_policy(spec: HandbookSpec, p: Policy) -> PolicyView:
     overrides = p.overrides_for(market) if market else {}
     rules = []
     for r in p.rules:
+        if market and not r.applies_in(market):
+            continue  # a rule of other markets only: this market's reviewers never apply it
         o = overrides.get(r.id)
         examples = tuple(e for e in r.examples if not market or not e.markets or market in e.markets)
         rules.append(RuleView(

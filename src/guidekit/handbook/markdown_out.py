@@ -73,7 +73,7 @@ def _redline(runs: Runs) -> str:
     return "".join(out)
 
 
-def _policy(v: PolicyView, tax: Taxonomy, title: Callable[[str, str], str], marks: ChangeMarks,
+def _policy(v: PolicyView, tax: Taxonomy, title: Callable[[str, str | None], str], marks: ChangeMarks,
              market: str | None) -> list[str]:
     p = v.policy
     mark = marks.doc(p.id)
@@ -150,7 +150,9 @@ def _sop(v: SopView, title: Callable[[str, str], str]) -> list[str]:
 
 
 def render_markdown_handbook(hb: Handbook, tax: Taxonomy, marks: ChangeMarks) -> str:
-    def title(vocab: str, item_id: str) -> str:
+    def title(vocab: str, item_id: str | None) -> str:
+        if item_id is None:
+            return ""
         item = getattr(tax, vocab).get(item_id)
         return str(item.title) if item is not None else item_id
 

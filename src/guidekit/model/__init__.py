@@ -18,6 +18,17 @@ from guidekit.lazy import lazy_exports
 
 if TYPE_CHECKING:
     from guidekit.model.common import Loc, Status
+    from guidekit.model.enforcement import (
+        Appeal,
+        Condition,
+        Consequence,
+        Notice,
+        Parameter,
+        Referral,
+        SeeAlso,
+        Tier,
+        duration_days,
+    )
     from guidekit.model.policy import Example, Override, Policy, PolicyException, Rule, build_policy
     from guidekit.model.sop import (
         Answer,
@@ -33,13 +44,21 @@ if TYPE_CHECKING:
         build_sop,
     )
     from guidekit.model.taxonomy import (
+        AccountType,
         Action,
+        AgeGate,
         Category,
+        ContextKind,
+        Ladder,
+        LadderStep,
         Market,
         SeverityLevel,
+        Subject,
         Surface,
+        Target,
         Taxonomy,
         TaxonomyItem,
+        Unit,
         build_taxonomy_items,
     )
 
@@ -51,39 +70,59 @@ _HOMES = {
     "sop": ("Answer", "Case", "DecisionTree", "Escalation", "Expect", "Node", "Outcome", "Sop", "Step",
             "build_cases", "build_sop"),
     "taxonomy": ("Action", "Category", "Market", "SeverityLevel", "Surface", "Taxonomy", "TaxonomyItem",
-                 "build_taxonomy_items"),
+                 "build_taxonomy_items", "AccountType", "AgeGate", "ContextKind", "Ladder", "LadderStep",
+                 "Subject", "Target", "Unit"),
+    "enforcement": ("Appeal", "Condition", "Consequence", "Notice", "Parameter", "Referral", "SeeAlso", "Tier",
+                    "duration_days"),
 }
 _HOME = {name: module for module, names in _HOMES.items() for name in names}
 
 __all__ = [
+    "AccountType",
     "Action",
+    "AgeGate",
     "Answer",
+    "Appeal",
     "Case",
     "Category",
+    "Condition",
+    "Consequence",
+    "ContextKind",
     "DecisionTree",
     "Document",
     "Escalation",
     "Example",
     "Expect",
+    "Ladder",
+    "LadderStep",
     "Loc",
     "Market",
     "Node",
+    "Notice",
     "Outcome",
     "Override",
+    "Parameter",
     "Policy",
     "PolicyException",
+    "Referral",
     "Rule",
+    "SeeAlso",
     "SeverityLevel",
     "Sop",
     "Status",
     "Step",
+    "Subject",
     "Surface",
+    "Target",
     "Taxonomy",
     "TaxonomyItem",
+    "Tier",
+    "Unit",
     "build_cases",
     "build_policy",
     "build_sop",
     "build_taxonomy_items",
+    "duration_days",
 ]
 
 

@@ -11,6 +11,21 @@ from typing import Any, NamedTuple
 
 from guidekit.loading.source import Source
 from guidekit.model.common import Loc, Status, as_date, as_strings
+from guidekit.model.enforcement import (
+    Appeal,
+    Condition,
+    Consequence,
+    Notice,
+    Parameter,
+    SeeAlso,
+    Tier,
+    build_conditions,
+    build_consequences,
+    build_parameters,
+    build_see,
+    build_tiers,
+    context_ids,
+)
 
 __all__ = ["Example", "Override", "Policy", "PolicyException", "Rule", "build_policy"]
 
@@ -30,12 +45,39 @@ class Rule(NamedTuple):
     title: str
     text: str
     action: str
-    severity: str
-    requires_context: bool
+    severity: str | None  # optional where the configuration allows it (GK302)
+    requires_context: bool  # context needed at all (named in ``contexts``, or unspecified)
     escalate_to: str | None
     categories: tuple[str, ...]
     examples: tuple[Example, ...]
     loc: Loc
+    # the second edition (issue #18): every field optional
+    kind: str = "prohibition"  # or "obligation"
+    contexts: tuple[str, ...] = ()  # context ids a reviewer needs before acting
+    markets: tuple[str, ...] = ()  # the rule exists only there
+    not_markets: tuple[str, ...] = ()
+    targets: tuple[str, ...] = ()  # target classes protected; empty: every target
+    conditions: tuple[Condition, ...] = ()
+    tiers: tuple[Tier, ...] = ()
+    tier_order: str | None = None  # "rising": tiers declared in rising strictness
+    enforcement: tuple[Consequence, ...] = ()
+    parameters: tuple[Parameter, ...] = ()
+    ladder: str | None = None
+    age_gate: str | None = None
+    notice: Notice | None = None
+    appeal: Appeal | None = None
+    see: tuple[SeeAlso, ...] = ()
+    evidence: tuple[str, ...] = ()
+
+    def applies_in(self, market: str | None) -> bool:
+        """False when the rule is limited to other markets (or excluded from this one)."""
+        if market is None:
+            return not self.markets
+        return (not self.markets or market in self.markets) and market not in self.not_markets
+
+    def actions(self) -> tuple[str, ...]:
+        """The primary action, then every consequence's (each once)."""
+        return tuple(dict.fromkeys((self.action, *(c.action for c in self.enforcement))))
 
     @property
     def violating(self) -> tuple[Example, ...]:
@@ -52,15 +94,21 @@ class PolicyException(NamedTuple):
     text: str
     rules: tuple[str, ...]
     loc: Loc
+    residual_action: str | None = None  # the lesser action that still applies
+    never_for: tuple[str, ...] = ()  # rules the exception never covers
 
 
 class Override(NamedTuple):
     market: str
     rule: str
-    action: str
+    action: str  # the rule's own action when the override changes something else
     severity: str | None
     note: str | None
     loc: Loc
+    escalate_to: str | None = None
+    text: str | None = None
+    min_age: int | None = None
+    inherits_action: bool = False  # no action of its own: ``action`` is the rule's
 
 
 class Policy(NamedTuple):
@@ -115,23 +163,52 @@ def _rule(d: dict[str, Any], loc: Loc) -> Rule:
     for label in ("violating", "allowed"):
         for i, e in enumerate((d.get("examples") or {}).get(label) or ()):
             examples.append(_example(e, label, i, loc.at("examples", label, i)))
+    contexts, needs_context = context_ids(d.get("requires_context"))
+    notice, appeal = d.get("notice"), d.get("appeal")
     return Rule(
         id=d["id"],
         title=d["title"],
         text=d["text"],
         action=d["action"],
-        severity=d["severity"],
-        requires_context=bool(d.get("requires_context", False)),
+        severity=d.get("severity"),
+        requires_context=needs_context,
         escalate_to=d.get("escalate_to"),
         categories=as_strings(d.get("categories")),
         examples=tuple(examples),
         loc=loc,
+        kind=str(d.get("kind") or "prohibition"),
+        contexts=contexts,
+        markets=as_strings(d.get("markets")),
+        not_markets=as_strings(d.get("not_markets")),
+        targets=as_strings(d.get("targets")),
+        conditions=build_conditions(d.get("conditions"), loc.at("conditions")),
+        tiers=build_tiers(d.get("tiers"), loc.at("tiers")),
+        tier_order=d.get("tier_order"),
+        enforcement=build_consequences(d.get("enforcement"), loc.at("enforcement")),
+        parameters=build_parameters(d.get("parameters"), loc.at("parameters")),
+        ladder=d.get("ladder"),
+        age_gate=d.get("age_gate"),
+        notice=Notice(str(notice["text"]), notice.get("channel"), loc.at("notice")) if notice else None,
+        appeal=(Appeal(str(appeal["channel"]), appeal.get("deadline"), loc.at("appeal"))
+                if appeal else None),
+        see=build_see(d.get("see"), loc.at("see")),
+        evidence=as_strings(d.get("evidence")),
     )
+
+
+def _override(o: dict[str, Any], rules: dict[str, Any], loc: Loc) -> Override:
+    # an override that changes only severity, text or age keeps the rule's action
+    action = o.get("action") or (rules.get(o["rule"]) or {}).get("action") or ""
+    min_age = o.get("min_age")
+    return Override(o["market"], o["rule"], str(action), o.get("severity"), o.get("note"), loc,
+                    o.get("escalate_to"), o.get("text"), int(min_age) if min_age is not None else None,
+                    "action" not in o)
 
 
 def build_policy(src: Source) -> Policy:
     d = src.data
     root = Loc(src, ())
+    rules_by_id = {str(r.get("id")): r for r in d["rules"] or () if isinstance(r, dict)}
     return Policy(
         id=d["id"],
         title=d["title"],
@@ -149,14 +226,12 @@ def build_policy(src: Source) -> Policy:
         codes=dict(d.get("codes") or {}),
         rules=tuple(_rule(r, root.at("rules", i)) for i, r in enumerate(d["rules"])),
         exceptions=tuple(
-            PolicyException(e["id"], e["title"], e["text"], as_strings(e.get("rules")), root.at("exceptions", i))
+            PolicyException(e["id"], e["title"], e["text"], as_strings(e.get("rules")), root.at("exceptions", i),
+                            e.get("residual_action"), as_strings(e.get("never_for")))
             for i, e in enumerate(d.get("exceptions") or ())
         ),
         overrides=tuple(
-            Override(
-                o["market"], o["rule"], o["action"], o.get("severity"), o.get("note"),
-                root.at("regional_overrides", i),
-            )
+            _override(o, rules_by_id, root.at("regional_overrides", i))
             for i, o in enumerate(d.get("regional_overrides") or ())
         ),
         supersedes=as_strings(d.get("supersedes")),

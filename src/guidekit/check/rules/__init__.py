@@ -19,6 +19,7 @@ BUILTIN_MODULES = (
     "guidekit.check.rules.links",
     "guidekit.check.rules.review",
     "guidekit.check.rules.escalation",
+    "guidekit.check.rules.enforcement",
 )
 
 

@@ -8,7 +8,8 @@ from collections.abc import Iterable, Iterator
 from guidekit.check.registry import CheckRule, RuleContext, register
 from guidekit.corpus import Corpus
 from guidekit.findings import Finding
-from guidekit.model import Loc, Policy, Sop
+from guidekit.model import Condition, Loc, Policy, Rule, Sop, Tier
+from guidekit.model.taxonomy import BUILTIN_UNITS
 
 _VOCAB_NOUN = {
     "actions": "action",
@@ -16,6 +17,12 @@ _VOCAB_NOUN = {
     "markets": "market",
     "surfaces": "surface",
     "categories": "category",
+    "targets": "target",
+    "contexts": "context",
+    "subjects": "subject",
+    "age_gates": "age gate",
+    "ladders": "ladder",
+    "units": "unit",
 }
 
 Ref = tuple[str, str, Loc]  # (what it names, the value, where)
@@ -34,15 +41,48 @@ def policy_refs(p: Policy) -> Iterator[Ref]:
     yield from _listed(p.related, p.loc, "related", "documents")
     for r in p.rules:
         yield "actions", r.action, r.loc.at("action")
-        yield "severities", r.severity, r.loc.at("severity")
+        if r.severity is not None:
+            yield "severities", r.severity, r.loc.at("severity")
         yield from _listed(r.categories, r.loc, "categories", "categories")
         for e in r.examples:
             yield from _listed(e.markets, e.loc, "markets", "markets")
+        yield from _rule_model_refs(r)
+    for x in p.exceptions:
+        if x.residual_action:
+            yield "actions", x.residual_action, x.loc.at("residual_action")
+        yield from _listed(x.never_for, x.loc, "never_for", "rules")
     for o in p.overrides:
         yield "markets", o.market, o.loc.at("market")
-        yield "actions", o.action, o.loc.at("action")
+        if not o.inherits_action:
+            yield "actions", o.action, o.loc.at("action")
         if o.severity:
             yield "severities", o.severity, o.loc.at("severity")
+
+
+def _rule_model_refs(r: Rule) -> Iterator[Ref]:
+    """The second edition's references: targets, contexts, tiers, consequences, parameters ..."""
+    yield from _listed(r.markets, r.loc, "markets", "markets")
+    yield from _listed(r.not_markets, r.loc, "not_markets", "markets")
+    # a rule, each condition and each tier name targets, contexts and an action alike
+    parts: list[Rule | Condition | Tier] = [r, *r.conditions, *r.tiers]
+    for part in parts:
+        yield from _listed(part.targets, part.loc, "targets", "targets")
+        yield from _listed(part.contexts, part.loc, "requires_context", "contexts")
+        if part is not r and part.action:
+            yield "actions", part.action, part.loc.at("action")
+    for q in r.enforcement:
+        yield "actions", q.action, q.loc.at("action")
+        if q.subject:
+            yield "subjects", q.subject, q.loc.at("subject")
+    for m in r.parameters:
+        yield "units", m.unit, m.loc.at("unit")
+        yield from _listed(m.markets, m.loc, "markets", "markets")
+    if r.ladder:
+        yield "ladders", r.ladder, r.loc.at("ladder")
+    if r.age_gate:
+        yield "age_gates", r.age_gate, r.loc.at("age_gate")
+    for s in r.see:
+        yield "rules", s.rule, s.loc.at("rule")
 
 
 def sop_refs(s: Sop) -> Iterator[Ref]:
@@ -67,6 +107,10 @@ def _known(corpus: Corpus, what: str) -> set[str]:
         return (set(corpus.policies) | corpus.declared_ids) - set(corpus.sops)
     if what == "rules":
         return corpus.rule_ids()
+    if what == "units":
+        return set(corpus.taxonomy.units) | set(BUILTIN_UNITS)
+    if what == "subjects":  # the first edition's action scopes are subjects too
+        return set(corpus.taxonomy.subjects) | {"content", "account", "monetization", "ad"}
     return set(getattr(corpus.taxonomy, what))
 
 
@@ -75,8 +119,11 @@ class UnresolvedReference(CheckRule):
     """A reference names something that does not exist.
 
     Checked: policy surfaces, markets, categories, rule actions and severities,
-    regional overrides, ``supersedes`` and ``related``; SOP policies, outcome
-    actions and rule ids. A vocabulary with no taxonomy file at all is reported
+    regional overrides, ``supersedes`` and ``related``; rule markets, targets,
+    contexts, tier, condition and consequence actions, consequence subjects,
+    parameter units (built-in or a ``units`` vocabulary), ladders, age gates
+    and ``see`` rules; exception residual actions and ``never_for`` rules; SOP
+    policies, outcome actions and rule ids. A vocabulary with no taxonomy file at all is reported
     once instead of at every use.
     """
 
@@ -99,7 +146,7 @@ class UnresolvedReference(CheckRule):
                 known = known_cache[what] = _known(c, what)
             if value in known:
                 continue
-            if what in _VOCAB_NOUN and what not in c.taxonomy.present:
+            if what in _VOCAB_NOUN and what not in c.taxonomy.present and what not in ("units", "subjects"):
                 if what not in missing_vocab:
                     missing_vocab.add(what)
                     yield self.finding(

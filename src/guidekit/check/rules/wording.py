@@ -31,6 +31,19 @@ def _pattern(term: str) -> re.Pattern[str]:
     return re.compile(rf"(?i)(?<![\w-]){words}{after}{month}")
 
 
+# "only licensed lenders may publish", "advertisers may only target adults": a
+# permission with its limit stated, not a hedge
+_ONLY_BEFORE = re.compile(r"(?i)\bonly\b(?:\s+[\w'-]+){0,4}\s*$")
+_ONLY_AFTER = re.compile(r"(?i)\s+only\b")
+
+
+def _is_permission(term: str, text: str, m: re.Match[str]) -> bool:
+    if term.lower() != "may":
+        return False
+    before = re.split(r"[.;:,!?]", text[max(0, m.start() - 80):m.start()])[-1]
+    return bool(_ONLY_BEFORE.search(before) or _ONLY_AFTER.match(text, m.end()))
+
+
 def _texts(ctx: DocContext, fields: list[str]) -> Iterator[tuple[JsonPath, str, str]]:
     """(json path, text, what it is) for the fields that carry decisions."""
     doc = ctx.doc
@@ -53,7 +66,9 @@ def _texts(ctx: DocContext, fields: list[str]) -> Iterator[tuple[JsonPath, str, 
 @register
 class VagueLanguage(DocumentRule):
     """Rule text, SOP steps or decision-tree questions hedge: "generally", "usually",
-    "as appropriate", "etc.", "and/or", "may".
+    "as appropriate", "etc.", "and/or", "may". The permission "may" with its
+    limit stated ("only licensed lenders may publish", "may only target
+    adults") is not a hedge and is not reported.
 
     Where a reviewer must decide, a hedge hands the decision to each reviewer
     and the queue stops being consistent. Each finding suggests a fix.
@@ -78,11 +93,12 @@ class VagueLanguage(DocumentRule):
         for path, text, what in _texts(ctx, ctx.options["fields"]):
             for term, fix in active.items():
                 pattern = _pattern(term)
-                hits = len(pattern.findall(text))
-                if not hits:
+                matches = list(pattern.finditer(text))
+                keep = [i for i, m in enumerate(matches) if not _is_permission(term, text, m)]
+                if not keep:
                     continue
-                spans = [s for s, _ in ctx.locator.find(path, pattern)][:hits]
-                spans += [ctx.source.span(path)] * (hits - len(spans))
+                found = [s for s, _ in ctx.locator.find(path, pattern)][:len(matches)]
+                spans = [found[i] if i < len(found) else ctx.source.span(path) for i in keep]
                 for span in spans:
                     yield self.finding(span, f"{what} hedges with {term!r}", json_path=path,
                                        fix=fix)
