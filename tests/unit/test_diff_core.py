@@ -173,8 +173,11 @@ EDITS = [
     ("override changed", "    action: ad_restrict\n", "    action: label\n"),
     ("override added", "regional_overrides:\n", "regional_overrides:\n  - market: US\n    rule: ADS-GAMB-2\n"
      "    action: account_ban\n"),
-    ("override removed and a rule changed", "  - market: BR\n    rule: ADS-GAMB-1\n    action: ad_restrict\n"
-     "    note: Certified operators run restricted ads in Brazil.\n", ""),
+    # (the list left empty as [], not as a bare key: null is not a list, and a document
+    # that does not fit its schema is compared as text)
+    ("override removed and a rule changed", "regional_overrides:\n  - market: BR\n    rule: ADS-GAMB-1\n"
+     "    action: ad_restrict\n    note: Certified operators run restricted ads in Brazil.\n",
+     "regional_overrides: []\n"),
     ("title only", "title: Gambling in ads", "title: Gambling ads"),
     ("market added", "surfaces: [ads]\n", "surfaces: [ads]\nmarkets: [US]\n"),
     ("second rule removed", GAMB[GAMB.index("  - id: ADS-GAMB-2"):GAMB.index("regional_overrides:")], ""),

@@ -5,7 +5,6 @@ from __future__ import annotations
 import difflib
 import json
 from collections.abc import Iterator
-from functools import cache
 from typing import Any
 
 from jsonschema import ValidationError
@@ -13,9 +12,9 @@ from jsonschema.exceptions import best_match, relevance
 
 from guidekit.findings import Finding, JsonPath, Severity, SourceSpan
 from guidekit.loading.source import DocKind, Source
-from guidekit.schemas import load_schema, validator_for
+from guidekit.schemas import is_valid_fast, validator_for
 
-__all__ = ["is_valid_fast", "schema_findings"]
+__all__ = ["schema_findings"]
 
 _SCHEMA_FOR = {
     DocKind.POLICY: "policy",
@@ -142,45 +141,6 @@ def _leaf(err: ValidationError) -> ValidationError:
             break
         err = deeper
     return err
-
-
-@cache
-def _fast_validator(name: str) -> Any:
-    """A compiled (Rust) validator used as a fast path: most documents are valid, and
-    proving that is ~100x cheaper there. Documents it rejects go through
-    ``jsonschema`` for the precise, well-placed messages. None when unavailable or
-    when the schema refers to other files."""
-    try:
-        import jsonschema_rs
-    except ImportError:  # pragma: no cover - it is a dependency; keep working without it
-        return None
-    schema = load_schema(name)
-    if any(not ref.startswith("#") for ref in _refs(schema)):
-        return None
-    return jsonschema_rs.validator_for(schema, validate_formats=True)
-
-
-def _refs(node: Any) -> Iterator[str]:
-    if isinstance(node, dict):
-        for k, v in node.items():
-            if k == "$ref" and isinstance(v, str):
-                yield v
-            else:
-                yield from _refs(v)
-    elif isinstance(node, list):
-        for v in node:
-            yield from _refs(v)
-
-
-def is_valid_fast(name: str, data: Any) -> bool:
-    """True only when the compiled validator accepts ``data``; False means "look closer"."""
-    fast = _fast_validator(name)
-    if fast is None:
-        return False
-    try:
-        return bool(fast.is_valid(data))
-    except (ValueError, TypeError, OverflowError):  # data it cannot represent (e.g. int keys)
-        return False
 
 
 def schema_findings(src: Source, *, verbose: bool = False) -> Iterator[Finding]:

@@ -74,6 +74,8 @@ def diff_revisions(root: Path, base: str = "HEAD", head: str | None = None, *,
 
     from guidekit.diff.fetch import Fetch
 
+    paths = [_inside(p) for p in paths]
+
     # git starts now and works while the engine loads; the thread that waits on git
     # needs the interpreter lock after each read, so the importing thread hands it
     # over every millisecond meanwhile (not every five, Python's default)
@@ -88,3 +90,16 @@ def diff_revisions(root: Path, base: str = "HEAD", head: str | None = None, *,
         sys.setswitchinterval(interval)
     with session:
         return session.diff(base, head, paths=paths)
+
+
+def _inside(path: str) -> str:
+    """A --path, normalised; a usage error when it leaves the guidance root."""
+    import posixpath
+
+    from guidekit.errors import GuidekitError
+
+    norm = posixpath.normpath(path.replace("\\", "/")) if path else "."
+    if posixpath.isabs(norm) or norm == ".." or norm.startswith(("../", ":")):
+        raise GuidekitError(f"--path {path!r} is outside the guidance root",
+                            hint="give files or folders relative to the guidance root")
+    return norm

@@ -23,6 +23,7 @@ from guidekit.loading.discover import classify
 from guidekit.loading.source import DocKind, Limits, Source, load_text
 from guidekit.loading.yamlio import locate_node
 from guidekit.model.policy import Policy, build_policy
+from guidekit.schemas import misfit
 
 if TYPE_CHECKING:
     from guidekit.model.sop import Sop
@@ -161,8 +162,12 @@ def _fast_source(d: Draft, yaml_text: str | None = None) -> Source | None:
     return src
 
 
-def _snapshot(src: Source, d: Draft) -> Snapshot:
-    """A loaded Source -> its model, or a text snapshot with a note."""
+def _snapshot(src: Source, d: Draft, *, partial: bool = False) -> Snapshot:
+    """A loaded Source -> its model, or a text snapshot with a note.
+
+    A document that does not fit its kind's schema is compared as text: what a
+    user wrote never reaches the model with the wrong types. ``partial``: the
+    items both versions share were left out of ``src`` (load_pair)."""
     rel, kind = d.rel, d.kind
     if src.problems:
         p = src.problems[0]
@@ -170,6 +175,10 @@ def _snapshot(src: Source, d: Draft) -> Snapshot:
             return _as_text(src, rel, None)
         return _as_text(src, rel, f"does not load ({p.message}, line {p.line + 1}); compared as text")
     data: dict[str, Any] = src.data
+    if kind is not DocKind.CONFIG:
+        why = misfit(kind.value, data, partial=partial)
+        if why is not None:
+            return _as_text(src, rel, f"does not fit the {kind.value} schema ({why}); compared as text")
     try:
         if kind is DocKind.POLICY:
             if data.get("rules") is None and "rules" in data:
@@ -203,7 +212,7 @@ def load_snapshot(d: Draft, limits: Limits, yaml_text: str | None = None) -> Sna
                         "compared as text")
     fast = _fast_source(d, yaml_text)
     if fast is not None:
-        return _snapshot(fast, d)
+        return _snapshot(fast, d, partial=yaml_text is not None)
     src.text = d.text
     load_text(src, limits)
     return _snapshot(src, d)

@@ -126,7 +126,10 @@ def _modified(old: Snapshot, new: Snapshot, ctx: Context) -> DocumentChange | No
             fields.append(FieldChange(
                 "id", old.id, new.id, Impact.BREAKING if where else Impact.METADATA,
                 f"the old id is still named at {', '.join(where[:3])}" if where else None))
-        sections = _text_sections(old, new)
+        if old.note or new.note:  # a side that is not its model: the whole texts, as text
+            sections = diff_bodies(old.source.text, new.source.text, (old.rel, 0), (new.rel, 0))
+        else:
+            sections = _text_sections(old, new)
     moved = old.rel != new.rel
     impacts = [f.impact for f in fields] + [i.impact for i in (*rules, *items)]
     impacts += [s.impact for s in sections]
