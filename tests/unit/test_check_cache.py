@@ -111,6 +111,28 @@ def test_a_damaged_cache_is_ignored(sample_root: Path, tmp_path: Path) -> None:
     assert _key(warm) == _key(cold)
 
 
+def test_a_damaged_cache_file_leaves_no_connection_open(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from guidekit.check import cache as cache_module
+
+    opened: list[sqlite3.Connection] = []
+    connect = sqlite3.connect
+
+    def recording(*args: object, **kwargs: object) -> sqlite3.Connection:
+        db = connect(*args, **kwargs)  # type: ignore[arg-type]
+        opened.append(db)
+        return db
+
+    monkeypatch.setattr(cache_module.sqlite3, "connect", recording)
+    store = cache_module.CheckCache(tmp_path / "cache", "0" * 64)
+    store.close()
+    store.path.write_bytes(b"not a database" * 100)
+    damaged = cache_module.CheckCache(tmp_path / "cache", "0" * 64)
+    assert not damaged.usable and len(opened) == 2
+    for db in opened:
+        with pytest.raises(sqlite3.ProgrammingError):
+            db.execute("SELECT 1")  # closed
+
+
 def test_cache_folder_is_ignored_by_git(sample_root: Path, tmp_path: Path) -> None:
     run_check(load_config(sample_root), cache_dir=sample_root / ".guidekit-cache", lean=True)
     assert (sample_root / ".guidekit-cache" / ".gitignore").read_text("utf-8").strip().endswith("*")

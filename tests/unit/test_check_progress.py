@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import io
+import os
 import sys
+import threading
 
 import pytest
 
+from guidekit.check.parallel import MIN_PARALLEL, run_all
 from guidekit.cli.progress import MIN_FILES, progress_bar, wants_progress
 
 
@@ -44,3 +47,36 @@ def test_bar_draws_for_long_runs_only(monkeypatch: pytest.MonkeyPatch) -> None:
         assert update is not None
         update(MIN_FILES, MIN_FILES * 2)
     assert "checking" in err.getvalue()
+
+
+def test_the_bar_draws_without_a_thread(monkeypatch: pytest.MonkeyPatch) -> None:
+    # check forks its workers while the bar shows: no other thread may run then
+    err = _Tty()
+    monkeypatch.setattr(sys, "stderr", err)
+    monkeypatch.delenv("CI", raising=False)
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+    before = threading.active_count()
+    with progress_bar() as update:
+        assert update is not None
+        for done in range(0, MIN_FILES * 2 + 1, 50):
+            update(done, MIN_FILES * 2)
+            assert threading.active_count() == before
+    assert "checking" in err.getvalue()
+
+
+def _pid(_item: int) -> int:
+    return os.getpid()
+
+
+def test_workers_are_forked_only_when_no_other_thread_runs() -> None:
+    items = list(range(MIN_PARALLEL * 2))
+    assert threading.active_count() == 1
+    assert set(run_all(_pid, items, jobs=2)) - {os.getpid()}
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        assert set(run_all(_pid, items, jobs=2)) == {os.getpid()}
+    finally:
+        stop.set()
+        other.join()

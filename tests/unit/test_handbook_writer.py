@@ -57,3 +57,20 @@ def test_leftovers_of_dead_builds_are_swept(tmp_path: Path) -> None:
     write_site(_site({"index.html": b"x"}), tmp_path / "hb", None)
     assert not stale.exists()
     assert mine.exists()
+
+
+def test_off_posix_a_build_stops_with_a_message_before_any_unsafe_call(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from guidekit.handbook import writer
+
+    def unsafe(*_args: object) -> None:
+        raise AssertionError("a call that is unsafe on Windows was made")
+
+    write_site(_site({"index.html": b"one"}), tmp_path / "hb", None)
+    (tmp_path / ".hb.tmp-1-live").mkdir()  # a leftover: the sweep would ask whether pid 1 runs
+    monkeypatch.setattr(writer, "_POSIX", False)
+    monkeypatch.setattr(writer.os, "kill", unsafe)
+    monkeypatch.setattr(writer.ctypes, "CDLL", unsafe)
+    with pytest.raises(GuidekitError, match="needs a POSIX system"):
+        write_site(_site({"index.html": b"two"}), tmp_path / "hb", PreviousBuild.open(tmp_path / "hb"))

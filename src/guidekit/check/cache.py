@@ -194,16 +194,20 @@ class CheckCache:
     def _open(self) -> sqlite3.Connection:
         self._ensure_folder()
         db = sqlite3.connect(self.path, timeout=_TIMEOUT, isolation_level=None)
-        db.execute("PRAGMA journal_mode=WAL")
-        db.execute("PRAGMA synchronous=NORMAL")
-        db.executescript(
-            """
-            CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT NOT NULL);
-            CREATE TABLE IF NOT EXISTS entries (key TEXT PRIMARY KEY, blob TEXT NOT NULL);
-            CREATE TABLE IF NOT EXISTS state (rel TEXT PRIMARY KEY, key TEXT NOT NULL,
-                                              row TEXT NOT NULL);
-            """
-        )
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+            db.executescript(
+                """
+                CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT NOT NULL);
+                CREATE TABLE IF NOT EXISTS entries (key TEXT PRIMARY KEY, blob TEXT NOT NULL);
+                CREATE TABLE IF NOT EXISTS state (rel TEXT PRIMARY KEY, key TEXT NOT NULL,
+                                                  row TEXT NOT NULL);
+                """
+            )
+        except BaseException:
+            db.close()  # a damaged file: no connection is left open behind the miss
+            raise
         return db
 
     def _ensure_folder(self) -> None:

@@ -2,14 +2,17 @@
 
 Workers are forked so they inherit the function and everything it closes
 over (settings, compiled validators) without pickling it. Where fork is not
-available, or the batch is small enough that starting workers costs more
-than it saves, the items run in this process.
+available, another thread is running (a forked child would inherit its locks
+held, and Python warns from 3.12: `guidekit serve`'s server, for one), or the
+batch is small enough that starting workers costs more than it saves, the
+items run in this process.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
 
@@ -40,7 +43,7 @@ def run_all(fn: Callable[[T], R], items: Sequence[T], *, jobs: int | None = None
     """Yield ``fn(item)`` for every item; ``progress(n)`` after each n done."""
     global _task
     jobs = default_jobs() if jobs is None else jobs
-    forkable = "fork" in multiprocessing.get_all_start_methods()
+    forkable = "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
     if jobs <= 1 or len(items) < MIN_PARALLEL or not forkable:
         for item in items:
             yield fn(item)

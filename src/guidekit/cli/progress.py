@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
@@ -27,18 +28,25 @@ def progress_bar(*, enabled: bool = True) -> Iterator[Callable[[int, int], None]
     if not enabled or not wants_progress():
         yield None
         return
+    # no refresh thread (auto_refresh off): the bar redraws when told, at most every
+    # 0.1 s, so a check can fork its workers with no other thread running
     bar = Progress(TextColumn("checking"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                   console=Console(stderr=True), transient=True)
+                   console=Console(stderr=True), transient=True, auto_refresh=False)
     task = None
+    drawn = 0.0
 
     def update(done: int, total: int) -> None:
-        nonlocal task
+        nonlocal task, drawn
         if total < MIN_FILES:
             return
         if task is None:
             bar.start()
             task = bar.add_task("check", total=total)
         bar.update(task, completed=done)
+        now = time.monotonic()
+        if now - drawn >= 0.1 or done >= total:
+            drawn = now
+            bar.refresh()
 
     try:
         yield update

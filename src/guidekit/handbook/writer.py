@@ -26,6 +26,15 @@ __all__ = ["check_target", "write_site"]
 
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
+# guidekit supports POSIX systems only: on Windows os.kill(pid, 0) would end the
+# process it asks about, and ctypes.CDLL(None) fails
+_POSIX = os.name == "posix"
+
+
+def _require_posix() -> None:
+    if not _POSIX:
+        raise GuidekitError("guidekit build needs a POSIX system (Linux or macOS); Windows is not supported",
+                            hint="run guidekit in WSL or a Linux container")
 
 
 def check_target(target: Path) -> None:
@@ -40,6 +49,7 @@ def check_target(target: Path) -> None:
 
 
 def _alive(pid: int) -> bool:
+    _require_posix()
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -60,6 +70,7 @@ def _sweep(parent: Path, name: str) -> None:
 
 def _exchange(a: Path, b: Path) -> bool:
     """Swap two paths in one step (Linux renameat2); False where that is not offered."""
+    _require_posix()
     try:
         libc = ctypes.CDLL(None, use_errno=True)
         fn = libc.renameat2
