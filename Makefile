@@ -4,8 +4,14 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+# every package development and CI install, pinned with hashes (`make lock` writes it)
+LOCK := requirements/dev.lock
+# the other supported Pythons `make test-pythons` runs the unit and CLI tests on
+OTHER_PYTHONS ?= 3.12 3.13
+PYENV_ROOT ?= $(HOME)/.pyenv
+PYTEST := -m pytest -q -W error::ResourceWarning
 
-.PHONY: demo test check lint typecheck browser bench bench-check bench-diff bench-build clean golden
+.PHONY: demo test test-pythons lock check lint typecheck browser bench bench-check bench-diff bench-build clean golden
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -15,9 +21,19 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install -q -e .
 	touch $@
 
-$(VENV)/.test-installed: pyproject.toml $(VENV)/.installed
+# the locked versions first; then guidekit itself (and anything pyproject.toml gained since
+# the last `make lock`, which tests/unit/test_dependencies.py reports)
+$(VENV)/.test-installed: pyproject.toml $(LOCK) | $(BIN)/python
+	$(BIN)/pip install -q --require-hashes -r $(LOCK)
 	$(BIN)/pip install -q -e '.[test]'
 	touch $@
+
+## lock: re-pin requirements/dev.lock (every extra, every supported Python, with hashes) after
+## changing dependencies in pyproject.toml; commit the result
+lock: | $(BIN)/python
+	$(BIN)/pip install -q uv
+	$(BIN)/uv pip compile pyproject.toml --all-extras --universal --python-version 3.11 \
+		--generate-hashes --quiet --output-file $(LOCK)
 
 ## demo: create .venv, install guidekit, check the sample guidance, build its handbooks
 demo: $(VENV)/.installed
@@ -32,7 +48,18 @@ browser:
 
 ## test: install what tests need and run every test
 test: $(VENV)/.test-installed browser
-	$(BIN)/python -m pytest -q
+	$(BIN)/python $(PYTEST)
+
+## test-pythons: the unit and CLI tests on Python 3.12 and 3.13 too (from PATH or pyenv),
+## each in its own .venv-3.x installed from the lock
+test-pythons:
+	@set -e; for v in $(OTHER_PYTHONS); do \
+		py=$$(ls -d $(PYENV_ROOT)/versions/$$v.*/bin/python$$v 2>/dev/null | tail -n 1); py=$${py:-$$(command -v python$$v || true)}; \
+		if [ -z "$$py" ]; then echo "Python $$v is not installed (PATH or $(PYENV_ROOT)/versions)" >&2; exit 1; fi; \
+		$(MAKE) --no-print-directory VENV=.venv-$$v PYTHON=$$py .venv-$$v/.test-installed; \
+		echo "== Python $$v: unit and CLI tests"; \
+		.venv-$$v/bin/python $(PYTEST) -p no:cacheprovider tests/unit tests/cli; \
+	done
 
 ## check: lint and type-check the code
 check: lint typecheck
@@ -46,7 +73,7 @@ golden: $(VENV)/.test-installed
 	GUIDEKIT_UPDATE_GOLDEN=1 $(BIN)/python -m pytest -q tests/cli/test_export_golden.py tests/e2e/test_diff_golden.py
 
 clean:
-	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(foreach v,$(OTHER_PYTHONS),.venv-$(v)) build dist .pytest_cache .mypy_cache .ruff_cache
 
 ## bench: every benchmark; each times guidekit and its peer tool in the same run and prints the ratios
 bench: bench-check bench-diff bench-build
