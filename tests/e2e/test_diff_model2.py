@@ -142,12 +142,12 @@ def test_fail_on_stricter_exits_1_on_the_real_cases(cli, repo: GitRepo, case: Ca
     _edit(repo, case.path, case.old, case.new)
     repo.commit(case.name)
     r = cli("diff", "v1", "HEAD", "--fail-on", "stricter", cwd=repo.path)
-    assert r.exit_code == 1, r.output
+    assert r.exit_code == 1, r.stdout + r.stderr
     # and the reverse passes the same gate
     _edit(repo, case.path, case.new, case.old)
     repo.commit("back")
     r = cli("diff", "HEAD~1", "HEAD", "--fail-on", "stricter", cwd=repo.path)
-    assert r.exit_code == 0, r.output
+    assert r.exit_code == 0, r.stdout + r.stderr
 
 
 @pytest.mark.e2e
@@ -164,4 +164,4 @@ def test_first_edition_boolean_true_to_false_is_stricter(repo: GitRepo) -> None:
 @pytest.mark.e2e
 def test_fixture_is_valid_guidance(cli, repo: GitRepo) -> None:  # type: ignore[no-untyped-def]
     r = cli("check", cwd=repo.path)
-    assert r.exit_code == 0, r.output
+    assert r.exit_code == 0, r.stdout + r.stderr
