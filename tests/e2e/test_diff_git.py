@@ -336,7 +336,8 @@ def test_broken_document_is_compared_as_text_with_a_note(repo: GitRepo) -> None:
 def test_fixture_cases_cover_every_kind_and_impact() -> None:
     kinds = {c.change for c in CASES} | {c.item_change for c in CASES if c.item_change}
     impacts = {c.impact for c in CASES} | {c.item_impact for c in CASES if c.item_impact}
-    assert kinds == set(ChangeKind)
+    # "renamed" is a Markdown section's (tests/e2e/test_diff_sections.py)
+    assert kinds | {ChangeKind.RENAMED} == set(ChangeKind)
     assert impacts == set(Impact)
 
 

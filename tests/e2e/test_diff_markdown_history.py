@@ -9,6 +9,7 @@ reported paragraph.
 
 from __future__ import annotations
 
+import re
 import subprocess
 from collections import Counter
 from itertools import pairwise
@@ -53,6 +54,9 @@ public life, but not attacked for who they are.
 """
 
 
+_MARKUP_ALONE = re.compile(r"[\s\-=*_]*")
+
+
 def _commit_steps(repo: GitRepo) -> list[str]:
     """Build the history; return the commit shas oldest first."""
     doc = repo.path / DOC
@@ -85,7 +89,8 @@ def _commit_steps(repo: GitRepo) -> list[str]:
 
 def changed_lines(cwd: Path, a: str, b: str) -> dict[str, tuple[Counter[str], Counter[str]]]:
     """Per file (new path), the non-blank lines git removes and adds, with lines that
-    only move (removed and added alike) cancelled out."""
+    only move (removed and added alike) cancelled out, and lines of markup alone
+    (thematic breaks, stray underlines: no words; reported only when all that changed)."""
     out = subprocess.run(["git", "diff", "-U0", "--no-color", "-M", a, b], cwd=cwd, check=True,
                          capture_output=True, text=True).stdout
     files: dict[str, tuple[Counter[str], Counter[str]]] = {}
@@ -98,7 +103,8 @@ def changed_lines(cwd: Path, a: str, b: str) -> dict[str, tuple[Counter[str], Co
             key = new if new != "/dev/null" else old
             assert key is not None
             files.setdefault(key, (Counter(), Counter()))
-        elif line[:1] in "+-" and line[1:].strip() and not line.startswith(("+++", "---")):
+        elif (line[:1] in "+-" and line[1:].strip() and not line.startswith(("+++", "---"))
+              and not _MARKUP_ALONE.fullmatch(line[1:])):
             key = new if new != "/dev/null" else old
             assert key is not None
             files[key][0 if line[0] == "-" else 1][line[1:].strip()] += 1

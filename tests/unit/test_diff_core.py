@@ -8,7 +8,7 @@ from itertools import pairwise
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from conftest import DATA, SAMPLE
@@ -54,7 +54,10 @@ def test_redline_spells_both_texts(old: str, new: str) -> None:
 
 @given(prose())
 def test_reflow_is_one_equal_run(text: str) -> None:
-    reflowed = re.sub(r"\s+", "\n", text)
+    # (no line that starts with a mark, before or after: "-" there is Markdown, a bullet
+    # or an underline, and moving it is more than a reflow)
+    assume(not re.search(r"(?:^|\n)\s*[^\w\s]", text))
+    reflowed = re.sub(r"\s+(?=\w)", "\n", text)
     assert word_redline(text, reflowed) in ([("equal", reflowed)], [])
     assert same_words(text, reflowed) is (text != reflowed)
 
@@ -85,12 +88,12 @@ def test_split_blocks(body: str, expected: list[tuple[str, tuple[str, ...], int]
     assert [(b.text, b.heading, b.level) for b in split_blocks(body)] == expected
 
 
-def test_renamed_heading_is_a_moved_section() -> None:
+def test_renamed_heading_is_a_renamed_section() -> None:
     old = "## Escalation\n\nSend questions to the team.\n"
     new = "## Escalation paths\n\nSend questions to the regulated team.\n"
     (section,) = diff_bodies(old, new, ("a.md", 0), ("a.md", 0))
     assert (section.change, section.heading, section.old_heading) == (
-        ChangeKind.MOVED, ("Escalation paths",), ("Escalation",))
+        ChangeKind.RENAMED, ("Escalation paths",), ("Escalation",))
     assert [p.change for p in section.paragraphs] == [ChangeKind.MODIFIED, ChangeKind.MODIFIED]
 
 

@@ -40,6 +40,7 @@ class ChangeKind(StrEnum):
     REMOVED = "removed"
     MODIFIED = "modified"
     MOVED = "moved"
+    RENAMED = "renamed"  # a section whose heading was reworded (its text mostly kept)
 
 
 class Impact(StrEnum):

@@ -5,9 +5,19 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 
-from guidekit.diff.model import ChangeKind, ChangeSet, DocumentChange, FieldChange, Impact, ItemChange
+from guidekit.diff.model import (
+    ChangeKind,
+    ChangeSet,
+    DocumentChange,
+    FieldChange,
+    Impact,
+    ItemChange,
+    ParagraphChange,
+    SectionChange,
+)
 
-__all__ = ["IMPACT_ORDER", "counts", "describe_field", "describe_item", "field_note", "summarize"]
+__all__ = ["IMPACT_ORDER", "counts", "describe_field", "describe_item", "field_note", "line_label", "marked",
+           "shown_paragraphs", "summarize"]
 
 IMPACT_ORDER = (Impact.BREAKING, Impact.STRICTER, Impact.LOOSER, Impact.EDITORIAL, Impact.METADATA)
 _MAX_PARTS = 4
@@ -80,7 +90,7 @@ def summarize(doc: DocumentChange) -> str:
         parts.append((item.impact.rank, describe_item(item)))
     if doc.sections:
         n = sum(len(s.paragraphs) for s in doc.sections)
-        reflow = all(s.reflow for s in doc.sections)
+        reflow = all(s.reflow and not any(marked(p) for p in s.paragraphs) for s in doc.sections)
         label = "reflowed" if reflow else "edited"
         parts.append((Impact.EDITORIAL.rank,
                       f"{n} paragraph{'s' if n != 1 else ''} {label} in "
@@ -99,3 +109,22 @@ def summarize(doc: DocumentChange) -> str:
 def counts(changes: ChangeSet | Iterable[DocumentChange]) -> Counter[Impact]:
     """Documents per headline impact."""
     return Counter(d.impact for d in changes)
+
+
+def marked(p: ParagraphChange) -> bool:
+    """A paragraph whose redline marks something (a reflow marks a space a reader sees)."""
+    return any(op != "equal" for op, _t in p.redline)
+
+
+def shown_paragraphs(s: SectionChange) -> tuple[tuple[ParagraphChange, ...], int]:
+    """The paragraphs of a section worth a line each, and how many reflows (only line
+    breaks or indentation changed: nothing a reader sees) are left to a count."""
+    shown = tuple(p for p in s.paragraphs if not p.reflow or marked(p))
+    return shown, len(s.paragraphs) - len(shown)
+
+
+def line_label(p: ParagraphChange) -> str:
+    """Where a paragraph is: "-12" (line 12 at base, for a removed one) or "+12" (at head)."""
+    if p.span is None:
+        return ""
+    return f"{'-' if p.change is ChangeKind.REMOVED else '+'}{p.span.line}"

@@ -7,8 +7,17 @@ from typing import TextIO
 
 from guidekit import __version__
 from guidekit.diff.model import ChangeKind, ChangeSet, DocumentChange, FieldChange, ItemChange, Redline, SectionChange
-from guidekit.diff.summary import IMPACT_ORDER, counts, describe_field, field_note, summarize
-from guidekit.report.diff_base import DiffReportOptions
+from guidekit.diff.redline import reader_runs, reader_text
+from guidekit.diff.summary import (
+    IMPACT_ORDER,
+    counts,
+    describe_field,
+    field_note,
+    line_label,
+    shown_paragraphs,
+    summarize,
+)
+from guidekit.report.diff_base import DiffReportOptions, render_segments
 from guidekit.report.paths import from_top
 
 __all__ = ["render_html", "write_html"]
@@ -39,11 +48,8 @@ def _badge(impact: str) -> str:
 
 
 def _redline(runs: Redline) -> str:
-    out = []
-    for op, text in runs:
-        t = escape(text)
-        out.append(t if op == "equal" else f"<del>{t}</del>" if op == "delete" else f"<ins>{t}</ins>")
-    return "".join(out)
+    """The redline as a reader sees it: markup rendered, changes in <del>/<ins>."""
+    return "".join(render_segments(reader_runs(runs), lambda t: escape(t, quote=False)))
 
 
 def _field(f: FieldChange) -> str:
@@ -64,16 +70,19 @@ def _item(i: ItemChange) -> str:
 
 def _section(s: SectionChange, root: str) -> str:
     was = f" (was {escape(' > '.join(s.old_heading))})" if s.old_heading is not None else ""
+    shown, reflowed = shown_paragraphs(s)
     paras = []
-    for p in s.paragraphs:
-        span = p.span._replace(path=from_top(root, p.span.path)) if p.span else None
-        line = f'<span class="where">{escape(str(span))}</span>' if span else ""
-        if p.reflow:
-            paras.append(f"<li>{line} reflowed only<blockquote>{escape(p.new)}</blockquote></li>")
-        elif p.change is ChangeKind.MOVED:
-            paras.append(f"<li>{line} moved<blockquote>{escape(p.new)}</blockquote></li>")
+    for p in shown:
+        where = f"{from_top(root, p.span.path)}:{line_label(p)}" if p.span else ""
+        line = f'<span class="where">{escape(where)}</span>' if p.span else ""
+        if p.change is ChangeKind.MOVED:
+            paras.append(f"<li>{line} moved<blockquote>{escape(reader_text(p.new))}</blockquote></li>")
         else:
             paras.append(f"<li>{line}<blockquote>{_redline(p.redline)}</blockquote></li>")
+    if reflowed:
+        what = "whitespace only: " if not shown else "and "
+        paras.append(f'<li class="note">{what}{reflowed} paragraph{"s" if reflowed != 1 else ""} reflowed '
+                     "(line breaks only)</li>")
     return (f"<li>{_badge(s.impact.value)} <b>{escape(s.title)}</b>{was} — {s.change.value}"
             f"<ul>{''.join(paras)}</ul></li>")
 

@@ -1,8 +1,12 @@
 """A pull-request comment: summary table first, details in collapsible blocks.
 
 GitHub holds at most 65,536 characters in a comment; the report stays under
-``max_chars`` (60,000 by default) by filling the table and then the details in
-order of impact, and says plainly what it left out.
+``max_chars`` (60,000 by default). Documents come in order of impact, and each
+gets a share of the room (a small one all it needs, the large ones the rest in
+equal parts); within a document the structured changes come first, then the
+text sections in order of impact, cut at a section and then at a block
+boundary, with what is left out counted. Redlines are cut between whole
+rendered segments, so no tag is ever left open.
 """
 
 from __future__ import annotations
@@ -19,11 +23,23 @@ from guidekit.diff.model import (
     FieldChange,
     Impact,
     ItemChange,
+    ParagraphChange,
     Redline,
+    Revision,
     SectionChange,
 )
-from guidekit.diff.summary import IMPACT_ORDER, counts, describe_field, field_note, summarize
-from guidekit.report.diff_base import DiffReportOptions
+from guidekit.diff.redline import Segment, reader_runs, reader_text
+from guidekit.diff.summary import (
+    IMPACT_ORDER,
+    counts,
+    describe_field,
+    field_note,
+    line_label,
+    marked,
+    shown_paragraphs,
+    summarize,
+)
+from guidekit.report.diff_base import DiffReportOptions, render_segments
 from guidekit.report.paths import from_top
 
 __all__ = ["BADGE", "render_markdown", "write_markdown"]
@@ -38,8 +54,10 @@ BADGE = {
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
 _SPACE = re.compile(r"\s+")
 _TABLE_SHARE = 0.4  # of the budget, for the summary table
-_FOOTER_RESERVE = 400  # room for the truncation note
+_FOOTER_RESERVE = 500  # room for the truncation note
 _MAX_TEXT = 600  # characters of one quoted value before it is cut
+_MIN_DETAILS = 400  # the least room worth opening a document's details for
+_MORE_RESERVE = 120  # room kept in a document for its "and N more" line
 
 
 def _esc(text: object) -> str:
@@ -52,20 +70,30 @@ def _cut(text: str, limit: int = _MAX_TEXT) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'s' if n != 1 else ''}"
+
+
 def redline_md(runs: Redline, limit: int = _MAX_TEXT * 2) -> str:
-    """<del>/<ins> runs (GitHub renders both); long unchanged stretches are elided."""
-    out = []
-    for op, text in runs:
-        flat = _SPACE.sub(" ", text)
-        if op == "equal":
-            if len(flat) > 160:
-                flat = flat[:70] + " … " + flat[-70:]
-            out.append(_esc(flat))
-        else:
-            tag = "del" if op == "delete" else "ins"
-            out.append(f"<{tag}>{_esc(_cut(flat, 400))}</{tag}>")
-    text = "".join(out)
-    return text if len(text) <= limit else text[:limit] + " …"
+    """The redline as a reader sees it (markup rendered, <del>/<ins> around changes; GitHub
+    renders both), long unchanged stretches elided, cut between whole segments."""
+    segments: list[Segment] = []
+    for seg in reader_runs(runs):
+        text = seg.text
+        if seg.op == "equal" and len(text) > 160:
+            text = text[:70] + " … " + text[-70:]
+        elif seg.op != "equal":
+            text = _cut(text, 400)
+        segments.append(seg._replace(text=text))
+    out: list[str] = []
+    used = 0
+    for part in render_segments(segments, _esc):
+        if used + len(part) > limit and out:
+            out.append(" …")
+            break
+        out.append(part)
+        used += len(part)
+    return "".join(out).strip()
 
 
 def _field_md(f: FieldChange, indent: str) -> str:
@@ -77,7 +105,7 @@ def _field_md(f: FieldChange, indent: str) -> str:
     return f"{indent}- {badge} {_esc(describe_field(f))}{why}"
 
 
-def _item_md(item: ItemChange) -> list[str]:
+def _item_md(item: ItemChange) -> str:
     head = f"- {BADGE[item.impact].split()[0]} **{item.kind} `{item.id}`**"
     if item.old_id:
         head += f" (was `{item.old_id}`)"
@@ -86,41 +114,130 @@ def _item_md(item: ItemChange) -> list[str]:
     head += f" — {item.change.value}"
     if item.note:
         head += f": {_esc(item.note)}"
-    return [head, *(_field_md(f, "  ") for f in item.fields)]
+    return "\n".join([head, *(_field_md(f, "  ") for f in item.fields)])
 
 
-def _section_md(s: SectionChange) -> list[str]:
+def _section_head(s: SectionChange, reflowed_only: int) -> str:
     title = _esc(s.title)
     if s.old_heading is not None:
         title += f" (was {_esc(' > '.join(s.old_heading))})"
-    lines = [f"- ✏️ *{title}* — {s.change.value}" + (" (whitespace only)" if s.reflow else "")]
+    line = f"- ✏️ *{title}* — {s.change.value}"
+    if reflowed_only:
+        line += f" (whitespace only: {_plural(reflowed_only, 'paragraph')} reflowed)"
+    return line
+
+
+def _para_md(p: ParagraphChange) -> str:
+    where = f"`{line_label(p)}` " if p.span else ""
+    if p.change is ChangeKind.MOVED:
+        return f"  - {where}moved: {_esc(_cut(reader_text(p.new), 160))}"
+    return f"  - {where}{redline_md(p.redline)}"
+
+
+def _section_lines(s: SectionChange) -> tuple[str, list[str], int]:
+    """A section's title line, its paragraph lines and its reflows left to a count."""
+    shown, reflowed = shown_paragraphs(s)
+    if not shown:
+        return _section_head(s, reflowed), [], 0
+    lines = [_para_md(p) for p in shown]
+    if reflowed:
+        lines.append(f"  - and {_plural(reflowed, 'paragraph')} reflowed (line breaks only)")
+    return _section_head(s, 0), lines, len(shown)
+
+
+def _section_rank(s: SectionChange) -> tuple[int, ...]:
+    """Sections in order of impact: the impact, then reworded paragraphs, then added or
+    removed ones, then moved ones, then reflows a reader sees."""
+    n = {"m": 0, "a": 0, "v": 0, "r": 0}
     for p in s.paragraphs:
-        if p.reflow:
-            lines.append(f"  - reflowed: {_esc(_cut(p.new, 160))}")
-        elif p.change is ChangeKind.MOVED:
-            lines.append(f"  - moved: {_esc(_cut(p.new, 160))}")
-        else:
-            lines.append(f"  - {redline_md(p.redline)}")
-    return lines
+        kind = ("v" if p.change is ChangeKind.MOVED else "r" if p.reflow
+                else "m" if p.change is ChangeKind.MODIFIED else "a")
+        n[kind] += 1 if kind != "r" or marked(p) else 0
+    return (-s.impact.rank, -n["m"], -n["a"], -n["v"], -n["r"])
 
 
-def document_details(d: DocumentChange, root: str = "") -> str:
+def _weight(d: DocumentChange) -> int:
+    return (len(d.fields) + sum(1 + len(i.fields) for i in (*d.rules, *d.items))
+            + sum(1 for s in d.sections for p in s.paragraphs if not p.reflow or marked(p)))
+
+
+def _ordered(changes: Iterable[DocumentChange]) -> list[DocumentChange]:
+    return sorted(changes, key=lambda d: (-d.impact.rank, -_weight(d), d.path, d.id))
+
+
+def document_details(d: DocumentChange, cap: int | None = None, root: str = "") -> str:
+    """A document's collapsible details, in at most ``cap`` characters (None: all of it):
+    the structured changes first, then the text sections in order of impact, shown in
+    the document's order; what does not fit is counted."""
     where = f"`{from_top(root, d.path)}`" + (f" (from `{from_top(root, d.old_path)}`)" if d.old_path else "")
-    blocks = [
-        f"<details>\n<summary><b>{html.escape(d.id)}</b> {html.escape(d.title)} — "
-        f"{BADGE[d.impact]}, {d.change.value}</summary>",
-        where,
-    ]
+    head = [f"<details>\n<summary><b>{html.escape(d.id)}</b> {html.escape(d.title)} — "
+            f"{BADGE[d.impact]}, {d.change.value}</summary>", where]
     if d.notes:
-        blocks.append("\n".join(f"> {_esc(n)}" for n in d.notes))
-    if d.fields:
-        blocks.append("\n".join(_field_md(f, "") for f in d.fields))
-    for label, items in (("Rules", d.rules), ("Other changes", d.items)):
-        if items:
-            blocks.append(f"**{label}**\n\n" + "\n".join(line for i in items for line in _item_md(i)))
+        head.append("\n".join(f"> {_esc(n)}" for n in d.notes))
+    closer = "</details>\n"
+    limit = float("inf") if cap is None else cap - len(closer) - _MORE_RESERVE
+    used = sum(len(h) + 2 for h in head)
+    blocks = list(head)
+    left_items = 0
+    # fields, rules and other items: whole units while they fit
+    units: list[tuple[str, str]] = [("", _field_md(f, "")) for f in d.fields]
+    units += [("**Rules**", _item_md(i)) for i in d.rules]
+    units += [("**Other changes**", _item_md(i)) for i in d.items]
+    label_done: set[str] = set()
+    current: list[str] = []
+    for label, text in units:
+        extra = len(text) + 1 + (len(label) + 2 if label and label not in label_done else 0)
+        if used + extra > limit:
+            left_items += 1
+            continue
+        if label and label not in label_done:
+            if current:
+                blocks.append("\n".join(current))
+                current = []
+            label_done.add(label)
+            current.append(label + "\n")
+        current.append(text)
+        used += extra
+    if current:
+        blocks.append("\n".join(current))
+    # text sections: chosen in order of impact, cut at section, then block boundaries
+    chosen: dict[int, list[str]] = {}
+    left_paras = left_sections = 0
     if d.sections:
-        blocks.append("**Text**\n\n" + "\n".join(line for s in d.sections for line in _section_md(s)))
-    blocks.append("</details>\n")
+        used += len("**Text**\n\n")
+    for k in sorted(range(len(d.sections)), key=lambda k: _section_rank(d.sections[k])):
+        s = d.sections[k]
+        title, lines, n_shown = _section_lines(s)
+        if used + len(title) + 1 + (len(lines[0]) + 1 if lines else 0) > limit:
+            left_sections += 1
+            left_paras += len(s.paragraphs)
+            continue
+        used += len(title) + 1
+        kept = [title]
+        for m, line in enumerate(lines):
+            if used + len(line) + 1 > limit:
+                rest = n_shown - m if m < n_shown else 0
+                if rest:
+                    kept.append(f"  - and {_plural(rest, 'more paragraph')} in this section")
+                    used += 40
+                    left_paras += rest
+                break
+            kept.append(line)
+            used += len(line) + 1
+        chosen[k] = kept
+    if chosen:
+        blocks.append("**Text**\n\n" + "\n".join(line for k in sorted(chosen) for line in chosen[k]))
+    more = []
+    if left_items:
+        more.append(_plural(left_items, "more field or rule change"))
+    if left_sections:
+        more.append(f"{_plural(left_paras, 'more paragraph')} in {_plural(left_sections, 'section')}"
+                    if left_paras else _plural(left_sections, "more section"))
+    elif left_paras:
+        more.append(f"{_plural(left_paras, 'more paragraph')} in the sections above")
+    if more:
+        blocks.append(f"*and {' and '.join(more)} (see the full report)*")
+    blocks.append(closer)
     return "\n\n".join(blocks)
 
 
@@ -129,8 +246,26 @@ def _row(d: DocumentChange) -> str:
             f"{_esc(_cut(summarize(d), 220))} |")
 
 
-def _ordered(changes: Iterable[DocumentChange]) -> list[DocumentChange]:
-    return sorted(changes, key=lambda d: (-d.impact.rank, d.path, d.id))
+def _shares(sizes: list[int], room: int) -> list[int]:
+    """Room for each document's details: those that fit in an equal share get all they
+    need, the larger ones share what is left in equal parts (0: not detailed). The
+    first document (the most important) is always detailed."""
+    n = 0
+    while n < len(sizes) and (n + 1) * _MIN_DETAILS <= room:
+        n += 1
+    n = max(n, 1)
+    out = [0] * len(sizes)
+    remaining, left = room, n
+    for k in sorted(range(n), key=lambda k: sizes[k]):
+        give = min(sizes[k], remaining // left)
+        out[k] = give
+        remaining -= give
+        left -= 1
+    return out
+
+
+def _rev(r: Revision) -> str:
+    return r.ref if r.ref else (r.sha or "")[:12]
 
 
 def render_markdown(changes: ChangeSet, max_chars: int = 60_000) -> str:
@@ -154,13 +289,26 @@ def render_markdown(changes: ChangeSet, max_chars: int = 60_000) -> str:
     if len(rows) < n:
         out += f"| … | {n - len(rows)} more documents | | see the note below |\n"
     out += "\n"
-    details = _fill((document_details(d, changes.root) + "\n" for d in docs), len(out), budget)
-    out += "".join(details)
-    if len(rows) < n or len(details) < n:
-        out += (f"\n> **Truncated**: the table lists {len(rows)} of {n} documents and the details "
-                f"{len(details)}, in order of impact, to keep this comment under {max_chars:,} "
-                "characters. Run `guidekit diff BASE HEAD --format html` (or `--format json`) "
-                "for the full report.\n")
+    full = [document_details(d, None, changes.root) + "\n" for d in docs]
+    shares = _shares([len(f) for f in full], budget - len(out))
+    whole = 0
+    detailed = 0
+    for d, f, share in zip(docs, full, shares, strict=True):
+        if len(f) <= share:
+            out += f
+            whole += 1
+            detailed += 1
+        elif share:
+            part = document_details(d, share - 1, changes.root) + "\n"
+            if len(out) + len(part) <= max_chars - _FOOTER_RESERVE or not detailed:
+                out += part
+                detailed += 1
+    if len(rows) < n or whole < n:
+        base = _rev(changes.base)
+        command = f"guidekit diff {base}" + (f" {_rev(changes.head)}" if changes.head.sha else "")
+        out += (f"\n> **Truncated**: the table lists {len(rows)} of {n} documents; {detailed} have details "
+                f"({whole} in full), in order of impact, to keep this comment under {max_chars:,} "
+                f"characters. Run `{command} --format html` (or `--format json`) for the full report.\n")
     return out
 
 

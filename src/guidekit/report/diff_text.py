@@ -19,7 +19,16 @@ from collections.abc import Iterable
 from typing import TextIO
 
 from guidekit.diff.model import ChangeKind, ChangeSet, DocumentChange, FieldChange, Impact, ItemChange, Redline
-from guidekit.diff.summary import IMPACT_ORDER, counts, describe_field, field_note, summarize
+from guidekit.diff.redline import reader_runs, reader_text
+from guidekit.diff.summary import (
+    IMPACT_ORDER,
+    counts,
+    describe_field,
+    field_note,
+    line_label,
+    shown_paragraphs,
+    summarize,
+)
 from guidekit.report.diff_base import DiffReportOptions
 from guidekit.report.paths import from_top
 
@@ -59,20 +68,26 @@ class _Line:
 
 
 def _redline(line: _Line, runs: Redline, color: bool) -> None:
-    for op, text in runs:
-        flat = " ".join(text.split()) if not text.isspace() else " "
-        if text[:1].isspace():
-            flat = " " + flat
-        if text[-1:].isspace() and not flat.endswith(" "):
-            flat += " "
+    """The redline as a reader reads it (markup stripped); a space that came or went is ␣."""
+    merged: list[tuple[str, str]] = []
+    for seg in reader_runs(runs):
+        if merged and merged[-1][0] == seg.op:
+            merged[-1] = (seg.op, merged[-1][1] + seg.text)
+        else:
+            merged.append((seg.op, seg.text))
+    for op, flat in merged:
         if op == "equal":
             if len(flat) > 2 * _EQUAL_KEEP:
                 flat = flat[:_EQUAL_KEEP] + " … " + flat[-_EQUAL_KEEP:]
             line.add(flat)
-        elif color:
+            continue
+        gap = flat[len(flat.rstrip()):]
+        flat = flat.rstrip()
+        if color:
             line.add(flat, "red strike" if op == "delete" else "green underline")
         else:
             line.add(f"[-{flat}-]" if op == "delete" else f"{{+{flat}+}}")
+        line.add(gap)
 
 
 def _field(f: FieldChange, indent: str, color: bool) -> _Line:
@@ -115,19 +130,24 @@ def _document(out: list[_Line], d: DocumentChange, root: str, color: bool, verbo
         line = _Line("  ").impact(s.impact).add(f" § {s.title}", "bold")
         if s.old_heading is not None:
             line.add(f" (was {' > '.join(s.old_heading)})")
-        out.append(line.add(f" {s.change.value}" + (" (whitespace only)" if s.reflow else "")))
-        shown = s.paragraphs if verbose else s.paragraphs[:20]
+        line.add(f" {s.change.value}")
+        paragraphs, reflowed = shown_paragraphs(s)
+        if reflowed and not paragraphs:
+            line.add(f" (whitespace only: {reflowed} paragraph{'s' if reflowed != 1 else ''} reflowed)")
+        out.append(line)
+        shown = paragraphs if verbose else paragraphs[:20]
         for p in shown:
-            row = _Line(f"      {p.span.line}: " if p.span else "      ", "dim")
-            if p.reflow:
-                row.add("reflowed only", "dim")
-            elif p.change is ChangeKind.MOVED:
-                row.add(f"moved: {' '.join(p.new.split())[:100]}")
+            row = _Line(f"      {line_label(p)}: " if p.span else "      ", "dim")
+            if p.change is ChangeKind.MOVED:
+                row.add(f"moved: {reader_text(p.new)[:100]}")
             else:
                 _redline(row, p.redline, color)
             out.append(row)
-        if len(shown) < len(s.paragraphs):
-            out.append(_Line(f"      … {len(s.paragraphs) - len(shown)} more (--verbose shows all)", "dim"))
+        if len(shown) < len(paragraphs):
+            out.append(_Line(f"      … {len(paragraphs) - len(shown)} more (--verbose shows all)", "dim"))
+        if reflowed and paragraphs:
+            out.append(_Line(f"      and {reflowed} paragraph{'s' if reflowed != 1 else ''} reflowed "
+                             "(line breaks only)", "dim"))
     out.append(_Line())
 
 
