@@ -43,7 +43,7 @@ def test_safe_links_survive_with_rel() -> None:
 
 
 def test_headings_shift_below_the_page_title() -> None:
-    assert render_markdown("# Top\n## Sub").startswith("<h2>Top</h2>\n<h3>Sub</h3>")
+    assert render_markdown("# Top\n## Sub").startswith('<h2 id="top">Top</h2>\n<h3 id="sub">Sub</h3>')
 
 
 def test_tables_render() -> None:

@@ -16,6 +16,7 @@ from typing import Any
 from guidekit.corpus import Corpus
 from guidekit.findings import Finding, Severity
 from guidekit.loading.markdown import sections as read_sections
+from guidekit.loading.markdown import unlink_local
 from guidekit.model import Loc, Policy, Sop, Status
 
 __all__ = [
@@ -104,12 +105,13 @@ _STRONG = re.compile(r"(\*\*|__)(.+?)\1")
 
 
 def paragraphs(text: str) -> Iterator[str]:
-    """Blocks of a Markdown section as plain one-line text: list markers and bold dropped."""
+    """Blocks of a Markdown section as plain one-line text: list markers, bold and links to
+    other guidance files (their text kept) dropped."""
     block: list[str] = []
     for line in [*text.splitlines(), ""]:
         item = _ITEM.match(line)
         if (not line.strip() or item) and block:
-            yield _STRONG.sub(r"\2", one_line(" ".join(block)))
+            yield unlink_local(_STRONG.sub(r"\2", one_line(" ".join(block))))
             block = []
         if line.strip():
             block.append(line[item.end():] if item else line)

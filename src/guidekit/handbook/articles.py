@@ -8,7 +8,9 @@ built from escaped pieces or from markdown-it-py's output with raw HTML off.
 
 from __future__ import annotations
 
+import hashlib
 import json
+import posixpath
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
@@ -22,7 +24,7 @@ from guidekit.corpus import Corpus
 from guidekit.defang import defang
 from guidekit.handbook.handbook import Handbook, PolicyView, RuleView, SopView, is_graphic
 from guidekit.handbook.marks import ChangeMarks, Mark, Runs
-from guidekit.handbook.text import Section, render_markdown, split_sections
+from guidekit.handbook.text import Links, Section, render_markdown, split_sections
 from guidekit.model import Escalation, Example, Policy, Rule, Sop
 
 __all__ = ["TEMPLATES", "Helpers", "badge", "page_name", "redline", "render_policy", "render_sop",
@@ -83,6 +85,16 @@ class Helpers:
         self._titles = {p.id: p.title for p in corpus.policies.values()}
         self._titles.update({s.id: s.title for s in corpus.sops.values()})
         self._rule_doc = {r.id: p.id for p in corpus.policies.values() for r in p.rules}
+        # guidance files by repository path, and each policy's rule ids by their lower case
+        # (the anchors ``check`` accepts), for the links written in prose
+        self._by_path = {p.source.rel: p.id for p in corpus.policies.values()}
+        self._by_path.update({s.source.rel: s.id for s in corpus.sops.values()})
+        self._rule_ids = {p.id: {r.id.lower(): r.id for r in p.rules}
+                          for p in corpus.policies.values()}
+        # what every page's links depend on: a page renders again when it changes
+        self.links_key = hashlib.sha256(repr((
+            sorted(self._included), sorted(self._by_path.items()), sorted(self._rule_doc.items()),
+        )).encode()).hexdigest()
 
     def href(self, doc_id: str) -> str | None:
         return page_name(doc_id) if doc_id in self._included else None
@@ -117,9 +129,28 @@ class Helpers:
     def escalation(self, sop: Sop, esc_id: str) -> Escalation | None:
         return next((e for e in sop.escalations if e.id == esc_id), None)
 
-    @staticmethod
-    def md(text: str) -> Markup:
-        return Markup(render_markdown(text))  # markdown-it escapes; raw HTML is off
+    def links(self, doc_id: str, rel: str) -> Links:
+        """Where the links in the prose of ``doc_id`` (the file ``rel``) go in this handbook."""
+
+        def anchor(doc: str, name: str) -> str:
+            return self._rule_ids.get(doc, {}).get(name.lower(), name.lower())
+
+        def resolve(href: str) -> str | None:
+            path, sep, name = href.partition("#")
+            if not path:
+                return f"#{anchor(doc_id, name)}" if sep else href
+            target = self._by_path.get(posixpath.normpath(posixpath.join(posixpath.dirname(rel),
+                                                                         path)))
+            url = self.href(target) if target else None
+            if url is None:
+                return None  # left out of this handbook, or no guidance file: no dead link
+            return f"{url}#{anchor(target or '', name)}" if sep else url
+
+        return Links(resolve, self.rule_href)
+
+    def md(self, text: str, ids: Iterable[str] = (), links: Links | None = None) -> Markup:
+        # markdown-it escapes; raw HTML is off
+        return Markup(render_markdown(text, tuple(ids), links))
 
     @staticmethod
     def defang(text: str) -> str:
@@ -135,7 +166,7 @@ def _split_body(body: str) -> tuple[list[Section], list[Section]]:
     rest: list[Section] = []
     for s in split_sections(body):
         if not s.heading:
-            s = Section("Overview", s.markdown)
+            s = Section("Overview", s.markdown, ids=s.ids)
         (lead if s.key in _LEAD else rest).append(s)
     order = {k: i for i, k in enumerate(_LEAD)}
     lead.sort(key=lambda s: order[s.key])
@@ -271,6 +302,7 @@ def render_policy(h: Helpers, v: PolicyView) -> str:
     """The article of one policy page (also a section of the printable page)."""
     p = v.policy
     lead, rest = _split_body(p.body)
+    links = h.links(p.id, p.source.rel)
     differences = []
     for o in v.differences:
         base_rule = p.rule(o.rule)
@@ -290,8 +322,8 @@ def render_policy(h: Helpers, v: PolicyView) -> str:
         "markets": h.titles("markets", p.markets) or "all",
         "categories": h.titles("categories", p.categories),
         "graphic": h.graphic_policy(p),
-        "lead": [(s.heading, h.md(s.markdown)) for s in lead],
-        "rest": [(s.heading, h.md(s.markdown)) for s in rest],
+        "lead": [(s.heading, h.md(s.markdown, s.ids, links), s.id) for s in lead],
+        "rest": [(s.heading, h.md(s.markdown, s.ids, links), s.id) for s in rest],
         "rules": [_row(h, p, r) for r in v.rules],
         "market": h.title("markets", h.hb.spec.market) if h.hb.spec.market else None,
         "differences": differences,

@@ -145,7 +145,7 @@ def _content(src: Source) -> str:
 def _policy_key(ctx: _Context, v: PolicyView) -> str:
     p = v.policy
     return _hash(ctx.fingerprint, _content(p.source), ctx.h.marks.key_for(p.id),
-                 ctx.h.related_key((*p.related, *p.supersedes)))
+                 ctx.h.related_key((*p.related, *p.supersedes)), ctx.h.links_key)
 
 
 def _sop_key(ctx: _Context, v: SopView) -> str:

@@ -14,7 +14,7 @@ from guidekit.defang import defang
 from guidekit.handbook.handbook import Handbook, PolicyView, SopView, is_graphic
 from guidekit.handbook.marks import ChangeMarks, Runs
 from guidekit.handbook.text import split_sections
-from guidekit.loading.markdown import read_blocks, split_lines
+from guidekit.loading.markdown import read_blocks, split_lines, unlink_local
 from guidekit.model import Taxonomy
 
 __all__ = ["render_markdown_handbook"]
@@ -32,7 +32,8 @@ def _inline(text: str) -> str:
 
 
 def _prose(text: str) -> str:
-    text = text.replace("<", "&lt;")
+    # one Markdown file: a link to another guidance file or anchor would be dead in it
+    text = unlink_local(text).replace("<", "&lt;")
     return _IMAGE.sub(r"!\\[", _UNSAFE_LINK.sub(r"]\\(", text))
 
 

@@ -44,6 +44,7 @@ __all__ = [
     "slugify",
     "split_lines",
     "unique_id",
+    "unlink_local",
 ]
 
 _ATX = re.compile(r"(#{1,6})(?:[ \t]|$)")
@@ -55,6 +56,8 @@ _DELIM_CELL = re.compile(r"^:?-+:?$")
 _DELIM_LINE = re.compile(r"[|:\-][|:\- \t]*$")
 _PIPE = re.compile(r"(?<!\\)\|")
 _NEWLINE = re.compile(r"\r\n?|\n")
+# an inline link to another file of the repository or to an anchor: no scheme, no host
+_LOCAL_LINK = re.compile(r"(?<!!)\[([^\]\n]*)\]\((?![a-zA-Z][a-zA-Z0-9+.\-]*:|//)[^)\s]*\)")
 
 
 class Block(NamedTuple):
@@ -83,11 +86,18 @@ class Section(NamedTuple):
     heading: Heading | None  # None for the text before the first heading of the level
     text: str  # the Markdown between the heading and the next heading of its level or above
     line: int  # 0-based line within the body where ``text`` starts
+    inner: tuple[Heading, ...] = ()  # the headings below the level inside ``text``, in order
 
 
 def split_lines(body: str) -> list[str]:
     """The lines of ``body`` as Markdown counts them: split at LF, CRLF and CR only."""
     return body.split("\n") if "\r" not in body else _NEWLINE.split(body)
+
+
+def unlink_local(text: str) -> str:
+    """``text`` with its links to repository files and anchors as their plain text: they
+    lead nowhere outside the repository (a wiki page, a classifier prompt)."""
+    return _LOCAL_LINK.sub(r"\1", text) if "](" in text else text
 
 
 def _indent(line: str) -> int:
@@ -403,12 +413,18 @@ def sections(body: str, level: int = 2) -> list[Section]:
     out: list[Section] = []
     cur: Heading | None = None
     start = 0
-    for h in [h for h in read_headings(body) if h.level <= level]:
-        text = "\n".join(lines[start:h.line]).strip("\n")
+    inner: list[Heading] = []
+
+    def flush(end: int) -> None:
+        text = "\n".join(lines[start:end]).strip("\n")
         if cur is not None or text.strip():
-            out.append(Section(cur, text, start))
-        cur, start = h, h.end
-    text = "\n".join(lines[start:]).strip("\n")
-    if cur is not None or text.strip():
-        out.append(Section(cur, text, start))
+            out.append(Section(cur, text, start, tuple(inner)))
+
+    for h in read_headings(body):
+        if h.level > level:
+            inner.append(h)
+            continue
+        flush(h.line)
+        cur, start, inner = h, h.end, []
+    flush(len(lines))
     return out
