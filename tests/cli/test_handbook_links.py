@@ -74,10 +74,9 @@ def test_every_internal_link_of_every_handbook_resolves(cli, sample_root: Path, 
     files, fragments, dead = _crawl(site)
     assert dead == []
     assert files > 100 and fragments > 50
-    for page in site.glob("*/*.html"):
-        if page.name != "print.html":  # (the printable page repeats every document)
-            ids = _read(page).ids
-            assert [i for i, n in Counter(ids).items() if n > 1] == [], page
+    for page in site.glob("*/*.html"):  # the printable page, which holds every document, too
+        ids = _read(page).ids
+        assert [i for i, n in Counter(ids).items() if n > 1] == [], page
 
 
 def test_cross_document_links_land_on_pages_and_headings(cli, sample_root: Path,
@@ -97,6 +96,9 @@ def test_cross_document_links_land_on_pages_and_headings(cli, sample_root: Path,
     # rule ids in prose link to their rule, on its page
     assert '<a href="CG-SCAMS.html#CG-SCAMS-1.b" class="rule-ref">CG-SCAMS-1.b</a>' in scams
     assert '<a href="ADS-FIN.html#ADS-FIN-3.b" class="rule-ref">ADS-FIN-3.b</a>' in fin
+    printable = (site / "community/print.html").read_text(encoding="utf-8")
+    assert '<a href="#CG-SCAMS--definitions">Definitions</a>' in printable
+    assert 'id="CG-SCAMS--definitions"' in printable and 'id="CG-HARASS--definitions"' in printable
 
 
 def test_heading_ids_are_the_anchors_check_accepts(cli, sample_root: Path, tmp_path: Path) -> None:

@@ -47,6 +47,7 @@ from guidekit.handbook.search import (
     entries_for_policy,
     entries_for_sop,
 )
+from guidekit.loading.markdown import read_headings
 from guidekit.loading.source import Source
 
 __all__ = ["ASSETS", "PageCache", "SiteFiles", "page_name", "render_site"]
@@ -140,6 +141,19 @@ def _content(src: Source) -> str:
         text = json.dumps(src.data, sort_keys=True, default=str) + "\0" + (src.body or "")
         got = _CONTENT[src] = hashlib.sha256(text.encode()).hexdigest()
     return got
+
+
+def _printable(article: str, view: PolicyView | SopView) -> str:
+    """A policy's article for the printable page, which holds every document: its
+    heading ids (and the links to them) get the policy id in front, so that each stays
+    unique there."""
+    if not isinstance(view, PolicyView):
+        return article
+    p = view.policy
+    for h in read_headings(p.body):
+        article = article.replace(f' id="{h.id}"', f' id="{p.id}--{h.id}"').replace(
+            f' href="#{h.id}"', f' href="#{p.id}--{h.id}"')
+    return article
 
 
 def _policy_key(ctx: _Context, v: PolicyView) -> str:
@@ -244,7 +258,7 @@ def render_site(
                 crumbs = ["Procedures", view.id]
             files[path] = _page(ctx, title, crumbs, article)
             rendered += 1
-        articles.append(article)
+        articles.append(_printable(article, view))
         if entries is not None and chunk in search:
             search[chunk][path] = entries
         documents[path] = (key, article, entries)
