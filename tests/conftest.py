@@ -7,6 +7,7 @@ import shutil
 import subprocess
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -126,3 +127,30 @@ def project_commit(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]
     git(dest, "add", "-A")
     git(dest, "commit", "-q", "-m", "guidekit as it is now")
     return dest, git(dest, "rev-parse", "HEAD")
+
+
+class _Tags(HTMLParser):
+    """The open-tag stack of an HTML fragment; closing tags that match nothing are kept."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stack: list[str] = []
+        self.bad: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in ("br", "img", "hr"):
+            self.stack.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if self.stack and self.stack[-1] == tag:
+            self.stack.pop()
+        else:
+            self.bad.append(tag)
+
+
+def assert_balanced(html: str) -> None:
+    """Every tag the fragment opens, it closes, in order (a cut never leaves one open)."""
+    tags = _Tags()
+    tags.feed(html)
+    tags.close()
+    assert not tags.stack and not tags.bad, (tags.stack[:5], tags.bad[:5])

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, GitRepo
+from conftest import REPO, GitRepo, assert_balanced
 from guidekit.diff import ChangeKind, ChangeSet, DiffSession
 
 DOC = "Platform/Community Guidelines.md"
@@ -179,5 +179,49 @@ def test_open_terms_archive_sample_history(tmp_path: Path) -> None:
         for a, b in pairwise(shas):
             changes = session.diff(a, b)
             assert_every_change_reported(changes, changed_lines(clone, a, b))
+            assert_reads_true(clone, a, b, changes)
             reported += sum(len(s.paragraphs) for d in changes for s in d.sections)
     assert reported > len(shas)
+
+
+_WORD = re.compile(r"[^\W_]+")
+
+
+def _words(text: str) -> set[str]:
+    return {w.casefold() for w in _WORD.findall(text)}
+
+
+def _under(cwd: Path, rev: str, path: str, heading: tuple[str, ...]) -> Counter[str]:
+    """The words of the blocks under a heading path (its subsections too) at a revision."""
+    from guidekit.diff.text import split_blocks
+
+    body = subprocess.run(["git", "show", f"{rev}:{path}"], cwd=cwd, check=True, capture_output=True,
+                          text=True).stdout
+    return Counter(w.casefold() for blk in split_blocks(body) if blk.heading[:len(heading)] == heading
+                   for w in _WORD.findall(blk.text))
+
+
+def assert_reads_true(cwd: Path, a: str, b: str, changes: ChangeSet) -> None:
+    """What issue #15 asks of every report: renames that are renames, no block of markup
+    alone, a visible mark on every edit, a comment within its size with closed tags."""
+    from guidekit.report.diff_markdown import render_markdown
+
+    for d in changes:
+        paragraphs = [p for s in d.sections for p in s.paragraphs]
+        only_markup = [p for p in paragraphs if not _words(p.old + p.new)]
+        assert not only_markup or len(only_markup) == len(paragraphs), (b, d.id, only_markup[:2])
+        for s in d.sections:
+            if s.change is ChangeKind.RENAMED and s.old_heading:
+                assert s.old_heading[-1] != s.heading[-1]
+                if not _words(s.old_heading[-1]) & _words(s.heading[-1]):
+                    old, new = _under(cwd, a, d.old_path or d.path, s.old_heading), _under(cwd, b, d.path, s.heading)
+                    kept = (old & new).total()
+                    assert 2 * kept >= (old.total() + new.total()) / 2, (b, s.old_heading, s.heading)
+            for p in s.paragraphs:
+                if p.change is ChangeKind.MODIFIED and not p.reflow:
+                    assert any(op != "equal" for op, _t in p.redline), (b, p.old[:80])
+    for limit in (60_000, 8_000):
+        md = render_markdown(changes, limit)
+        assert len(md) <= limit
+        assert_balanced(md)
+        assert not len(changes) or md.count("<details>") >= 1

@@ -36,6 +36,7 @@ _TOKEN = re.compile(
 _WORD, _MARKUP, _LINK, _LINE = 0, 1, 2, 3
 _EMPHASIS = frozenset("*_~`")
 _BULLETS = frozenset(("-", "*", "+", ">"))
+_ALNUM = re.compile(r"[^\W_]")
 _MARKUP_CHARS = re.compile(r"[*_~`\\|#\[\]=>+]|^\s*(?:-|\d+[.)])\s")
 _LINE_MARKUP = frozenset("-=*_|: \t")  # setext underlines, rules, table delimiter rows
 
@@ -132,8 +133,9 @@ def word_key(text: str) -> str:
 
 
 def word_bag(text: str) -> Counter[str]:
+    """The words of a text (no markup, no punctuation), counted."""
     t = _tokens(text)
-    return Counter([w for w, k in zip(t.words, t.kinds, strict=True) if k == _WORD])
+    return Counter([w for w, k in zip(t.words, t.kinds, strict=True) if k == _WORD and _ALNUM.search(w)])
 
 
 def overlap(a: Counter[str], b: Counter[str]) -> float:
@@ -206,7 +208,11 @@ def word_redline(old: str, new: str) -> list[tuple[str, str]]:
         # a word owns the markup after it, up to the next word
         r = (at(wa, i1, len(a)), at(wa, i2, len(a)), at(wb, j1, len(b)), at(wb, j2, len(b)))
         if tag != "equal":
-            replace(*r)
+            # the words, then the markup after the last of them, alike or not
+            end_a = wa[i2 - 1] + 1 if i2 > i1 else r[0]
+            end_b = wb[j2 - 1] + 1 if j2 > j1 else r[2]
+            replace(r[0], end_a, r[2], end_b)
+            tokens(end_a, r[1], end_b, r[3])
             continue
         for k in range(i2 - i1):  # each word, then the markup after it, alike or not
             p, q = wa[i1 + k], wb[j1 + k]

@@ -61,7 +61,8 @@ def render_segments(segments: Iterable[Segment], esc: Callable[[str], str]) -> l
 
     out = []
     for seg in segments:
-        t = esc(seg.text.rstrip(" ") if seg.op != "equal" else seg.text)
+        text = seg.text.rstrip(" ")
+        t = esc(text)  # the space after the text stays outside its tags
         if seg.code:
             t = f"<code>{t}</code>"
         if seg.italic:
@@ -71,9 +72,8 @@ def render_segments(segments: Iterable[Segment], esc: Callable[[str], str]) -> l
         href = _href(seg.link) if seg.link else None
         if href:
             t = f'<a href="{escape(href, quote=True)}">{t}</a>'
-        if seg.op != "equal":  # the space after a changed word is not part of the change
-            t = t.rstrip(" ")
+        if seg.op != "equal":
             tag = "del" if seg.op == "delete" else "ins"
-            t = f"<{tag}>{t}</{tag}>" + " " * (len(seg.text) - len(seg.text.rstrip(" ")))
-        out.append(t)
+            t = f"<{tag}>{t}</{tag}>"
+        out.append(t + " " * (len(seg.text) - len(text)) if text else seg.text)
     return out
