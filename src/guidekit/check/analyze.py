@@ -16,15 +16,17 @@ from typing import Any
 
 from guidekit.check.incremental import mentioned_tokens
 from guidekit.check.registry import CheckRule, DocContext, DocIndex, Link, find_rule
-from guidekit.check.schema import schema_findings
+from guidekit.check.schema import salvage, schema_findings
 from guidekit.check.suppress import Directive, scan_directives
 from guidekit.findings import Finding, SourceSpan
 from guidekit.loading.source import DocKind, Limits, Source, load_bytes, load_text, read_guidance
 from guidekit.model import Policy, Sop, build_policy, build_sop
 
-__all__ = ["FAILED", "INVALID", "VALID", "Analyzer", "FileResult", "file_key", "lean_policy_data"]
+__all__ = ["FAILED", "INVALID", "PARTIAL", "VALID", "Analyzer", "FileResult", "file_key", "lean_policy_data"]
 
-FAILED, INVALID, VALID = "failed", "invalid", "valid"
+# PARTIAL: schema errors, and the rest of the document (schema.salvage) is modelled and checked
+FAILED, INVALID, PARTIAL, VALID = "failed", "invalid", "partial", "valid"
+MODELLED = frozenset({PARTIAL, VALID})
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,9 +34,10 @@ class FileResult:
     rel: str
     kind: DocKind
     key: str  # content hash: the cache key
-    status: str  # FAILED (not loaded), INVALID (schema errors) or VALID
-    # VALID: the document's data with long prose elided; INVALID: the ids it
-    # declares (so references to it still resolve); FAILED: None
+    status: str  # FAILED (not loaded), INVALID (schema errors), PARTIAL or VALID
+    # VALID: the document's data with long prose elided; PARTIAL: the same of what
+    # is left without its broken nodes; INVALID: the ids it declares (so references
+    # to it still resolve); FAILED: None
     data: Any
     yaml_line: int
     body_line: int
@@ -77,6 +80,9 @@ def lean_policy_data(data: dict[str, Any]) -> dict[str, Any]:
     lean = {k: v for k, v in data.items() if k not in ("body", "summary")}
     rules = []
     for r in data.get("rules") or ():
+        if not isinstance(r, dict):  # None: a rule dropped for a schema error (schema.salvage)
+            rules.append(r)
+            continue
         r = {**r, "text": ""}
         ex = r.get("examples")
         if isinstance(ex, dict):
@@ -139,11 +145,17 @@ class Analyzer:
                               tuple(findings), DocIndex(), directives, tokens=tokens)
         schema = list(schema_findings(src, verbose=self.verbose))
         findings.extend(schema)
+        declared = _declared(src.data)
+        # with schema errors, the rest of the document is still checked when it can be modelled
+        modelled = not schema or salvage(src)
         doc: Policy | Sop | None = None
-        if not schema and kind is DocKind.POLICY:
-            doc = build_policy(src)
-        elif not schema and kind is DocKind.SOP:
-            doc = build_sop(src)
+        try:
+            if modelled and kind is DocKind.POLICY:
+                doc = build_policy(src)
+            elif modelled and kind is DocKind.SOP:
+                doc = build_sop(src)
+        except (KeyError, TypeError, ValueError):  # what is left is still not enough for a model
+            modelled = False
         ctx = DocContext(src, doc)
         findings.extend(self._document_findings(ctx))
         md = ctx.markdown
@@ -152,10 +164,10 @@ class Analyzer:
             links=tuple(Link(lk.target, lk.line, lk.col, lk.end_col) for lk in md.links)
             if md is not None else (),
         )
-        if schema:
-            status, data = INVALID, _declared(src.data)
+        if not modelled:
+            status, data = INVALID, declared
         else:
-            status = VALID
+            status = PARTIAL if schema else VALID
             data = src.data
             if self.lean and kind is DocKind.POLICY:
                 data = lean_policy_data(src.data)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from guidekit.check.analyze import FAILED, VALID, Analyzer, FileResult, file_key, loader_finding
+from guidekit.check.analyze import FAILED, MODELLED, Analyzer, FileResult, file_key, loader_finding
 from guidekit.check.cache import CheckCache, FileState, make_salt, unsafe_folder
 from guidekit.check.changes import changed_since, old_text
 from guidekit.check.incremental import (
@@ -267,7 +267,7 @@ class _Run:
                           if r in self.results), key=lambda s: s.rel)
         for src in sources:
             src.positions = keep is None or src.rel in keep
-        valid = {s.rel for s in sources if self.results[s.rel].status == VALID}
+        valid = {s.rel for s in sources if self.results[s.rel].status in MODELLED}
         corpus = build_corpus(self.config, sources, lambda s: s.rel in valid)
         index = {s.rel: self.results[s.rel].index for s in sources}
         findings: list[Finding] = []

@@ -35,6 +35,7 @@ __all__ = [
     "all_rules",
     "get_rule",
     "register",
+    "written",
 ]
 
 
@@ -203,3 +204,11 @@ def get_rule(key: str) -> type[CheckRule]:
 def find_rule(key: str) -> type[CheckRule] | None:
     _load_builtin_rules()
     return REGISTRY.get(key.upper()) or _BY_NAME.get(key.lower())
+
+
+def written(doc: Any, key: str) -> bool:
+    """The document states ``key`` (a top-level key). False where a schema error dropped
+    it (guidekit.check.schema.salvage): the model holds a neutral value there, which
+    rules about that key must not judge (the schema finding already reports it)."""
+    data = doc.source.data
+    return isinstance(data, dict) and key in data

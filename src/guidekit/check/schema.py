@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import difflib
 import json
 from collections.abc import Iterator
@@ -14,7 +15,7 @@ from guidekit.findings import Finding, JsonPath, Severity, SourceSpan
 from guidekit.loading.source import DocKind, Source
 from guidekit.schemas import is_valid_fast, validator_for
 
-__all__ = ["schema_findings"]
+__all__ = ["salvage", "schema_findings"]
 
 _SCHEMA_FOR = {
     DocKind.POLICY: "policy",
@@ -176,3 +177,90 @@ def schema_findings(src: Source, *, verbose: bool = False) -> Iterator[Finding]:
             json_path=point,
             notes=tuple(notes),
         )
+
+
+# --- salvage: model what is valid, so the rest of the checks still run ---------------
+
+# required keys a policy (and each of its rules) can lack and still be modelled: the
+# builder gives each a neutral value (no title, draft, version 1, no date, no owners,
+# no rules; a rule without title, text or examples); the schema error reports the gap
+_ROOT_OPTIONAL = {DocKind.POLICY: frozenset({"title", "kind", "status", "version", "effective",
+                                             "owners", "rules"})}
+_RULE_OPTIONAL = frozenset({"title", "text", "examples"})
+_ROUNDS = 8
+
+
+def _optional(kind: DocKind, path: JsonPath) -> frozenset[str]:
+    if not path:
+        return _ROOT_OPTIONAL.get(kind, frozenset())
+    if kind is DocKind.POLICY and len(path) == 2 and path[0] == "rules" and isinstance(path[1], int):
+        return _RULE_OPTIONAL
+    return frozenset()
+
+
+def salvage(src: Source) -> bool:
+    """Replace ``src.data`` by the data without the nodes schema errors point at.
+
+    A node whose value is wrong is dropped (a list item becomes None, which the
+    model builder skips, so the other items keep their positions); a mapping
+    that lacks a required key is dropped whole, except the document itself when
+    the builder can do without the key; a list of plain values with a wrong one
+    is dropped whole. Unknown keys are dropped. Whatever is
+    left is schema-valid, so the document rules and corpus rules run on it and
+    find nothing twice for a broken node. False (``src`` unchanged) when the
+    document itself cannot be modelled.
+    """
+    optional = _ROOT_OPTIONAL.get(src.kind)
+    if optional is None or not isinstance(src.data, dict):
+        return False
+    validator = validator_for(_SCHEMA_FOR[src.kind])
+    data = copy.deepcopy(src.data)
+    for _ in range(_ROUNDS):
+        targets: set[JsonPath] = set()
+        for err in validator.iter_errors(data):
+            path = tuple(err.absolute_path)
+            if _is_tombstone(data, path):
+                continue
+            if err.validator == "required" and isinstance(err.instance, dict):
+                missing = {m for m in err.validator_value if m not in err.instance}
+                if missing <= _optional(src.kind, path):
+                    continue
+            if err.validator == "additionalProperties" and isinstance(err.instance, dict):
+                known = err.schema.get("properties", {}) if isinstance(err.schema, dict) else {}
+                targets.update((*path, k) for k in err.instance if k not in known)
+                continue
+            if path and isinstance(path[-1], int) and not isinstance(err.instance, (dict, list)):
+                path = path[:-1]  # a scalar in a list: references name items by position
+            if not path:
+                return False
+            targets.add(path)
+        if not targets:
+            src.data = data
+            return True
+        for path in sorted(targets, key=len, reverse=True):
+            _drop(data, path)
+    return False
+
+
+def _is_tombstone(data: Any, path: JsonPath) -> bool:
+    node = data
+    for key in path:
+        try:
+            node = node[key]
+        except (KeyError, IndexError, TypeError):
+            return False
+    return node is None and bool(path) and isinstance(path[-1], int)
+
+
+def _drop(data: Any, path: JsonPath) -> None:
+    parent = data
+    for key in path[:-1]:
+        try:
+            parent = parent[key]
+        except (KeyError, IndexError, TypeError):
+            return
+    last = path[-1]
+    if isinstance(parent, dict):
+        parent.pop(last, None)
+    elif isinstance(parent, list) and isinstance(last, int) and last < len(parent):
+        parent[last] = None

@@ -118,7 +118,7 @@ class Policy(NamedTuple):
     kind: str
     status: Status
     version: int
-    effective: dt.date
+    effective: dt.date | None  # None only where a schema error dropped it (check.schema.salvage)
     review_by: dt.date | None
     owners: tuple[str, ...]
     surfaces: tuple[str, ...]
@@ -162,13 +162,15 @@ def _rule(d: dict[str, Any], loc: Loc) -> Rule:
     examples: list[Example] = []
     for label in ("violating", "allowed"):
         for i, e in enumerate((d.get("examples") or {}).get(label) or ()):
+            if e is None:  # dropped for a schema error (guidekit.check.schema.salvage)
+                continue
             examples.append(_example(e, label, i, loc.at("examples", label, i)))
     contexts, needs_context = context_ids(d.get("requires_context"))
     notice, appeal = d.get("notice"), d.get("appeal")
     return Rule(
         id=d["id"],
-        title=d["title"],
-        text=d["text"],
+        title=d.get("title", ""),  # may be missing where a schema error says so (check.schema.salvage)
+        text=d.get("text", ""),
         action=d["action"],
         severity=d.get("severity"),
         requires_context=needs_context,
@@ -208,15 +210,16 @@ def _override(o: dict[str, Any], rules: dict[str, Any], loc: Loc) -> Override:
 def build_policy(src: Source) -> Policy:
     d = src.data
     root = Loc(src, ())
-    rules_by_id = {str(r.get("id")): r for r in d["rules"] or () if isinstance(r, dict)}
+    rules_by_id = {str(r.get("id")): r for r in d.get("rules") or () if isinstance(r, dict)}
     return Policy(
         id=d["id"],
-        title=d["title"],
+        # a key a schema error dropped gets a neutral value (guidekit.check.schema.salvage)
+        title=d.get("title", ""),
         summary=d.get("summary"),
-        kind=d["kind"],
-        status=Status(d["status"]),
-        version=int(d["version"]),
-        effective=as_date(d["effective"]) or dt.date.min,
+        kind=d.get("kind", "other"),
+        status=Status(d.get("status", "draft")),
+        version=int(d.get("version", 1)),
+        effective=as_date(d.get("effective")),
         review_by=as_date(d.get("review_by")),
         owners=as_strings(d.get("owners")),
         surfaces=as_strings(d.get("surfaces")),
@@ -224,15 +227,15 @@ def build_policy(src: Source) -> Policy:
         categories=as_strings(d.get("categories")),
         tags=as_strings(d.get("tags")),
         codes=dict(d.get("codes") or {}),
-        rules=tuple(_rule(r, root.at("rules", i)) for i, r in enumerate(d["rules"])),
+        rules=tuple(_rule(r, root.at("rules", i)) for i, r in enumerate(d.get("rules") or ()) if r is not None),
         exceptions=tuple(
             PolicyException(e["id"], e["title"], e["text"], as_strings(e.get("rules")), root.at("exceptions", i),
                             e.get("residual_action"), as_strings(e.get("never_for")))
-            for i, e in enumerate(d.get("exceptions") or ())
+            for i, e in enumerate(d.get("exceptions") or ()) if e is not None
         ),
         overrides=tuple(
             _override(o, rules_by_id, root.at("regional_overrides", i))
-            for i, o in enumerate(d.get("regional_overrides") or ())
+            for i, o in enumerate(d.get("regional_overrides") or ()) if o is not None
         ),
         supersedes=as_strings(d.get("supersedes")),
         related=as_strings(d.get("related")),

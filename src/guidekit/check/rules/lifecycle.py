@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from guidekit.check.registry import CheckRule, RuleContext, register
+from guidekit.check.registry import CheckRule, RuleContext, register, written
 from guidekit.findings import Finding, Severity
 from guidekit.model import Policy, Sop, Status
 
@@ -70,11 +70,11 @@ class ActiveUsesDeprecated(CheckRule):
             for old in p.supersedes:
                 successors.setdefault(old, p.id)
         for s in c.all_sops:
-            if s.status is not Status.ACTIVE:
+            if s.status is not Status.ACTIVE or not written(s, "status"):
                 continue
             for i, pid in enumerate(s.policies):
                 used = c.policies.get(pid)
-                if used is not None and used.status is Status.DEPRECATED:
+                if used is not None and used.status is Status.DEPRECATED and written(used, "status"):
                     succ = successors.get(pid)
                     yield self.finding(
                         s.loc.at("policies", i).span(),
@@ -98,11 +98,11 @@ class SupersededStillActive(CheckRule):
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         c = ctx.corpus
         for p in c.all_policies:
-            if p.status is not Status.ACTIVE:
+            if p.status is not Status.ACTIVE or not written(p, "status"):
                 continue
             for old_id in p.supersedes:
                 old = c.policies.get(old_id)
-                if old is not None and old.status is not Status.DEPRECATED:
+                if old is not None and old.status is not Status.DEPRECATED and written(old, "status"):
                     yield self.finding(
                         old.loc.at("status").span(),
                         f"{old.id} is superseded by active {p.id} but its status is {old.status.value}",
@@ -134,7 +134,7 @@ class DateOrder(CheckRule):
             yield from _date_findings(self, p)
             for i, old_id in enumerate(p.supersedes):
                 old = c.policies.get(old_id)
-                if old is not None and p.effective < old.effective:
+                if old is not None and p.effective and old.effective and p.effective < old.effective:
                     yield self.finding(
                         p.loc.at("supersedes", i).span(),
                         f"{p.id} takes effect {p.effective}, before {old_id} which it supersedes ({old.effective})",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any, ClassVar
 
-from guidekit.check.registry import CheckRule, DocContext, DocumentRule, RuleContext, register
+from guidekit.check.registry import CheckRule, DocContext, DocumentRule, RuleContext, register, written
 from guidekit.corpus import Corpus
 from guidekit.findings import Finding, Severity
 from guidekit.model import Policy, Sop, Status
@@ -53,7 +53,8 @@ class DraftPastEffective(CheckRule):
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         for doc in _documents(ctx.corpus):
-            if doc.status is Status.DRAFT and doc.effective and doc.effective < ctx.today:
+            if (doc.status is Status.DRAFT and written(doc, "status") and doc.effective
+                    and doc.effective < ctx.today):
                 yield self.finding(
                     doc.loc.at("effective").span(),
                     f"{doc.id} is a draft but its effective date {doc.effective} has passed",
@@ -86,7 +87,7 @@ class MissingOwner(DocumentRule):
 
     def check_document(self, ctx: DocContext) -> Iterator[Finding]:
         doc = ctx.doc
-        if not isinstance(doc, (Policy, Sop)):
+        if not isinstance(doc, (Policy, Sop)) or not written(doc, "owners"):
             return
         placeholders = {p.lower() for p in ctx.options["placeholders"]}
         known = set(ctx.options["known_owners"])
