@@ -183,10 +183,10 @@ def schema_findings(src: Source, *, verbose: bool = False) -> Iterator[Finding]:
 
 # required keys a policy (and each of its rules) can lack and still be modelled: the
 # builder gives each a neutral value (no title, draft, version 1, no date, no owners,
-# no rules; a rule without title, text or examples); the schema error reports the gap
+# no rules; a rule without title or text); the schema error reports the gap
 _ROOT_OPTIONAL = {DocKind.POLICY: frozenset({"title", "kind", "status", "version", "effective",
                                              "owners", "rules"})}
-_RULE_OPTIONAL = frozenset({"title", "text", "examples"})
+_RULE_OPTIONAL = frozenset({"title", "text"})
 _ROUNDS = 8
 
 

@@ -24,13 +24,6 @@ def _examples(ctx: DocContext) -> Iterator[tuple[Example, str]]:
                     yield ex, "note"
 
 
-def _has_examples(ctx: DocContext, path: tuple[str | int, ...]) -> bool:
-    node: Any = ctx.source.data
-    for key in path:
-        node = node[key]
-    return isinstance(node, dict) and "examples" in node
-
-
 def _value(ex: Example, field: str) -> str:
     return ex.text if field == "text" else ex.note or ""
 
@@ -59,8 +52,6 @@ class MissingExamples(DocumentRule):
         if not isinstance(ctx.doc, Policy):
             return
         for rule in ctx.doc.rules:
-            if not _has_examples(ctx, rule.loc.path):
-                continue  # no `examples` at all: the schema error (GK100) says so
             for label, have, need in (
                 ("violating", len(rule.violating), ctx.options["min_violating"]),
                 ("allowed", len(rule.allowed), ctx.options["min_allowed"]),
