@@ -43,8 +43,8 @@ demo: $(VENV)/.installed
 
 ## browser: Debian's chromium for the handbook's browser tests
 browser:
-	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; }
+	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get -o DPkg::Lock::Timeout=300 update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get -o DPkg::Lock::Timeout=300 install -y -qq chromium >/dev/null; }
 
 ## test: install what tests need and run every test
 test: $(VENV)/.test-installed browser

@@ -11,9 +11,27 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 from typer.testing import CliRunner
 
 from guidekit.cli.app import app
+
+# On a loaded CI machine (2 cores shared) generating examples can be slow: the CI profile
+# drops the too_slow health check and the deadline, and keeps every test's example count.
+settings.register_profile("ci", suppress_health_check=[HealthCheck.too_slow], deadline=None)
+if os.environ.get("CI") == "true":
+    settings.load_profile("ci")
+
+# Debian's package first (what `make browser` installs), then other names a machine may use
+CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+
+
+def chromium_path() -> str:
+    """The Chromium the browser tests drive (through Playwright's executable_path)."""
+    found = next((p for p in map(shutil.which, CHROMIUM_NAMES) if p), None)
+    assert found, f"no Chromium on PATH ({', '.join(CHROMIUM_NAMES)}): `make browser` installs Debian's"
+    return found
+
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "guidance"

@@ -21,7 +21,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-from conftest import ARTIFACTS, DATA, SAMPLE
+from conftest import ARTIFACTS, DATA, SAMPLE, chromium_path
 from guidekit.check.engine import load_corpus
 from guidekit.cli.app import main
 from guidekit.corpus import Corpus
@@ -31,7 +31,6 @@ from guidekit.loading.config import load_config
 
 pytestmark = pytest.mark.e2e
 
-CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
@@ -72,9 +71,8 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    assert Path(CHROMIUM).exists(), "Debian's chromium is needed: `make browser` installs it"
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        b = p.chromium.launch(executable_path=chromium_path(), args=ARGS)
         yield b
         b.close()
 
