@@ -100,9 +100,10 @@ def unlink_local(text: str) -> str:
     return _LOCAL_LINK.sub(r"\1", text) if "](" in text else text
 
 
-def _indent(line: str) -> int:
-    """Leading columns of spaces (tabs to the next multiple of four)."""
-    n = 0
+def _indent(line: str, col: int = 0) -> int:
+    """Leading columns of spaces of ``line`` starting at column ``col`` (a tab reaches the
+    next multiple of four)."""
+    n = col
     for ch in line:
         if ch == " ":
             n += 1
@@ -110,7 +111,7 @@ def _indent(line: str) -> int:
             n += 4 - n % 4
         else:
             break
-    return n
+    return n - col
 
 
 def _strip_cols(line: str, cols: int) -> str:
@@ -172,12 +173,30 @@ def _starts_block(s: str) -> bool:
     return _ITEM.match(s) is not None
 
 
+def _lazy(rest: str, left: list[int], marker_at: int) -> bool:
+    """Whether ``rest``, a line that leaves the containers ``left`` (outermost first: 0 for
+    a block quote, else a list item's width) while a paragraph is open in them, continues
+    that paragraph. As markdown-it decides: a block quote lets a line indented by four
+    spaces or more continue (unless a quote nested in it sees a block start); a list item
+    ignores the indent of a line it leaves, except that a list marker indented four or
+    more past its own marker continues the paragraph."""
+    s = rest.lstrip(" \t")
+    if not _starts_block(s):
+        return True
+    ind = _indent(rest)
+    if left[0] == 0:
+        return ind >= 4 and 0 not in left[1:]
+    return _ITEM.match(s) is not None and not _HR.match(s) and ind - marker_at >= 4
+
+
 def read_blocks(body: str) -> list[Block]:
     """The blocks of ``body`` in order (blank lines belong to none)."""
     lines = split_lines(body)
     blocks: list[Block] = []
     # open containers, outermost first: 0 for a block quote, else a list item's content column
     stack: list[int] = []
+    fresh: list[bool] = []  # per container: a list item with nothing in it yet
+    marker_at: list[int] = []  # per container: the indent of a list item's marker
     leaf = ""  # the open leaf block of the innermost container: para, fence, code, table
     fence_char, fence_len = "", 0
     start = last = -1  # the current block's first and last line
@@ -209,7 +228,7 @@ def read_blocks(body: str) -> list[Block]:
             continue
         rest = line
         matched = 0
-        for width in stack:
+        for k, width in enumerate(stack):
             if width == 0:
                 ind = _indent(rest)
                 if ind <= 3 and rest.lstrip(" \t")[:1] == ">":
@@ -222,6 +241,8 @@ def read_blocks(body: str) -> list[Block]:
                     continue
                 break
             if not rest.strip():
+                if fresh[k]:
+                    break  # an item may start with one blank line, not two
                 rest = ""
                 matched += 1
                 continue
@@ -231,12 +252,15 @@ def read_blocks(body: str) -> list[Block]:
                 continue
             break
         blank = not rest.strip()
+        if not blank:
+            fresh[:matched] = [False] * matched
         if matched < len(stack):
-            if leaf == "para" and not blank and (_indent(rest) >= 4
-                                                 or not _starts_block(rest.lstrip(" \t"))):
+            if leaf == "para" and not blank and _lazy(rest, stack[matched:], marker_at[matched]):
                 last = i  # a lazy continuation line of the paragraph
                 continue
             del stack[matched:]
+            del fresh[matched:]
+            del marker_at[matched:]
             close()
             leaf = ""
         if leaf == "fence":
@@ -257,6 +281,8 @@ def read_blocks(body: str) -> list[Block]:
                 close()
                 leaf = ""
                 stack.append(0)
+                fresh.append(False)
+                marker_at.append(0)
                 rest = s[1:]
                 if rest[:1] == " ":
                     rest = rest[1:]
@@ -269,6 +295,9 @@ def read_blocks(body: str) -> list[Block]:
                 if m is None:
                     break
                 after = s[m.end():]
+                lead = len(after) - len(after.lstrip(" \t"))
+                if "\t" in after[:lead]:  # columns count from the marker's end
+                    after = " " * _indent(after, ind + m.end()) + after[lead:]
                 empty = not after.strip()
                 if leaf == "para" and not opened and (
                         empty or (c.isdigit() and int(m.group(1)[:-1]) != 1)):
@@ -279,6 +308,8 @@ def read_blocks(body: str) -> list[Block]:
                 close()
                 leaf = ""
                 stack.append(ind + len(m.group(1)) + gap)
+                fresh.append(empty)
+                marker_at.append(ind)
                 rest = "" if empty else _strip_cols(after, gap)
                 opened = True
                 continue
