@@ -107,3 +107,9 @@ def test_every_caller_shows_the_same_text(cli, sample_root: Path, tmp_path: Path
         assert str(escape(text)) in page, text
         assert text in markdown, text
         assert text in prompt, text
+    # nowhere in the sites (pages, printable pages, search index) is a live form left
+    site = "\n".join(f.read_text(encoding="utf-8") for f in (tmp_path / "site").rglob("*")
+                     if f.is_file() and f.suffix in (".html", ".js"))
+    for _c, written, want in CASES:
+        if written != want and "://" in written:
+            assert written not in site, written

@@ -19,6 +19,7 @@ import unicodedata
 import zlib
 from collections.abc import Iterable, Iterator
 
+from guidekit.defang import defang
 from guidekit.handbook.handbook import PolicyView, SopView
 
 __all__ = [
@@ -101,7 +102,7 @@ def entries_for_policy(view: PolicyView, path: str) -> list[SearchEntry]:
     for r in view.rules:
         texts: list[str | None] = [r.id, r.rule.title, r.rule.text]
         for e in r.examples:
-            texts += [e.text, e.note]
+            texts += [defang(e.text), e.note]  # as the page shows it
         out.append([f"{path}#{r.id}", f"{r.id} · {r.rule.title}", p.title, words(texts),
                     snippet_text(texts[2:])])
     return out
