@@ -142,7 +142,10 @@ class _LeanSource(Source):
         raw = read_guidance(self.path, self.limit)
         if not isinstance(raw, bytes):
             return
-        text = raw.removeprefix(b"\xef\xbb\xbf").decode("utf-8", errors="replace")
+        self.set_text(raw.removeprefix(b"\xef\xbb\xbf").decode("utf-8", errors="replace"))
+
+    def set_text(self, text: str) -> None:
+        """The file's text, given (an editor's unsaved text) or read by ``hydrate``."""
         self.text = text
         lines = text.split("\n")
         if self.kind is DocKind.POLICY and self.path.suffix.lower() in (".md", ".markdown"):
@@ -171,11 +174,13 @@ class _LeanSource(Source):
         return super().line_text(line)
 
 
-def _lean_source(path: Path, r: FileResult, limit: int) -> _LeanSource:
+def _lean_source(path: Path, r: FileResult, limit: int, text: str | None = None) -> _LeanSource:
     problems = [LoadProblem("unreadable", "not loaded")] if r.status == FAILED else []
     src = _LeanSource(path=path, rel=r.rel, kind=r.kind, data=r.data, yaml_line=r.yaml_line,
                       body=r.body, body_line=r.body_line, problems=problems)
     src.limit = limit
+    if text is not None:
+        src.set_text(text)
     return src
 
 
@@ -220,6 +225,8 @@ class _Run:
         self.mode = "full"
         self.before: dict[str, FileState] = {}  # the cached state of the last run
         self._tokens: dict[str, frozenset[str]] | None = None
+        # texts that differ from the files on disk (an editor's unsaved buffers)
+        self.texts: dict[str, str] = {}
 
     # per-file results -----------------------------------------------------------
     def hash_all(self) -> None:
@@ -263,7 +270,7 @@ class _Run:
         """Build the corpus of ``rels`` and run every enabled corpus rule on it; with
         ``keep``, only findings in those files are wanted (the rest is context)."""
         limit = self.config.limits.max_file_bytes
-        sources = sorted((_lean_source(self.items[r].path, self.results[r], limit) for r in rels
+        sources = sorted((_lean_source(self.items[r].path, self.results[r], limit, self.texts.get(r)) for r in rels
                           if r in self.results), key=lambda s: s.rel)
         for src in sources:
             src.positions = keep is None or src.rel in keep

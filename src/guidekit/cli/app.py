@@ -39,6 +39,7 @@ COMMANDS: dict[str, str] = {
     "init": "guidekit.cli.scaffold",
     "new": "guidekit.cli.scaffold",
     "schema": "guidekit.cli.schema",
+    "lsp": "guidekit.cli.lsp",
 }
 
 

@@ -73,6 +73,14 @@ class Shape:
     def order(self, data: Any) -> list[str]:
         return list(self._properties(data))
 
+    def properties(self, data: Any) -> dict[str, Schema]:
+        """The keys this node may hold (for ``data``), each with its schema (title, description)."""
+        out = {}
+        for name, sub in self._properties(data).items():
+            own = {k: v for k, v in sub.items() if k != "$ref"} if isinstance(sub, dict) else {}
+            out[name] = {**_resolve(sub, self.base)[0], **own}  # a title beside a $ref wins
+        return out
+
     def child(self, key: Any, data: Any) -> Shape:
         props = self._properties(data)
         if key in props:

@@ -32,6 +32,7 @@ __all__ = [
     "may_be_deep",
     "may_have_aliases",
     "nesting_risk",
+    "node_at",
     "refused_shape",
 ]
 
@@ -330,3 +331,40 @@ def locate_node(root: Node | None, path: Sequence[str | int]) -> tuple[Node | No
         else:
             return node, key_node
     return node, key_node
+
+
+def _contains(node: Node, line: int, col: int) -> bool:
+    start, end = node.start_mark, node.end_mark
+    return (start.line, start.column) <= (line, col) <= (end.line, end.column)
+
+
+def node_at(root: Node | None, line: int, col: int) -> tuple[tuple[str | int, ...], Node, bool] | None:
+    """The innermost scalar at a 0-based position: (its JSON path, the node, whether it is a key).
+
+    The inverse of ``locate_node``, for editors: what the cursor is on."""
+    node = root
+    path: list[str | int] = []
+    while node is not None:
+        if isinstance(node, MappingNode):
+            for k, v in node.value:
+                if isinstance(k, ScalarNode) and _contains(k, line, col):
+                    return (*path, k.value), k, True
+                if _contains(v, line, col) and isinstance(k, ScalarNode):
+                    path.append(k.value)
+                    node = v
+                    break
+            else:
+                return None
+        elif isinstance(node, SequenceNode):
+            for i, item in enumerate(node.value):
+                if _contains(item, line, col):
+                    path.append(i)
+                    node = item
+                    break
+            else:
+                return None
+        elif isinstance(node, ScalarNode):
+            return tuple(path), node, False
+        else:
+            return None
+    return None

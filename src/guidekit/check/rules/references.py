@@ -95,6 +95,23 @@ def sop_refs(s: Sop) -> Iterator[Ref]:
         yield from _listed(o.rules, o.loc, "rules", "rules")
 
 
+_TREE_NOUN = {"nodes": "node", "outcomes": "outcome", "escalations": "escalation"}
+
+
+def tree_refs(s: Sop) -> Iterator[Ref]:
+    """The SOP's references to its own decision-tree nodes, outcomes and escalations."""
+    yield "nodes", s.tree.start, s.tree.loc.at("start")
+    for n in s.tree.nodes:
+        for a in n.answers:
+            if a.next is not None:
+                yield "nodes", a.next, a.loc.at("next")
+            if a.outcome is not None:
+                yield "outcomes", a.outcome, a.loc.at("outcome")
+    for o in s.outcomes:
+        if o.escalation is not None:
+            yield "escalations", o.escalation, o.loc.at("escalation")
+
+
 def _suggest(value: str, known: Iterable[str]) -> str | None:
     close = difflib.get_close_matches(value, list(known), n=1, cutoff=0.6)
     return f"did you mean {close[0]!r}?" if close else None
@@ -242,17 +259,11 @@ class TreeReference(CheckRule):
             nodes = {n.id: n for n in s.tree.nodes}
             outcomes = {o.id for o in s.outcomes}
             escalations = {e.id for e in s.escalations}
-            if s.tree.start not in nodes:
-                yield self._missing(s.tree.loc.at("start"), "node", s.tree.start, nodes)
-            for n in s.tree.nodes:
-                for a in n.answers:
-                    if a.next is not None and a.next not in nodes:
-                        yield self._missing(a.loc.at("next"), "node", a.next, nodes)
-                    if a.outcome is not None and a.outcome not in outcomes:
-                        yield self._missing(a.loc.at("outcome"), "outcome", a.outcome, outcomes)
-            for o in s.outcomes:
-                if o.escalation is not None and o.escalation not in escalations:
-                    yield self._missing(o.loc.at("escalation"), "escalation", o.escalation, escalations)
+            known: dict[str, Iterable[str]] = {"nodes": nodes, "outcomes": outcomes,
+                                               "escalations": escalations}
+            for what, value, loc in tree_refs(s):
+                if value not in known[what]:
+                    yield self._missing(loc, _TREE_NOUN[what], value, known[what])
             for case in c.cases_for(s):
                 for node_id, value in case.answers.items():
                     node = nodes.get(node_id)
