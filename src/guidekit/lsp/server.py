@@ -88,11 +88,13 @@ class GuidekitServer(LanguageServer):
         return from_fs_path(str(self.session.root / rel)) or ""
 
     # --- diagnostics ------------------------------------------------------------------
-    def publish(self, rels: set[str]) -> None:
+    def publish(self, rels: set[str], always: str | None = None) -> None:
+        """Send the diagnostics of ``rels`` that have or had findings (and of ``always``,
+        the file the editor just changed, even when clean)."""
         assert self.session is not None
-        for rel in sorted(rels):
+        for rel in sorted(rels | ({always} if always else set())):
             findings = self.session.findings(rel)
-            if not findings and rel not in self.published:
+            if not findings and rel not in self.published and rel != always:
                 continue
             doc = self._document(rel)
             diagnostics = [self._diagnostic(f, doc) for f in findings]
@@ -146,7 +148,7 @@ class GuidekitServer(LanguageServer):
             return
         for r in touched | {rel}:
             self.index.refresh(r)
-        self.publish(touched | {rel})
+        self.publish(touched, always=rel)
 
     def debounce(self, uri: str) -> None:
         task = self._pending.pop(uri, None)
