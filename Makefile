@@ -11,7 +11,7 @@ OTHER_PYTHONS ?= 3.12 3.13
 PYENV_ROOT ?= $(HOME)/.pyenv
 PYTEST := -m pytest -q -W error::ResourceWarning
 
-.PHONY: demo test test-pythons lock check lint typecheck browser bench bench-check bench-diff bench-build clean golden
+.PHONY: demo test test-pythons lock check lint typecheck browser bench bench-check bench-diff bench-build bench-lsp clean golden vscode
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -76,7 +76,7 @@ clean:
 	rm -rf $(VENV) $(foreach v,$(OTHER_PYTHONS),.venv-$(v)) build dist .pytest_cache .mypy_cache .ruff_cache
 
 ## bench: every benchmark; each times guidekit and its peer tool in the same run and prints the ratios
-bench: bench-check bench-diff bench-build
+bench: bench-check bench-diff bench-build bench-lsp
 
 ## bench-check: `check` against check-jsonschema on 10,000 generated policies
 bench-check: $(VENV)/.installed
@@ -89,3 +89,11 @@ bench-diff: $(VENV)/.installed
 ## bench-build: `build` against Zensical on 2,000 generated policies (Zensical takes long here)
 bench-build: $(VENV)/.installed
 	$(BIN)/python bench/bench_build.py --n 2000
+
+## bench-lsp: the language server's latency and memory against a fresh-process check (2,000 policies)
+bench-lsp: $(VENV)/.test-installed
+	$(BIN)/python bench/bench_lsp.py --n 2000
+
+## vscode: package the VS Code extension in editors/vscode (needs npm)
+vscode:
+	cd editors/vscode && npm install --no-audit --no-fund && npx --yes @vscode/vsce package --allow-missing-repository

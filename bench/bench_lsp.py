@@ -117,8 +117,8 @@ async def _bench(root: Path, files: list[Path], args: argparse.Namespace) -> int
         print(f"round {r + 1}: fresh check {fresh:.2f} s; diagnostics p50 {statistics.median(diag) * 1000:.0f} ms "
               f"p95 {_p95(diag) * 1000:.0f} ms; hover p95 {_p95(hover) * 1000:.1f} ms; "
               f"definition p95 {_p95(definition) * 1000:.1f} ms")
-    server_pid = client._server.pid if client._server is not None else 0  # noqa: SLF001
-    server_mem = _pss(_tree(server_pid))
+    # the server is this process's only child by now (each fresh check has exited)
+    server_mem = _pss([p for p in _tree(os.getpid()) if p != os.getpid()])
     await client.shutdown_async(None)
     client.exit(None)
     await client.stop()

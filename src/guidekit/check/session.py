@@ -21,7 +21,7 @@ from guidekit.check.settings import Settings
 from guidekit.findings import Finding
 from guidekit.loading.config import CONFIG_NAME, Config
 from guidekit.loading.discover import Discovered, classify
-from guidekit.loading.source import DocKind, Source, load_text
+from guidekit.loading.source import DocKind, Source, load_text, read_guidance
 from guidekit.model import Taxonomy
 
 __all__ = ["CheckSession"]
@@ -69,10 +69,10 @@ class CheckSession:
             return self._run.texts[rel]
         d = self._run.items.get(rel)
         path = d.path if d is not None else self.config.root / rel
-        try:
-            return path.read_bytes().removeprefix(b"\xef\xbb\xbf").decode("utf-8", errors="replace")
-        except OSError:
+        raw = read_guidance(path, self.config.limits.max_file_bytes)
+        if not isinstance(raw, bytes):
             return None
+        return raw.removeprefix(b"\xef\xbb\xbf").decode("utf-8", errors="replace")
 
     def findings(self, rel: str) -> list[Finding]:
         if rel == CONFIG_NAME:
