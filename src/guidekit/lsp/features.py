@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from typing import Any, NamedTuple
 
 from guidekit.check.session import CheckSession
+from guidekit.defang import defang
 from guidekit.findings import Finding, JsonPath, SourceSpan
 from guidekit.fmt import FormatError, format_text
 from guidekit.fmt.keyorder import shape_of
@@ -302,8 +303,6 @@ class Features:
         if finding.rule == "GK331":
             old = self._span_text(span)
             if old:
-                from guidekit.handbook.text import defang
-
                 out.append((f"Defang the link: {defang(old)}", Edit(span.path, span, defang(old))))
         return out
 
