@@ -11,7 +11,7 @@ OTHER_PYTHONS ?= 3.12 3.13
 PYENV_ROOT ?= $(HOME)/.pyenv
 PYTEST := -m pytest -q -W error::ResourceWarning
 
-.PHONY: demo test test-pythons lock check lint typecheck browser bench bench-check bench-diff bench-build bench-lsp clean golden vscode
+.PHONY: demo test test-pythons lock check lint typecheck browser messages bench bench-check bench-diff bench-build bench-lsp clean golden vscode
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -67,6 +67,14 @@ lint: $(VENV)/.test-installed
 	$(BIN)/ruff check src tests bench
 typecheck: $(VENV)/.test-installed
 	$(BIN)/mypy
+
+## messages: extract the handbook's interface strings into handbook.pot and merge them into every catalog
+LOCALES_DIR := src/guidekit/handbook/locales
+messages: $(VENV)/.test-installed
+	$(BIN)/pybabel extract -F $(LOCALES_DIR)/babel.cfg -k _ -k gettext -k ngettext:1,2 --no-location \
+		--sort-output --omit-header -o $(LOCALES_DIR)/handbook.pot src/guidekit/handbook
+	$(BIN)/pybabel update -D handbook -i $(LOCALES_DIR)/handbook.pot -d $(LOCALES_DIR) \
+		--no-fuzzy-matching --ignore-obsolete
 
 ## golden: refresh golden files after a deliberate change, then review the diff
 golden: $(VENV)/.test-installed

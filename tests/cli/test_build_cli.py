@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import shutil
@@ -157,13 +158,58 @@ def test_bad_since_revision_is_a_usage_error(cli, sample_repo: GitRepo, tmp_path
     assert "no-such-rev" in r.stderr
 
 
-def test_baseline_outside_git_becomes_a_note(cli, sample_root: Path, tmp_path: Path) -> None:
+def test_baseline_outside_git_is_told_to_the_author_not_the_reviewers(
+        cli, sample_root: Path, tmp_path: Path) -> None:
     cfg = sample_root / "guidekit.yaml"
     cfg.write_text(cfg.read_text().replace("    market: BR\n", "    market: BR\n    baseline: v1\n"))
     out = tmp_path / "site"
     r = _build(cli, sample_root, out, "--handbook", "ads-br")
     assert r.exit_code == 0, r.stderr
-    assert "Change marks are not available" in (out / "ads-br" / "index.html").read_text()
+    said = " ".join((r.stdout + r.stderr).split())
+    assert "handbook ads-br: change marks against v1 are not available" in said
+    pages = " ".join(p.read_text() for p in (out / "ads-br").glob("*.html"))
+    for hint in ("not available", "baseline:", "--since", "guidekit.yaml"):
+        assert hint not in pages
+
+
+def test_no_baseline_is_a_hint_in_the_output_only(cli, sample_root: Path, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    r = _build(cli, sample_root, out, "--handbook", "community")
+    assert r.exit_code == 0, r.stderr
+    assert "no baseline is set" in " ".join((r.stdout + r.stderr).split())
+    index = (out / "community" / "index.html").read_text()
+    assert 'id="changes"' not in index and "baseline" not in index
+
+
+def test_change_list_speaks_the_reviewers_language(cli, sample_repo: GitRepo, tmp_path: Path) -> None:
+    """Field names and taxonomy titles, old values struck through, removed rules still named."""
+    root = sample_repo.path
+    policy = root / "policies" / "community" / "harassment-bullying.md"
+    text = policy.read_text(encoding="utf-8")
+    one_b = text.index("  - id: CG-HARASS-1.b")
+    two_a = text.index("  - id: CG-HARASS-2.a")
+    rule = text[one_b:two_a]
+    assert "action: account_suspend" in rule and "severity: high" in rule
+    changed = rule.replace("action: account_suspend", "action: account_ban")
+    first = text[:one_b].replace("    severity: medium\n", "    severity: high\n", 1)
+    rest = text[two_a:]
+    gone = rest[rest.index("  - id: CG-HARASS-3.a"):rest.index("exceptions:")]
+    policy.write_text(first + changed + rest.replace(gone, ""), encoding="utf-8")
+    out = tmp_path / "site"
+    # the SOP still names the removed rule: --force builds anyway
+    r = _build(cli, root, out, "--handbook", "community", "--since", "HEAD", "--force")
+    assert r.exit_code == 0, r.stderr
+    index = (out / "community" / "index.html").read_text()
+    changes = re.sub(r"<[^>]+>", " ", index.split('id="changes"')[1].split("</section>")[0])
+    changes = " ".join(html.unescape(changes).split())
+    assert "Rule CG-HARASS-1.b: Action: Suspend the account temporarily → Ban the account" in changes
+    assert "Rule CG-HARASS-1.a: Severity: Medium → High" in changes
+    assert "rank" not in changes and "account_suspend" not in changes and "->" not in changes
+    page = (out / "community" / "CG-HARASS.html").read_text()
+    assert "<del>Suspend the account temporarily</del> Ban the account" in page
+    assert "<del>Medium</del> High" in page
+    removed = page.split('class="removed"')[1].split("</div>")[0]
+    assert "CG-HARASS-3.a" in removed and "Sexual harassment and sexualised edits" in removed
 
 
 @pytest.mark.parametrize("command", ["build", "serve"])

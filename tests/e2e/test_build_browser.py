@@ -26,6 +26,7 @@ from guidekit.check.engine import load_corpus
 from guidekit.cli.app import main
 from guidekit.corpus import Corpus
 from guidekit.handbook.handbook import handbook_specs, select_handbook
+from guidekit.handbook.i18n import ui_for
 from guidekit.handbook.search import words
 from guidekit.loading.config import load_config
 
@@ -243,16 +244,19 @@ def test_walk_through_reaches_the_expected_outcome(site_tab: Any) -> None:
         node = sop.tree.node(answer.next) if answer.next else None
     outcome = sop.outcome(case.expect.outcome)
     assert outcome is not None
-    assert app.locator(".walk-outcome").inner_text() == f"Outcome: {outcome.title}"
+    ui, _warning = ui_for("pt-BR")  # Brazil's handbook speaks Portuguese
+    assert app.locator(".walk-outcome").inner_text() == ui.gettext("Outcome: %(outcome)s") % {
+        "outcome": outcome.title}
     tax = site.corpus.taxonomy.actions
     expected = "; ".join(tax[a].title for a in case.expect.actions or ())
-    assert app.locator(".walk-actions").inner_text() == f"Actions: {expected}"
+    assert app.locator(".walk-actions").inner_text() == ui.gettext("Actions: %(actions)s") % {
+        "actions": expected}
     assert app.locator(".trail li").count() == steps
     # focus follows the walk for keyboard users; Back returns to the last question
     assert page.evaluate("document.activeElement.className") == "walk-outcome"
-    app.get_by_role("button", name="Back").click()
+    app.get_by_role("button", name=ui.gettext("Back")).click()
     assert app.locator(".walk-outcome").count() == 0
-    app.get_by_role("button", name="Start again").click()
+    app.get_by_role("button", name=ui.gettext("Start again")).click()
     assert app.locator("h3").inner_text() == sop.tree.node(sop.tree.start).question
 
 
@@ -396,3 +400,89 @@ def test_print_page_holds_every_document_without_the_chrome(site_tab: Any) -> No
     assert page.locator(".tree").first.is_visible()  # the static diagram is what prints
     breaks = page.evaluate("getComputedStyle(document.querySelector('article.doc')).breakBefore")
     assert breaks == "page"
+
+
+_OWN_TEXTS = """() => {
+    const out = [document.title];
+    for (const e of document.querySelectorAll('body *')) {
+        if (e.closest('script, style')) continue;
+        let own = '';
+        for (const n of e.childNodes) if (n.nodeType === 3) own += n.textContent;
+        own = own.replace(/\\s+/g, ' ').trim();
+        if (own) out.push(own);
+        for (const a of ['title', 'placeholder', 'aria-label']) if (e.getAttribute(a)) out.push(e.getAttribute(a));
+    }
+    return out;
+}"""
+
+
+def _interface_strings(locale: str) -> list[re.Pattern[str]]:
+    """The English interface strings that ``locale``'s catalog says differently, as patterns.
+
+    A placeholder matches any text. A string that starts with a placeholder or is short
+    must be the whole text of an element (guidance text is English too); a long one or
+    one that starts with words may start an element's text.
+    """
+    from babel.messages.pofile import read_po
+
+    from guidekit.handbook.i18n import DOMAIN, LOCALES
+
+    with (LOCALES / locale / "LC_MESSAGES" / f"{DOMAIN}.po").open("rb") as f:
+        catalog = read_po(f)
+    out = []
+    for m in catalog:
+        ids = m.id if isinstance(m.id, tuple) else (m.id,)
+        strs = m.string if isinstance(m.string, tuple) else (m.string,)
+        for msgid in ids:
+            if not msgid or msgid in strs:
+                continue
+            body = re.sub(r"%\\\(\w+\\\)s", ".+?", re.escape(msgid))
+            whole = len(msgid) < 16 or msgid.startswith("%(")
+            out.append(re.compile(f"^{body}$" if whole else f"^{body}"))
+    return out
+
+
+def _english_left(page: Page, patterns: list[re.Pattern[str]]) -> list[str]:
+    return sorted({t for t in page.evaluate(_OWN_TEXTS) for p in patterns if p.search(t)})
+
+
+def _read_like_a_reviewer(tab: Callable[..., Tab], base: str, names: list[str],
+                          patterns: list[re.Pattern[str]]) -> dict[str, list[str]]:
+    """Every page's own texts, after using search and the walk-through on it."""
+    left = {}
+    for name in names:
+        t = tab(f"{base}/{name}")
+        page = t.page
+        page.fill("#q", "zzzz-no-such-word")
+        page.locator("#search-results .none").wait_for()
+        page.fill("#q", "ad")
+        page.locator("#search-results a").first.wait_for()
+        walk = page.locator(".walk-app button")
+        while walk.count() and page.locator(".walk-outcome").count() == 0:
+            walk.first.click()
+        found = _english_left(page, patterns)
+        if found:
+            left[name] = found
+    return left
+
+
+def test_a_pt_br_handbook_speaks_portuguese_everywhere(site_tab: Any) -> None:
+    """Acceptance: no English interface string from the catalog on any page of the pt-BR handbook."""
+    site, tab = site_tab
+    patterns = _interface_strings("pt_BR")
+    assert len(patterns) > 100
+    names = sorted(f"ads-br/{p.name}" for p in (site.out / "ads-br").glob("*.html"))
+    # the guidance is English: its own headings ("## Escalation") are content, not interface
+    headings = {m.strip() for p in site.corpus.policies.values()
+                for m in re.findall(r"^#{1,6}[ \t]+(.+)$", p.body or "", re.MULTILINE)}
+    left = _read_like_a_reviewer(tab, site.base, names, patterns)
+    assert {n: found for n, ts in left.items() if (found := [t for t in ts if t not in headings])} == {}
+    # the same reading of the English handbook finds them, so the check can fail
+    english = _read_like_a_reviewer(tab, site.base, ["ads-global/index.html", "ads-global/ADS-ALC.html",
+                                                     "ads-global/SOP-ADS-CREATIVE.html"], patterns)
+    assert {"Skip to content", "Rules", "Violating", "Effective"} <= {t for ts in english.values() for t in ts}
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    for name, shot in (("ADS-GAMB.html", "handbook-pt-BR-policy.png"), ("index.html", "handbook-pt-BR-start.png")):
+        t = tab(f"{site.base}/ads-br/{name}", viewport={"width": 1200, "height": 900})
+        t.page.screenshot(path=str(ARTIFACTS / shot), full_page=True)
+        assert (ARTIFACTS / shot).stat().st_size > 20_000

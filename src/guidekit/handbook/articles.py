@@ -23,11 +23,12 @@ from markupsafe import Markup, escape
 from guidekit.corpus import Corpus
 from guidekit.defang import defang
 from guidekit.handbook.handbook import Handbook, PolicyView, RuleView, SopView, is_graphic
-from guidekit.handbook.marks import ChangeMarks, Mark, Runs
+from guidekit.handbook.i18n import UI, ui_for
+from guidekit.handbook.marks import Change, ChangeMarks, Mark, Runs, describe
 from guidekit.handbook.text import Links, Section, render_markdown, split_sections
 from guidekit.model import Escalation, Example, Policy, Rule, Sop
 
-__all__ = ["TEMPLATES", "Helpers", "badge", "page_name", "redline", "render_policy", "render_sop",
+__all__ = ["TEMPLATES", "Helpers", "badge", "json_for_script", "page_name", "redline", "render_policy", "render_sop",
            "template"]
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -40,11 +41,20 @@ def page_name(doc_id: str) -> str:
     return f"doc-{doc_id}.html" if doc_id.lower() in _RESERVED else f"{doc_id}.html"
 
 
-def badge(mark: Mark | None) -> Markup:
+def badge(mark: Mark | None, ui: UI) -> Markup:
+    """A change mark in the reader's language: "new", "removed", "changed: stricter"."""
     if mark is None:
         return Markup("")
-    return Markup(' <span class="badge badge-{}" title="{}">{}</span>').format(
-        mark.change, mark.title, mark.label)
+    _ = ui.gettext
+    if mark.change == "added":
+        label, title = _("new"), _("Added since the baseline")
+    elif mark.change == "removed":
+        label, title = _("removed"), _("Removed since the baseline")
+    else:
+        word = {"breaking": _("breaking"), "stricter": _("stricter"), "looser": _("looser"),
+                "editorial": _("wording"), "metadata": _("details")}.get(mark.impact, mark.impact)
+        label, title = _("changed: %(impact)s") % {"impact": word}, _("Changed since the baseline")
+    return Markup(' <span class="badge badge-{}" title="{}">{}</span>').format(mark.change, title, label)
 
 
 def redline(runs: Runs) -> Markup:
@@ -57,7 +67,8 @@ def redline(runs: Runs) -> Markup:
 
 
 @cache
-def _env() -> Environment:
+def _env(ui: UI) -> Environment:
+    """One environment per interface language: templates say ``_("...")`` for every word."""
     env = Environment(
         loader=FileSystemLoader(str(TEMPLATES)),
         autoescape=True,
@@ -65,20 +76,38 @@ def _env() -> Environment:
         lstrip_blocks=True,
         undefined=StrictUndefined,
         auto_reload=False,
+        extensions=["jinja2.ext.i18n"],
     )
-    env.globals.update(badge=badge, redline=redline)
+    env.install_gettext_translations(ui.translations, newstyle=True)  # type: ignore[attr-defined]
+    env.globals.update(badge=lambda mark: badge(mark, ui), redline=redline, date=ui.date)
     return env
 
 
-def template(name: str) -> Template:
-    return _env().get_template(name)
+def template(name: str, ui: UI | None = None) -> Template:
+    return _env(ui or ui_for(None)[0]).get_template(name)
+
+
+# kinds are a closed vocabulary (schemas/policy.schema.json): each has its own heading
+def _kind_labels(ui: UI) -> dict[str, tuple[str, str]]:
+    """kind -> (the group's heading, what one such policy is called)."""
+    _ = ui.gettext
+    return {
+        "community": (_("Community policies"), _("community policy")),
+        "ads": (_("Ads policies"), _("ads policy")),
+        "live": (_("LIVE policies"), _("LIVE policy")),
+        "commerce": (_("Commerce policies"), _("commerce policy")),
+        "creator": (_("Creator policies"), _("creator policy")),
+        "other": (_("Other policies"), _("policy")),
+    }
 
 
 class Helpers:
     """What templates may call: titles from the taxonomy, links, safe text, change marks."""
 
-    def __init__(self, hb: Handbook, corpus: Corpus, marks: ChangeMarks) -> None:
+    def __init__(self, hb: Handbook, corpus: Corpus, marks: ChangeMarks, ui: UI | None = None) -> None:
         self.hb = hb
+        self.ui = ui or ui_for(hb.spec.locale)[0]
+        self._kinds = _kind_labels(self.ui)
         self.tax = corpus.taxonomy
         self.marks = marks
         self._included = {v.id for v in hb.policies} | {v.id for v in hb.sops}
@@ -95,6 +124,23 @@ class Helpers:
         self.links_key = hashlib.sha256(repr((
             sorted(self._included), sorted(self._by_path.items()), sorted(self._rule_doc.items()),
         )).encode()).hexdigest()
+
+    def kind_group(self, kind: str) -> str:
+        """The start page's heading for one kind of policy."""
+        return self._kinds.get(kind, (self.ui.gettext("Other policies"), ""))[0]
+
+    def kind_one(self, kind: str) -> str:
+        return self._kinds.get(kind, ("", self.ui.gettext("policy")))[1]
+
+    def warning_level(self, level: str) -> str:
+        _ = self.ui.gettext
+        return {"mild": _("mild"), "strong": _("strong"), "graphic": _("graphic")}.get(level, level)
+
+    def describe(self, change: Change) -> str:
+        return describe(change, self.ui.gettext, self.title)
+
+    def render(self, name: str, **data: Any) -> str:
+        return template(name, self.ui).render(h=self, **data)
 
     def href(self, doc_id: str) -> str | None:
         return page_name(doc_id) if doc_id in self._included else None
@@ -146,7 +192,7 @@ class Helpers:
                 return None  # left out of this handbook, or no guidance file: no dead link
             return f"{url}#{anchor(target or '', name)}" if sep else url
 
-        return Links(resolve, self.rule_href)
+        return Links(resolve, self.rule_href, self.ui.gettext("not in this handbook"))
 
     def md(self, text: str, ids: Iterable[str] = (), links: Links | None = None) -> Markup:
         # markdown-it escapes; raw HTML is off
@@ -161,19 +207,22 @@ class Helpers:
 
 
 
-def _split_body(body: str) -> tuple[list[Section], list[Section]]:
-    lead: list[Section] = []
+def _split_body(body: str, untitled: str) -> tuple[list[Section], list[Section]]:
+    """Overview, rationale and definitions first; text before any heading is the overview."""
+    lead: list[tuple[int, Section]] = []
     rest: list[Section] = []
     for s in split_sections(body):
+        key = s.key if s.heading else "overview"
         if not s.heading:
-            s = Section("Overview", s.markdown, ids=s.ids)
-        (lead if s.key in _LEAD else rest).append(s)
-    order = {k: i for i, k in enumerate(_LEAD)}
-    lead.sort(key=lambda s: order[s.key])
-    return lead, rest
+            s = Section(untitled, s.markdown, ids=s.ids)
+        if key in _LEAD:
+            lead.append((_LEAD.index(key), s))
+        else:
+            rest.append(s)
+    return [s for _n, s in sorted(lead, key=lambda x: x[0])], rest
 
 
-def _json_for_script(data: Any) -> Markup:
+def json_for_script(data: Any) -> Markup:
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     # nothing in a JSON script block may close it or open a comment
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
@@ -198,8 +247,8 @@ def _tree_data(view: SopView, h: Helpers) -> dict[str, Any]:
             "title": o.title,
             "actions": [h.title("actions", a) for a in view.outcome_actions.get(o.id, o.actions)],
             "rules": [[r, h.rule_href(r)] for r in o.rules],
-            "escalation": (f"{esc.to}" + (f" (within {esc.sla})" if esc.sla else "")
-                           if esc else o.escalation),
+            "escalation": (h.ui.gettext("%(team)s (within %(sla)s)") % {"team": esc.to, "sla": esc.sla}
+                           if esc and esc.sla else esc.to if esc else o.escalation),
             "note": o.note,
         }
     return {"start": sop.tree.start, "nodes": nodes, "outcomes": outcomes}
@@ -224,7 +273,8 @@ def _diagram(view: SopView, h: Helpers) -> Markup:
         anchor = f"{sop.id}-n-{nid}"
         if n is None or nid in seen or depth > 50:
             label = n.question if n else nid
-            out.append(f"<a href='#{escape(anchor)}'>see: {escape(label)}</a>")
+            see = h.ui.gettext("see: %(question)s") % {"question": label}
+            out.append(f"<a href='#{escape(anchor)}'>{escape(see)}</a>")
             return
         seen.add(nid)
         out.append(f"<p class='q' id='{escape(anchor)}'>{escape(n.question)}</p><ul>")
@@ -258,21 +308,22 @@ class _Row:
     badge: Markup
     title: str
     text: Markup
-    action: str
+    action: Markup
     regional: str
-    severity: str
+    severity: Markup
     escalation: str
     violating: list[_Ex]
     allowed: list[_Ex]
 
 
 def _escalation(h: Helpers, r: RuleView) -> str:
+    _ = h.ui.gettext
     parts = [r.rule.escalate_to or ""]
     if r.rule.requires_context:
-        parts.append("needs context")
+        parts.append(_("needs context"))
     if h.must_escalate(r.severity):
-        parts.append("mandatory escalation")
-    return "; ".join(p for p in parts if p) or "none"
+        parts.append(_("mandatory escalation"))
+    return "; ".join(p for p in parts if p) or _("none")
 
 
 def _row(h: Helpers, p: Policy, r: RuleView) -> _Row:
@@ -282,44 +333,61 @@ def _row(h: Helpers, p: Policy, r: RuleView) -> _Row:
         return _Ex(defang(e.text), e.note, ", ".join(e.markets),
                    f"{r.id}-{e.id}" if h.graphic(p, r.rule, e) else None)
 
+    _ = h.ui.gettext
     regional = ""
     if r.override is not None:
         elsewhere = []
         if r.action != r.rule.action:
             elsewhere.append(h.title("actions", r.rule.action))
         if r.severity != r.rule.severity:
-            elsewhere.append(f"severity {h.title('severities', r.rule.severity)}")
-        regional = f"{h.hb.spec.market} rule" + (
-            f"; elsewhere: {', '.join(elsewhere)}" if elsewhere else "")
-    return _Row(r.id, badge(h.marks.rule(p.id, r.id)), r.rule.title,
-                redline(runs) if runs else escape(r.rule.text), h.title("actions", r.action),
-                regional, h.title("severities", r.severity), _escalation(h, r),
+            elsewhere.append(_("severity %(level)s") % {"level": h.title("severities", r.rule.severity)})
+        market = h.title("markets", h.hb.spec.market)
+        regional = (_("%(market)s rule; elsewhere: %(elsewhere)s") % {
+            "market": market, "elsewhere": ", ".join(elsewhere)} if elsewhere
+            else _("%(market)s rule") % {"market": market})
+
+    def was(field: str, vocab: str, now: str | None) -> Markup:
+        """The value, after the old one struck through when it changed since the baseline."""
+        old = h.marks.old(p.id, r.id, field) if r.override is None else None
+        new = escape(h.title(vocab, now))
+        if old is None or old == now:
+            return new
+        return Markup("<del>{}</del> {}").format(h.title(vocab, old), new)
+
+    return _Row(r.id, badge(h.marks.rule(p.id, r.id), h.ui), r.rule.title,
+                redline(runs) if runs else escape(r.rule.text), was("action", "actions", r.action),
+                regional, was("severity", "severities", r.severity), _escalation(h, r),
                 [ex(e) for e in r.examples if e.label == "violating"],
                 [ex(e) for e in r.examples if e.label == "allowed"])
 
 
 def render_policy(h: Helpers, v: PolicyView) -> str:
     """The article of one policy page (also a section of the printable page)."""
+    _ = h.ui.gettext
     p = v.policy
-    lead, rest = _split_body(p.body)
+    lead, rest = _split_body(p.body, _("Overview"))
     links = h.links(p.id, p.source.rel)
     differences = []
     for o in v.differences:
         base_rule = p.rule(o.rule)
         action = h.title("actions", o.action)
         if base_rule is not None and base_rule.action != o.action:
-            action += f" (instead of {h.title('actions', base_rule.action)})"
+            action = _("%(action)s (instead of %(usual)s)") % {
+                "action": action, "usual": h.title("actions", base_rule.action)}
         differences.append({"market": h.title("markets", o.market), "rule": o.rule,
                             "action": action, "note": o.note or "",
                             "severity": h.title("severities", o.severity) if o.severity
-                            else "unchanged"})
+                            else _("unchanged")})
     m = {
         "policy": p,
         "mark": h.marks.doc(p.id),
+        "kind": h.kind_one(p.kind),
         "label": h.marks.label,
         "prose": h.marks.prose.get(p.id),
-        "surfaces": h.titles("surfaces", p.surfaces) or "all",
-        "markets": h.titles("markets", p.markets) or "all",
+        "removed": [h.describe(c) + (f" · {c.old}" if c.old else "")
+                    for c in h.marks.removed.get(p.id, ())],
+        "surfaces": h.titles("surfaces", p.surfaces) or _("all"),
+        "markets": h.titles("markets", p.markets) or _("all"),
         "categories": h.titles("categories", p.categories),
         "graphic": h.graphic_policy(p),
         "lead": [(s.heading, h.md(s.markdown, s.ids, links), s.id) for s in lead],
@@ -328,12 +396,12 @@ def render_policy(h: Helpers, v: PolicyView) -> str:
         "market": h.title("markets", h.hb.spec.market) if h.hb.spec.market else None,
         "differences": differences,
         "related": [(d, h.href(d), h.doc_title(d)) for d in p.related]
-        + [(f"Replaces {d}", h.href(d), h.doc_title(d)) for d in p.supersedes],
+        + [(_("Replaces %(id)s") % {"id": d}, h.href(d), h.doc_title(d)) for d in p.supersedes],
     }
-    return template("policy.html").render(m=m)
+    return h.render("policy.html", m=m)
 
 
 def render_sop(h: Helpers, v: SopView) -> str:
     """The article of one SOP page: steps, walk-through data, diagram, outcomes."""
-    return template("sop.html").render(
-        view=v, h=h, diagram=_diagram(v, h), tree_json=_json_for_script(_tree_data(v, h)))
+    return h.render("sop.html", view=v, diagram=_diagram(v, h),
+                    tree_json=json_for_script(_tree_data(v, h)))

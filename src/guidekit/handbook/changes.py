@@ -15,7 +15,7 @@ from guidekit.corpus import Corpus
 from guidekit.diff import ChangeKind, ChangeSet, DocumentChange, Impact, ItemChange, diff_revisions
 from guidekit.errors import GuidekitError
 from guidekit.handbook.handbook import Handbook
-from guidekit.handbook.marks import ChangeEntry, ChangeMarks, Mark, Runs
+from guidekit.handbook.marks import VALUE_FIELDS, Change, ChangeEntry, ChangeMarks, Mark, Runs
 
 __all__ = ["marks_for", "marks_from_changeset"]
 
@@ -39,25 +39,44 @@ def _mark(change: ChangeKind, impact: Impact, what: str) -> Mark:
                 f"{what} changed since the baseline ({word})")
 
 
-def _rule_detail(r: ItemChange) -> str:
-    if r.change is not ChangeKind.MODIFIED:
-        return f"{r.id}: {r.change.value}" + (f" ({r.title})" if r.title else "")
-    notes = [f.note or f"{f.field} changed" for f in r.fields
-             if f.impact in (Impact.STRICTER, Impact.LOOSER, Impact.BREAKING)]
-    if not notes:
-        notes = sorted({f.field.split(".")[0] for f in r.fields}) or ["changed"]
-        return f"{r.id}: {', '.join(notes)} ({_IMPACT_WORD[r.impact]})"
-    return f"{r.id}: {'; '.join(notes)} ({_IMPACT_WORD[r.impact]})"
+def _item_changes(subject: str, item: ItemChange) -> list[Change]:
+    """A rule or item: added or removed as a whole, else each field a reviewer tells apart."""
+    if item.change is not ChangeKind.MODIFIED:
+        return [Change(subject, item.id, item.change.value)]
+    out: list[Change] = []
+    seen: set[str] = set()
+    for f in item.fields:
+        if f.reflow:
+            continue
+        if f.field in VALUE_FIELDS and isinstance(f.old, str) and isinstance(f.new, str):
+            out.append(Change(subject, item.id, "modified", f.field, f.old, f.new,
+                              VALUE_FIELDS[f.field]))
+            continue
+        kind = "examples" if f.field.startswith("examples") else f.field
+        if kind not in seen:
+            seen.add(kind)
+            out.append(Change(subject, item.id, "modified", kind))
+    return out or [Change(subject, item.id, "modified")]
 
 
-def _details(d: DocumentChange) -> tuple[str, ...]:
-    out = [_rule_detail(r) for r in d.rules]
-    out += [f"{i.kind} {i.id}: {i.change.value} ({_IMPACT_WORD[i.impact]})" for i in d.items]
-    out += [f"section {s.title}: {s.change.value}" for s in d.sections]
-    out += [f"{f.field}: {f.note}" if f.note else f"{f.field} changed" for f in d.fields
-            if f.field not in ("version",)]
+def _details(d: DocumentChange) -> tuple[Change, ...]:
+    out = [c for r in d.rules for c in _item_changes("rule", r)]
+    out += [c for i in d.items for c in _item_changes(i.kind, i)]
+    out += [Change("section", s.title, s.change.value) for s in d.sections if not s.reflow]
+    out += [c for c in _item_changes("document", ItemChange("document", "", d.change, d.impact,
+                                                             fields=d.fields))
+            if c.field not in ("version", "")]
     if len(out) > _MAX_DETAILS:
-        out = [*out[: _MAX_DETAILS - 1], f"and {len(out) - _MAX_DETAILS + 1} more changes"]
+        out = [*out[: _MAX_DETAILS - 1], Change("more", str(len(out) - _MAX_DETAILS + 1), "")]
+    return tuple(out)
+
+
+def _removed(d: DocumentChange) -> tuple[Change, ...]:
+    """Rules and sections gone since the baseline: the policy page still names them."""
+    out = [Change("rule", r.id, "removed", "title", r.title or None) for r in d.rules
+           if r.change is ChangeKind.REMOVED]
+    out += [Change("section", s.title, "removed") for s in d.sections
+            if s.change is ChangeKind.REMOVED]
     return tuple(out)
 
 
@@ -78,6 +97,8 @@ def marks_from_changeset(cs: ChangeSet, hb: Handbook, label: str) -> ChangeMarks
     docs: dict[str, Mark] = {}
     rules: dict[tuple[str, str], Mark] = {}
     redlines: dict[tuple[str, str, str], Runs] = {}
+    olds: dict[tuple[str, str, str], str] = {}
+    removed: dict[str, tuple[Change, ...]] = {}
     prose: dict[str, tuple[tuple[str, tuple[Runs, ...]], ...]] = {}
     entries: list[ChangeEntry] = []
     for d in cs:
@@ -95,12 +116,15 @@ def marks_from_changeset(cs: ChangeSet, hb: Handbook, label: str) -> ChangeMarks
             for f in r.fields:
                 if f.redline and not f.reflow:
                     redlines[(d.id, r.id, f.field)] = f.redline
+                if f.field in ("action", "severity") and isinstance(f.old, str):
+                    olds[(d.id, r.id, f.field)] = f.old
         prose[d.id] = _prose(d)
+        removed[d.id] = _removed(d)
         entries.append(ChangeEntry(d.id, d.title, mark, _details(d), present=shown))
     order = {i: n for n, i in enumerate(_IMPACT_WORD)}
     entries.sort(key=lambda e: (order[Impact(e.mark.impact)], e.id))
     return ChangeMarks(label=label, note=None, docs=docs, rules=rules, redlines=redlines,
-                       prose=prose, entries=tuple(entries))
+                       olds=olds, removed=removed, prose=prose, entries=tuple(entries))
 
 
 def marks_for() -> Callable[[Corpus, Handbook, str | None], ChangeMarks]:
@@ -124,7 +148,7 @@ def marks_for() -> Callable[[Corpus, Handbook, str | None], ChangeMarks]:
                 seen[rev] = err.message
         cs = seen[rev]
         if isinstance(cs, str):
-            return ChangeMarks(label=rev, note=f"Change marks are not available: {cs}.")
+            return ChangeMarks(note=f"change marks against {rev} are not available: {cs}")
         return marks_from_changeset(cs, hb, cs.base.label)
 
     return provide

@@ -16,6 +16,7 @@ from guidekit.fsutil import atomic_write_text
 from guidekit.handbook.cache import PreviousBuild
 from guidekit.handbook.handbook import Handbook, HandbookSpec, handbook_specs, select_handbook
 from guidekit.handbook.html import render_site
+from guidekit.handbook.i18n import ui_for
 from guidekit.handbook.markdown_out import render_markdown_handbook
 from guidekit.handbook.marks import ChangeMarks
 from guidekit.handbook.writer import check_target, write_site
@@ -123,6 +124,8 @@ def build(
     for spec in specs:
         hb = select_handbook(corpus, spec)
         marks = marks_for(corpus, hb, opts.since)
+        ui, locale_note = ui_for(spec.locale)
+        notes = [*hb.notes, *(f"handbook {spec.name}: {n}" for n in (locale_note, marks.note) if n)]
         target = _target(opts, spec)
         docs = len(hb.policies) + len(hb.sops)
         if opts.fmt == "markdown":
@@ -131,9 +134,9 @@ def build(
         else:
             previous = PreviousBuild.open(target)
             advance = progress(spec.name, docs) if progress else None
-            site = render_site(hb, corpus, marks, previous=previous, progress=advance)
+            site = render_site(hb, corpus, marks, previous=previous, progress=advance, ui=ui)
             write_site(site, target, previous)
             rendered = site.rendered
         result.handbooks.append(HandbookOutput(spec.name, target, docs, rendered, hb.omitted,
-                                               hb.notes))
+                                               tuple(notes)))
     return result

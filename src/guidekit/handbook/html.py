@@ -30,12 +30,14 @@ from guidekit.handbook.articles import (
     TEMPLATES,
     Helpers,
     badge,
+    json_for_script,
     page_name,
     render_policy,
     render_sop,
     template,
 )
 from guidekit.handbook.handbook import Handbook, PolicyView, SopView
+from guidekit.handbook.i18n import LOCALES, UI
 from guidekit.handbook.marks import ChangeMarks
 from guidekit.handbook.search import (
     CHUNKS_FILE,
@@ -66,6 +68,9 @@ def code_fingerprint() -> str:
             if f.is_file() and f.suffix in (".html", ".css", ".js", ".py"):
                 h.update(f.name.encode())
                 h.update(f.read_bytes())
+    for f in sorted(LOCALES.glob("*/LC_MESSAGES/*.po")):
+        h.update(str(f.relative_to(LOCALES)).encode())
+        h.update(f.read_bytes())
     return h.hexdigest()
 
 
@@ -120,9 +125,26 @@ class _Context:
 
 
 def _page(ctx: _Context, title: str, crumbs: list[str], article: str) -> bytes:
-    html = template("page.html").render(
+    html = template("page.html", ctx.h.ui).render(
         **ctx.base, page_title=title, crumbs=crumbs, article=Markup(article))
     return html.encode()
+
+
+def _messages(ui: UI) -> Markup:
+    """What app.js says, in the handbook's language (a JSON block each page carries)."""
+    _ = ui.gettext
+    data = {
+        "outcome": _("Outcome: %(outcome)s"), "actions": _("Actions: %(actions)s"),
+        "rules": _("Rules:"), "escalate": _("Escalate to: %(team)s"), "answers": _("Answers"),
+        "noOutcome": _("This path has no outcome; follow the diagram and escalate."),
+        "back": _("Back"), "restart": _("Start again"),
+        "indexFailed": _("The search index could not be loaded."),
+        "noMatch": _("No match for “%(query)s”."),
+        "results": _("Results: %(n)s"),
+        "showAll": _("Show all graphic examples on this page"),
+        "hideAll": _("Hide all graphic examples on this page"),
+    }
+    return json_for_script(data)
 
 
 _CONTENT: weakref.WeakKeyDictionary[Source, str] = weakref.WeakKeyDictionary()
@@ -181,18 +203,18 @@ class _Entry:
 
 
 def _entry(h: Helpers, doc_id: str, title: str, summary: str | None) -> _Entry:
-    return _Entry(page_name(doc_id), title, doc_id, badge(h.marks.doc(doc_id)), summary)
+    return _Entry(page_name(doc_id), title, doc_id, badge(h.marks.doc(doc_id), h.ui), summary)
 
 
-def _sections(hb: Handbook, h: Helpers) -> list[tuple[str, list[tuple[str, list[_Entry]]]]]:
+def _sections(hb: Handbook, h: Helpers) -> list[tuple[str, str, list[tuple[str, list[_Entry]]]]]:
     """Policies by kind, then by category (their first), as start-page entries."""
     kinds: dict[str, dict[str, list[_Entry]]] = {}
     for v in hb.policies:
         p = v.policy
-        cat = h.title("categories", p.categories[0]) if p.categories else "Other"
+        cat = h.title("categories", p.categories[0]) if p.categories else h.ui.gettext("Other")
         kinds.setdefault(p.kind, {}).setdefault(cat, []).append(
             _entry(h, p.id, p.title, p.summary))
-    return [(k, sorted(groups.items())) for k, groups in kinds.items()]
+    return [(k, h.kind_group(k), sorted(groups.items())) for k, groups in kinds.items()]
 
 
 def _documents(ctx: _Context) -> Iterator[tuple[str, str, str, str, Any]]:
@@ -211,6 +233,7 @@ def render_site(
     built_from: str | None = None,
     previous: PageCache | None = None,
     progress: Any = None,
+    ui: UI | None = None,
 ) -> SiteFiles:
     """Every file of one handbook's site; what is unchanged comes from ``previous``.
 
@@ -218,9 +241,11 @@ def render_site(
     all its pages are, so an edit re-encodes only the chunk of the edited page.
     """
     previous = previous or _NoCache()
-    h = Helpers(hb, corpus, marks)
+    h = Helpers(hb, corpus, marks, ui)
+    _ = h.ui.gettext
     market = h.title("markets", hb.spec.market) if hb.spec.market else None
-    base = {"hb": hb.spec, "version": __version__, "market": market, "built_from": built_from}
+    base = {"hb": hb.spec, "version": __version__, "market": market, "built_from": built_from,
+            "messages": _messages(h.ui)}
     fingerprint = _hash(code_fingerprint(), repr(hb.spec), repr(base), marks.label,
                         *(_content(s) for s, _v, _i in corpus.taxonomy_sources))
     ctx = _Context(hb, h, base, fingerprint)
@@ -250,12 +275,12 @@ def render_site(
         else:
             if isinstance(view, PolicyView):
                 article = render_policy(ctx.h, view)
-                entries = entries_for_policy(view, path)
-                crumbs = [f"{view.policy.kind.capitalize()} policies", view.id]
+                entries = entries_for_policy(view, path, h.kind_one(view.policy.kind))
+                crumbs = [h.kind_group(view.policy.kind), view.id]
             else:
                 article = render_sop(ctx.h, view)
-                entries = entries_for_sop(view, path)
-                crumbs = ["Procedures", view.id]
+                entries = entries_for_sop(view, path, _("standard operating procedure"))
+                crumbs = [_("Procedures"), view.id]
             files[path] = _page(ctx, title, crumbs, article)
             rendered += 1
         articles.append(_printable(article, view))
@@ -264,14 +289,17 @@ def render_site(
         documents[path] = (key, article, entries)
         if progress is not None:
             progress(1)
-    counts = (f"{len(hb.policies)} {'policy' if len(hb.policies) == 1 else 'policies'}, "
-              f"{len(hb.sops)} {'procedure' if len(hb.sops) == 1 else 'procedures'}.")
-    files["index.html"] = template("index.html").render(
-        **base, page_title="Start", crumbs=[], h=h, changes=marks,
+    counts = _("%(policies)s, %(procedures)s.") % {
+        "policies": h.ui.ngettext("%(n)s policy", "%(n)s policies", len(hb.policies))
+        % {"n": len(hb.policies)},
+        "procedures": h.ui.ngettext("%(n)s procedure", "%(n)s procedures", len(hb.sops))
+        % {"n": len(hb.sops)}}
+    files["index.html"] = template("index.html", h.ui).render(
+        **base, page_title=_("Start"), crumbs=[], h=h, changes=marks,
         sops=[_entry(h, v.id, v.sop.title, v.sop.summary) for v in hb.sops],
         sections=_sections(hb, h), counts=counts).encode()
-    files["print.html"] = template("print.html").render(
-        **base, page_title="Printable handbook", crumbs=["Printable handbook"], toc=toc,
+    files["print.html"] = template("print.html", h.ui).render(
+        **base, page_title=_("Printable handbook"), crumbs=[_("Printable handbook")], toc=toc,
         articles=[Markup(a) for a in articles]).encode()
     for chunk, pages in search.items():
         files[chunk] = encode_chunk(pages)

@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from guidekit.defang import defang
 from guidekit.handbook.handbook import Handbook, PolicyView, SopView, is_graphic
-from guidekit.handbook.marks import ChangeMarks, Runs
+from guidekit.handbook.marks import ChangeMarks, Runs, describe
 from guidekit.handbook.text import split_sections
 from guidekit.loading.markdown import read_blocks, split_lines, unlink_local
 from guidekit.model import Taxonomy
@@ -162,15 +162,14 @@ def render_markdown_handbook(hb: Handbook, tax: Taxonomy, marks: ChangeMarks) ->
     if market:
         lines += [f"Market: {market}. Its regional rules are applied; guidance that does not "
                   "apply there is left out.", ""]
-    lines += [f"## What changed since {_inline(marks.label)}", ""]
-    if marks.note:
-        lines += [_inline(marks.note), ""]
-    for c in marks.entries:
-        lines.append(f"- {_inline(c.title)} ({c.id}): {c.mark.label}")
-        lines += [f"  - {_inline(d)}" for d in c.details]
-    if not marks.entries and not marks.note:
-        lines.append("Nothing in this handbook changed.")
-    lines.append("")
+    if marks.label:  # without a baseline the author is told, not the reviewers
+        lines += [f"## What changed since {_inline(marks.label)}", ""]
+        for c in marks.entries:
+            lines.append(f"- {_inline(c.title)} ({c.id}): {c.mark.label}")
+            lines += [f"  - {_inline(describe(d, str, title))}" for d in c.details]
+        if not marks.entries:
+            lines.append("Nothing in this handbook changed.")
+        lines.append("")
     for s in hb.sops:
         lines += _sop(s, title)
     for v in hb.policies:

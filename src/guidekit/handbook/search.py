@@ -95,9 +95,10 @@ def snippet_text(texts: Iterable[str | None]) -> str:
     return " ".join(" ".join(t for t in texts if t).split())[:_SNIPPET]
 
 
-def entries_for_policy(view: PolicyView, path: str) -> list[SearchEntry]:
+def entries_for_policy(view: PolicyView, path: str, what: str) -> list[SearchEntry]:
+    """The policy and each of its rules; ``what`` says what it is in the reader's language."""
     p = view.policy
-    out = [[path, f"{p.id} · {p.title}", f"{p.kind} policy",
+    out = [[path, f"{p.id} · {p.title}", what,
             words((p.id, p.title, p.summary, *p.tags)), snippet_text((p.summary,))]]
     for r in view.rules:
         texts: list[str | None] = [r.id, r.rule.title, r.rule.text]
@@ -108,13 +109,13 @@ def entries_for_policy(view: PolicyView, path: str) -> list[SearchEntry]:
     return out
 
 
-def entries_for_sop(view: SopView, path: str) -> list[SearchEntry]:
+def entries_for_sop(view: SopView, path: str, what: str) -> list[SearchEntry]:
     s = view.sop
     texts: list[str | None] = [s.id, s.title, s.summary, s.queue]
     texts += [st.text for st in s.steps]
     texts += [n.question for n in s.tree.nodes]
     texts += [o.title for o in s.outcomes]
-    return [[path, f"{s.id} · {s.title}", "procedure", words(texts), snippet_text(texts[2:])]]
+    return [[path, f"{s.id} · {s.title}", what, words(texts), snippet_text(texts[2:])]]
 
 
 def _b36(n: int) -> str:

@@ -12,6 +12,14 @@
     if (text !== undefined && text !== null) e.textContent = text;
     return e;
   }
+  // interface strings in the handbook's language, from the page's JSON block (see html.py)
+  var messages = {};
+  try { messages = JSON.parse(doc.getElementById("gk-messages").textContent) || {}; } catch (e) { messages = {}; }
+  function t(key, vals) {
+    return (messages[key] || key).replace(/%\((\w+)\)s/g, function (m, k) {
+      return vals && k in vals ? String(vals[k]) : m;
+    });
+  }
   function store(kind) {
     try { return kind === "session" ? window.sessionStorage : window.localStorage; } catch (e) { return null; }
   }
@@ -72,11 +80,11 @@
       if (outcomeId) {
         var o = data.outcomes[outcomeId] || {title: outcomeId, actions: [], rules: []};
         var box = el("div", "result");
-        heading = el("h3", "walk-outcome", "Outcome: " + o.title);
+        heading = el("h3", "walk-outcome", t("outcome", {outcome: o.title}));
         box.appendChild(heading);
-        if (o.actions.length) box.appendChild(el("p", "walk-actions", "Actions: " + o.actions.join("; ")));
+        if (o.actions.length) box.appendChild(el("p", "walk-actions", t("actions", {actions: o.actions.join("; ")})));
         if (o.rules.length) {
-          var p = el("p", "walk-rules", "Rules: ");
+          var p = el("p", "walk-rules", t("rules") + " ");
           o.rules.forEach(function (r, i) {
             if (i) p.appendChild(doc.createTextNode(", "));
             if (r[1]) { var a = el("a", null, r[0]); a.href = r[1]; p.appendChild(a); }
@@ -84,7 +92,7 @@
           });
           box.appendChild(p);
         }
-        if (o.escalation) box.appendChild(el("p", "walk-escalation", "Escalate to: " + o.escalation));
+        if (o.escalation) box.appendChild(el("p", "walk-escalation", t("escalate", {team: o.escalation})));
         if (o.note) box.appendChild(el("p", "walk-note", o.note));
         app.appendChild(box);
       } else if (nodeId && data.nodes[nodeId] && path.length < 200) {
@@ -94,7 +102,7 @@
         if (n.help) app.appendChild(el("p", "walk-help", n.help));
         var group = el("div", "answers");
         group.setAttribute("role", "group");
-        group.setAttribute("aria-label", "Answers");
+        group.setAttribute("aria-label", t("answers"));
         n.a.forEach(function (ans) {
           var b = el("button", null, ans.label);
           b.type = "button";
@@ -103,15 +111,15 @@
         });
         app.appendChild(group);
       } else {
-        heading = el("h3", null, "This path has no outcome; follow the diagram and escalate.");
+        heading = el("h3", null, t("noOutcome"));
         app.appendChild(heading);
       }
       var nav = el("p", "walk-nav");
       if (path.length) {
-        var back = el("button", "walk-back", "Back");
+        var back = el("button", "walk-back", t("back"));
         back.type = "button";
         back.addEventListener("click", function () { path.pop(); draw(true); });
-        var again = el("button", "walk-restart", "Start again");
+        var again = el("button", "walk-restart", t("restart"));
         again.type = "button";
         again.addEventListener("click", function () { path = []; draw(true); });
         nav.appendChild(back);
@@ -150,7 +158,7 @@
     if (loading) return;
     loading = true;
     var base = form.getAttribute("data-index");
-    function failed() { loading = false; if (status) status.textContent = "The search index could not be loaded."; }
+    function failed() { loading = false; if (status) status.textContent = t("indexFailed"); }
     script(base + "chunks.js", function () {
       var count = window.GK_SEARCH_CHUNKS || 0, left = count;
       function ready() {
@@ -289,7 +297,7 @@
     var ts = terms(q);
     var found = search(q, ts);
     if (!found.length) {
-      list.appendChild(el("li", "none", "No match for “" + q + "”."));
+      list.appendChild(el("li", "none", t("noMatch", {query: q})));
     }
     found.forEach(function (e) {
       var li = el("li");
@@ -301,7 +309,7 @@
       list.appendChild(li);
     });
     list.hidden = false;
-    status.textContent = found.length + (found.length === 1 ? " result" : " results");
+    status.textContent = t("results", {n: found.length});
   }
 
   input.addEventListener("focus", function () { loadIndex(function () {}); });
