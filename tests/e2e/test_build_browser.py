@@ -406,6 +406,8 @@ _OWN_TEXTS = """() => {
     const out = [document.title];
     for (const e of document.querySelectorAll('body *')) {
         if (e.closest('script, style')) continue;
+        // guidance prose is the author's words (English here); its section heading may be ours
+        if (e.closest('.prose') && !(e.tagName === 'H2' && e.parentElement.matches('.prose'))) continue;
         let own = '';
         for (const n of e.childNodes) if (n.nodeType === 3) own += n.textContent;
         own = own.replace(/\\s+/g, ' ').trim();
