@@ -2,6 +2,6 @@ from __future__ import annotations
 
 import sys
 
-from guidekit.cli.entry import main
+from guidekit.cli.app import main
 
 sys.exit(main())

@@ -231,7 +231,7 @@ def test_colour_is_rich_with_styles(sample_repo: GitRepo) -> None:
 
 
 def _run(repo: Path, args: list[str]) -> tuple[int, str, bool]:
-    probe = ("import sys; from guidekit.cli.entry import main; rc = main(sys.argv[1:]); "
+    probe = ("import sys; from guidekit.cli.app import main; rc = main(sys.argv[1:]); "
              "print('rich' in sys.modules, file=sys.stderr); sys.exit(rc)")
     out = subprocess.run([sys.executable, "-c", probe, *args], cwd=repo, capture_output=True, text=True)
     return out.returncode, out.stdout, out.stderr.strip().splitlines()[-1] == "True"
@@ -253,7 +253,7 @@ def test_text_to_a_pipe_or_a_file_does_not_import_rich(sample_repo: GitRepo, arg
 
 def test_text_to_a_reader_that_goes_away_ends_quietly(hostile_history: tuple[Path, list[str]]) -> None:
     path, shas = hostile_history
-    code = f"import sys; from guidekit.cli.entry import main; sys.exit(main(['diff', '{shas[0]}', '{shas[-1]}']))"
+    code = f"import sys; from guidekit.cli.app import main; sys.exit(main(['diff', '{shas[0]}', '{shas[-1]}']))"
     proc = subprocess.Popen([sys.executable, "-c", code], cwd=path, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     assert proc.stdout is not None
     proc.stdout.close()

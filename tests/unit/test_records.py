@@ -15,7 +15,6 @@ from typing import Any
 import pytest
 
 from conftest import SAMPLE
-from guidekit.cli.diff_args import DIFF_OPTIONS, OptionSpec
 from guidekit.diff.model import ChangeKind, ChangeSet, DocumentChange, Impact, Revision
 from guidekit.findings import Finding, Severity, SourceSpan
 from guidekit.loading.config import Config, load_config
@@ -54,7 +53,7 @@ def test_value_records_pickle_round_trip() -> None:
     values = [
         SourceSpan("a.md"), finding, Limits(), Limits(10, 20), LoadProblem("encoding", "bad", 1, 2),
         Discovered(Path("a.md"), "a.md", DocKind.POLICY, outside_link=True),
-        Config(Path("root"), {"name": "x"}), _changes(), *DIFF_OPTIONS,
+        Config(Path("root"), {"name": "x"}), _changes(),
     ]
     for value in values:
         copy = _round_trip(value)
@@ -85,7 +84,7 @@ def test_records_are_not_dataclasses_and_refuse_changes() -> None:
     records: list[Any] = [SourceSpan("a"), Finding("r", "n", Severity.INFO, "m", SourceSpan("a")), Limits(),
                           LoadProblem("r", "m"), Config(Path()), Discovered(Path(), "", None), policy.loc,
                           policy, policy.rules[0], policy.rules[0].examples[0], policy.exceptions[0],
-                          policy.overrides[0], DIFF_OPTIONS[0], changes]
+                          policy.overrides[0], changes]
     for value in records:
         assert not hasattr(value, "__dataclass_fields__")
         assert not hasattr(value, "__dict__"), type(value)
@@ -146,14 +145,12 @@ def test_discovery_and_config_are_named_tuples_with_their_defaults() -> None:
     assert found and all(isinstance(d, Discovered) and not d.outside_link for d in found)
     assert [d.rel for d in found] == sorted(d.rel for d in found)
     assert Loc(config.source, ("a",)).at("b", 0).path == ("a", "b", 0)
-    spec = OptionSpec("x", ("--x",), "int", minimum=3)
-    assert (spec.convert("2"), spec.convert("3"), spec.multiple, spec.choices) == (None, 3, False, ())
 
 
 def test_the_record_modules_do_not_import_dataclasses() -> None:
     modules = ("guidekit.findings", "guidekit.loading.source", "guidekit.loading.config",
                "guidekit.loading.discover", "guidekit.model.common", "guidekit.model.policy",
-               "guidekit.cli.diff_args", "guidekit.diff.model", "guidekit.diff.policy")
+               "guidekit.diff.model", "guidekit.diff.policy")
     code = (f"import importlib, sys; [importlib.import_module(m) for m in {modules!r}]; "
             "print([m for m in ('dataclasses', 'inspect') if m in sys.modules])")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

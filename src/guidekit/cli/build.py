@@ -10,13 +10,13 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from guidekit.cli.common import ROOT_OPTION, choice, resolve_config
+from guidekit.cli.common import ROOT_OPTION, choices, resolve_config
 from guidekit.errors import ExitCode, GuidekitError
 from guidekit.handbook import FORMATS, BuildOptions, BuildResult, build
 from guidekit.handbook.changes import marks_for
@@ -27,13 +27,19 @@ from guidekit.handbook.writer import check_target
 from guidekit.loading.config import CONFIG_NAME, Config
 from guidekit.report.base import ReportOptions, get_reporter
 
-_PATH = typer.Argument(None, help="The guidance root, or a folder inside it. Default: found "
+if TYPE_CHECKING:
+    Format = str
+else:
+    Format = choices("Format", FORMATS)
+
+_PATH = typer.Argument(None, metavar="PATH", help="The guidance root, or a folder inside it. Default: found "
                        "from the working directory.", file_okay=False)
-_HANDBOOK = typer.Option([], "--handbook", "-H", help="Build only this handbook (a name from "
+_HANDBOOK = typer.Option([], "--handbook", "-H", metavar="NAME", help="Build only this handbook (a name from "
                          "guidekit.yaml). Repeatable. Default: all.")
-_OUT = typer.Option(None, "--out", help="Output folder; each handbook goes into OUT/NAME/ "
-                    "(HTML) or OUT/NAME.md (Markdown). Default: ROOT/site.", file_okay=False)
-_SINCE = typer.Option(None, "--since", help="Git revision to mark changes against, instead of "
+_OUT = typer.Option(None, "--output", "-o", "--out", metavar="DIR", file_okay=False,
+                    help="Output folder; each handbook goes into DIR/NAME/ (HTML) or DIR/NAME.md "
+                    "(Markdown). Default: ROOT/site.")
+_SINCE = typer.Option(None, "--since", metavar="REV", help="Git revision to mark changes against, instead of "
                       "each handbook's baseline.")
 
 
@@ -86,8 +92,7 @@ def build_cmd(
     handbook: list[str] = _HANDBOOK,
     out: Path | None = _OUT,
     since: str | None = _SINCE,
-    fmt: str = typer.Option("html", "--format", "-f", callback=choice(FORMATS),
-                            help="html (a static site per handbook) or markdown (one file "
+    fmt: Format = typer.Option("html", "--format", "-f", help="html (a static site per handbook) or markdown (one file "
                             "per handbook, for wikis)."),
     force: bool = typer.Option(False, "--force", help="Build even when `check` finds errors."),
 ) -> None:
@@ -99,10 +104,10 @@ def build_cmd(
     """
     config = _config(path, root)
     opts = BuildOptions(out=(out or config.root / "site").resolve(), handbooks=tuple(handbook),
-                        since=since, fmt=fmt, force=force)
+                        since=since, fmt=str(fmt), force=force)
     console = Console(stderr=True, highlight=False)
     result = _run(config, opts, console)
-    _report(result, console, fmt)
+    _report(result, console, str(fmt))
     if result.blocked:
         raise typer.Exit(ExitCode.FINDINGS)
 
@@ -128,8 +133,8 @@ def serve(
     handbook: list[str] = _HANDBOOK,
     out: Path | None = _OUT,
     since: str | None = _SINCE,
-    port: int = typer.Option(8000, "--port", help="Port on 127.0.0.1 (0 picks a free one)."),
-    interval: float = typer.Option(0.3, "--interval", help="Seconds between checks for changes."),
+    port: int = typer.Option(8000, "--port", metavar="N", help="Port on 127.0.0.1 (0 picks a free one)."),
+    interval: float = typer.Option(0.3, "--interval", metavar="SECONDS", help="Seconds between checks for changes."),
 ) -> None:
     """Build the handbooks, serve them on 127.0.0.1 and rebuild when guidance changes.
 
@@ -177,8 +182,3 @@ def serve(
     finally:
         server.shutdown()
         server.server_close()
-
-
-def register(app: typer.Typer) -> None:
-    app.command("build")(build_cmd)
-    app.command("serve")(serve)

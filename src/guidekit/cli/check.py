@@ -6,21 +6,17 @@ import json
 import shutil
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
-from rich.console import Console
-from rich.markdown import Markdown
-from rich.table import Table
 
 from guidekit.check.cache import default_folder
 from guidekit.check.engine import Selection, run_check
-from guidekit.check.registry import all_rules, get_rule
 from guidekit.cli.common import (
     OUTPUT_OPTION,
     ROOT_OPTION,
     VERBOSE_OPTION,
-    choice,
+    choices,
     default_format,
     echo_skipped,
     output_stream,
@@ -33,31 +29,34 @@ from guidekit.errors import ExitCode, GuidekitError
 from guidekit.findings import Severity
 from guidekit.report.base import REPORTERS, ReportOptions, get_reporter
 
+if TYPE_CHECKING:
+    Format = str
+else:
+    Format = choices("Format", REPORTERS)
+
 
 def check(
-    paths: list[Path] = typer.Argument(None, help="Files or folders to report on. The whole "
+    paths: list[Path] = typer.Argument(None, metavar="PATH", help="Files or folders to report on. The whole "
                                        "corpus is always loaded so references resolve."),
     root: Path | None = ROOT_OPTION,
-    fmt: str | None = typer.Option(None, "--format", "-f", callback=choice(list(REPORTERS)),
-                                   help=f"Output format: {', '.join(REPORTERS)}. Default text, "
-                                   "or github when GITHUB_ACTIONS=true."),
+    fmt: Format | None = typer.Option(None, "--format", "-f", help="Output format. Default text, "
+                                      "or github when GITHUB_ACTIONS=true."),
     output: Path | None = OUTPUT_OPTION,
-    fail_on: str | None = typer.Option(None, "--fail-on", callback=choice(["error", "warning", "info"]),
-                                       help="Lowest severity that makes the run exit 1 "
+    fail_on: Severity | None = typer.Option(None, "--fail-on", help="Lowest severity that makes the run exit 1 "
                                        "(default: fail_on in guidekit.yaml, else error)."),
-    select: list[str] = typer.Option([], "--select", help="Run only these rules (id, id prefix "
+    select: list[str] = typer.Option([], "--select", metavar="RULE", help="Run only these rules (id, id prefix "
                                      "such as GK2, or name). Repeatable."),
-    ignore: list[str] = typer.Option([], "--ignore", help="Skip these rules. Repeatable."),
+    ignore: list[str] = typer.Option([], "--ignore", metavar="RULE", help="Skip these rules. Repeatable."),
     changed_since: str | None = typer.Option(
         None, "--changed-since", metavar="REV",
         help="Report only documents changed since git revision REV (committed, staged, "
         "unstaged or new) and the documents that refer to them."),
     cache_dir: Path | None = typer.Option(
-        None, "--cache-dir", file_okay=False, envvar="GUIDEKIT_CACHE_DIR",
+        None, "--cache-dir", metavar="DIR", file_okay=False, envvar="GUIDEKIT_CACHE_DIR",
         help="Folder of the per-file result cache (default: guidekit/check/<repository> "
         "in the user cache folder, $XDG_CACHE_HOME or ~/.cache)."),
     no_cache: bool = typer.Option(False, "--no-cache", help="Neither read nor write the cache."),
-    jobs: int | None = typer.Option(None, "--jobs", "-j", min=1,
+    jobs: int | None = typer.Option(None, "--jobs", "-j", metavar="N", min=1,
                                     help="Worker processes (default: one per core)."),
     verbose: bool = VERBOSE_OPTION,
 ) -> None:
@@ -96,7 +95,7 @@ def check(
     with output_stream(output) as stream:
         reporter(result, stream, ReportOptions(verbose=verbose, color=use_color(output),
                                                elapsed=elapsed))
-    threshold = Severity(fail_on) if fail_on else config.fail_on
+    threshold = Severity(str(fail_on)) if fail_on else config.fail_on
     if result.failed(threshold):
         tripped = sum(1 for f in result.findings if f.severity.at_least(threshold))
         source = "--fail-on" if fail_on else "fail_on in guidekit.yaml"
@@ -106,9 +105,15 @@ def check(
 
 
 def rules(
-    rule: str | None = typer.Argument(None, help="A rule id or name to explain."),
+    rule: str | None = typer.Argument(None, metavar="RULE", help="A rule id or name to explain."),
 ) -> None:
     """List the check rules, or explain one."""
+    from rich.console import Console
+    from rich.markdown import Markdown
+    from rich.table import Table
+
+    from guidekit.check.registry import all_rules, get_rule
+
     console = Console(highlight=False)
     if rule:
         r = get_rule(rule)
@@ -138,8 +143,3 @@ def _type_name(schema: dict[str, Any]) -> str:
     if kind == "array" and isinstance(schema.get("items"), dict):
         return f"list of {_type_name(schema['items'])}"
     return " or ".join(kind) if isinstance(kind, list) else str(kind)
-
-
-def register(app: typer.Typer) -> None:
-    app.command("check")(check)
-    app.command("rules")(rules)

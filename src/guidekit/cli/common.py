@@ -4,8 +4,10 @@ guidekit.cli.streams, which does not import Typer)."""
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Iterable, Sequence
+from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -15,14 +17,26 @@ from guidekit.cli.streams import use_color as use_color
 from guidekit.loading.config import Config, load_config
 from guidekit.loading.root import guidance_root
 
-ROOT_OPTION = typer.Option(
-    None, "--root", help="Guidance root (the folder with guidekit.yaml). "
-    "Default: found by walking up from the first PATH, then from the working directory.",
-    file_okay=False,
-)
-OUTPUT_OPTION = typer.Option(None, "--output", "-o", help="Write the report to FILE (atomically) "
-                             "instead of standard output.", dir_okay=False)
+
+def root_option(*, paths: bool = True) -> Any:
+    """--root, with help that says where the root is looked for without it."""
+    where = "the first PATH, then the working directory" if paths else "the working directory"
+    return typer.Option(None, "--root", metavar="DIR", file_okay=False,
+                        help=f"Guidance root (the folder with guidekit.yaml). Default: the nearest "
+                        f"one at or above {where}.")
+
+
+ROOT_OPTION = root_option()
+OUTPUT_OPTION = typer.Option(None, "--output", "-o", "--out", metavar="FILE", dir_okay=False,
+                             help="Write the report to FILE (atomically) instead of standard output.")
 VERBOSE_OPTION = typer.Option(False, "--verbose", "-v", help="Show every message and note.")
+
+
+def choices(name: str, values: Iterable[str]) -> Any:
+    """An enum of ``values`` for a Typer parameter, so that help and shell completion show
+    the choices and Typer refuses anything else. Its members are str (StrEnum); a command
+    takes ``str(value)``. Annotate with it behind ``if TYPE_CHECKING: X = str``."""
+    return StrEnum(name, {v: v for v in values})
 
 
 def resolve_config(root: Path | None, paths: Sequence[Path] = ()) -> Config:
@@ -39,15 +53,7 @@ def echo_skipped(names: Sequence[str]) -> None:
 
 def default_format(explicit: str | None) -> str:
     if explicit:
-        return explicit
+        return str(explicit)
     if os.environ.get("GITHUB_ACTIONS") == "true":
         return "github"
     return "text"
-
-
-def choice(values: Sequence[str]) -> Callable[[str | None], str | None]:
-    def check(value: str | None) -> str | None:
-        if value is not None and value not in values:
-            raise typer.BadParameter(f"{value!r} is not one of {', '.join(values)}")
-        return value
-    return check

@@ -4,15 +4,21 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from guidekit.check.engine import run_check
-from guidekit.cli.common import ROOT_OPTION, choice, resolve_config
+from guidekit.cli.common import choices, resolve_config, root_option
 from guidekit.errors import ExitCode, GuidekitError
 from guidekit.export import EXPORTERS, Export, get_exporter
 from guidekit.findings import Finding, Severity
 from guidekit.fsutil import atomic_write_text
+
+if TYPE_CHECKING:
+    Kind = str
+else:
+    Kind = choices("Kind", EXPORTERS)
 
 
 def _echo_findings(findings: list[Finding] | tuple[Finding, ...]) -> None:
@@ -43,12 +49,11 @@ def _write(result: Export, out: Path | None) -> list[Path]:
 
 
 def export(
-    kind: str = typer.Argument(..., callback=choice(list(EXPORTERS)), metavar="KIND",
-                               help=f"What to export: {', '.join(EXPORTERS)}."),
-    out: Path | None = typer.Option(None, "--out", "-o", help="File (single-file kinds) or "
+    kind: Kind = typer.Argument(..., metavar="KIND", help="What to export."),
+    out: Path | None = typer.Option(None, "--output", "-o", "--out", metavar="PATH", help="File (single-file kinds) or "
                                     "folder to write; single-file kinds print to standard "
                                     "output without it."),
-    root: Path | None = ROOT_OPTION,
+    root: Path | None = root_option(paths=False),
 ) -> None:
     """Export the guidance for downstream systems and classifiers; output is deterministic.
 
@@ -68,6 +73,7 @@ def export(
         _echo_findings(errors)
         typer.echo(f"guidekit: not exported: the guidance has {len(errors)} check errors", err=True)
         raise typer.Exit(ExitCode.FINDINGS)
+    kind = str(kind)
     result = get_exporter(kind)(checked.corpus)
     _echo_findings(result.findings)
     if result.failed:
@@ -75,7 +81,3 @@ def export(
         raise typer.Exit(ExitCode.FINDINGS)
     for path in _write(result, out):
         typer.echo(f"wrote {path}", err=True)
-
-
-def register(app: typer.Typer) -> None:
-    app.command("export")(export)

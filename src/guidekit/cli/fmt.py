@@ -13,7 +13,7 @@ from guidekit.fsutil import atomic_write_bytes, sweep_temp_files
 
 
 def fmt(
-    paths: list[Path] = typer.Argument(None, help="Files or folders to format (default: all "
+    paths: list[Path] = typer.Argument(None, metavar="PATH", help="Files or folders to format (default: all "
                                        "guidance under the root, and guidekit.yaml)."),
     root: Path | None = ROOT_OPTION,
     check: bool = typer.Option(False, "--check", help="Change nothing; print a unified diff of "
@@ -57,7 +57,3 @@ def fmt(
     typer.echo(summary, err=True)
     if failed or (check and changed):
         raise typer.Exit(ExitCode.FINDINGS)
-
-
-def register(app: typer.Typer) -> None:
-    app.command("fmt")(fmt)

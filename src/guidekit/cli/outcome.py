@@ -1,9 +1,9 @@
 """The one place that turns what a command raised into a message and an exit code.
 
 Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or
-configuration error, 3 internal error, 130 interrupted. Typer-free, so that the
-`guidekit` group (guidekit.cli.app) and the start-up fast path
-(guidekit.cli.entry) report a failure in the same words.
+configuration error, 3 internal error, 130 interrupted. Typer-free: the
+`guidekit` group (guidekit.cli.app) and the commands report a failure in the
+same words.
 """
 
 from __future__ import annotations

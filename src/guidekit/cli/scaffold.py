@@ -8,7 +8,7 @@ from pathlib import Path
 
 import typer
 
-from guidekit.cli.common import resolve_config
+from guidekit.cli.common import resolve_config, root_option
 from guidekit.errors import GuidekitError
 from guidekit.fsutil import atomic_write_text
 from guidekit.loading.config import Config
@@ -48,13 +48,16 @@ def _write_all(base: Path, files: dict[str, str], force: bool) -> None:
 
 
 def init(
-    directory: Path = typer.Argument(..., help="Folder for the new guidance repository.",
+    directory: Path = typer.Argument(..., metavar="DIR", help="Folder for the new guidance repository.",
                                      file_okay=False),
-    name: str | None = typer.Option(None, "--name", help="Name of the guidance collection."),
+    name: str | None = typer.Option(None, "--name", metavar="TEXT", help="Name of the guidance collection."),
     force: bool = typer.Option(False, "--force", help="Overwrite files that exist."),
 ) -> None:
-    """Scaffold a guidance repository that passes `guidekit check`: config, taxonomy,
-    one policy, one SOP, schemas for editors, a pre-commit config and a CI workflow example."""
+    """Scaffold a guidance repository that passes `guidekit check`.
+
+    Config, taxonomy, one policy, one SOP, schemas for editors, a pre-commit
+    config and a CI workflow example.
+    """
     files = init_files(name or directory.resolve().name)
     _write_all(directory, files, force)
     typer.echo(f"created {len(files)} files in {directory}")
@@ -80,18 +83,16 @@ def _existing(config: Config) -> tuple[list[Existing], list[Existing], list[str]
 
 
 def new(
-    kind: NewKind = typer.Argument(..., help="What to write: a policy or an SOP."),
+    kind: NewKind = typer.Argument(..., metavar="KIND", help="What to write: a policy or an SOP."),
     doc_id: str = typer.Argument(..., metavar="ID", help="Id of the new document, e.g. CG-SPAM."),
-    title: str | None = typer.Option(None, "--title", help="Title of the document, taken as "
+    title: str | None = typer.Option(None, "--title", metavar="TEXT", help="Title of the document, taken as "
                                      "written. Default: the id."),
-    policy: str | None = typer.Option(None, "--policy", help="For an SOP: the id of the policy it "
+    policy: str | None = typer.Option(None, "--policy", metavar="ID", help="For an SOP: the id of the policy it "
                                       "applies (its rule ID-1.a is used in the template)."),
     doc_kind: PolicyKind = typer.Option(PolicyKind("community"), "--kind",
                                         help="For a policy: its kind. The file goes where the "
                                         "repository keeps policies of that kind."),
-    root: Path | None = typer.Option(None, "--root", file_okay=False, help="Guidance root (the "
-                                     "folder with guidekit.yaml). Default: found by walking up "
-                                     "from the working directory."),
+    root: Path | None = root_option(paths=False),
     force: bool = typer.Option(False, "--force", help="Overwrite the file if it exists."),
 ) -> None:
     """Write a new policy or SOP from a template that passes `guidekit check`.
@@ -122,8 +123,3 @@ def new(
         text = new_sop(doc_id, policy=policy, title=title, schema_uri=uri)
     _write_all(config.root, {rel: text}, force)
     typer.echo(f"wrote {config.root / rel}")
-
-
-def register(app: typer.Typer) -> None:
-    app.command("init")(init)
-    app.command("new")(new)

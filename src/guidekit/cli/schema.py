@@ -8,7 +8,7 @@ from pathlib import Path
 
 import typer
 
-from guidekit.cli.common import ROOT_OPTION
+from guidekit.cli.common import root_option
 from guidekit.errors import GuidekitError
 from guidekit.fsutil import atomic_write_text
 from guidekit.schemas import available, load_schema
@@ -19,9 +19,9 @@ _PATHS_KEY = {"policy": "policies", "sop": "sops", "cases": "cases", "taxonomy":
 
 
 def schema(
-    kind: str | None = typer.Argument(None, help="Schema to print (policy, sop, cases, "
+    kind: str | None = typer.Argument(None, metavar="KIND", help="Schema to print (policy, sop, cases, "
                                       "taxonomy, config, ...). Omit to list them."),
-    export: Path | None = typer.Option(None, "--export", help="Write every schema into this "
+    export: Path | None = typer.Option(None, "--export", metavar="DIR", help="Write every schema into this "
                                        "folder, for editors and other tools.", file_okay=False),
     modeline: bool = typer.Option(False, "--modeline", help="Print the yaml-language-server "
                                   "comment that makes editors validate a file against KIND, "
@@ -29,7 +29,7 @@ def schema(
     for_file: Path | None = typer.Option(None, "--for", metavar="FILE", help="With --modeline: "
                                          "the file the comment is for. Default: a file in the "
                                          "folder of KIND's paths glob in guidekit.yaml."),
-    root: Path | None = ROOT_OPTION,
+    root: Path | None = root_option(paths=False),
 ) -> None:
     """Print or export guidekit's JSON Schemas (draft 2020-12); no network needed."""
     names = available()
@@ -74,7 +74,3 @@ def _relative_uri(kind: str, for_file: Path | None, root: Path | None) -> str:
                             hint="export the schemas into the repository first: "
                             f"guidekit schema --export {os.path.relpath(config.root / 'schemas')}")
     return f"{schemas}/{kind}.schema.json"
-
-
-def register(app: typer.Typer) -> None:
-    app.command("schema")(schema)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
@@ -11,7 +12,7 @@ from guidekit.cli.common import (
     OUTPUT_OPTION,
     ROOT_OPTION,
     VERBOSE_OPTION,
-    choice,
+    choices,
     output_stream,
     resolve_config,
     use_color,
@@ -21,6 +22,11 @@ from guidekit.errors import ExitCode, GuidekitError
 from guidekit.report.sop import SUITE_REPORTERS, SuiteReportOptions, get_suite_reporter
 from guidekit.sop.coverage import METRICS
 from guidekit.sop.runner import run_sop_tests
+
+if TYPE_CHECKING:
+    Format = str
+else:
+    Format = choices("Format", SUITE_REPORTERS)
 
 
 def _metrics(values: list[str]) -> tuple[str, ...]:
@@ -32,11 +38,10 @@ def _metrics(values: list[str]) -> tuple[str, ...]:
 
 
 def test(
-    paths: list[Path] = typer.Argument(None, help="SOP files, case files or folders whose "
+    paths: list[Path] = typer.Argument(None, metavar="PATH", help="SOP files, case files or folders whose "
                                        "cases to run. Default: every SOP under the root."),
     root: Path | None = ROOT_OPTION,
-    fmt: str = typer.Option("text", "--format", "-f", callback=choice(list(SUITE_REPORTERS)),
-                            help=f"Output format: {', '.join(SUITE_REPORTERS)}."),
+    fmt: Format = typer.Option("text", "--format", "-f", help="Output format."),
     min_coverage: float | None = typer.Option(None, "--min-coverage", min=0, max=100,
                                               metavar="PCT", help="Fail when coverage of any "
                                               "metric named by --coverage-of is below PCT percent."),
@@ -65,7 +70,7 @@ def test(
     options = SuiteReportOptions(verbose=verbose, color=use_color(output), elapsed=elapsed,
                                 min_coverage=min_coverage, coverage_of=metrics)
     with output_stream(output) as stream:
-        get_suite_reporter(fmt)(run, stream, options)
+        get_suite_reporter(str(fmt))(run, stream, options)
     low = run.below(min_coverage, metrics) if min_coverage is not None else []
     if low:
         cov = run.coverage
@@ -74,7 +79,3 @@ def test(
         echo_err(f"guidekit: failed: coverage below --min-coverage {min_coverage:g}%: {below}")
     if run.failed or run.problems or low:
         raise typer.Exit(ExitCode.FINDINGS)
-
-
-def register(app: typer.Typer) -> None:
-    app.command("test")(test)

@@ -1,5 +1,4 @@
-"""Where a command's report goes, and whether it may be coloured. Typer-free, so
-the start-up fast path (guidekit.cli.entry) can use them too."""
+"""Where a command's report goes, and whether it may be coloured. Typer-free."""
 
 from __future__ import annotations
 
