@@ -11,7 +11,7 @@ OTHER_PYTHONS ?= 3.12 3.13
 PYENV_ROOT ?= $(HOME)/.pyenv
 PYTEST := -m pytest -q -W error::ResourceWarning
 
-.PHONY: demo test test-pythons lock check lint typecheck browser messages bench bench-check bench-diff bench-build bench-lsp clean golden vscode
+.PHONY: demo test test-pythons lock check lint typecheck browser messages bench bench-check bench-diff bench-build bench-lsp bench-startup clean golden vscode
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -84,7 +84,11 @@ clean:
 	rm -rf $(VENV) $(foreach v,$(OTHER_PYTHONS),.venv-$(v)) build dist .pytest_cache .mypy_cache .ruff_cache
 
 ## bench: every benchmark; each times guidekit and its peer tool in the same run and prints the ratios
-bench: bench-check bench-diff bench-build bench-lsp
+bench: bench-startup bench-check bench-diff bench-build bench-lsp
+
+## bench-startup: `--help`, `check` of 3 files and `diff` of 50 documents against check-jsonschema and git
+bench-startup: $(VENV)/.installed
+	$(BIN)/python bench/bench_startup.py
 
 ## bench-check: `check` against check-jsonschema on 10,000 generated policies
 bench-check: $(VENV)/.installed

@@ -248,12 +248,12 @@ if __name__ == "__main__":
     main()
 
 
-def peer_tool(folder: Path, package: str, command: str) -> Path:
+def peer_tool(folder: Path, package: str, command: str, extra: tuple[str, ...] = ()) -> Path:
     """The peer tool's executable, from a bench-only venv in ``folder`` (made on first use),
     so the peer never enters guidekit's own environment."""
     venv = folder / f"{package}-venv"
     exe = venv / "bin" / command
     if not exe.exists():
         subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-        subprocess.run([str(venv / "bin" / "pip"), "install", "-q", package], check=True)
+        subprocess.run([str(venv / "bin" / "pip"), "install", "-q", package, *extra], check=True)
     return exe

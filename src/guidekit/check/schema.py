@@ -6,14 +6,14 @@ import copy
 import difflib
 import json
 from collections.abc import Iterator
-from typing import Any
-
-from jsonschema import ValidationError
-from jsonschema.exceptions import best_match, relevance
+from typing import TYPE_CHECKING, Any
 
 from guidekit.findings import Finding, JsonPath, Severity, SourceSpan
 from guidekit.loading.source import DocKind, Source
 from guidekit.schemas import is_valid_fast, validator_for
+
+if TYPE_CHECKING:  # jsonschema is imported when a document is invalid (jsonschema_rs proves the rest)
+    from jsonschema import ValidationError
 
 __all__ = ["salvage", "schema_findings"]
 
@@ -132,6 +132,8 @@ def _problems(err: ValidationError) -> Iterator[tuple[str, JsonPath, bool, str |
 
 def _leaf(err: ValidationError) -> ValidationError:
     """For oneOf/anyOf, descend to the most relevant branch error."""
+    from jsonschema.exceptions import best_match, relevance
+
     while err.context:
         deeper = best_match(err.context, key=relevance)
         if deeper is None:
@@ -152,6 +154,8 @@ def schema_findings(src: Source, *, verbose: bool = False) -> Iterator[Finding]:
     if not errors:
         return
     # one finding per place pointed at: the most relevant message, the others on -v
+    from jsonschema.exceptions import relevance
+
     by_place: dict[tuple[JsonPath, bool], list[tuple[ValidationError, str, str | None]]] = {}
     for err in sorted((_leaf(e) for e in errors), key=relevance):
         for message, point, at_key, hint in _problems(err):

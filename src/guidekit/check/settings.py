@@ -23,8 +23,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from jsonschema import Draft202012Validator
-
 from guidekit.check.registry import CheckRule, find_rule
 from guidekit.errors import GuidekitError
 from guidekit.findings import JsonPath, Severity
@@ -109,7 +107,7 @@ class Settings:
         if given is None:
             return {}
         schema = {"type": "object", "additionalProperties": False, "properties": rule.option_schema}
-        for err in Draft202012Validator(schema).iter_errors(given):
+        for err in _option_errors(schema, given):
             where = (*path, *err.absolute_path)
             if err.validator == "additionalProperties":
                 extra = sorted(set(given) - set(rule.option_schema))[0]
@@ -145,3 +143,19 @@ class Settings:
 
     def get(self, rule_id: str) -> RuleSetting | None:
         return self.rules.get(rule_id)
+
+
+def _option_errors(schema: dict[str, Any], given: Any) -> list[Any]:
+    """jsonschema's errors for ``given``; none without importing it when the compiled
+    validator accepts the options (the usual case: importing jsonschema costs a short
+    `guidekit check` more than checking three files)."""
+    try:
+        import jsonschema_rs
+
+        if jsonschema_rs.validator_for(schema).is_valid(given):
+            return []
+    except (ImportError, ValueError, TypeError, OverflowError):
+        pass
+    from jsonschema import Draft202012Validator
+
+    return list(Draft202012Validator(schema).iter_errors(given))

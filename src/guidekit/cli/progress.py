@@ -8,9 +8,6 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
 __all__ = ["MIN_FILES", "progress_bar", "wants_progress"]
 
 MIN_FILES = 300  # a bar for fewer files only flickers
@@ -28,6 +25,9 @@ def progress_bar(*, enabled: bool = True) -> Iterator[Callable[[int, int], None]
     if not enabled or not wants_progress():
         yield None
         return
+    from rich.console import Console  # only for a bar: a short run never draws one
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     # no refresh thread (auto_refresh off): the bar redraws when told, at most every
     # 0.1 s, so a check can fork its workers with no other thread running
     bar = Progress(TextColumn("checking"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
