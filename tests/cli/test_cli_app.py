@@ -72,6 +72,12 @@ def test_every_command_that_writes_takes_dash_o(cli, command: str) -> None:  # t
     assert re.search(r"-o, --output, --out (FILE|DIR|PATH)", r.stdout), r.stdout
 
 
+def test_schema_export_takes_dash_o(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    r = cli("schema", "-o", str(tmp_path / "schemas"))
+    assert r.exit_code == 0
+    assert (tmp_path / "schemas" / "policy.schema.json").is_file()
+
+
 def test_an_unknown_command_gets_a_guess(cli) -> None:  # type: ignore[no-untyped-def]
     r = cli("chek")
     assert r.exit_code == 2

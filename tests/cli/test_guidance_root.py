@@ -54,12 +54,14 @@ def outer_repo(git_repo: GitRepo) -> GitRepo:
 def test_no_root_exits_2_with_the_hint_and_writes_nothing(
         outer_repo: GitRepo, cli: Callable[..., CliResult], args: list[str]) -> None:
     before = _tree(outer_repo.path)
-    r = cli(*args, cwd=outer_repo.path)
+    cache = outer_repo.path.parent / "user-cache"  # where check's cache would go
+    r = cli(*args, cwd=outer_repo.path, env={"XDG_CACHE_HOME": str(cache)})
     assert r.exit_code == 2, r.stdout + r.stderr
     assert "no guidekit.yaml found" in r.stderr
     assert "did you mean --root guidance?" in r.stderr
     assert r.stdout == ""
     assert _tree(outer_repo.path) == before
+    assert not cache.exists()
 
 
 @pytest.mark.parametrize("args", COMMANDS, ids=" ".join)

@@ -21,8 +21,9 @@ _PATHS_KEY = {"policy": "policies", "sop": "sops", "cases": "cases", "taxonomy":
 def schema(
     kind: str | None = typer.Argument(None, metavar="KIND", help="Schema to print (policy, sop, cases, "
                                       "taxonomy, config, ...). Omit to list them."),
-    export: Path | None = typer.Option(None, "--export", metavar="DIR", help="Write every schema into this "
-                                       "folder, for editors and other tools.", file_okay=False),
+    export: Path | None = typer.Option(None, "--export", "--output", "-o", metavar="DIR", file_okay=False,
+                                       help="Write every schema into this folder, for editors and "
+                                       "other tools."),
     modeline: bool = typer.Option(False, "--modeline", help="Print the yaml-language-server "
                                   "comment that makes editors validate a file against KIND, "
                                   "naming the repository's schemas/ by a relative path."),
