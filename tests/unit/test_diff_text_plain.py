@@ -25,7 +25,7 @@ from conftest import DATA, GitRepo, git
 from guidekit.diff import ChangeKind, ChangeSet, DocumentChange, FieldChange, Impact, ItemChange, diff_revisions
 from guidekit.diff.model import ParagraphChange, Revision, SectionChange
 from guidekit.findings import SourceSpan
-from guidekit.report import diff_text
+from guidekit.report import diff_text, escape
 from guidekit.report.diff_base import DiffReportOptions
 
 FIXTURE = DATA / "diff" / "repo"
@@ -189,14 +189,14 @@ def test_plain_text_for_any_text(changes: ChangeSet, verbose: bool, width: int |
 
 @given(parts=st.lists(st.lists(st.sampled_from(_FRAGMENTS[5:]), max_size=6).map("".join), min_size=1, max_size=6))
 def test_tabs_expand_to_the_next_multiple_of_8_cells(parts: list[str]) -> None:
-    parts = [diff_text._clean(p).replace("\n", " ").replace("\t", " ") for p in parts]
+    parts = [escape.terminal(p).replace("\n", " ").replace("\t", " ") for p in parts]
     expanded = diff_text._expand_tabs("\t".join(parts))
     assert "\t" not in expanded
     cells = 0
     for part in parts[:-1]:
         assert expanded.startswith(part)
         expanded = expanded[len(part):]
-        cells += diff_text._cells(part)
+        cells += escape.cells(part)
         pad = len(expanded) - len(expanded.lstrip(" ")) if not expanded.strip(" ") else None
         spaces = 8 - cells % 8
         assert expanded[:spaces] == " " * spaces
@@ -207,10 +207,10 @@ def test_tabs_expand_to_the_next_multiple_of_8_cells(parts: list[str]) -> None:
 
 
 def test_cells_count_wide_and_combining_characters() -> None:
-    assert diff_text._cells("abc") == 3
-    assert diff_text._cells("中文") == 4
-    assert diff_text._cells("e\u0301") == 1
-    assert diff_text._cells("ＡＢ") == 4
+    assert escape.cells("abc") == 3
+    assert escape.cells("中文") == 4
+    assert escape.cells("e\u0301") == 1
+    assert escape.cells("ＡＢ") == 4
 
 
 def test_colour_is_rich_with_styles(sample_repo: GitRepo) -> None:

@@ -8,25 +8,11 @@ scalars guidance uses (both in guidekit.loading.yamlcompat, the home of the
 ruamel internals this needs). Anything unusual (aliases, custom tags,
 duplicate or merge keys, syntax errors, those internals missing) raises
 ``Unusual``, and the caller takes the standard loader, which reports such
-problems properly.
+problems properly. (It lives in guidekit.loading.yamlio, which check uses too.)
 """
 
 from __future__ import annotations
 
-from typing import Any
-
-from ruamel.yaml.nodes import Node
-
-from guidekit.loading.yamlcompat import Unusual, compose_and_construct
-from guidekit.loading.yamlio import may_have_aliases, nesting_risk
+from guidekit.loading.yamlio import Unusual, load_with_nodes
 
 __all__ = ["Unusual", "load_with_nodes"]
-
-
-def load_with_nodes(text: str) -> tuple[Any, Node]:
-    """The data and the composed node tree of one YAML document."""
-    if may_have_aliases(text):  # the standard loader bounds alias expansion
-        raise Unusual("aliases")
-    if nesting_risk(text):  # too deep for libyaml's composer: the standard loader copes
-        raise Unusual("deep")
-    return compose_and_construct(text)

@@ -17,7 +17,15 @@ from typing import Any, NamedTuple
 from ruamel.yaml.nodes import Node
 
 from guidekit.findings import JsonPath, SourceSpan
-from guidekit.loading.yamlio import YamlProblem, compose, load_yaml, locate_node, refused_shape
+from guidekit.loading.yamlio import (
+    Unusual,
+    YamlProblem,
+    compose,
+    load_with_nodes,
+    load_yaml,
+    locate_node,
+    refused_shape,
+)
 
 __all__ = ["DocKind", "Limits", "LoadProblem", "Source", "load_bytes", "load_source", "load_text",
            "read_guidance"]
@@ -54,7 +62,7 @@ class Source:
     A plain slotted class, not a dataclass: see guidekit.findings. The weak
     reference slot is for caches keyed by source (guidekit.handbook.html)."""
 
-    __slots__ = ("__weakref__", "_composed", "_nodes", "_odd_breaks", "body", "body_line", "data",
+    __slots__ = ("__weakref__", "_composed", "_lines", "_nodes", "_odd_breaks", "body", "body_line", "data",
                  "kind", "path", "problems", "rel", "text", "yaml_line", "yaml_text")
 
     def __init__(self, path: Path, rel: str, kind: DocKind, text: str = "", yaml_text: str = "",
@@ -74,6 +82,7 @@ class Source:
         self._nodes = _nodes
         self._composed = _composed
         self._odd_breaks = _odd_breaks
+        self._lines: tuple[str, list[str]] | None = None  # (the text they came from, its lines)
 
     def __repr__(self) -> str:
         return (f"{type(self).__qualname__}(path={self.path!r}, rel={self.rel!r}, kind={self.kind!r}, "
@@ -118,8 +127,12 @@ class Source:
         return SourceSpan(self.rel, self.body_line + line_in_body + 1, col + 1)
 
     def line_text(self, line: int) -> str:
-        """The 1-based line of the file, for reporters that show source."""
-        lines = self.text.split("\n")
+        """The 1-based line of the file, for reporters that show source.
+
+        The text is split once (a report of many findings in one file stays linear)."""
+        if self._lines is None or self._lines[0] is not self.text:
+            self._lines = (self.text, self.text.split("\n"))
+        lines = self._lines[1]
         return lines[line - 1].rstrip("\r") if 0 < line <= len(lines) else ""
 
 
@@ -176,7 +189,12 @@ def load_text(src: Source, limits: Limits) -> Source:
     else:
         src.yaml_text = text
     try:
-        data = load_yaml(src.yaml_text)
+        data, src._nodes = load_with_nodes(src.yaml_text)
+        src._composed = True  # positions come from the same parse
+    except Unusual:
+        data = None
+    try:
+        data = load_yaml(src.yaml_text) if not src._composed else data
     except YamlProblem as p:
         rule = {"duplicate-key": "duplicate-key"}.get(p.kind, "yaml-syntax")
         src.problems.append(LoadProblem(rule, p.message, p.line + src.yaml_line, p.col))

@@ -13,8 +13,6 @@ carriage returns are dropped, every other one (ESC included) shows as U+FFFD.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Iterable
 from typing import TextIO
 
@@ -30,6 +28,7 @@ from guidekit.diff.summary import (
     summarize,
 )
 from guidekit.report.diff_base import DiffReportOptions
+from guidekit.report.escape import cells, terminal
 from guidekit.report.paths import from_top
 
 __all__ = ["write_text"]
@@ -43,10 +42,6 @@ _STYLE = {
 }
 _EQUAL_KEEP = 80  # characters of unchanged text kept around a change
 _TAB_SIZE = 8
-_REPLACEMENT = "\ufffd"
-
-# C0 and C1 controls and DEL, but tab and newline: CR goes, the others show as U+FFFD
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 class _Line:
@@ -170,38 +165,17 @@ def _report(changes: ChangeSet, color: bool, verbose: bool) -> list[_Line]:
     return out
 
 
-def _control(match: re.Match[str]) -> str:
-    return "" if match.group() == "\r" else _REPLACEMENT
-
-
-def _clean(text: str) -> str:
-    """Guidance text as the terminal may see it: no control character but tab and newline."""
-    return _CONTROL.sub(_control, text)
-
-
-def _cells(text: str) -> int:
-    """The terminal cells ``text`` (cleaned, one line) takes."""
-    if text.isascii():
-        return len(text)
-    cells = 0
-    for char in text:
-        if unicodedata.combining(char) or unicodedata.category(char) in ("Mn", "Me", "Cf"):
-            continue
-        cells += 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
-    return cells
-
-
 def _expand_tabs(row: str) -> str:
     """Each tab becomes the spaces up to the next multiple of 8 cells."""
     if row.isascii():
         return row.expandtabs(_TAB_SIZE)
     *parts, last = row.split("\t")
     out: list[str] = []
-    cells = 0
+    width = 0
     for part in parts:
-        cells += _cells(part)
-        pad = _TAB_SIZE - cells % _TAB_SIZE
-        cells += pad
+        width += cells(part)
+        pad = _TAB_SIZE - width % _TAB_SIZE
+        width += pad
         out.append(part + " " * pad)
     out.append(last)
     return "".join(out)
@@ -210,7 +184,7 @@ def _expand_tabs(row: str) -> str:
 def _write_plain(lines: Iterable[_Line], stream: TextIO) -> None:
     out: list[str] = []
     for line in lines:
-        text = _clean("".join(t for t, _ in line.segments))
+        text = terminal("".join(t for t, _ in line.segments))
         if "\t" in text:
             text = "\n".join(_expand_tabs(row) if "\t" in row else row for row in text.split("\n"))
         out.append(text)
@@ -228,7 +202,7 @@ def _write_rich(lines: Iterable[_Line], stream: TextIO, options: DiffReportOptio
     for line in lines:
         text = Text(style=line.style)
         for segment, style in line.segments:
-            text.append(_clean(segment), style)
+            text.append(terminal(segment), style)
         console.print(text)
 
 
