@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import stat
 import tempfile
 import time
 from collections.abc import Iterable
 from pathlib import Path
 
-__all__ = ["atomic_write_bytes", "atomic_write_text", "sweep_temp_files"]
+__all__ = ["atomic_write_bytes", "atomic_write_text", "sweep_temp_files", "unsafe_name"]
+
+_NAME_MAX = 255  # bytes in one path component (Linux, macOS)
+_CONTROL_IN_NAME = re.compile("[\x00-\x1f\x7f-\x9f]")
 
 # a temporary file left by a writer that was killed is this old at least before
 # it is removed: a younger one may belong to a run still writing
@@ -84,3 +88,20 @@ def sweep_temp_files(paths: Iterable[Path], *, older_than: float = STALE_AFTER) 
             except OSError:
                 continue
     return removed
+
+
+def unsafe_name(rel: str) -> str | None:
+    """Why ``rel`` (a POSIX path relative to an output folder, often made from an id or
+    a handbook name) must not be written, or None: it must stay inside the folder, and
+    every part be a plain file name without control characters, within the length
+    file systems allow."""
+    if not rel or rel.startswith("/") or "\\" in rel:
+        return f"{rel!r} is not a relative path"
+    for part in rel.split("/"):
+        if part in ("", ".", ".."):
+            return f"{rel!r} leaves its folder or has an empty part"
+        if _CONTROL_IN_NAME.search(part):
+            return f"{rel!r} holds a control character"
+        if len(part.encode("utf-8", "surrogatepass")) > _NAME_MAX:
+            return f"{rel[:40]!r}... is longer than a file name may be ({_NAME_MAX} bytes)"
+    return None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from collections.abc import Iterator
 from functools import cache
 from importlib import resources
@@ -60,10 +61,29 @@ def registry() -> Registry:
 
 @cache
 def validator_for(name: str, *, partial: bool = False) -> Draft202012Validator:
-    from jsonschema import Draft202012Validator, FormatChecker
+    from jsonschema import Draft202012Validator, FormatChecker, validators
 
+    # ``pattern`` with ECMA-262's meaning, as the compiled validator has it: ``$`` is the
+    # end of the text, not also the place before a final newline ("CG-HARASS\n" is no id)
+    anchored = validators.extend(Draft202012Validator, {"pattern": _pattern})
     schema = _partial(name) if partial else load_schema(name)
-    return Draft202012Validator(schema, format_checker=FormatChecker(), registry=registry())
+    return anchored(schema, format_checker=FormatChecker(), registry=registry())
+
+
+_DOLLAR = re.compile(r"\\.|\[(?:\\.|[^\]])*\]|\$")
+
+
+@cache
+def _end_anchored(pattern: str) -> re.Pattern[str]:
+    """``pattern`` with every ``$`` (outside classes, unescaped) read as the end of the text."""
+    return re.compile(_DOLLAR.sub(lambda m: r"\Z" if m.group() == "$" else m.group(), pattern))
+
+
+def _pattern(validator: Any, pattern: str, instance: Any, schema: Any) -> Iterator[Any]:
+    from jsonschema.exceptions import ValidationError
+
+    if validator.is_type(instance, "string") and not _end_anchored(pattern).search(instance):
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
 
 
 @cache

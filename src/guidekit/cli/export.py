@@ -13,7 +13,7 @@ from guidekit.cli.common import choices, resolve_config, root_option
 from guidekit.errors import ExitCode, GuidekitError
 from guidekit.export import EXPORTERS, Export, get_exporter
 from guidekit.findings import Finding, Severity
-from guidekit.fsutil import atomic_write_text
+from guidekit.fsutil import atomic_write_text, unsafe_name
 
 if TYPE_CHECKING:
     Kind = str
@@ -40,6 +40,12 @@ def _write(result: Export, out: Path | None) -> list[Path]:
         raise GuidekitError(f"--out {out}: {result.kind} writes a folder of files, "
                             "so --out must be a folder")
     single = not result.folder and not out.is_dir()
+    if not single:  # names come from ids: all checked before anything is written
+        for f in files:
+            why = unsafe_name(f.name)
+            if why is not None:
+                raise GuidekitError(f"{result.kind}: not writing {why}",
+                                    hint="`guidekit check` reports ids that cannot name a file")
     written = []
     for f in files:
         target = out if single else out / f.name

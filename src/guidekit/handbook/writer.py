@@ -19,6 +19,7 @@ import tempfile
 from pathlib import Path
 
 from guidekit.errors import GuidekitError
+from guidekit.fsutil import unsafe_name
 from guidekit.handbook.cache import MANIFEST, PreviousBuild, manifest_bytes
 from guidekit.handbook.html import SiteFiles
 
@@ -112,6 +113,11 @@ def _carry(src: Path, dest: Path) -> None:
 def write_site(site: SiteFiles, target: Path, previous: PreviousBuild | None) -> None:
     """Write ``site`` as the folder ``target``, replacing what was there in one step."""
     check_target(target)
+    for rel in [*site.reused, *site.files]:  # page names come from ids: checked before any write
+        why = unsafe_name(rel)
+        if why is not None:
+            raise GuidekitError(f"handbook page {why}; nothing written",
+                                hint="`guidekit check` reports ids that cannot name a file")
     parent = target.parent
     parent.mkdir(parents=True, exist_ok=True)
     _sweep(parent, target.name)
