@@ -8,7 +8,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -21,9 +21,10 @@ from guidekit.errors import ExitCode, GuidekitError
 from guidekit.handbook import FORMATS, BuildOptions, BuildResult, build
 from guidekit.handbook.changes import marks_for
 from guidekit.handbook.handbook import handbook_specs
+from guidekit.handbook.httpd import HandbookHandler
 from guidekit.handbook.live import LiveBuild
 from guidekit.handbook.watch import snapshot
-from guidekit.handbook.writer import check_target
+from guidekit.handbook.writer import check_target, output_folder
 from guidekit.loading.config import CONFIG_NAME, Config
 from guidekit.report.base import ReportOptions, get_reporter
 
@@ -103,7 +104,7 @@ def build_cmd(
     interrupted build leaves the previous one intact.
     """
     config = _config(path, root)
-    opts = BuildOptions(out=(out or config.root / "site").resolve(), handbooks=tuple(handbook),
+    opts = BuildOptions(out=output_folder(config.root, out), handbooks=tuple(handbook),
                         since=since, fmt=str(fmt), force=force)
     console = Console(stderr=True, highlight=False)
     result = _run(config, opts, console)
@@ -112,7 +113,7 @@ def build_cmd(
         raise typer.Exit(ExitCode.FINDINGS)
 
 
-class _Quiet(SimpleHTTPRequestHandler):
+class _Quiet(HandbookHandler):
     def log_message(self, format: str, *args: Any) -> None:  # stdlib's name
         return
 
@@ -144,7 +145,7 @@ def serve(
     errors) for the cross-document checks. Stop with Ctrl+C.
     """
     config = _config(path, root)
-    target = (out or config.root / "site").resolve()
+    target = output_folder(config.root, out)
     opts = BuildOptions(out=target, handbooks=tuple(handbook), since=since)
     console = Console(stderr=True, highlight=False)
     for spec in handbook_specs(config, opts.handbooks):

@@ -38,6 +38,24 @@ def _require_posix() -> None:
                             hint="run guidekit in WSL or a Linux container")
 
 
+def output_folder(root: Path, out: Path | None) -> Path:
+    """Where handbooks go: ``--out`` as given, else ROOT/site, which must stay inside the
+    guidance repository: a ``site`` link someone committed must not send a build (or
+    what ``serve`` serves) elsewhere."""
+    if out is not None:
+        return out.resolve()
+    default = root / "site"
+    try:
+        real = default.resolve()
+    except (OSError, RuntimeError):  # a link loop
+        real = default
+    if not real.is_relative_to(root.resolve()) or (default.is_symlink() and real == default):
+        raise GuidekitError(f"{default} leads outside the guidance repository (a symbolic link); "
+                            "not writing there", hint="give --out DIR to write the handbooks "
+                            "to a folder of your choice")
+    return real
+
+
 def check_target(target: Path) -> None:
     """Refuse to replace a folder that is not a handbook we wrote (e.g. ``--out .``)."""
     if target.is_symlink() or (target.exists() and not target.is_dir()):
