@@ -105,6 +105,9 @@ SECTIONS = [
      [("Rationale", "why"), ("Definitions", "words")]),
     ("closing hashes and a thematic break", "## Rationale ##\n\nwhy\n\n***\n\n## Definitions\n\nwords\n",
      [("Rationale", "why"), ("Definitions", "words")]),
+    ("comments are no content", "## Rationale\n\nwhy <!-- editors: recheck -->\n\n"
+     "<!-- guidekit: disable-next-line=GK312 -->\n## Definitions\n\nwords\n\n```\n<!-- code -->\n```\n",
+     [("Rationale", "why"), ("Definitions", "<!-- code -->")]),
     ("a heading in a list item is the item's", "## Rationale\n\n- a point\n  ## Inside\n\n"
      "## Definitions\n\nwords\n", [("Rationale", "Inside"), ("Definitions", "words")]),
 ]
@@ -131,5 +134,7 @@ def test_check_handbook_export_and_diff_see_the_same_sections(
     for (title, word), section in zip(expected, handbook, strict=True):
         assert word in section.markdown
         assert word in exported[title.lower()]
+    for text in [*(s.markdown for s in handbook), *exported.values()]:
+        assert "editors" not in text and "guidekit:" not in text  # comments are nobody's content
     shifted = _body(body)  # the Markdown handbook: the same headings, two levels down
     assert [ln[5:] for ln in shifted.splitlines() if ln.startswith("#### ")] == titles

@@ -11,13 +11,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from guidekit.loading.markdown import heading_ids, read_blocks, split_lines
+from guidekit.loading.markdown import heading_ids, read_blocks, split_lines, without_comments
 
 __all__ = ["Heading", "MarkdownDoc", "MdLink", "Section", "parse_markdown"]
 
 _CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")
 _LINK = re.compile(r"(?<!!)\[(?P<text>[^\]\n]*)\]\((?P<target><[^>\n]*>|[^)\s]*)(?:\s+\"[^\"]*\")?\)")
-_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,16 +55,9 @@ class MarkdownDoc:
         return frozenset(h.id for h in self.headings)
 
 
-def _blank_comments(body: str) -> str:
-    # HTML comments (suppressions, notes to editors) are not content; keep line numbers
-    if "<!--" not in body:
-        return body
-    return _COMMENT.sub(lambda m: "\n" * m.group(0).count("\n"), body)
-
-
 def parse_markdown(body: str, body_line: int = 0) -> MarkdownDoc:
     """Read ``body``, whose first line is the file's 0-based line ``body_line``."""
-    text = _blank_comments(body)
+    text = without_comments(body)  # suppressions and notes to editors are not content
     lines = split_lines(text)
     blocks = read_blocks(text)
     heads = [b for b in blocks if b.level]

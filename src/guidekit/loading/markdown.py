@@ -45,6 +45,7 @@ __all__ = [
     "split_lines",
     "unique_id",
     "unlink_local",
+    "without_comments",
 ]
 
 _ATX = re.compile(r"(#{1,6})(?:[ \t]|$)")
@@ -56,6 +57,7 @@ _DELIM_CELL = re.compile(r"^:?-+:?$")
 _DELIM_LINE = re.compile(r"[|:\-][|:\- \t]*$")
 _PIPE = re.compile(r"(?<!\\)\|")
 _NEWLINE = re.compile(r"\r\n?|\n")
+_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 # an inline link to another file of the repository or to an anchor: no scheme, no host
 _LOCAL_LINK = re.compile(r"(?<!!)\[([^\]\n]*)\]\((?![a-zA-Z][a-zA-Z0-9+.\-]*:|//)[^)\s]*\)")
 
@@ -92,6 +94,27 @@ class Section(NamedTuple):
 def split_lines(body: str) -> list[str]:
     """The lines of ``body`` as Markdown counts them: split at LF, CRLF and CR only."""
     return body.split("\n") if "\r" not in body else _NEWLINE.split(body)
+
+
+def without_comments(body: str) -> str:
+    """``body`` with its HTML comments blanked outside code, line numbers kept.
+
+    Comments are notes to editors and suppression directives
+    (``<!-- guidekit: disable-next-line=GK312 -->``), never content: check does not
+    count them, and no handbook or export shows them."""
+    if "<!--" not in body:
+        return body
+    if "\r" in body:
+        body = "\n".join(split_lines(body))
+    code = {n for b in read_blocks(body) if b.kind in ("fence", "code")
+            for n in range(b.start, b.end)}
+
+    def blank(m: re.Match[str]) -> str:
+        if body.count("\n", 0, m.start()) in code:
+            return m.group(0)
+        return "\n" * m.group(0).count("\n")
+
+    return _COMMENT.sub(blank, body)
 
 
 def unlink_local(text: str) -> str:
@@ -439,7 +462,8 @@ def read_headings(body: str) -> list[Heading]:
 def sections(body: str, level: int = 2) -> list[Section]:
     """The body cut at its headings of ``level`` or above (``##`` and ``#`` by default): the
     text before the first of them (heading None; left out when blank), then each heading
-    with the text up to the next one."""
+    with the text up to the next one; comments left out."""
+    body = without_comments(body)
     lines = split_lines(body)
     out: list[Section] = []
     cur: Heading | None = None
