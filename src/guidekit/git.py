@@ -28,7 +28,8 @@ from typing import Any, NamedTuple
 
 from guidekit.errors import GuidekitError
 
-__all__ = ["WORKTREE", "Commit", "GitCommandError", "GitRepo", "PathChange", "pathspec", "run", "work_tree_top"]
+__all__ = ["WORKTREE", "Commit", "GitCommandError", "GitRepo", "PathChange", "init_work_tree", "pathspec", "run",
+           "work_tree_top"]
 
 WORKTREE = None  # the "revision" of the working tree
 _NULL_SHA = "0" * 40
@@ -373,6 +374,14 @@ class GitRepo:
 
     def _git(self, *args: str) -> str:
         return run(self.top, *args)
+
+
+def init_work_tree(path: Path) -> None:
+    """``git init`` the folder ``path`` (a new repository with an empty history)."""
+    try:
+        run(path, "init", "--quiet")
+    except GitCommandError as err:
+        raise GuidekitError(f"git init failed in {path}: {err.stderr.strip()}") from None
 
 
 def work_tree_top(path: Path) -> Path | None:

@@ -32,10 +32,12 @@ def _quote(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)
 
 
-def _dates(today: dt.date) -> dict[str, str]:
-    # a new document is a draft: it takes effect after review, and is reviewed again a year on
-    effective = today + dt.timedelta(days=30)
-    return {"effective": effective.isoformat(), "review_by": (effective + dt.timedelta(days=365)).isoformat()}
+def _dates(today: dt.date, status: str = "draft") -> dict[str, str]:
+    # a new document is a draft: it takes effect after review, and is reviewed again a year
+    # on; an active one (init's starters) is in force from today
+    effective = today + dt.timedelta(days=30 if status == "draft" else 0)
+    return {"effective": effective.isoformat(), "review_by": (effective + dt.timedelta(days=365)).isoformat(),
+            "status": status}
 
 
 def slug_for(doc_id: str) -> str:
@@ -51,27 +53,32 @@ def _check_id(doc_id: str) -> None:
 
 def new_policy(doc_id: str, *, title: str | None = None, kind: str = "community",
                owner: str = "policy-team", category: str = "scams_fraud",
-               schema_uri: str | None = "../../schemas", today: dt.date | None = None) -> str:
+               schema_uri: str | None = "../../schemas", today: dt.date | None = None,
+               status: str = "draft", llama_guard: str | None = None) -> str:
+    """``llama_guard``: the Llama Guard code to pin (S1, ...), which exports need for an active policy."""
     _check_id(doc_id)
     kinds = load_schema("policy")["properties"]["kind"]["enum"]
     if kind not in kinds:
         raise GuidekitError(f"{kind!r} is not a policy kind; choose one of {', '.join(kinds)}")
     today = today or dt.date.today()
-    return _modeline(_template("policy.md").substitute(
+    text = _modeline(_template("policy.md").substitute(
         id=doc_id, title=_quote(title or doc_id), kind=kind, owner=owner,
-        category=category, schema_uri=schema_uri or "", **_dates(today),
+        category=category, schema_uri=schema_uri or "", **_dates(today, status),
     ), schema_uri)
+    if llama_guard:
+        text = text.replace("\nrules:\n", f"\ncodes: {{llama_guard: {llama_guard}}}\nrules:\n", 1)
+    return text
 
 
 def new_sop(doc_id: str, *, policy: str, title: str | None = None, queue: str = "general",
             owner: str = "review-ops", schema_uri: str | None = "../schemas",
-            today: dt.date | None = None) -> str:
+            today: dt.date | None = None, status: str = "draft") -> str:
     _check_id(doc_id)
     _check_id(policy)
     today = today or dt.date.today()
     return _modeline(_template("sop.sop.yaml").substitute(
         id=doc_id, title=_quote(title or doc_id), queue=queue, owner=owner,
-        policy=policy, schema_uri=schema_uri or "", **_dates(today),
+        policy=policy, schema_uri=schema_uri or "", **_dates(today, status),
     ), schema_uri)
 
 
@@ -84,17 +91,20 @@ def _modeline(text: str, schema_uri: str | None) -> str:
 
 
 def init_files(name: str, today: dt.date | None = None) -> dict[str, str]:
-    """Relative path -> text of a new guidance repository that passes `guidekit check`."""
+    """Relative path -> text of a new guidance repository that passes everything guidekit
+    runs on it: check, fmt --check, test, every export and a build whose handbook shows
+    the starter documents (they are active, the policy pins its Llama Guard code)."""
     files: dict[str, str] = {
         "guidekit.yaml": _template("guidekit.yaml").substitute(name=_quote(name), schema_uri="schemas"),
         "policies/example-scams.md": new_policy(
             "CG-EXAMPLE", title="Example policy: scams", schema_uri="../schemas",
-            category="scams_fraud", today=today,
+            category="scams_fraud", today=today, status="active", llama_guard="S1",
         ),
         "sops/example-triage.sop.yaml": new_sop(
             "SOP-EXAMPLE", policy="CG-EXAMPLE", title="Example triage", queue="triage",
-            schema_uri="../schemas", today=today,
+            schema_uri="../schemas", today=today, status="active",
         ),
+        ".gitignore": _template("gitignore").template,
         ".pre-commit-config.yaml": _template("pre-commit-config.yaml").template,
         ".github/workflows/guidance.yaml": _template("workflow.yaml").template,
     }

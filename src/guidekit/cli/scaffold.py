@@ -52,15 +52,23 @@ def init(
                                      file_okay=False),
     name: str | None = typer.Option(None, "--name", metavar="TEXT", help="Name of the guidance collection."),
     force: bool = typer.Option(False, "--force", help="Overwrite files that exist."),
+    no_git: bool = typer.Option(False, "--no-git", help="Do not `git init` the folder."),
 ) -> None:
-    """Scaffold a guidance repository that passes `guidekit check`.
+    """Scaffold a guidance repository that passes everything guidekit runs on it.
 
-    Config, taxonomy, one policy, one SOP, schemas for editors, a pre-commit
-    config and a CI workflow example.
+    Config, taxonomy, one active policy and SOP, schemas for editors, .gitignore,
+    a pre-commit config and a CI workflow (check, fmt --check, test, export and
+    build pass on it). The folder becomes a git repository unless it is in one
+    already or --no-git is given.
     """
+    from guidekit.git import init_work_tree, work_tree_top
+
     files = init_files(name or directory.resolve().name)
     _write_all(directory, files, force)
     typer.echo(f"created {len(files)} files in {directory}")
+    if not no_git and work_tree_top(directory) is None:
+        init_work_tree(directory)
+        typer.echo(f"initialised a git repository in {directory}")
     typer.echo(f"next: guidekit check {directory}")
 
 
