@@ -10,6 +10,8 @@
 set -uo pipefail
 
 root="${GUIDEKIT_ROOT:-.}"
+check_fail_on="${GUIDEKIT_CHECK_FAIL_ON:-error}"
+diff_fail_on="${GUIDEKIT_DIFF_FAIL_ON-breaking}"  # empty: no gate
 steps=" ${GUIDEKIT_STEPS:-check test fmt diff} "
 steps="${steps//,/ }"
 status=0
@@ -28,11 +30,11 @@ step() {
 }
 
 if wants check; then
-    step check guidekit check --root "$root" --format github --fail-on "${GUIDEKIT_CHECK_FAIL_ON:-error}"
+    step check guidekit check --root "$root" --format github --fail-on "$check_fail_on"
     if [[ -n "${GUIDEKIT_SARIF:-}" ]]; then
         # the same findings for code scanning; the step above already decided the status
         guidekit check --root "$root" --format sarif --output "$GUIDEKIT_SARIF" \
-            --fail-on "${GUIDEKIT_CHECK_FAIL_ON:-error}" || true
+            --fail-on "$check_fail_on" || true
     fi
 fi
 if wants test; then
@@ -45,7 +47,7 @@ if wants diff && [[ "${GITHUB_EVENT_NAME:-}" == pull_request* && -n "${GITHUB_BA
     base="origin/$GITHUB_BASE_REF"
     git rev-parse --verify --quiet "$base^{commit}" >/dev/null || base="$GITHUB_BASE_REF"
     gates=()
-    for impact in ${GUIDEKIT_DIFF_FAIL_ON//,/ }; do gates+=(--fail-on "$impact"); done
+    for impact in ${diff_fail_on//,/ }; do gates+=(--fail-on "$impact"); done
     report="${RUNNER_TEMP:-/tmp}/guidekit-diff.md"
     step diff guidekit diff "$base" HEAD --root "$root" --format markdown --output "$report" "${gates[@]}"
     if [[ -f "$report" ]]; then
