@@ -11,7 +11,7 @@ OTHER_PYTHONS ?= 3.12 3.13
 PYENV_ROOT ?= $(HOME)/.pyenv
 PYTEST := -m pytest -q -W error::ResourceWarning
 
-.PHONY: demo test test-pythons lock check lint typecheck browser messages bench bench-check bench-diff bench-build bench-lsp bench-startup clean golden vscode
+.PHONY: demo test test-pythons test-ruamel lock check lint typecheck browser messages bench bench-check bench-diff bench-build bench-lsp bench-startup clean golden vscode
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,15 @@ browser:
 test: $(VENV)/.test-installed browser
 	$(BIN)/python $(PYTEST)
 
+## test-ruamel: the YAML tests against ruamel.yaml's newest release, above the pin in
+## pyproject.toml (guidekit.loading.yamlcompat must notice what a release removed)
+test-ruamel:
+	@$(MAKE) --no-print-directory VENV=.venv-ruamel .venv-ruamel/.test-installed
+	.venv-ruamel/bin/pip install -q --upgrade ruamel.yaml ruamel.yaml.clib 2>&1 | grep -v "incompatible\|dependency conflicts\|requires ruamel" || true
+	@.venv-ruamel/bin/python -c "import importlib.metadata as m; print('== ruamel.yaml', m.version('ruamel.yaml'))"
+	.venv-ruamel/bin/python $(PYTEST) -p no:cacheprovider tests/cli/test_yaml_compat.py tests/cli/test_fmt_cli.py \
+		tests/unit/test_fmt.py tests/unit/test_loader_properties.py tests/unit/test_diff_reference.py
+
 ## test-pythons: the unit and CLI tests on Python 3.12 and 3.13 too (from PATH or pyenv),
 ## each in its own .venv-3.x installed from the lock
 test-pythons:
@@ -81,7 +90,7 @@ golden: $(VENV)/.test-installed
 	GUIDEKIT_UPDATE_GOLDEN=1 $(BIN)/python -m pytest -q tests/cli/test_export_golden.py tests/e2e/test_diff_golden.py
 
 clean:
-	rm -rf $(VENV) $(foreach v,$(OTHER_PYTHONS),.venv-$(v)) build dist .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(foreach v,$(OTHER_PYTHONS),.venv-$(v)) .venv-ruamel build dist .pytest_cache .mypy_cache .ruff_cache
 
 ## bench: every benchmark; each times guidekit and its peer tool in the same run and prints the ratios
 bench: bench-startup bench-check bench-diff bench-build bench-lsp
