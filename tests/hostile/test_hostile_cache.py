@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 import subprocess
 import sys
@@ -27,7 +28,7 @@ def _guidekit(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
 def _blank(cache: Path) -> None:
     """What a forger does: every stored finding removed."""
     for db in cache.glob("check-*.sqlite"):
-        with sqlite3.connect(db) as con:
+        with contextlib.closing(sqlite3.connect(db)) as con, con:  # closed, and committed
             con.execute("UPDATE entries SET blob = json_set(blob, '$[6]', json('[]'))")
             con.execute("UPDATE state SET row = json_set(json_set(row, '$[4]', json('[]')), "
                         "'$[5]', json('[]'))")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 import sqlite3
 import subprocess
@@ -164,7 +165,7 @@ def test_two_concurrent_runs_share_a_cache_without_corruption(sample_root: Path,
             found = re.findall(r'"rule": "(GK\d+)"', out)
             assert found == [f.rule for f in cold.findings], (i, err)
     for db in cache.glob("check-*.sqlite"):
-        with sqlite3.connect(db) as con:
+        with contextlib.closing(sqlite3.connect(db)) as con:  # `with` alone does not close
             assert con.execute("PRAGMA integrity_check").fetchone() == ("ok",)
     warm = run_check(load_config(sample_root), cache_dir=cache, lean=True)
     assert warm.mode == "unchanged"
