@@ -16,6 +16,7 @@ from guidekit.corpus import Corpus
 from guidekit.export import get_exporter
 from guidekit.export.base import estimate_tokens, sections
 from guidekit.export.eval_set import split_for
+from guidekit.export.policy_text import unsafe_rule
 from guidekit.export.safeguard import TOKEN_BUDGET
 from guidekit.loading import load_config
 from guidekit.schemas import validator_for
@@ -160,7 +161,7 @@ def test_dsa_export_holds_only_dsa_enum_values(sample: Corpus) -> None:
         for field, allowed in DSA.items():
             assert row[field] == "" or row[field] in allowed
     kinds = {r["source"] for r in rows}
-    assert kinds == {"rule", "override", "outcome"}
+    assert kinds == {"rule", "tier", "override", "outcome"}
 
 
 def test_dsa_mandatory_referral_is_illegal_content(sample: Corpus) -> None:
@@ -248,7 +249,8 @@ def test_safeguard_prompt_structure(sample: Corpus) -> None:
         body = sections(prompt)
         assert '"rule_ids"' in body["instructions"]
         policy = sample.policies[entry["policy_id"]]
-        assert all(r.id in body["violates (1)"] for r in policy.rules)
+        # a rule whose action is a lesser tier (label, not recommended) is SAFE with a note
+        assert all(r.id in body["violates (1)" if unsafe_rule(sample, r) else "safe (0)"] for r in policy.rules)
     over = {p["policy_id"] for p in index["prompts"] if p["tokens"] > TOKEN_BUDGET}
     warned = {f.message.split()[3] for f in export.findings if f.rule == "GK506"}
     assert warned == over

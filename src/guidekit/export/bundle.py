@@ -74,7 +74,30 @@ def _rule(policy: Policy, rule: Rule) -> dict[str, Any]:
              "markets": list(e.markets), "graphic": e.graphic}
             for e in rule.examples
         ],
+        **({"enforcement_model": model} if (model := _model_fields(rule)) else {}),
     }
+
+
+def _model_fields(rule: Rule) -> dict[str, Any]:
+    """The second edition's fields a rule uses (issue #18), as plain JSON."""
+    def plain(value: Any) -> Any:
+        if hasattr(value, "_asdict"):  # a record: its fields but not its location
+            return {k: plain(v) for k, v in value._asdict().items() if k != "loc"}
+        if isinstance(value, tuple | list):
+            return [plain(v) for v in value]
+        return value
+
+    out: dict[str, Any] = {
+        "kind": rule.kind if rule.kind != "prohibition" else None,
+        "targets": list(rule.targets), "contexts": list(rule.contexts),
+        "only_markets": list(rule.markets), "not_markets": list(rule.not_markets),
+        "conditions": plain(rule.conditions), "tiers": plain(rule.tiers),
+        "enforcement": plain(rule.enforcement),
+        "parameters": plain(rule.parameters), "ladder": rule.ladder, "age_gate": rule.age_gate,
+        "notice": plain(rule.notice), "appeal": plain(rule.appeal),
+        "see": plain(rule.see), "evidence": list(rule.evidence),
+    }
+    return {k: v for k, v in out.items() if v not in (None, [])}
 
 
 def _policy(p: Policy) -> dict[str, Any]:

@@ -1,9 +1,12 @@
 """`dsa`: the EU DSA statement-of-reasons fields of every enforcement.
 
-For every taxonomy action, every rule of an active policy (and each regional
-override of it) and every outcome of an active SOP (per market where overrides
-change it): the category, the decision_visibility / monetary / provision /
-account values and the decision_ground, checked against the Transparency
+For every taxonomy action, every rule of an active policy (each of its tiers,
+and each regional override of it) and every outcome of an active SOP (per
+market where overrides change it): the category, the decision_visibility /
+monetary / provision / account values from the primary action and every
+consequence, the decision_ground, the territorial_scope (EU markets), end
+dates (durations from the decision) and the source_type (a notice when the
+rule needs context the reporter supplies), checked against the Transparency
 Database enums. Written as dsa.json and dsa.csv. Unmapped actions and
 categories are errors; nothing is written then.
 """
@@ -51,8 +54,17 @@ ENUMS: dict[str, tuple[str, ...]] = {
 }
 DECISION_FIELDS = tuple(ENUMS)
 DECISION_GROUNDS = ("DECISION_GROUND_ILLEGAL_CONTENT", "DECISION_GROUND_INCOMPATIBLE_CONTENT")
+# DSA end dates are dates; a policy knows durations, so each is written as an ISO 8601
+# duration counted from the decision (P7D: seven days after it)
+END_DATES = {"decision_visibility": "end_date_visibility_restriction",
+             "decision_monetary": "end_date_monetary_restriction",
+             "decision_provision": "end_date_service_restriction",
+             "decision_account": "end_date_account_restriction"}
+# who brought the content to the platform's attention (Statement.php SOURCE_*)
+SOURCE_NOTICE, SOURCE_VOLUNTARY = "SOURCE_ARTICLE_16", "SOURCE_VOLUNTARY"
 COLUMNS = ("source", "id", "policy_id", "market", "actions", "restriction", "category",
-           "category_addition", *DECISION_FIELDS, "decision_ground", "ground_reference")
+           "category_addition", *DECISION_FIELDS, "decision_ground", "ground_reference",
+           "territorial_scope", *END_DATES.values(), "source_type")
 
 
 @dataclass
@@ -73,7 +85,8 @@ class _Mapper:
         return action is not None and action.scope != "none"
 
     def decisions(self, actions: Iterable[str]) -> dict[str, str]:
-        """Each decision field from the strictest action that sets it."""
+        """Each decision field from the strictest action that sets it (the primary action
+        and every consequence: remove + ban keeps both the visibility and the account)."""
         tax = self.corpus.taxonomy.actions
         out: dict[str, str] = {}
         known = [tax[a] for a in actions if a in tax]
@@ -121,11 +134,45 @@ class _Mapper:
                     out.append(cat.dsa_category)
         return out, referral
 
+    def territory(self, rules: list[tuple[Policy, Rule]], market: str | None) -> list[str]:
+        """EU markets where the decision applies: the row's market, else the markets the
+        rules (or their policies) are limited to, else every EU market of the taxonomy."""
+        eu = {m.id for m in self.corpus.taxonomy.markets.values() if m.eu}
+        if market is not None:
+            return [market] if market in eu else []
+        scopes = [set(r.markets or p.markets) - set(r.not_markets) if (r.markets or p.markets)
+                  else eu - set(r.not_markets) for p, r in rules]
+        return sorted(set().union(*scopes) & eu) if scopes else sorted(eu)
+
+    def end_dates(self, rules: list[tuple[Policy, Rule]]) -> dict[str, str | None]:
+        tax = self.corpus.taxonomy.actions
+        out: dict[str, str | None] = dict.fromkeys(END_DATES.values())
+        for _p, r in rules:
+            for q in r.enforcement:
+                action = tax.get(q.action)
+                for fld in action.dsa if action is not None else ():
+                    if fld in END_DATES and q.duration:
+                        out[END_DATES[fld]] = out[END_DATES[fld]] or q.duration
+        return out
+
+    def source_type(self, rules: list[tuple[Policy, Rule]]) -> str:
+        """A rule that acts only on a report (a context the reporter supplies) comes from a
+        notice; the rest can be found by the platform itself."""
+        contexts = self.corpus.taxonomy.contexts
+        for _p, r in rules:
+            needed = [*r.contexts, *(c for cond in r.conditions for c in cond.contexts)]
+            if any(contexts[c].supplied_by == "reporter" for c in needed if c in contexts):
+                return SOURCE_NOTICE
+        return SOURCE_VOLUNTARY
+
     def row(self, source: str, row_id: str, policy_id: str | None, market: str | None,
             actions: tuple[str, ...], rules: list[tuple[Policy, Rule]]) -> dict[str, Any]:
         decisions = self.decisions(actions)
         restriction = any(self.restricts(a) for a in actions)
         cats, referral = self.categories(rules) if restriction else ([], False)
+        # a mandatory referral among the consequences marks the content illegal too
+        referral = referral or any(q.referral is not None and q.referral.mandatory
+                                   for _p, r in rules for q in r.enforcement)
         ground = None
         if restriction:
             # a mandatory referral to an authority marks content illegal, not merely against terms
@@ -142,6 +189,9 @@ class _Mapper:
             **{f: decisions.get(f) if restriction else None for f in DECISION_FIELDS},
             "decision_ground": ground,
             "ground_reference": [r.id for _p, r in rules] if restriction else [],
+            "territorial_scope": self.territory(rules, market) if restriction else [],
+            **(self.end_dates(rules) if restriction else dict.fromkeys(END_DATES.values())),
+            "source_type": self.source_type(rules) if restriction else None,
         }
 
 
@@ -149,10 +199,14 @@ def _rule_rows(m: _Mapper, policies: list[Policy]) -> list[dict[str, Any]]:
     rows = []
     for p in policies:
         for r in p.rules:
-            rows.append(m.row("rule", r.id, p.id, None, (r.action,), [(p, r)]))
+            consequences = tuple(q.action for q in r.enforcement)
+            rows.append(m.row("rule", r.id, p.id, None, r.actions(), [(p, r)]))
+            for t in r.tiers:
+                rows.append(m.row("tier", f"{r.id}/{t.id}", p.id, None, (t.action,), [(p, r)]))
             for o in sorted(p.overrides, key=lambda o: o.market):
                 if o.rule == r.id:
-                    rows.append(m.row("override", r.id, p.id, o.market, (o.action,), [(p, r)]))
+                    rows.append(m.row("override", r.id, p.id, o.market,
+                                      tuple(dict.fromkeys((o.action, *consequences))), [(p, r)]))
     return rows
 
 

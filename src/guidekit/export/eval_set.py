@@ -1,8 +1,11 @@
 """`eval`: a labelled evaluation set as JSONL, from policy examples and SOP cases.
 
 One record per line, described by schemas/eval.schema.json: ``id``,
-``content``, ``label`` (1 violating, 0 allowed), ``policy_id``, ``rule_id``,
-``market`` and ``split``. The split is deterministic: a record goes to
+``content``, ``label`` (1 removed or restricted, 0 allowed or a lesser tier),
+``policy_id``, ``rule_id``, ``market``, ``split``, ``tier`` (the action the
+content falls under: a demoted post is ``not_recommended`` and labelled 0, a
+removed one ``remove`` and labelled 1) and ``context`` (what the decision
+depended on, e.g. who reported it; null for policy examples). The split is deterministic: a record goes to
 ``test`` when the first 8 hex digits of the SHA-256 of its group key, taken
 modulo 100, fall below 20 (about 20%), else ``train``. The group key is the
 example or case, so records made from one piece of content never land in
@@ -18,6 +21,7 @@ from typing import Any
 
 from guidekit.corpus import Corpus
 from guidekit.export.base import Export, ExportFile, active_policies, active_sops, one_line
+from guidekit.export.policy_text import example_action, unsafe_action
 from guidekit.model import Case, Policy, Sop
 from guidekit.sop.engine import resolve, walk
 
@@ -32,47 +36,56 @@ def split_for(group: str) -> str:
 
 
 def _record(rid: str, group: str, content: str, label: int, policy_id: str,
-            rule_id: str | None, market: str | None) -> dict[str, Any]:
+            rule_id: str | None, market: str | None, tier: str | None = None,
+            context: dict[str, Any] | None = None) -> dict[str, Any]:
     return {"id": rid, "content": one_line(content), "label": label, "policy_id": policy_id,
-            "rule_id": rule_id, "market": market, "split": split_for(group)}
+            "rule_id": rule_id, "market": market, "split": split_for(group), "tier": tier,
+            "context": context}
 
 
-def _from_policy(p: Policy) -> Iterator[dict[str, Any]]:
+def _from_policy(p: Policy, corpus: Corpus) -> Iterator[dict[str, Any]]:
     for r in p.rules:
         for e in r.examples:
             group = f"{r.id}/{e.id}"
-            label = 1 if e.label == "violating" else 0
+            violating = e.label == "violating"
+            action = example_action(r, e) if violating else None
+            label = 1 if action is not None and unsafe_action(corpus, action) else 0
             markets: list[str | None] = list(e.markets) or [None]
             for m in markets:
                 rid = group if len(markets) == 1 else f"{group}@{m}"
-                yield _record(rid, group, e.text, label, p.id, r.id, m)
+                yield _record(rid, group, e.text, label, p.id, r.id, m, action)
 
 
 def _from_case(sop: Sop, case: Case, corpus: Corpus) -> Iterator[dict[str, Any]]:
     if not case.content:
         return
-    w = walk(sop, case.answers)
+    w = walk(sop, sop.answers_for(case))
     if w.outcome is None or w.outcome.id != case.expect.outcome:
         return  # a failing case is no ground truth; `guidekit test` reports it
+    if w.outcome.pending:
+        return  # the decision waits for a fact (a report by the target): no label yet
     resolved = resolve(w.outcome, corpus.rules, case.market)
     group = f"{sop.id}/{case.id}"
     rules = [rid for rid in resolved.rules if rid in corpus.rules]
-    restricts = any(corpus.action_rank(a) for a in resolved.actions)
-    if rules and restricts:
+    restricts = any(unsafe_action(corpus, a) for a in resolved.actions)
+    tax = corpus.taxonomy.actions
+    tier = max(resolved.actions, key=lambda a: tax[a].rank if a in tax else -1, default=None)
+    context = case.context or None
+    if rules:  # a lesser tier (not recommended, a label) keeps its rule, labelled 0
         for rid in rules:
             rec_id = group if len(rules) == 1 else f"{group}/{rid}"
-            yield _record(rec_id, group, case.content, 1, corpus.rules[rid][0].id, rid,
-                          case.market)
+            yield _record(rec_id, group, case.content, 1 if restricts else 0, corpus.rules[rid][0].id,
+                          rid, case.market, tier, context)
         return
     policies = [pid for pid in sop.policies if pid in corpus.policies]
     for pid in policies:
         rec_id = group if len(policies) == 1 else f"{group}/{pid}"
-        yield _record(rec_id, group, case.content, 0, pid, None, case.market)
+        yield _record(rec_id, group, case.content, 0, pid, None, case.market, tier, context)
 
 
 def eval_records(corpus: Corpus) -> list[dict[str, Any]]:
     """Examples of active policies, then content-bearing cases of active SOPs, by id."""
-    records = [rec for p in active_policies(corpus) for rec in _from_policy(p)]
+    records = [rec for p in active_policies(corpus) for rec in _from_policy(p, corpus)]
     for sop in active_sops(corpus):
         for case in corpus.cases_for(sop):
             records.extend(_from_case(sop, case, corpus))

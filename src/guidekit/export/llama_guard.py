@@ -4,12 +4,18 @@ Llama Guard codes are positional (S1..Sn), so numbering policies at export time
 would shift every code when a policy is added. Each policy pins its code in
 front matter (``codes: {llama_guard: S7}``); an active policy without one, or
 two policies sharing one, is an error rather than a silent renumbering.
+
+Only what is removed or restricted is unsafe: rules whose actions are lesser
+tiers (a label, not recommended, a monetisation limit, no action) are left
+out, and a tiered rule lists only its tiers that remove or restrict. A policy
+with nothing unsafe keeps its code but has no category.
 """
 
 from __future__ import annotations
 
 from guidekit.corpus import Corpus
 from guidekit.export.base import Export, ExportFile, active_policies, export_finding, one_line
+from guidekit.export.policy_text import unsafe_action, unsafe_rule, unsafe_tiers
 from guidekit.findings import Finding, Severity
 
 __all__ = ["export_llama_guard"]
@@ -47,10 +53,16 @@ def export_llama_guard(corpus: Corpus) -> Export:
                 p.loc.at("id"), fix=f"add 'codes: {{llama_guard: S{free}}}' to the front matter"))
     lines = ["BEGIN UNSAFE CONTENT CATEGORIES"]
     for p in sorted((p for p in policies if KEY in p.codes), key=lambda p: _number(p.codes[KEY])):
+        rules = [r for r in p.rules if unsafe_rule(corpus, r)]
+        if not rules:
+            continue
         lines.append(f"{p.codes[KEY]}: {p.title}.")
         if p.summary:
             lines.append(one_line(p.summary))
-        lines.extend(f"- {r.title}: {one_line(r.text)}" for r in p.rules)
+        for r in rules:
+            lines.append(f"- {r.title}: {one_line(r.text)}")
+            if (r.tiers and not unsafe_action(corpus, r.action)) or len(unsafe_tiers(corpus, r)) < len(r.tiers):
+                lines.extend(f"  - unsafe when: {one_line(t.when)}" for t in unsafe_tiers(corpus, r))
     lines.append("END UNSAFE CONTENT CATEGORIES")
     return Export("llama-guard", (ExportFile("llama-guard.txt", "\n".join(lines) + "\n"),),
                   tuple(findings))

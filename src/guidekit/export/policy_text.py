@@ -2,14 +2,59 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from guidekit.corpus import Corpus
 from guidekit.export.base import one_line, paragraphs, sections
-from guidekit.model import Example, Policy, Rule
+from guidekit.model import Example, Policy, Rule, Tier
 
-__all__ = ["LabelledExample", "definitions", "guidance_notes", "overview", "pick_examples",
-           "precedence"]
+__all__ = [
+    "LabelledExample",
+    "definitions",
+    "example_action",
+    "guidance_notes",
+    "overview",
+    "pick_examples",
+    "precedence",
+    "unsafe_action",
+    "unsafe_rule",
+    "unsafe_tiers",
+]
+
+# DSA visibility decisions that take content out of reach; demoted and labelled content stays up
+_RESTRICTING = {"DECISION_VISIBILITY_CONTENT_REMOVED", "DECISION_VISIBILITY_CONTENT_DISABLED",
+                "DECISION_VISIBILITY_CONTENT_AGE_RESTRICTED",
+                "DECISION_VISIBILITY_CONTENT_INTERACTION_RESTRICTED"}
+
+
+def unsafe_action(corpus: Corpus, action_id: str) -> bool:
+    """Whether content under this action is unsafe for a classifier: it is removed or
+    restricted. Labels, demotion (not recommended) and monetisation limits are lesser
+    tiers; an action's own ``unsafe`` flag decides first."""
+    a = corpus.taxonomy.actions.get(action_id)
+    if a is None or a.scope == "none":
+        return False
+    if a.unsafe is not None:
+        return a.unsafe
+    dsa = a.dsa
+    return (dsa.get("decision_visibility") in _RESTRICTING or "decision_account" in dsa
+            or "decision_provision" in dsa)
+
+
+def unsafe_tiers(corpus: Corpus, rule: Rule) -> list[Tier]:
+    return [t for t in rule.tiers if unsafe_action(corpus, t.action)]
+
+
+def unsafe_rule(corpus: Corpus, rule: Rule) -> bool:
+    """A rule is unsafe when its primary action is, or any of its tiers is."""
+    return unsafe_action(corpus, rule.action) or bool(unsafe_tiers(corpus, rule))
+
+
+def example_action(rule: Rule, example: Example) -> str:
+    """The action an example falls under: its tier's, else the rule's."""
+    tier = next((t for t in rule.tiers if t.id == example.tier), None) if example.tier else None
+    return tier.action if tier is not None else rule.action
 
 
 def definitions(policy: Policy) -> list[str]:
@@ -41,14 +86,19 @@ class LabelledExample:
         return self.example.label == "violating"
 
 
-def pick_examples(policy: Policy, most: int = 6) -> list[LabelledExample]:
+def pick_examples(policy: Policy, most: int = 6,
+                  positive: Callable[[LabelledExample], bool] | None = None) -> list[LabelledExample]:
     """Up to ``most`` examples, alternating violating and allowed across the rules.
 
     Allowed examples sit next to a rule on purpose, so they are the near misses
     a classifier most needs; alternating keeps both labels in every prompt.
+    ``positive`` says which violating examples the classifier labels 1 (those of
+    lesser tiers are near misses too).
     """
-    violating = [LabelledExample(r, e) for r in policy.rules for e in r.violating]
-    allowed = [LabelledExample(r, e) for r in policy.rules for e in r.allowed]
+    every = [LabelledExample(r, e) for r in policy.rules for e in r.examples]
+    is_positive = positive or (lambda x: x.violating)
+    violating = [x for x in every if x.violating and is_positive(x)]
+    allowed = [x for x in every if not x.violating] + [x for x in every if x.violating and not is_positive(x)]
     # first the first example of each rule, then the rest, so more rules are shown
     def spread(items: list[LabelledExample]) -> list[LabelledExample]:
         firsts = [x for i, x in enumerate(items) if i == 0 or items[i - 1].rule is not x.rule]

@@ -4,6 +4,12 @@ The policy is the system message and the content the user message. Sections:
 INSTRUCTIONS (task and exact JSON output), DEFINITIONS, VIOLATES (1), SAFE
 (0), EXAMPLES (4-6 covering both labels), AMBIGUITY & ESCALATION. The guide
 advises 400-600 tokens, so a prompt estimated above 600 is a warning.
+
+VIOLATES holds only what is removed or restricted; rules and tiers with a
+lesser action (label, not recommended, a monetisation limit) go to SAFE with
+a note naming that action, so the classifier answers 0 and says why. The
+context inputs the rules name (who reported it, the target's public role ...)
+are listed where the prompt says what needs context.
 """
 
 from __future__ import annotations
@@ -21,7 +27,16 @@ from guidekit.export.base import (
     json_text,
     one_line,
 )
-from guidekit.export.policy_text import definitions, pick_examples, precedence
+from guidekit.export.policy_text import (
+    LabelledExample,
+    definitions,
+    example_action,
+    pick_examples,
+    precedence,
+    unsafe_action,
+    unsafe_rule,
+    unsafe_tiers,
+)
 from guidekit.findings import Finding, Severity
 from guidekit.model import Policy
 
@@ -48,19 +63,43 @@ def safeguard_prompt(policy: Policy, corpus: Corpus, examples: int = 6) -> str:
     defs = definitions(policy)
     lines += [f"- {d}" for d in defs] if defs else ["- No terms beyond their plain meaning."]
     lines += ["", "## VIOLATES (1)", ""]
-    lines += [f"- {r.id} {r.title}: {one_line(r.text)}" for r in policy.rules]
+    lesser: list[str] = []
+    actions = corpus.taxonomy.actions
+
+    def title(action_id: str) -> str:
+        a = actions.get(action_id)
+        return a.title if a is not None else action_id
+
+    for r in policy.rules:
+        if unsafe_rule(corpus, r):
+            lines.append(f"- {r.id} {r.title}: {one_line(r.text)}")
+            whole = unsafe_action(corpus, r.action) and len(unsafe_tiers(corpus, r)) == len(r.tiers)
+            if not whole:
+                lines += [f"  - {r.id}/{t.id} when: {one_line(t.when)}" for t in unsafe_tiers(corpus, r)]
+        else:
+            lesser.append(f"- {r.id} {r.title} (a lesser tier, {title(r.action)}: answer 0 and name "
+                          f"{r.id} in the rationale): {one_line(r.text)}")
+        lesser += [f"- {r.id}/{t.id} when {one_line(t.when)} (a lesser tier, {title(t.action)}: answer 0 "
+                   "and name it in the rationale)"
+                   for t in r.tiers if not unsafe_action(corpus, t.action)]
     lines += ["", "## SAFE (0)", ""]
     for e in policy.exceptions:
         applies = f" (applies to {', '.join(e.rules)})" if e.rules else ""
         lines.append(f"- {e.title}{applies}: {one_line(e.text)}")
+    lines += lesser
     lines += ["- Content that meets none of the VIOLATES criteria.", "", "## EXAMPLES", ""]
-    for x in pick_examples(policy, examples):
+    for x in pick_examples(policy, examples, lambda x: _positive(corpus, x)):
+        unsafe = _positive(corpus, x)
         lines += [f"Content: {one_line(defang(x.example.text))}",
-                  f"Answer: {_answer(x.rule.id if x.violating else None)}", ""]
+                  f"Answer: {_answer(x.rule.id if unsafe else None)}", ""]
     order = precedence(policy, corpus)
     lines += ["## AMBIGUITY & ESCALATION", "",
               f"- When several rules apply, the most severe wins: {', '.join(r.id for r in order)}."]
-    context = [r.id for r in policy.rules if r.requires_context]
+    context = [r.id for r in policy.rules if r.requires_context and not r.contexts]
+    named = _context_inputs(policy, corpus)
+    if named:
+        lines.append("- Inputs the decision needs beyond the content: " + "; ".join(named)
+                     + ". When one is missing, answer with confidence \"low\".")
     if context:
         verb = "needs" if len(context) == 1 else "need"
         lines.append(f"- {', '.join(context)} {verb} context beyond the content (licences, "
@@ -69,6 +108,26 @@ def safeguard_prompt(policy: Policy, corpus: Corpus, examples: int = 6) -> str:
     lines.append("- When unsure, answer with confidence \"low\" so a person reviews it"
                  + (f" (escalation: {', '.join(escalate)})." if escalate else "."))
     return "\n".join(lines) + "\n"
+
+
+def _positive(corpus: Corpus, x: LabelledExample) -> bool:
+    return x.violating and unsafe_action(corpus, example_action(x.rule, x.example))
+
+
+def _context_inputs(policy: Policy, corpus: Corpus) -> list[str]:
+    """Each context a rule, condition or tier names: its title, who supplies it, the rules."""
+    uses: dict[str, list[str]] = {}
+    for r in policy.rules:
+        named = [*r.contexts, *(c for x in r.conditions for c in x.contexts),
+                 *(c for t in r.tiers for c in t.contexts)]
+        for c in dict.fromkeys(named):
+            uses.setdefault(c, []).append(r.id)
+    out = []
+    for cid, rules in uses.items():
+        kind = corpus.taxonomy.contexts.get(cid)
+        what = f"{kind.title} (from the {kind.supplied_by})" if kind is not None else cid
+        out.append(f"{what} for {', '.join(rules)}")
+    return out
 
 
 def export_safeguard(corpus: Corpus) -> Export:
@@ -83,13 +142,13 @@ def export_safeguard(corpus: Corpus) -> Export:
             shown = 4
             prompt = safeguard_prompt(p, corpus, shown)
         tokens = estimate_tokens(prompt)
-        examples = pick_examples(p, shown)
+        examples = pick_examples(p, shown, lambda x: _positive(corpus, x))
         if tokens > TOKEN_BUDGET:
             findings.append(export_finding(
                 "prompt-too-long", Severity.WARNING,
                 f"safeguard prompt for {p.id} is about {tokens} tokens, above {TOKEN_BUDGET}; "
                 "400-600 works best: shorten rule texts or split the policy", p.loc.at("id")))
-        labels = {x.violating for x in examples}
+        labels = {_positive(corpus, x) for x in examples}
         if len(examples) < 4 or len(labels) < 2:
             findings.append(export_finding(
                 "few-examples", Severity.WARNING,

@@ -38,6 +38,7 @@ class Example(NamedTuple):
     markets: tuple[str, ...]
     graphic: bool
     loc: Loc
+    tier: str | None = None  # the rule's tier this example falls in
 
 
 class Rule(NamedTuple):
@@ -155,6 +156,7 @@ def _example(d: dict[str, Any], label: str, i: int, loc: Loc) -> Example:
         markets=as_strings(d.get("markets")),
         graphic=bool(d.get("graphic", False)),
         loc=loc,
+        tier=d.get("tier"),
     )
 
 

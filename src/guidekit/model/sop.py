@@ -3,20 +3,42 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from guidekit.loading.source import Source
 from guidekit.model.common import Loc, Status, as_date, as_strings
 
-__all__ = ["Answer", "Case", "DecisionTree", "Escalation", "Expect", "Node", "Outcome", "Sop", "Step",
-           "build_cases", "build_sop"]
+__all__ = [
+    "Answer",
+    "Case",
+    "DecisionTree",
+    "Escalation",
+    "Expect",
+    "Fact",
+    "Node",
+    "Outcome",
+    "Sop",
+    "Step",
+    "build_cases",
+    "build_sop",
+]
 
 
 @dataclass(frozen=True, slots=True)
 class Step:
     id: str
     text: str
+    loc: Loc
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    """A fact decisions depend on (target class, reporter), declared once per SOP."""
+
+    id: str
+    title: str
+    values: tuple[str, ...]
     loc: Loc
 
 
@@ -36,6 +58,7 @@ class Node:
     help: str | None
     answers: tuple[Answer, ...]
     loc: Loc
+    fact: str | None = None  # the declared fact this question sets
 
     def answer(self, value: str) -> Answer | None:
         return next((a for a in self.answers if a.value == value), None)
@@ -60,6 +83,8 @@ class Outcome:
     escalation: str | None
     note: str | None
     loc: Loc
+    pending: bool = False  # the decision waits (hold until the target reports)
+    until: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +115,7 @@ class Case:
     answers: dict[str, str]
     expect: Expect
     loc: Loc
+    context: dict[str, Any] = field(default_factory=dict)  # target, reporter, age, history ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +142,13 @@ class Sop:
     cases: tuple[Case, ...]
     related: tuple[str, ...]
     loc: Loc
+    facts: tuple[Fact, ...] = ()
+
+    def answers_for(self, case: Case) -> dict[str, str]:
+        """A case's answers, with those its context gives for questions that set a fact."""
+        from_context = {n.id: str(case.context[n.fact]) for n in self.tree.nodes
+                        if n.fact is not None and n.fact in case.context}
+        return {**from_context, **case.answers}
 
     @property
     def source(self) -> Source:
@@ -135,6 +168,7 @@ def _case(d: dict[str, Any], sop_id: str, loc: Loc) -> Case:
         market=d.get("market"),
         surface=d.get("surface"),
         answers={str(k): str(v) for k, v in (d.get("answers") or {}).items()},
+        context=dict(d.get("context") or {}),
         expect=Expect(
             outcome=e["outcome"],
             actions=as_strings(e["actions"]) if "actions" in e else None,
@@ -186,6 +220,7 @@ def build_sop(src: Source) -> Sop:
                         for j, a in enumerate(n["answers"])
                     ),
                     loc=tloc.at("nodes", i),
+                    fact=n.get("fact"),
                 )
                 for i, n in enumerate(tree["nodes"])
             ),
@@ -194,7 +229,7 @@ def build_sop(src: Source) -> Sop:
         outcomes=tuple(
             Outcome(
                 o["id"], o["title"], as_strings(o["actions"]), as_strings(o.get("rules")), o.get("escalation"),
-                o.get("note"), root.at("outcomes", i),
+                o.get("note"), root.at("outcomes", i), bool(o.get("pending", False)), o.get("until"),
             )
             for i, o in enumerate(d["outcomes"])
         ),
@@ -205,6 +240,8 @@ def build_sop(src: Source) -> Sop:
         cases=tuple(_case(c, d["id"], root.at("cases", i)) for i, c in enumerate(d.get("cases") or ())),
         related=as_strings(d.get("related")),
         loc=root,
+        facts=tuple(Fact(str(f["id"]), str(f["title"]), as_strings(f.get("values")), root.at("facts", i))
+                    for i, f in enumerate(d.get("facts") or ())),
     )
 
 

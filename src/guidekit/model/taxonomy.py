@@ -45,6 +45,7 @@ class Action:
     scope: str
     dsa: dict[str, str]
     loc: Loc
+    unsafe: bool | None = None  # classifier exports: None derives it from the DSA mapping
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,7 +206,7 @@ def build_taxonomy_items(src: Source) -> tuple[str, list[TaxonomyItem]]:
         loc = Loc(src, ("items", i))
         if vocab == "actions":
             items.append(Action(it["id"], it["title"], it.get("description"), int(it["rank"]),
-                                it["scope"], dict(it.get("dsa") or {}), loc))
+                                it["scope"], dict(it.get("dsa") or {}), loc, it.get("unsafe")))
         elif vocab == "severities":
             items.append(SeverityLevel(it["id"], it["title"], int(it["rank"]), it.get("strike_weight"),
                                        bool(it.get("requires_escalation", False)), loc))

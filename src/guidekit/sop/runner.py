@@ -104,7 +104,7 @@ def check_case(
         failures.append(f"surface {case.surface!r} is not one of the SOP's surfaces "
                         f"({', '.join(sop.surfaces)})")
     exp = case.expect
-    w = walk(sop, case.answers, graph)
+    w = walk(sop, sop.answers_for(case), graph)
     resolved: Resolved | None = None
     diverged: str | None = None
     if not w.reached:

@@ -95,13 +95,15 @@ def sop_refs(s: Sop) -> Iterator[Ref]:
         yield from _listed(o.rules, o.loc, "rules", "rules")
 
 
-_TREE_NOUN = {"nodes": "node", "outcomes": "outcome", "escalations": "escalation"}
+_TREE_NOUN = {"nodes": "node", "outcomes": "outcome", "escalations": "escalation", "facts": "fact"}
 
 
 def tree_refs(s: Sop) -> Iterator[Ref]:
-    """The SOP's references to its own decision-tree nodes, outcomes and escalations."""
+    """The SOP's references to its own decision-tree nodes, outcomes, escalations and facts."""
     yield "nodes", s.tree.start, s.tree.loc.at("start")
     for n in s.tree.nodes:
+        if n.fact is not None:
+            yield "facts", n.fact, n.loc.at("fact")
         for a in n.answers:
             if a.next is not None:
                 yield "nodes", a.next, a.loc.at("next")
@@ -245,9 +247,10 @@ class TreeReference(CheckRule):
     """A decision tree or case refers to a node, answer, outcome or escalation that the SOP
     does not define.
 
-    Covers the tree's ``start``, each answer's ``next``/``outcome``, outcome
-    ``escalation``, and for cases the node ids and answer values they give and
-    the outcome they expect, and case files naming an unknown SOP.
+    Covers the tree's ``start``, each answer's ``next``/``outcome``, each
+    question's ``fact`` (declared in ``facts``), outcome ``escalation``, and
+    for cases the node ids and answer values they give and the outcome they
+    expect, and case files naming an unknown SOP.
     """
 
     id = "GK213"
@@ -260,7 +263,7 @@ class TreeReference(CheckRule):
             outcomes = {o.id for o in s.outcomes}
             escalations = {e.id for e in s.escalations}
             known: dict[str, Iterable[str]] = {"nodes": nodes, "outcomes": outcomes,
-                                               "escalations": escalations}
+                                               "escalations": escalations, "facts": {f.id for f in s.facts}}
             for what, value, loc in tree_refs(s):
                 if value not in known[what]:
                     yield self._missing(loc, _TREE_NOUN[what], value, known[what])

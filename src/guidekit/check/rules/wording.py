@@ -33,7 +33,7 @@ def _pattern(term: str) -> re.Pattern[str]:
 
 # "only licensed lenders may publish", "advertisers may only target adults": a
 # permission with its limit stated, not a hedge
-_ONLY_BEFORE = re.compile(r"(?i)\bonly\b(?:\s+[\w'-]+){0,4}\s*$")
+_ONLY_BEFORE = re.compile(r"(?i)\bonly\b(?:\s+[\w'-]+){0,8}\s*$")
 _ONLY_AFTER = re.compile(r"(?i)\s+only\b")
 
 
