@@ -330,7 +330,7 @@ def _row(h: Helpers, p: Policy, r: RuleView) -> _Row:
     runs = h.marks.redline(p.id, r.id, "text")
 
     def ex(e: Example) -> _Ex:
-        return _Ex(defang(e.text), e.note, ", ".join(e.markets),
+        return _Ex(defang(e.text), defang(e.note) if e.note else e.note, ", ".join(e.markets),
                    f"{r.id}-{e.id}" if h.graphic(p, r.rule, e) else None)
 
     _ = h.ui.gettext

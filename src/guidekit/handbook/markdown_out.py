@@ -105,7 +105,7 @@ def _policy(v: PolicyView, tax: Taxonomy, title: Callable[[str, str | None], str
             continue
         lines += [f"#### Examples for {r.id}", ""]
         for e in r.examples:
-            note = f" — {_inline(e.note)}" if e.note else ""
+            note = f" — {_inline(defang(e.note))}" if e.note else ""
             text = ("[graphic content: see the HTML handbook]" if is_graphic(tax, p, r.rule, e)
                     else _inline(defang(e.text)))
             lines.append(f"- **{e.label}**: {text}{note}")

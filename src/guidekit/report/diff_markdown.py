@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterable
 from typing import TextIO
 
+from guidekit.defang import defang
 from guidekit.diff.model import (
     ChangeKind,
     ChangeSet,
@@ -28,7 +29,7 @@ from guidekit.diff.model import (
     Revision,
     SectionChange,
 )
-from guidekit.diff.redline import Segment, reader_runs, reader_text
+from guidekit.diff.redline import Segment, reader_runs, reader_text, word_redline
 from guidekit.diff.summary import (
     IMPACT_ORDER,
     counts,
@@ -40,6 +41,7 @@ from guidekit.diff.summary import (
     summarize,
 )
 from guidekit.report.diff_base import DiffReportOptions, render_segments
+from guidekit.report.escape import code_span, terminal
 from guidekit.report.paths import from_top
 
 __all__ = ["BADGE", "render_markdown", "write_markdown"]
@@ -62,8 +64,20 @@ _MORE_RESERVE = 120  # room kept in a document for its "and N more" line
 
 def _esc(text: object) -> str:
     """Markdown- and HTML-safe inline text on one line."""
-    flat = _SPACE.sub(" ", str(text))
+    flat = terminal(_SPACE.sub(" ", str(text)))
     return _MD_SPECIAL.sub(r"\\\1", html.escape(flat, quote=False))
+
+
+def _quoted(text: object) -> str:
+    """What the guidance says (values, titles, paragraphs, notes), as ``_esc`` with its
+    links defanged: GitHub would link a URL quoted in a pull-request comment."""
+    return _esc(defang(str(text)))
+
+
+def _html_line(text: str) -> str:
+    """Text inside an HTML line (a summary): one line (a blank line would end the HTML
+    block and let the rest be read as Markdown), escaped, links defanged."""
+    return html.escape(terminal(_SPACE.sub(" ", defang(text))), quote=False)
 
 
 def _cut(text: str, limit: int = _MAX_TEXT) -> str:
@@ -74,11 +88,22 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'s' if n != 1 else ''}"
 
 
+def _defanged(runs: Redline) -> Redline:
+    """The redline between the defanged old and new texts: a link a change runs through
+    is defanged whole, not piece by piece (the pieces would still be linked)."""
+    old = "".join(t for op, t in runs if op != "insert")
+    new = "".join(t for op, t in runs if op != "delete")
+    old_safe, new_safe = defang(old), defang(new)
+    if old_safe == old and new_safe == new:
+        return runs
+    return tuple(word_redline(old_safe, new_safe))
+
+
 def redline_md(runs: Redline, limit: int = _MAX_TEXT * 2) -> str:
     """The redline as a reader sees it (markup rendered, <del>/<ins> around changes; GitHub
     renders both), long unchanged stretches elided, cut between whole segments."""
     segments: list[Segment] = []
-    for seg in reader_runs(runs):
+    for seg in reader_runs(_defanged(runs)):
         text = seg.text
         if seg.op == "equal" and len(text) > 160:
             text = text[:70] + " … " + text[-70:]
@@ -87,7 +112,7 @@ def redline_md(runs: Redline, limit: int = _MAX_TEXT * 2) -> str:
         segments.append(seg._replace(text=text))
     out: list[str] = []
     used = 0
-    for part in render_segments(segments, _esc):
+    for part in render_segments(segments, _quoted):
         if used + len(part) > limit and out:
             out.append(" …")
             break
@@ -99,18 +124,18 @@ def redline_md(runs: Redline, limit: int = _MAX_TEXT * 2) -> str:
 def _field_md(f: FieldChange, indent: str) -> str:
     badge = BADGE[f.impact].split()[0]
     if f.redline and not f.reflow:
-        return f"{indent}- {badge} `{f.field}`: {redline_md(f.redline)}"
+        return f"{indent}- {badge} {code_span(f.field)}: {redline_md(f.redline)}"
     note = field_note(f)
     why = f" — {_esc(note)}" if note else ""
-    return f"{indent}- {badge} {_esc(describe_field(f))}{why}"
+    return f"{indent}- {badge} {_quoted(describe_field(f))}{why}"
 
 
 def _item_md(item: ItemChange) -> str:
-    head = f"- {BADGE[item.impact].split()[0]} **{item.kind} `{item.id}`**"
+    head = f"- {BADGE[item.impact].split()[0]} **{_esc(item.kind)} {code_span(item.id)}**"
     if item.old_id:
-        head += f" (was `{item.old_id}`)"
+        head += f" (was {code_span(item.old_id)})"
     if item.title:
-        head += f" {_esc(_cut(item.title, 120))}"
+        head += f" {_quoted(_cut(item.title, 120))}"
     head += f" — {item.change.value}"
     if item.note:
         head += f": {_esc(item.note)}"
@@ -118,9 +143,9 @@ def _item_md(item: ItemChange) -> str:
 
 
 def _section_head(s: SectionChange, reflowed_only: int) -> str:
-    title = _esc(s.title)
+    title = _quoted(s.title)
     if s.old_heading is not None:
-        title += f" (was {_esc(' > '.join(s.old_heading))})"
+        title += f" (was {_quoted(' > '.join(s.old_heading))})"
     line = f"- ✏️ *{title}* — {s.change.value}"
     if reflowed_only:
         line += f" (whitespace only: {_plural(reflowed_only, 'paragraph')} reflowed)"
@@ -128,9 +153,9 @@ def _section_head(s: SectionChange, reflowed_only: int) -> str:
 
 
 def _para_md(p: ParagraphChange) -> str:
-    where = f"`{line_label(p)}` " if p.span else ""
+    where = f"{code_span(line_label(p))} " if p.span else ""
     if p.change is ChangeKind.MOVED:
-        return f"  - {where}moved: {_esc(_cut(reader_text(p.new), 160))}"
+        return f"  - {where}moved: {_quoted(_cut(reader_text(p.new), 160))}"
     return f"  - {where}{redline_md(p.redline)}"
 
 
@@ -169,8 +194,10 @@ def document_details(d: DocumentChange, cap: int | None = None, root: str = "") 
     """A document's collapsible details, in at most ``cap`` characters (None: all of it):
     the structured changes first, then the text sections in order of impact, shown in
     the document's order; what does not fit is counted."""
-    where = f"`{from_top(root, d.path)}`" + (f" (from `{from_top(root, d.old_path)}`)" if d.old_path else "")
-    head = [f"<details>\n<summary><b>{html.escape(d.id)}</b> {html.escape(d.title)} — "
+    where = code_span(from_top(root, d.path))
+    if d.old_path:
+        where += f" (from {code_span(from_top(root, d.old_path))})"
+    head = [f"<details>\n<summary><b>{_html_line(d.id)}</b> {_html_line(d.title)} — "
             f"{BADGE[d.impact]}, {d.change.value}</summary>", where]
     if d.notes:
         head.append("\n".join(f"> {_esc(n)}" for n in d.notes))
@@ -242,7 +269,7 @@ def document_details(d: DocumentChange, cap: int | None = None, root: str = "") 
 
 
 def _row(d: DocumentChange) -> str:
-    return (f"| {BADGE[d.impact]} | `{_esc(d.id)}` {_esc(_cut(d.title, 80))} | {d.change.value} | "
+    return (f"| {BADGE[d.impact]} | {code_span(d.id, in_table=True)} {_quoted(_cut(d.title, 80))} | {d.change.value} | "
             f"{_esc(_cut(summarize(d), 220))} |")
 
 
@@ -271,8 +298,8 @@ def _rev(r: Revision) -> str:
 def render_markdown(changes: ChangeSet, max_chars: int = 60_000) -> str:
     docs = _ordered(changes)
     per = counts(docs)
-    title = (f"### guidekit diff: `{changes.base.label}` → `{changes.head.label}`"
-             + (f" in `{changes.root}/`" if changes.root else ""))
+    title = (f"### guidekit diff: {code_span(changes.base.label)} → {code_span(changes.head.label)}"
+             + (f" in {code_span(changes.root + '/')}" if changes.root else ""))
     if not docs:
         return f"{title}\n\nNo guidance changed.\n"
     tally = " · ".join(f"{BADGE[i]} {per[i]}" for i in IMPACT_ORDER if per.get(i))

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from guidekit.findings import Severity
 from guidekit.report.base import ReportOptions
+from guidekit.report.escape import xml_text
 from guidekit.report.paths import report_prefix, shown, shown_span
 
 if TYPE_CHECKING:
@@ -47,5 +48,6 @@ def write_junit(result: CheckResult, stream: TextIO, options: ReportOptions) -> 
     suites.set("failures", str(failures))
     ET.indent(suites)
     stream.write('<?xml version="1.0" encoding="UTF-8"?>\n')
-    stream.write(ET.tostring(suites, encoding="unicode"))
+    # file names and messages may hold characters XML 1.0 cannot carry: replaced
+    stream.write(xml_text(ET.tostring(suites, encoding="unicode")))
     stream.write("\n")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from typing import TYPE_CHECKING, TextIO
 
+from guidekit.report.escape import xml_text
 from guidekit.report.paths import report_prefix, shown, shown_span
 from guidekit.report.sop import SuiteReportOptions
 
@@ -49,5 +50,6 @@ def write_junit(run: SuiteRun, stream: TextIO, options: SuiteReportOptions) -> N
         suites.set("time", f"{options.elapsed:.3f}")
     ET.indent(suites)
     stream.write('<?xml version="1.0" encoding="UTF-8"?>\n')
-    stream.write(ET.tostring(suites, encoding="unicode"))
+    # file names and messages may hold characters XML 1.0 cannot carry: replaced
+    stream.write(xml_text(ET.tostring(suites, encoding="unicode")))
     stream.write("\n")
