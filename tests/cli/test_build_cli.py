@@ -233,3 +233,13 @@ def test_markdown_output_keeps_hostile_text_inert(cli, tmp_path: Path) -> None:
     assert "![tracker]" not in md
     assert "evil" not in md  # the probe's examples are graphic (violence): not written out
     assert "[graphic content: see the HTML handbook]" in md
+
+
+def test_print_graphic_include_or_omit(cli, sample_root: Path, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    assert _build(cli, sample_root, out, "--handbook", "community").exit_code == 0
+    assert '<body class="print-graphic-omit">' in (out / "community" / "print.html").read_text()
+    r = _build(cli, sample_root, out, "--handbook", "community", "--print-graphic", "include")
+    assert r.exit_code == 0, r.stderr
+    assert '<body class="print-graphic-include">' in (out / "community" / "print.html").read_text()
+    assert _build(cli, sample_root, out, "--print-graphic", "sometimes").exit_code == 2

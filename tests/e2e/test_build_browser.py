@@ -260,34 +260,138 @@ def test_walk_through_reaches_the_expected_outcome(site_tab: Any) -> None:
     assert app.locator("h3").inner_text() == sop.tree.node(sop.tree.start).question
 
 
-def test_graphic_example_is_hidden_until_revealed_and_stays_revealed(site_tab: Any) -> None:
-    site, tab = site_tab
+def _graphic_page(site: Site) -> str:
     folder = site.out / "community"
-    page_name = next(p.name for p in sorted(folder.glob("*.html")) if 'class="cw"' in p.read_text())
+    return next(p.name for p in sorted(folder.glob("*.html")) if 'class="cw"' in p.read_text())
+
+
+def _blurred(page: Page, key: str) -> bool:
+    return page.evaluate(f"""getComputedStyle(document.querySelector('.cw[data-cw="{key}"] .cw-body'))
+                         .filter""") != "none"
+
+
+def test_graphic_example_is_blurred_until_revealed_and_stays_revealed(site_tab: Any) -> None:
+    site, tab = site_tab
+    page_name = _graphic_page(site)
     t = tab(f"{site.base}/community/{page_name}")
     page = t.page
-    cw = page.locator("details.cw").first
+    cw = page.locator(".cw[data-cw]").first
     key = cw.get_attribute("data-cw")
     rule_id, ex_id = key.rsplit("-", 1)
     _policy, rule = site.corpus.rules[rule_id]
     example = next(e for e in rule.examples if e.id == ex_id)
-    words_of = example.text.split()[:4]
-    shown = page.get_by_text(" ".join(words_of))
-    assert cw.get_attribute("open") is None
-    assert not shown.is_visible()
-    assert cw.locator("summary").inner_text().startswith("Graphic content")
-    cw.locator("summary").click()
-    # expect() waits (up to its timeout) for the page's script, which a busy machine delays
-    expect(cw).to_have_attribute("open", "")
-    expect(shown).to_be_visible()
+    assert example.text.split()[0] in cw.locator(".cw-body").inner_text()
+    assert _blurred(page, key)
+    assert cw.locator(".cw-label").inner_text().startswith("Graphic content")
+    # by keyboard: the label's checkbox takes focus and Space reveals
+    cw.locator(".cw-toggle").focus()
+    page.keyboard.press("Space")
+    expect(cw.locator(".cw-toggle")).to_be_checked()
+    assert not _blurred(page, key)
     # remembered for this session, across pages and reloads ...
     page.reload()
-    expect(page.locator(f'details.cw[data-cw="{key}"]')).to_have_attribute("open", "")
+    expect(page.locator(f'.cw[data-cw="{key}"] .cw-toggle')).to_be_checked()
     # ... and only for this session
     fresh = tab(f"{site.base}/community/{page_name}")
-    fresh_cw = fresh.page.locator(f'details.cw[data-cw="{key}"]')
-    expect(fresh_cw).to_be_attached()
-    assert fresh_cw.get_attribute("open") is None
+    expect(fresh.page.locator(f'.cw[data-cw="{key}"] .cw-toggle')).not_to_be_checked()
+
+
+def test_show_all_reveals_every_graphic_example_and_a_reload_keeps_them(site_tab: Any) -> None:
+    site, tab = site_tab
+    t = tab(f"{site.base}/community/{_graphic_page(site)}")
+    page = t.page
+    keys = [c.get_attribute("data-cw") for c in page.locator(".cw[data-cw]").all()]
+    assert len(keys) >= 2
+    assert all(_blurred(page, k) for k in keys)
+    button = page.locator(".cw-show-all")
+    expect(button).to_have_attribute("aria-pressed", "false")
+    button.click()
+    expect(button).to_have_attribute("aria-pressed", "true")
+    assert not any(_blurred(page, k) for k in keys)
+    page.reload()
+    expect(page.locator(".cw-show-all")).to_have_attribute("aria-pressed", "true")
+    assert not any(_blurred(page, k) for k in keys)
+    page.locator(".cw-show-all").click()  # and back
+    assert all(_blurred(page, k) for k in keys)
+
+
+def test_graphic_examples_print_as_a_neutral_note_and_screen_notices_do_not_print(site_tab: Any) -> None:
+    site, tab = site_tab
+    t = tab(f"{site.base}/community/print.html")
+    page = t.page
+    page.locator(".cw-show-all").first.wait_for(state="attached")
+    page.emulate_media(media="print")
+    assert page.locator(".cw").count() > 0
+    assert not page.locator(".cw-body").first.is_visible()  # omit is the default
+    assert page.locator(".cw-print-note").first.is_visible()
+    assert not page.locator(".warn.screen-only").first.is_visible()
+    assert not page.locator(".cw-show-all").first.is_visible()
+
+
+def test_an_allowed_example_in_a_graphic_category_that_says_graphic_false_is_shown(site_tab: Any) -> None:
+    site, tab = site_tab
+    t = tab(f"{site.base}/community/CG-CHALLENGE.html")
+    ex = t.page.locator('[id="CG-CHALLENGE-1.a"] .rule-ex li', has_text="paediatric nurse")
+    expect(ex).to_be_visible()
+    assert ex.locator(".cw").count() == 0
+
+
+def test_sidebar_and_contents_work_by_keyboard(site_tab: Any) -> None:
+    site, tab = site_tab
+    t = tab(f"{site.base}/community/CG-HARASS.html", viewport={"width": 1280, "height": 800})
+    page = t.page
+    side = page.locator("nav#side")
+    current = side.locator('a[aria-current="page"]')
+    expect(current).to_have_attribute("href", "CG-HARASS.html")
+    # the on-page contents: Tab reaches its links, Enter follows them
+    link = page.locator(".onpage a", has_text="CG-HARASS-2.a")
+    link.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"#CG-HARASS-2\.a$"))
+    assert page.evaluate("document.querySelector('[id=\"CG-HARASS-2.a\"]').matches(':target')")
+    # a group of the sidebar folds and unfolds from the keyboard, and its links lead on
+    group = side.locator("details").first
+    group.locator("summary").focus()
+    was = group.evaluate("d => d.open")
+    page.keyboard.press("Enter")
+    assert group.evaluate("d => d.open") != was
+    page.keyboard.press("Enter")
+    target = side.locator("a", has_text="Frauds and scams")
+    target.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/CG-SCAMS\.html$"))
+    # on a phone the sidebar hides behind the menu button, which opens and closes it
+    phone = tab(f"{site.base}/community/CG-HARASS.html", viewport={"width": 390, "height": 800})
+    menu = phone.page.locator("button.menu")
+    assert not phone.page.locator("nav#side").is_visible()
+    menu.focus()
+    phone.page.keyboard.press("Enter")
+    expect(phone.page.locator("nav#side")).to_be_visible()
+    assert phone.page.evaluate("document.activeElement.closest('#side') !== null")
+    phone.page.keyboard.press("Escape")
+    assert not phone.page.locator("nav#side").is_visible()
+    assert phone.page.evaluate("document.activeElement.className") == "menu"
+
+
+@pytest.mark.parametrize("path", ["community/index.html", "community/CG-HARASS.html", "ads-br/ADS-ALC.html",
+                                  "community/SOP-USER-REPORT.html", "ads-global/print.html"])
+def test_a_phone_gets_a_one_row_header_and_nothing_scrolls_sideways(site_tab: Any, path: str) -> None:
+    site, tab = site_tab
+    t = tab(f"{site.base}/{path}", viewport={"width": 390, "height": 844})
+    page = t.page
+    one_row = page.evaluate("""() => {
+        const boxes = [...document.querySelectorAll('header.top > *')]
+            .filter(e => e.offsetParent !== null).map(e => e.getBoundingClientRect());
+        return boxes.length >= 3 && Math.max(...boxes.map(b => b.top)) < Math.min(...boxes.map(b => b.bottom));
+    }""")
+    assert one_row, "every control of the header shares one row"
+    assert page.locator("header.top").bounding_box()["height"] < 64
+    wide = page.evaluate("""() => [...document.querySelectorAll('table, .scroll, main *')]
+        .filter(e => e.clientWidth > 1)  // visually hidden headers stay for screen readers
+        .filter(e => e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflowX !== 'visible')
+        .map(e => e.tagName + '.' + e.className)""")
+    assert wide == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
 
 
 def test_dark_mode_and_keyboard(site_tab: Any) -> None:
@@ -311,13 +415,16 @@ def test_dark_mode_and_keyboard(site_tab: Any) -> None:
     assert page.evaluate("document.activeElement.id") == "main"
 
 
+@pytest.mark.parametrize("width", [1280, 390])
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_axe_finds_no_serious_violations(site_tab: Any, scheme: str) -> None:
+def test_axe_finds_no_serious_violations(site_tab: Any, scheme: str, width: int) -> None:
     site, tab = site_tab
     axe = Axe()
     for path in ("ads-br/index.html", "ads-br/ADS-ALC.html", "ads-br/SOP-ADS-CREATIVE.html",
-                 "community/print.html"):
-        t = tab(f"{site.base}/{path}", color_scheme=scheme)
+                 "community/CG-HARASS.html", "community/print.html"):
+        t = tab(f"{site.base}/{path}", color_scheme=scheme, viewport={"width": width, "height": 900})
+        if width < 600:
+            t.page.locator("button.menu").click()  # the sidebar open too
         if "SOP" in path:
             t.page.locator(".walk-app button").first.click()
         results = axe.run(t.page)
@@ -343,8 +450,8 @@ def test_xss_probes_stay_text(site_tab: Any) -> None:
         page = t.page
         if "SOP" in path:
             page.locator(".walk-app button").first.click()
-        for summary in page.locator("details.cw summary").all():
-            summary.click()
+        for label in page.locator(".cw-label").all():
+            label.click()
         page.fill("#q", "zebraquill")
         page.locator("#search-results a").first.wait_for()
         # any injected handler would run now

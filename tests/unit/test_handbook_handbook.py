@@ -8,7 +8,7 @@ from conftest import SAMPLE
 from guidekit.check.engine import load_corpus
 from guidekit.corpus import Corpus
 from guidekit.errors import GuidekitError
-from guidekit.handbook.handbook import HandbookSpec, handbook_specs, select_handbook
+from guidekit.handbook.handbook import HandbookSpec, handbook_specs, is_graphic, select_handbook
 from guidekit.loading.config import Config, load_config
 
 
@@ -122,3 +122,19 @@ def test_missing_sop_is_a_note(sample: tuple[Config, Corpus]) -> None:
     hb = select_handbook(corpus, HandbookSpec(name="x", title="X", sops=("SOP-NOPE",)))
     assert hb.sops == ()
     assert any("SOP-NOPE" in n for n in hb.notes)
+
+
+def test_an_example_is_graphic_by_its_own_word_else_by_its_category(sample: tuple[Config, Corpus]) -> None:
+    _config, corpus = sample
+    policy = corpus.policies["CG-CHALLENGE"]  # its category, dangerous_acts, is graphic
+    rule = policy.rule("CG-CHALLENGE-1.a")
+    assert rule is not None
+    said = {e.id: (e.graphic, is_graphic(corpus.taxonomy, policy, rule, e)) for e in rule.examples}
+    assert said["v1"] == (True, True)
+    assert said["a1"] == (False, False)  # `graphic: false` wins over the category
+    plain = corpus.policies["ADS-ALC"]
+    assert not any(is_graphic(corpus.taxonomy, plain, r, e) for r in plain.rules for e in r.examples)
+    recruit = policy.rule("CG-CHALLENGE-1.b")
+    assert recruit is not None
+    assert [(e.graphic, is_graphic(corpus.taxonomy, policy, recruit, e)) for e in recruit.examples] \
+        == [(None, True), (None, True)]  # unsaid: the category decides

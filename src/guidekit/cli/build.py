@@ -18,7 +18,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from guidekit.cli.common import ROOT_OPTION, choices, resolve_config
 from guidekit.errors import ExitCode, GuidekitError
-from guidekit.handbook import FORMATS, BuildOptions, BuildResult, build
+from guidekit.handbook import FORMATS, PRINT_GRAPHIC, BuildOptions, BuildResult, build
 from guidekit.handbook.changes import marks_for
 from guidekit.handbook.handbook import handbook_specs
 from guidekit.handbook.httpd import HandbookHandler
@@ -30,8 +30,10 @@ from guidekit.report.base import ReportOptions, get_reporter
 
 if TYPE_CHECKING:
     Format = str
+    PrintGraphic = str
 else:
     Format = choices("Format", FORMATS)
+    PrintGraphic = choices("PrintGraphic", PRINT_GRAPHIC)
 
 _PATH = typer.Argument(None, metavar="PATH", help="The guidance root, or a folder inside it. Default: found "
                        "from the working directory.", file_okay=False)
@@ -96,6 +98,9 @@ def build_cmd(
     fmt: Format = typer.Option("html", "--format", "-f", help="html (a static site per handbook) or markdown (one file "
                             "per handbook, for wikis)."),
     force: bool = typer.Option(False, "--force", help="Build even when `check` finds errors."),
+    print_graphic: PrintGraphic = typer.Option("omit", "--print-graphic", help="Graphic examples "
+                                               "on paper: omit (a neutral note in their place) or "
+                                               "include."),
 ) -> None:
     """Build the reviewer handbooks defined in guidekit.yaml.
 
@@ -105,7 +110,8 @@ def build_cmd(
     """
     config = _config(path, root)
     opts = BuildOptions(out=output_folder(config.root, out), handbooks=tuple(handbook),
-                        since=since, fmt=str(fmt), force=force)
+                        since=since, fmt=str(fmt), force=force,
+                        print_graphic=str(print_graphic))
     console = Console(stderr=True, highlight=False)
     result = _run(config, opts, console)
     _report(result, console, str(fmt))

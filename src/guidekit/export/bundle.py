@@ -71,7 +71,7 @@ def _rule(policy: Policy, rule: Rule) -> dict[str, Any]:
         "markets": by_market,
         "examples": [
             {"id": e.id, "label": e.label, "text": e.text, "note": e.note,
-             "markets": list(e.markets), "graphic": e.graphic}
+             "markets": list(e.markets), "graphic": bool(e.graphic)}
             for e in rule.examples
         ],
         **({"enforcement_model": model} if (model := _model_fields(rule)) else {}),

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
-from guidekit.handbook.engine import FORMATS, BuildOptions, BuildResult, HandbookOutput, build
+from guidekit.handbook.engine import (
+    FORMATS,
+    PRINT_GRAPHIC,
+    BuildOptions,
+    BuildResult,
+    HandbookOutput,
+    build,
+)
 from guidekit.handbook.handbook import Handbook, HandbookSpec, handbook_specs, select_handbook
 
 __all__ = [
     "FORMATS",
+    "PRINT_GRAPHIC",
     "BuildOptions",
     "BuildResult",
     "Handbook",

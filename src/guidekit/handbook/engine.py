@@ -23,9 +23,10 @@ from guidekit.handbook.writer import check_target, write_site
 from guidekit.loading.config import Config
 from guidekit.loading.source import read_guidance
 
-__all__ = ["FORMATS", "BuildOptions", "BuildResult", "HandbookOutput", "Progress", "build"]
+__all__ = ["FORMATS", "PRINT_GRAPHIC", "BuildOptions", "BuildResult", "HandbookOutput", "Progress", "build"]
 
 FORMATS = ("html", "markdown")
+PRINT_GRAPHIC = ("omit", "include")
 
 # The CLI passes a progress callback: (handbook name, total pages) -> advance(n)
 Progress = Callable[[str, int], Callable[[int], None]]
@@ -40,6 +41,7 @@ class BuildOptions:
     since: str | None = None
     fmt: str = "html"
     force: bool = False
+    print_graphic: str = "omit"  # include | omit: graphic examples on paper
 
 
 @dataclass
@@ -134,7 +136,8 @@ def build(
         else:
             previous = PreviousBuild.open(target)
             advance = progress(spec.name, docs) if progress else None
-            site = render_site(hb, corpus, marks, previous=previous, progress=advance, ui=ui)
+            site = render_site(hb, corpus, marks, previous=previous, progress=advance, ui=ui,
+                               print_graphic=opts.print_graphic)
             write_site(site, target, previous)
             rendered = site.rendered
         result.handbooks.append(HandbookOutput(spec.name, target, docs, rendered, hb.omitted,

@@ -143,9 +143,10 @@ class Handbook:
 
 
 def is_graphic(tax: Taxonomy, policy: Policy, rule: Rule, example: Example) -> bool:
-    """Hidden until revealed: marked graphic, or in a graphic category (the rule's, else the policy's)."""
-    if example.graphic:
-        return True
+    """Hidden until revealed: marked graphic, or in a graphic category (the rule's, else the
+    policy's) and not marked ``graphic: false``."""
+    if example.graphic is not None:  # the example's own word wins over its category
+        return example.graphic
     cats = rule.categories or policy.categories
     return any((c := tax.categories.get(cat)) is not None and c.graphic for cat in cats)
 

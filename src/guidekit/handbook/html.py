@@ -143,6 +143,8 @@ def _messages(ui: UI) -> Markup:
         "results": _("Results: %(n)s"),
         "showAll": _("Show all graphic examples on this page"),
         "hideAll": _("Hide all graphic examples on this page"),
+        "onPage": _("On this page"), "permalink": _("Link to this section"),
+        "procedures": _("Procedures"),
     }
     return json_for_script(data)
 
@@ -217,6 +219,21 @@ def _sections(hb: Handbook, h: Helpers) -> list[tuple[str, str, list[tuple[str, 
     return [(k, h.kind_group(k), sorted(groups.items())) for k, groups in kinds.items()]
 
 
+NAV_FILE = "assets/nav.js"
+
+
+def _nav_script(hb: Handbook, h: Helpers) -> bytes:
+    """The sidebar's data, one small script every page loads: no page repeats the whole site."""
+    groups: list[Any] = []
+    if hb.sops:
+        groups.append([h.ui.gettext("Procedures"),
+                       [["", [[page_name(v.id), v.id, v.sop.title] for v in hb.sops]]]])
+    for _kind, label, cats in _sections(hb, h):
+        groups.append([label, [[cat, [[e.href, e.id, e.title] for e in entries]]
+                               for cat, entries in cats]])
+    return f"window.GK_NAV={json.dumps(groups, separators=(',', ':'))};\n".encode()
+
+
 def _documents(ctx: _Context) -> Iterator[tuple[str, str, str, str, Any]]:
     """(path, key, id, title, view) for every document page."""
     for v in ctx.hb.policies:
@@ -234,6 +251,7 @@ def render_site(
     previous: PageCache | None = None,
     progress: Any = None,
     ui: UI | None = None,
+    print_graphic: str = "omit",
 ) -> SiteFiles:
     """Every file of one handbook's site; what is unchanged comes from ``previous``.
 
@@ -245,7 +263,7 @@ def render_site(
     _ = h.ui.gettext
     market = h.title("markets", hb.spec.market) if hb.spec.market else None
     base = {"hb": hb.spec, "version": __version__, "market": market, "built_from": built_from,
-            "messages": _messages(h.ui)}
+            "messages": _messages(h.ui), "print_graphic": print_graphic}
     fingerprint = _hash(code_fingerprint(), repr(hb.spec), repr(base), marks.label,
                         *(_content(s) for s, _v, _i in corpus.taxonomy_sources))
     ctx = _Context(hb, h, base, fingerprint)
@@ -304,6 +322,7 @@ def render_site(
     for chunk, pages in search.items():
         files[chunk] = encode_chunk(pages)
     files[CHUNKS_FILE] = chunks_script(count)
+    files[NAV_FILE] = _nav_script(hb, h)
     for asset in sorted(ASSETS.iterdir()):
         if asset.is_file():
             files[f"assets/{asset.name}"] = asset.read_bytes()

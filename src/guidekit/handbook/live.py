@@ -141,7 +141,8 @@ class LiveBuild:
             disk = PreviousBuild.open(target)
             self._memory.disk, self._memory.handbook = disk, spec.name
             advance = progress(spec.name, len(hb.policies) + len(hb.sops)) if progress else None
-            site = render_site(hb, corpus, marks, previous=self._memory, progress=advance)
+            site = render_site(hb, corpus, marks, previous=self._memory, progress=advance,
+                               print_graphic=self.opts.print_graphic)
             write_site(site, target, disk)
             self._memory.docs[spec.name] = site.documents
             result.rendered += site.rendered

@@ -36,7 +36,7 @@ class Example(NamedTuple):
     text: str
     note: str | None
     markets: tuple[str, ...]
-    graphic: bool
+    graphic: bool | None  # None: not said (the category decides); False overrides a graphic category
     loc: Loc
     tier: str | None = None  # the rule's tier this example falls in
 
@@ -154,7 +154,7 @@ def _example(d: dict[str, Any], label: str, i: int, loc: Loc) -> Example:
         text=str(d["text"]),
         note=d.get("note"),
         markets=as_strings(d.get("markets")),
-        graphic=bool(d.get("graphic", False)),
+        graphic=None if d.get("graphic") is None else bool(d["graphic"]),
         loc=loc,
         tier=d.get("tier"),
     )

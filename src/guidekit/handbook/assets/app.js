@@ -49,13 +49,107 @@
   var session = store("session");
   var revealed = {};
   try { revealed = JSON.parse((session && session.getItem("gk-cw")) || "{}") || {}; } catch (e) { revealed = {}; }
-  Array.prototype.forEach.call(doc.querySelectorAll("details.cw[data-cw]"), function (d) {
-    var key = d.getAttribute("data-cw");
-    if (revealed[key]) d.open = true;
-    d.addEventListener("toggle", function () {
-      if (d.open) revealed[key] = 1; else delete revealed[key];
-      if (session) session.setItem("gk-cw", JSON.stringify(revealed));
+  var toggles = Array.prototype.slice.call(doc.querySelectorAll(".cw[data-cw] > .cw-toggle"));
+  var showAll = doc.querySelector(".cw-show-all");
+  function keyOf(box) { return box.parentNode.getAttribute("data-cw"); }
+  function remember() { if (session) session.setItem("gk-cw", JSON.stringify(revealed)); }
+  function showAllState() {
+    if (!showAll) return;
+    var all = toggles.length > 0 && toggles.every(function (b) { return b.checked; });
+    showAll.setAttribute("aria-pressed", all ? "true" : "false");
+    showAll.textContent = t(all ? "hideAll" : "showAll");
+  }
+  toggles.forEach(function (box) {
+    if (revealed[keyOf(box)]) box.checked = true;
+    box.addEventListener("change", function () {
+      if (box.checked) revealed[keyOf(box)] = 1; else delete revealed[keyOf(box)];
+      remember();
+      showAllState();
     });
+  });
+  if (showAll) {
+    showAll.addEventListener("click", function () {
+      var reveal = !toggles.every(function (b) { return b.checked; });
+      toggles.forEach(function (box) {
+        box.checked = reveal;
+        if (reveal) revealed[keyOf(box)] = 1; else delete revealed[keyOf(box)];
+      });
+      remember();
+      showAllState();
+    });
+    showAllState();
+  }
+
+  /* --- navigation: sidebar (from assets/nav.js), menu button, on-page contents, permalinks --- */
+  var side = doc.getElementById("side");
+  var here = (window.location.pathname.split("/").pop() || "index.html");
+  if (side && window.GK_NAV) {
+    window.GK_NAV.forEach(function (group) {
+      var d = el("details");
+      var holdsHere = false;
+      d.appendChild(el("summary", null, group[0]));
+      group[1].forEach(function (cat) {
+        if (cat[0]) d.appendChild(el("h3", null, cat[0]));
+        var ul = el("ul");
+        cat[1].forEach(function (doc_) {
+          var li = el("li"), a = el("a", null, doc_[2]);
+          a.href = doc_[0];
+          a.appendChild(doc.createTextNode(" "));
+          a.appendChild(el("span", "sid", doc_[1]));
+          if (doc_[0] === here) { a.setAttribute("aria-current", "page"); holdsHere = true; }
+          li.appendChild(a);
+          ul.appendChild(li);
+        });
+        d.appendChild(ul);
+      });
+      d.open = holdsHere || window.GK_NAV.length <= 3;
+      side.appendChild(d);
+    });
+  }
+  var menu = doc.querySelector(".menu");
+  if (menu && side) {
+    menu.addEventListener("click", function () {
+      var open = menu.getAttribute("aria-expanded") !== "true";
+      menu.setAttribute("aria-expanded", open ? "true" : "false");
+      side.classList.toggle("open", open);
+      if (open) { var first = side.querySelector("a, summary"); if (first) first.focus(); }
+    });
+    side.addEventListener("keydown", function (ev) {
+      if (ev.key === "Escape" && menu.getAttribute("aria-expanded") === "true") {
+        menu.click();
+        menu.focus();
+      }
+    });
+  }
+  var article = doc.querySelector("main article.doc");
+  if (article && !doc.querySelector("main article.doc ~ article.doc")) {
+    var heads = Array.prototype.slice.call(article.querySelectorAll("h2[id], article.rule"));
+    if (heads.length > 1) {
+      var nav = el("nav", "onpage");
+      nav.setAttribute("aria-labelledby", "onpage-h");
+      var h = el("h2", null, t("onPage"));
+      h.id = "onpage-h";
+      nav.appendChild(h);
+      var ol = el("ol");
+      heads.forEach(function (x) {
+        var title = x.tagName === "H2" ? x : x.querySelector("h3");
+        var li = el("li"), a = el("a", null, (title || x).textContent.trim());
+        a.href = "#" + x.id;
+        li.appendChild(a);
+        ol.appendChild(li);
+      });
+      nav.appendChild(ol);
+      var head = article.querySelector(":scope > header");
+      article.insertBefore(nav, head ? head.nextSibling : article.firstChild);
+    }
+  }
+  Array.prototype.forEach.call(doc.querySelectorAll("main h2[id], main article.rule > .rule-main > h3"), function (x) {
+    var id = x.tagName === "H2" ? x.id : x.closest("article.rule").id;
+    if (!id || x.id === "onpage-h") return;
+    var a = el("a", "perma", "#");
+    a.href = "#" + id;
+    a.setAttribute("aria-label", t("permalink") + ": " + x.textContent.trim());
+    x.appendChild(a);
   });
 
   /* --- decision walk-through --------------------------------------------- */
