@@ -102,7 +102,7 @@ def front_matter(out: Path) -> list[Path]:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--runs", type=int, default=15, help="rounds of interleaved runs")
-    ap.add_argument("--n", type=int, default=500, help="policies in the diff repository")
+    ap.add_argument("--n", type=int, default=10_000, help="policies in the diff repository")
     ap.add_argument("--k", type=int, default=50, help="policies changed by the diffed commit")
     ap.add_argument("--out", type=Path, default=REPO / "bench" / "out" / "startup")
     ap.add_argument("--peer", help="check-jsonschema executable (default: a bench venv)")
