@@ -11,7 +11,7 @@ OTHER_PYTHONS ?= 3.12 3.13
 PYENV_ROOT ?= $(HOME)/.pyenv
 PYTEST := -m pytest -q -W error::ResourceWarning
 
-.PHONY: demo test test-pythons test-ruamel lock check lint typecheck browser messages bench bench-check bench-diff bench-build bench-lsp bench-startup clean golden vscode
+.PHONY: demo test gettext test-pythons test-ruamel lock check lint typecheck browser messages bench bench-check bench-diff bench-build bench-lsp bench-startup clean golden vscode
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,8 +46,13 @@ browser:
 	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get -o DPkg::Lock::Timeout=300 update -qq && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get -o DPkg::Lock::Timeout=300 install -y -qq chromium >/dev/null; }
 
+## gettext: GNU gettext (msgfmt, msgmerge), the translators' tools the catalog tests run
+gettext:
+	@command -v msgfmt >/dev/null 2>&1 || { $(SUDO) apt-get -o DPkg::Lock::Timeout=300 update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get -o DPkg::Lock::Timeout=300 install -y -qq gettext >/dev/null; }
+
 ## test: install what tests need and run every test
-test: $(VENV)/.test-installed browser
+test: $(VENV)/.test-installed browser gettext
 	$(BIN)/python $(PYTEST)
 
 ## test-ruamel: the YAML tests against ruamel.yaml's newest release, above the pin in

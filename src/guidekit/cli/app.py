@@ -51,6 +51,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "schema": ("guidekit.cli.schema", "schema",
                "Print or export guidekit's JSON Schemas (draft 2020-12); no network needed."),
     "lsp": ("guidekit.cli.lsp", "lsp", "Run the guidance language server."),
+    "i18n": ("guidekit.cli.i18n", "i18n",
+             "Translated guidance: units by stable id, gettext catalogs, staleness by meaning."),
 }
 
 _CONTEXT = {"help_option_names": ["-h", "--help"]}

@@ -20,6 +20,7 @@ BUILTIN_MODULES = (
     "guidekit.check.rules.review",
     "guidekit.check.rules.escalation",
     "guidekit.check.rules.enforcement",
+    "guidekit.check.rules.translations",
 )
 
 

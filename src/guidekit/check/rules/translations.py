@@ -1,0 +1,258 @@
+"""Translated guidance (GK6xx): missing, stale (by the impact of what changed), damaged
+and orphaned translations, from the catalogs under ``translations.folder``.
+
+These rules run once per check over every catalog (stage ``translations``):
+the units come from the guidance as it is now, the staleness from the diff
+engine between each catalog's recorded revision and the working tree.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar, NamedTuple
+
+from guidekit.check.registry import CheckRule, register
+from guidekit.findings import Finding, Severity, SourceSpan
+from guidekit.loading.config import Config
+
+if TYPE_CHECKING:
+    from guidekit.i18n.engine import UnitState
+
+__all__ = ["TranslationContext", "TranslationRule", "translation_findings"]
+
+
+class TranslationContext(NamedTuple):
+    root: Path
+    required: tuple[str, ...]
+    min_translated: float
+    # locale -> the state of every unit and orphaned entry (guidekit.i18n.engine.UnitState)
+    states: dict[str, list[UnitState]]
+    catalogs: dict[str, Path]
+    notes: dict[str, str]
+
+
+class TranslationRule(CheckRule):
+    stage: ClassVar[str] = "translations"
+
+    def check_translations(self, ctx: TranslationContext) -> Iterator[Finding]:
+        raise NotImplementedError
+
+    def _at_entry(self, ctx: TranslationContext, locale: str, line: int) -> SourceSpan:
+        return SourceSpan(_rel(ctx.root, ctx.catalogs[locale]), max(1, line), 1)
+
+
+def _rel(root: Path, path: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+@register
+class MissingTranslation(TranslationRule):
+    """A locale that a handbook or export needs (``translations.required``) has fewer
+    units translated than ``translations.min_translated`` percent.
+
+    Reported once per document with untranslated units, at its first line, with
+    the count; `guidekit i18n status` lists every unit.
+    """
+
+    id = "GK601"
+    name = "missing-translation"
+
+    def check_translations(self, ctx: TranslationContext) -> Iterator[Finding]:
+        for locale in ctx.required:
+            states = ctx.states.get(locale)
+            if states is None:
+                continue
+            units = [s for s in states if s.unit is not None]
+            if not units:
+                continue
+            done = sum(1 for s in units if s.state != "missing")
+            share = 100.0 * done / len(units)
+            if share >= ctx.min_translated:
+                continue
+            missing: Counter[str] = Counter()
+            first: dict[str, SourceSpan] = {}
+            for s in units:
+                if s.state == "missing" and s.unit is not None:
+                    span = s.unit.span
+                    missing[span.path] += 1
+                    first.setdefault(span.path, SourceSpan(span.path, 1, 1))
+            for path, n in sorted(missing.items()):
+                yield self.finding(first[path], f"{locale}: {n} unit(s) of this document are not translated "
+                                   f"({share:.0f}% of all units are; translations.min_translated is "
+                                   f"{ctx.min_translated:g}%)", fix=f"guidekit i18n update --locale {locale}, "
+                                   "then translate the empty entries")
+
+
+@register
+class StaleEnforcementTranslation(TranslationRule):
+    """A translation of a rule whose enforcement changed since it was translated (stricter,
+    looser or breaking: the action, severity, scope, targets, contexts or an example's
+    label), in a locale a handbook or export needs.
+
+    Reviewers in that market would enforce the old rule. Reported at the unit in
+    the source, with what changed. (In other locales the same is GK603.)
+    """
+
+    id = "GK602"
+    name = "stale-enforcement-translation"
+
+    def check_translations(self, ctx: TranslationContext) -> Iterator[Finding]:
+        yield from _stale(self, ctx, enforcement=True)
+
+
+@register
+class StaleTranslation(TranslationRule):
+    """A translation whose source was reworded since (editorial), or whose rule's
+    enforcement changed in a locale no handbook or export requires.
+
+    A reflow (only whitespace or line breaks moved) is not a change.
+    """
+
+    id = "GK603"
+    name = "stale-translation"
+    severity = Severity.WARNING
+
+    def check_translations(self, ctx: TranslationContext) -> Iterator[Finding]:
+        yield from _stale(self, ctx, enforcement=False)
+
+
+def _stale(rule: TranslationRule, ctx: TranslationContext, *, enforcement: bool) -> Iterator[Finding]:
+    from guidekit.i18n.engine import ENFORCEMENT
+
+    for locale, states in sorted(ctx.states.items()):
+        required = locale in ctx.required
+        for s in states:
+            if s.state != "stale" or s.unit is None or s.impact is None:
+                continue
+            strong = s.impact in ENFORCEMENT
+            if (strong and required) != enforcement:
+                continue
+            impact = s.impact.value
+            what = f"became {impact}" if impact in ("stricter", "looser") else \
+                ("changed in a breaking way" if impact == "breaking" else "was reworded")
+            yield rule.finding(s.unit.span, f"{locale} translation of {s.key} is out of date: the source "
+                               f"{what} ({s.note})", fix=f"update it in {_rel(ctx.root, ctx.catalogs[locale])} "
+                               "and clear its fuzzy flag (guidekit i18n update marks it)")
+
+
+_ID = re.compile(r"\b[A-Z][A-Z0-9]+(?:-[A-Z0-9]+)+(?:\.[a-z0-9]+)?\b")
+_NUMBER = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)*")
+_URL = re.compile(r"\bhxxps?://\S+|\b[\w-]+\[\.\][\w.\[\]-]+")
+_PLACEHOLDER = re.compile(r"\{[A-Za-z_][A-Za-z0-9_]*\}|%\([a-z_]+\)s|%[sd]")
+_MARKUP = re.compile(r"\*\*|__|`|\]\(")
+
+
+def _tokens(text: str) -> Counter[str]:
+    out: Counter[str] = Counter()
+    for pattern, kind in ((_ID, "id"), (_URL, "link"), (_PLACEHOLDER, "placeholder"), (_MARKUP, "markup")):
+        for m in pattern.finditer(text):
+            out[f"{kind} {m.group(0).rstrip('.,;:)')}"] += 1
+    stripped = _URL.sub(" ", _ID.sub(" ", text))
+    for m in _NUMBER.finditer(stripped):
+        out[f"number {re.sub(r'[.,]', '', m.group(0))}"] += 1
+    return out
+
+
+@register
+class LostInTranslation(TranslationRule):
+    """A translation that drops or changes what must survive translation: rule ids it
+    mentions, numbers and amounts, defanged links, Markdown emphasis and link markers,
+    and placeholders such as ``{content}``.
+
+    Reported at the entry in the catalog.
+    """
+
+    id = "GK604"
+    name = "lost-in-translation"
+    severity = Severity.WARNING
+
+    def check_translations(self, ctx: TranslationContext) -> Iterator[Finding]:
+        for locale, states in sorted(ctx.states.items()):
+            for s in states:
+                entry = s.entry
+                if s.state not in ("current", "stale") or entry is None or not entry.translation:
+                    continue
+                source, target = _tokens(entry.source), _tokens(entry.translation)
+                lost = sorted((source - target).elements())
+                if lost:
+                    yield self.finding(self._at_entry(ctx, locale, entry.line),
+                                       f"{locale} translation of {s.key} loses {', '.join(lost)}",
+                                       fix="keep ids, numbers, links, markup and placeholders as in the source")
+
+
+@register
+class OrphanedTranslation(TranslationRule):
+    """A catalog entry whose unit no longer exists in the guidance (deleted, or its key
+    changed without a rename the diff engine could follow).
+
+    `guidekit i18n update` moves it to the catalog's obsolete entries (``#~``).
+    """
+
+    id = "GK605"
+    name = "orphaned-translation"
+    severity = Severity.WARNING
+
+    def check_translations(self, ctx: TranslationContext) -> Iterator[Finding]:
+        for locale, states in sorted(ctx.states.items()):
+            for s in states:
+                if s.state == "orphaned" and s.entry is not None:
+                    yield self.finding(self._at_entry(ctx, locale, s.entry.line),
+                                       f"{locale}: {s.key} has a translation but no such unit exists",
+                                       fix=f"guidekit i18n update --locale {locale}")
+
+
+@register
+class UnreadableCatalog(TranslationRule):
+    """A catalog under ``translations.folder`` that is not a gettext PO file guidekit can read.
+
+    Its locale is checked as if it had no translations.
+    """
+
+    id = "GK606"
+    name = "unreadable-catalog"
+
+    def check_translations(self, ctx: TranslationContext) -> Iterator[Finding]:
+        return iter(())
+
+
+def translation_findings(config: Config, rules: Sequence[TranslationRule]) -> list[Finding]:
+    """Every enabled GK6xx finding for the catalogs ``guidekit.yaml`` configures."""
+    if not rules or not (config.data.get("translations") or {}).get("locales"):
+        return []
+    from guidekit.i18n.engine import (
+        RuleChange,
+        collect_units,
+        enforcement_changes,
+        load_catalogs,
+        settings_of,
+        unit_states,
+    )
+
+    settings = settings_of(config)
+    units = collect_units(config)
+    states: dict[str, list[UnitState]] = {}
+    catalogs: dict[str, Path] = {}
+    notes: dict[str, str] = {}
+    findings: list[Finding] = []
+    diffs: dict[str | None, tuple[dict[tuple[str, str], RuleChange], str | None]] = {}
+    broken = [r for r in rules if isinstance(r, UnreadableCatalog)]
+    for cat in load_catalogs(settings, on_error=lambda path, why: findings.extend(
+            b.finding(SourceSpan(_rel(config.root, path), 1, 1), f"cannot read the catalog: {why}")
+            for b in broken)):
+        catalogs[cat.locale] = cat.path
+        if cat.revision not in diffs:
+            diffs[cat.revision] = enforcement_changes(config.root, cat.revision)
+        changes, note = diffs[cat.revision]
+        if note:
+            notes[cat.locale] = note
+        states[cat.locale] = list(unit_states(units, cat, changes))
+    ctx = TranslationContext(config.root, settings.required, settings.min_translated, states, catalogs, notes)
+    for rule in rules:
+        findings.extend(rule.check_translations(ctx))
+    return findings

@@ -1,0 +1,129 @@
+"""Translation catalogs: one gettext PO file per locale, read and written with polib.
+
+``translations/<locale>/guidance.po`` holds, for every unit, ``msgctxt`` = the
+unit's key, ``msgid`` = the source text the translation was made from,
+``msgstr`` = the translation, ``#.`` comments that say what the unit is (and,
+for a stale one, what changed), ``#:`` its file:line, and the ``fuzzy`` flag
+(with ``#| msgid``, the previous source) when the source changed since. The
+header's ``X-Guidekit-Revision`` is the git commit the catalog was last
+brought up to date with: ``check`` diffs from there to see whether a rule's
+enforcement changed under a translation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import NamedTuple
+
+import polib
+
+from guidekit.fsutil import atomic_write_text
+from guidekit.i18n.units import Unit
+
+__all__ = ["CATALOG_NAME", "TEMPLATE_NAME", "Catalog", "Entry", "Planned", "catalog_path", "read_catalog",
+           "write_catalog"]
+
+CATALOG_NAME = "guidance.po"
+TEMPLATE_NAME = "guidance.pot"
+REVISION = "X-Guidekit-Revision"
+STALE_MARK = "guidekit: stale ("  # the start of the #. line update writes on a stale entry
+
+
+class Entry(NamedTuple):
+    key: str
+    source: str  # the msgid: the source text the translation was made from
+    translation: str
+    fuzzy: bool
+    recorded: str | None  # the impact update recorded on a stale entry ("stricter", ...)
+    line: int  # 1-based line of the entry in the PO file
+    obsolete: bool = False
+
+
+class Catalog(NamedTuple):
+    locale: str
+    path: Path
+    revision: str | None
+    entries: dict[str, Entry]
+    header: dict[str, str] = {}  # noqa: RUF012 - never mutated: the header as translators' tools left it
+
+
+def catalog_path(folder: Path, locale: str) -> Path:
+    return folder / locale / CATALOG_NAME
+
+
+def _recorded(comment: str) -> str | None:
+    for line in comment.splitlines():
+        if line.startswith(STALE_MARK):
+            return line[len(STALE_MARK):].split(")", 1)[0]
+    return None
+
+
+def read_catalog(path: Path, locale: str) -> Catalog:
+    """A catalog as translators' tools left it (entries in any order, lines wrapped any way).
+
+    Raises ValueError (with a line where polib gives one) for a file that is not a PO file."""
+    try:
+        po = polib.pofile(str(path), wrapwidth=0)
+    except (OSError, UnicodeDecodeError, ValueError) as err:
+        raise ValueError(str(err)) from None
+    entries: dict[str, Entry] = {}
+    for e in po:
+        if not e.msgctxt:
+            continue
+        entries[e.msgctxt] = Entry(e.msgctxt, e.msgid, e.msgstr, "fuzzy" in e.flags, _recorded(e.comment),
+                                   e.linenum, bool(e.obsolete))
+    return Catalog(locale, path, po.metadata.get(REVISION) or None, entries, dict(po.metadata))
+
+
+class Planned(NamedTuple):
+    """One entry as update or init writes it."""
+
+    unit: Unit
+    translation: str = ""
+    fuzzy: bool = False
+    previous: str | None = None  # the old source of a stale entry
+    stale_note: str | None = None  # "stricter: action ad_restrict -> ad_disapprove"
+
+
+def write_catalog(path: Path, locale: str | None, planned: Iterable[Planned], *, revision: str | None,
+                  obsolete: Iterable[Entry] = (), header: dict[str, str] | None = None) -> None:
+    """Write a PO file (``locale`` None: the template) atomically; ``header`` keeps what a
+    translator's tool wrote there (last translator, team, revision date)."""
+    po = polib.POFile(wrapwidth=78)
+    po.header = (f"{locale} translation of the guidance" if locale else "Template of the guidance's units") + \
+        " (guidekit i18n: keys in msgctxt, staleness in #. comments)"
+    po.metadata = {
+        "Project-Id-Version": "guidance",
+        "PO-Revision-Date": "YEAR-MO-DA HO:MI+ZONE",
+        "Last-Translator": "FULL NAME <EMAIL@ADDRESS>",
+        "Language-Team": "LANGUAGE <LL@li.org>",
+        **(header or {}),
+        "MIME-Version": "1.0",
+        "Content-Type": "text/plain; charset=UTF-8",
+        "Content-Transfer-Encoding": "8bit",
+    }
+    po.metadata.setdefault("X-Generator", "guidekit")
+    if locale:
+        po.metadata["Language"] = locale.replace("-", "_")
+        po.metadata["Plural-Forms"] = "nplurals=2; plural=(n != 1);"
+    if revision:
+        po.metadata[REVISION] = revision
+    for p in planned:
+        u = p.unit
+        comment = f"{u.what} ({u.doc})"
+        if p.stale_note:
+            comment += f"\n{STALE_MARK}{p.stale_note}"
+        entry = polib.POEntry(msgctxt=u.key, msgid=u.text, msgstr=p.translation, comment=comment,
+                              occurrences=[(u.span.path, str(u.span.line))])
+        if p.fuzzy and p.translation:
+            entry.flags.append("fuzzy")
+            if p.previous is not None and p.previous != u.text:
+                entry.previous_msgctxt = u.key
+                entry.previous_msgid = p.previous
+        po.append(entry)
+    for old in obsolete:
+        if old.translation:
+            po.append(polib.POEntry(msgctxt=old.key, msgid=old.source, msgstr=old.translation, obsolete=True))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write_text(path, str(po))

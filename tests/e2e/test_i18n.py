@@ -1,0 +1,205 @@
+"""Translated guidance in real git repositories: catalogs guidekit writes, staleness by the
+impact of what changed (one test per case), and catalogs as gettext's tools and Poedit leave them."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import polib
+import pytest
+
+from conftest import SAMPLE
+
+pytestmark = pytest.mark.e2e
+
+POLICY = "policies/ads/gambling.md"
+PO = "translations/pt-BR/guidance.po"
+RULE_TEXT = "ADS-GAMB/rules/ADS-GAMB-1.a/text"
+
+
+def _git(root: Path, *args: str) -> str:
+    return subprocess.run(["git", "-C", str(root), "-c", "user.name=t", "-c", "user.email=t@example.invalid", *args],
+                          check=True, capture_output=True, text=True).stdout
+
+
+def _gk(root: Path, *args: str, ok: tuple[int, ...] = (0,)) -> subprocess.CompletedProcess[str]:
+    proc = subprocess.run([sys.executable, "-m", "guidekit", *args, "--root", str(root)], capture_output=True,
+                          text=True, cwd=root)
+    assert proc.returncode in ok, (proc.returncode, proc.stdout[-3000:], proc.stderr[-3000:])
+    return proc
+
+
+def _translate(po_path: Path, prefix: str = "ADS-GAMB/") -> None:
+    """A translator's work: every unit of one policy translated (Portuguese stand-ins keep ids,
+    numbers and links so GK604 has nothing to say)."""
+    po = polib.pofile(str(po_path))
+    for e in po:
+        if e.msgctxt and e.msgctxt.startswith(prefix):
+            e.msgstr = "[pt-BR] " + e.msgid
+    po.save()
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    root = tmp_path / "repo" / "guidance"
+    shutil.copytree(SAMPLE, root)
+    config = root / "guidekit.yaml"
+    config.write_text(config.read_text("utf-8").rstrip("\n") + "\ntranslations:\n  locales: [pt-BR]\n"
+                      "  required: [pt-BR]\n  min_translated: 0\n", "utf-8")
+    _git(root.parent, "init", "-q")
+    _git(root.parent, "add", "-A")
+    _git(root.parent, "commit", "-qm", "guidance")
+    _gk(root, "i18n", "init", "--locale", "pt-BR")
+    _translate(root / PO)
+    _git(root.parent, "add", "-A")
+    _git(root.parent, "commit", "-qm", "pt-BR translation of ADS-GAMB")
+    return root
+
+
+def _findings(root: Path) -> list[dict[str, object]]:
+    proc = _gk(root, "check", "-f", "json", "--no-cache", ok=(0, 1))
+    data = json.loads(proc.stdout)
+    return [f for f in data["findings"] if str(f["rule"]).startswith("GK6")]
+
+
+def _edit(root: Path, old: str, new: str, rel: str = POLICY) -> None:
+    path = root / rel
+    text = path.read_text("utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), "utf-8")
+
+
+def _line(root: Path, needle: str, rel: str = POLICY) -> int:
+    lines = (root / rel).read_text("utf-8").split("\n")
+    return next(i for i, t in enumerate(lines, 1) if needle in t)
+
+
+def test_a_fresh_translation_is_current(repo: Path) -> None:
+    assert _findings(repo) == []
+    status = json.loads(_gk(repo, "i18n", "status", "-f", "json", ok=(1,)).stdout)
+    (pt,) = status
+    assert pt["stale"] == 0 and pt["orphaned"] == 0 and pt["translated"] > 20
+
+
+def test_a_stricter_change_makes_the_translation_an_error_at_the_rule(repo: Path) -> None:
+    _edit(repo, "    action: ad_disapprove\n    severity: medium\n    requires_context: true\n",
+          "    action: account_suspend\n    severity: medium\n    requires_context: true\n")
+    found = [f for f in _findings(repo) if f["rule"] == "GK602"]
+    text_line = _line(repo, "text: >-")  # the first rule's text
+    hit = next(f for f in found if RULE_TEXT in str(f["message"]))
+    assert hit["severity"] == "error" and hit["path"].endswith(POLICY)  # type: ignore[union-attr]
+    assert hit["line"] == text_line + 1 or hit["line"] == text_line
+    assert "stricter" in str(hit["message"]) and "account_suspend" in str(hit["message"])
+    # the change lands; update marks the translation fuzzy with what changed, and gettext's
+    # own checker accepts the catalog
+    _git(repo.parent, "commit", "-qam", "gambling ads: suspend the account")
+    _gk(repo, "i18n", "update", "--locale", "pt-BR")
+    entry = next(e for e in polib.pofile(str(repo / PO)) if e.msgctxt == RULE_TEXT)
+    assert "fuzzy" in entry.flags and "guidekit: stale (stricter)" in entry.comment
+    subprocess.run(["msgfmt", "--check", "-o", "/dev/null", str(repo / PO)], check=True)
+    # still an error after update (the translator has not confirmed it yet) ...
+    assert any(RULE_TEXT in str(f["message"]) for f in _findings(repo) if f["rule"] == "GK602")
+    # ... and current once the translator clears the fuzzy flag, as Poedit does
+    po = polib.pofile(str(repo / PO))
+    for e in po:
+        if "fuzzy" in e.flags:
+            e.flags.remove("fuzzy")
+            e.previous_msgid = None
+            e.previous_msgctxt = None
+    po.save()
+    assert not [f for f in _findings(repo) if f["rule"] in ("GK602", "GK603")]
+
+
+def test_the_reverse_change_is_looser(repo: Path) -> None:
+    _edit(repo, "    action: ad_disapprove\n    severity: medium\n    requires_context: true\n",
+          "    action: ad_restrict\n    severity: medium\n    requires_context: true\n")
+    hit = next(f for f in _findings(repo) if RULE_TEXT in str(f["message"]))
+    assert hit["rule"] == "GK602" and "looser" in str(hit["message"])
+
+
+def test_a_reflow_of_the_text_makes_no_finding(repo: Path) -> None:
+    _edit(repo, "      Disapprove ads for real-money sports betting, casino games, poker,\n      bingo and",
+          "      Disapprove ads for real-money sports betting,\n      casino games, poker, bingo and")
+    assert _findings(repo) == []
+
+
+def test_a_reworded_text_is_a_warning(repo: Path) -> None:
+    _edit(repo, "Disapprove ads for real-money sports betting", "Disapprove ads for sports betting for money")
+    found = _findings(repo)
+    assert [f["rule"] for f in found] == ["GK603"]
+    assert found[0]["severity"] == "warning" and RULE_TEXT in str(found[0]["message"])
+    assert "reworded" in str(found[0]["message"])
+
+
+def test_a_moved_paragraph_keeps_its_translation(repo: Path) -> None:
+    path = repo / POLICY
+    text = path.read_text("utf-8")
+    body = text.split("\n---\n", 1)[1]
+    paragraphs = [p for p in body.split("\n\n") if p.strip() and not p.lstrip().startswith(("#", "-", "|", "*"))]
+    assert len(paragraphs) >= 2
+    first, second = paragraphs[0], paragraphs[1]
+    swapped = body.replace(first, "\0").replace(second, first).replace("\0", second)
+    path.write_text(text.split("\n---\n", 1)[0] + "\n---\n" + swapped, "utf-8")
+    assert _findings(repo) == []
+
+
+def test_a_renamed_rule_keeps_its_translations(repo: Path) -> None:
+    # the id changes everywhere it is written: the policy (its overrides too), SOPs, case files
+    for path in [*repo.rglob("*.yaml"), *repo.rglob("*.md")]:
+        text = path.read_text("utf-8")
+        if "ADS-GAMB-1.a" in text:
+            path.write_text(text.replace("ADS-GAMB-1.a", "ADS-GAMB-1.z"), "utf-8")
+    found = _findings(repo)
+    assert not [f for f in found if f["rule"] in ("GK605", "GK603", "GK602")], found
+    _gk(repo, "i18n", "update", "--locale", "pt-BR")
+    keys = {e.msgctxt: e.msgstr for e in polib.pofile(str(repo / PO))}
+    assert keys["ADS-GAMB/rules/ADS-GAMB-1.z/text"].startswith("[pt-BR] ")
+
+
+def test_a_deleted_unit_reports_its_catalog_entry(repo: Path) -> None:
+    path = repo / POLICY
+    text = path.read_text("utf-8")
+    start = text.index("        - id: v2\n")
+    end = text.index("\n      allowed:", start)
+    path.write_text(text[:start] + text[end + 1:], "utf-8")
+    found = [f for f in _findings(repo) if f["rule"] == "GK605"]
+    assert found and all(str(f["path"]).endswith(PO) for f in found)
+    key = "ADS-GAMB/rules/ADS-GAMB-1.a/examples/violating/v2/text"
+    entry = next(e for e in polib.pofile(str(repo / PO)) if e.msgctxt == key)
+    assert any(f["line"] == entry.linenum for f in found)
+
+
+def test_catalogs_pass_msgfmt_and_round_trip_through_polib(repo: Path) -> None:
+    path = repo / PO
+    subprocess.run(["msgfmt", "--check", "-o", "/dev/null", str(path)], check=True)
+    text = path.read_text("utf-8")
+    assert str(polib.pofile(str(path))) == text  # loaded and written by polib: the same bytes
+    _gk(repo, "i18n", "update", "--locale", "pt-BR")  # dates the catalog to this commit
+    dated = path.read_text("utf-8")
+    _gk(repo, "i18n", "update", "--locale", "pt-BR")
+    assert path.read_text("utf-8") == dated  # an update with nothing changed changes nothing
+    text = dated
+    # Poedit's way: entries in another order, lines wrapped differently; read back without loss
+    po = polib.pofile(str(path), wrapwidth=0)
+    before = {e.msgctxt: (e.msgid, e.msgstr) for e in po}
+    po.sort(key=lambda e: (e.msgctxt or "")[::-1])
+    po.wrapwidth = 40
+    po.save()
+    from guidekit.i18n.catalog import read_catalog
+
+    after = read_catalog(path, "pt-BR")
+    assert {k: (e.source, e.translation) for k, e in after.entries.items()} == before
+    assert _findings(repo) == []
+
+
+def test_lost_ids_numbers_and_links_are_reported(repo: Path) -> None:
+    po = polib.pofile(str(repo / PO))
+    entry = next(e for e in po if e.msgctxt == RULE_TEXT)
+    entry.msgstr = "Reprove anúncios de apostas."  # drops "18" and "18+"
+    po.save()
+    found = [f for f in _findings(repo) if f["rule"] == "GK604"]
+    assert found and "number 18" in str(found[0]["message"])
