@@ -105,3 +105,32 @@ def test_serve_reports_a_broken_file_and_keeps_serving(
     assert "left out of the preview" in line
     _wait_for_line(proc, r"^built ")
     assert "ADS-FIN" in _get(url + "index.html")
+
+
+def test_open_pages_reload_after_a_rebuild_and_root_lists_the_handbooks(
+        served: tuple[Path, str, subprocess.Popen[str]], tmp_path: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    root, url, proc = served
+    base = url.removesuffix("/ads-br/")
+    with urllib.request.urlopen(base + "/", timeout=10) as r:  # 127.0.0.1 only
+        assert r.geturl().endswith("/__guidekit/handbooks.html")
+        assert 'href="/ads-br/index.html"' in r.read().decode()
+    # only serve adds the reload script: the handbook on disk has none
+    assert "__guidekit" not in (tmp_path / "site" / "ads-br" / "ADS-ALC.html").read_text()
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium",
+                                    args=["--headless", "--no-sandbox", "--disable-gpu"])
+        try:
+            page = browser.new_page()
+            page.goto(url + "ADS-ALC.html")
+            # the page has its event stream open once the first count arrived
+            page.locator("html[data-live-reload=on]").wait_for(state="attached")
+            page.evaluate("window.__before = 1")
+            policy = root / "policies" / "ads" / "alcohol.md"
+            policy.write_text(policy.read_text().replace("title: Alcohol in ads", "title: Alcohol in adverts"))
+            _wait_for_line(proc, r"^built ")
+            page.wait_for_function("window.__before === undefined", timeout=60_000)
+            assert page.locator("h1").inner_text() == "Alcohol in adverts"
+        finally:
+            browser.close()

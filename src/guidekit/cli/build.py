@@ -23,6 +23,7 @@ from guidekit.handbook.changes import marks_for
 from guidekit.handbook.handbook import handbook_specs
 from guidekit.handbook.httpd import HandbookHandler
 from guidekit.handbook.live import LiveBuild
+from guidekit.handbook.reload import Rebuilds
 from guidekit.handbook.watch import snapshot
 from guidekit.handbook.writer import check_target, output_folder
 from guidekit.loading.config import CONFIG_NAME, Config
@@ -158,7 +159,11 @@ def serve(
         check_target(target / spec.name)
     live = LiveBuild(config, opts, marks_for())
     _live(live)
-    handler = functools.partial(_Quiet, directory=str(target))
+    rebuilds = Rebuilds()  # open pages reload when it moves
+    served = type("_Served", (_Quiet,), {
+        "rebuilds": rebuilds,
+        "handbooks": [(s.name, s.title) for s in handbook_specs(config, opts.handbooks)]})
+    handler = functools.partial(served, directory=str(target))
     server = ThreadingHTTPServer(("127.0.0.1", port), handler)
     host, bound = server.server_address[:2]
     threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -182,10 +187,12 @@ def serve(
                     config = _config(path, root)
                     live = LiveBuild(config, opts, marks_for())
                 _live(live, edited if same_files else None)
+                rebuilds.bump()
             except GuidekitError as err:
                 console.print(f"guidekit: error: {err.message}", style="red", markup=False)
     except KeyboardInterrupt:
         typer.echo("stopped")
     finally:
+        rebuilds.close()
         server.shutdown()
         server.server_close()
