@@ -16,6 +16,7 @@ from guidekit.model import (
     Sop,
     Taxonomy,
     build_cases,
+    build_page,
     build_policy,
     build_sop,
     build_taxonomy_items,
@@ -29,6 +30,7 @@ class Corpus:
     config: Config
     sources: list[Source]
     policies: dict[str, Policy] = field(default_factory=dict)
+    pages: dict[str, Policy] = field(default_factory=dict)  # plain Markdown: documents without rules
     sops: dict[str, Sop] = field(default_factory=dict)
     taxonomy: Taxonomy = field(default_factory=Taxonomy.empty)
     rules: dict[str, tuple[Policy, Rule]] = field(default_factory=dict)
@@ -53,7 +55,7 @@ class Corpus:
         return out
 
     def doc_ids(self) -> set[str]:
-        return set(self.policies) | set(self.sops) | self.declared_ids
+        return set(self.policies) | set(self.sops) | set(self.pages) | self.declared_ids
 
     def rule_ids(self) -> set[str]:
         return set(self.rules) | self.declared_rule_ids
@@ -107,6 +109,9 @@ def build_corpus(
             corpus.policies.setdefault(p.id, p)
             for r in p.rules:
                 corpus.rules.setdefault(r.id, (p, r))
+        elif src.kind is DocKind.PAGE:
+            page = once(src, build_page)
+            corpus.pages.setdefault(page.id, page)
         elif src.kind is DocKind.SOP:
             s = once(src, build_sop)
             corpus.all_sops.append(s)

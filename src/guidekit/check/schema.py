@@ -147,7 +147,9 @@ def _leaf(err: ValidationError) -> ValidationError:
 
 
 def schema_findings(src: Source, *, verbose: bool = False) -> Iterator[Finding]:
-    schema_name = _SCHEMA_FOR[src.kind]
+    schema_name = _SCHEMA_FOR.get(src.kind)
+    if schema_name is None:  # a page is Markdown alone: nothing to validate
+        return
     if is_valid_fast(schema_name, src.data):
         return
     errors = list(validator_for(schema_name).iter_errors(src.data))

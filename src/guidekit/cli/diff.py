@@ -109,7 +109,7 @@ def changelog(
 
 def history(
     doc_id: str = typer.Argument(..., metavar="ID", help="A policy, SOP or document id (plain Markdown: "
-                                 "its path without the extension)."),
+                                 "its path without the extension), or the document's path."),
     rev: str = typer.Option("HEAD", "--rev", metavar="REV", help="Walk history back from this revision."),
     root: Path | None = _ROOT,
     fmt: HistoryFormat = typer.Option("text", "--format", "-f", help="Output format."),

@@ -22,7 +22,7 @@ from guidekit.loading.config import Config
 from guidekit.loading.discover import classify
 from guidekit.loading.source import DocKind, Limits, Source, load_text
 from guidekit.loading.yamlio import locate_node
-from guidekit.model.policy import Policy, build_policy
+from guidekit.model.policy import Policy, build_policy, page_id
 from guidekit.schemas import misfit
 
 if TYPE_CHECKING:
@@ -70,10 +70,7 @@ class Draft(NamedTuple):
         return self.bounds
 
 
-def markdown_id(rel: str) -> str:
-    """The id of a plain Markdown document: its path without the extension."""
-    p = PurePosixPath(rel)
-    return str(p.with_suffix("")) if p.suffix.lower() in MARKDOWN_SUFFIXES else rel
+markdown_id = page_id  # a plain Markdown document's id: its path without the extension
 
 
 def doc_kind(rel: str, config: Config, *, configured: bool) -> DocKind | None:
@@ -169,6 +166,8 @@ def _snapshot(src: Source, d: Draft, *, partial: bool = False) -> Snapshot:
     user wrote never reaches the model with the wrong types. ``partial``: the
     items both versions share were left out of ``src`` (load_pair)."""
     rel, kind = d.rel, d.kind
+    if kind is DocKind.PAGE and not src.problems:
+        return _as_text(src, rel, None)
     if src.problems:
         p = src.problems[0]
         if p.rule == "front-matter" and kind is DocKind.POLICY and not src.text.startswith("---"):

@@ -171,6 +171,15 @@ class DiffSession:
                 by_rel[side.rel] = snap
         return {s.id: s for s in by_rel.values() if s.kind == "taxonomy"}
 
+    def id_at(self, rev: str | None, rel: str) -> str | None:
+        """The id of the document at path ``rel`` (relative to the root) at ``rev``; None
+        when no guidance document is there."""
+        kind = self.kind_of(rel)
+        if kind is None:
+            return None
+        snap = self.snapshot(rev, _Side(rel, self._top(rel), None, kind))
+        return snap.id if snap is not None else None
+
     def find_documents(self, rev: str | None, doc_id: str) -> list[str]:
         """Paths (relative to the root) of the documents with id ``doc_id`` at ``rev``."""
         candidates = [doc_id + suffix for suffix in MARKDOWN_SUFFIXES]

@@ -116,10 +116,13 @@ def build_changelog(root: Path, since: str, until: str = "HEAD") -> Changelog:
 
 
 def document_history(root: Path, doc_id: str, rev: str = "HEAD") -> History:
-    """Every commit up to ``rev`` that changed the document ``doc_id``, newest first,
-    followed across moves and renames by id rather than by path."""
+    """Every commit up to ``rev`` that changed the document ``doc_id`` (its id, or its
+    path relative to the root), newest first, followed across moves and renames by id
+    rather than by path."""
     with DiffSession(root) as session:
         rev_sha = session.git.resolve(rev)
+        if doc_id.lower().endswith((".md", ".markdown", ".yaml", ".yml")):
+            doc_id = session.id_at(rev_sha, doc_id.removeprefix("./")) or doc_id
         tracked = _paths_of(session, rev_sha, doc_id)
         ids = {doc_id}
         entries: list[CommitChange] = []

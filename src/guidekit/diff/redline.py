@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable, Iterable
 from difflib import SequenceMatcher
 from functools import lru_cache
 from typing import NamedTuple
 
 __all__ = ["DELETE", "EQUAL", "INSERT", "SPACE_MARK", "Segment", "normalize", "overlap",
-           "reader_runs", "reader_text", "same_words", "similarity", "space_marks", "word_bag", "word_key",
-           "word_redline"]
+           "reader_runs", "reader_text", "same_words", "segments_html", "similarity", "space_marks", "word_bag",
+           "word_key", "word_redline"]
 
 EQUAL = "equal"
 INSERT = "insert"
@@ -359,3 +360,40 @@ def _tie_link(out: list[Segment], target: str) -> None:
 def reader_text(text: str) -> str:
     """A block as a reader reads it, on one line: markup gone, link targets dropped."""
     return "".join(s.text for s in reader_runs(((EQUAL, text),))).strip()
+
+
+_SAFE_SCHEMES = ("http://", "https://", "mailto:")
+
+
+def _href(target: str) -> str | None:
+    """A link target fit for a reader's click: web and mail links, or relative ones."""
+    low = target.strip().lower()
+    if low.startswith(_SAFE_SCHEMES) or (low and ":" not in low.split("/", 1)[0]):
+        return target.strip()
+    return None
+
+
+def segments_html(segments: Iterable[Segment], esc: Callable[[str], str]) -> list[str]:
+    """Each segment of a reader's redline as HTML that closes every tag it opens (so a
+    cut between two segments never leaves one open): <del>/<ins> around <a>, <b>,
+    <i> and <code>, in that order. ``esc`` escapes text for the output format."""
+    from html import escape
+
+    out = []
+    for seg in segments:
+        text = seg.text.rstrip(" ")
+        t = esc(text)  # the space after the text stays outside its tags
+        if seg.code:
+            t = f"<code>{t}</code>"
+        if seg.italic:
+            t = f"<i>{t}</i>"
+        if seg.bold:
+            t = f"<b>{t}</b>"
+        href = _href(seg.link) if seg.link else None
+        if href:
+            t = f'<a href="{escape(href, quote=True)}">{t}</a>'
+        if seg.op != "equal":
+            tag = "del" if seg.op == "delete" else "ins"
+            t = f"<{tag}>{t}</{tag}>"
+        out.append(t + " " * (len(seg.text) - len(text)) if text else seg.text)
+    return out

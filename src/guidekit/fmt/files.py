@@ -34,7 +34,7 @@ class FileFormat:
 def _targets(config: Config, paths: Sequence[Path]) -> tuple[list[tuple[Path, str, DocKind]], Named]:
     root = config.root.resolve()
     found = [(d.path, d.rel, d.kind) for d in discover(config)
-             if d.kind is not None and not d.outside_link]
+             if d.kind is not None and d.kind is not DocKind.PAGE and not d.outside_link]
     if (root / CONFIG_NAME).is_file():
         found.append((root / CONFIG_NAME, CONFIG_NAME, DocKind.CONFIG))
     named = select_named(config, paths, (t[1] for t in found))

@@ -22,11 +22,12 @@ from markupsafe import Markup, escape
 
 from guidekit.corpus import Corpus
 from guidekit.defang import defang
+from guidekit.diff.redline import reader_runs, segments_html
 from guidekit.handbook.handbook import Handbook, PolicyView, RuleView, SopView, is_graphic
 from guidekit.handbook.i18n import UI, ui_for
 from guidekit.handbook.marks import Change, ChangeMarks, Mark, Runs, describe
 from guidekit.handbook.text import Links, Section, render_markdown, split_sections
-from guidekit.model import Escalation, Example, Policy, Rule, Sop
+from guidekit.model import PAGE_KIND, Escalation, Example, Policy, Rule, Sop
 
 __all__ = ["TEMPLATES", "Helpers", "badge", "json_for_script", "page_name", "redline", "render_policy", "render_sop",
            "template"]
@@ -58,12 +59,9 @@ def badge(mark: Mark | None, ui: UI) -> Markup:
 
 
 def redline(runs: Runs) -> Markup:
-    tags = {"insert": "ins", "delete": "del"}
-    out = []
-    for kind, text in runs:
-        tag = tags.get(kind)
-        out.append(Markup("<{0}>{1}</{0}>").format(Markup(tag), text) if tag else escape(text))
-    return Markup("").join(out)
+    """A change's redline as a reader sees it: the Markdown rendered, changes in <del>/<ins>."""
+    parts = segments_html(reader_runs(tuple(runs)), lambda t: str(escape(t)))
+    return Markup("".join(parts))  # every text part escaped above
 
 
 @cache
@@ -98,6 +96,7 @@ def _kind_labels(ui: UI) -> dict[str, tuple[str, str]]:
         "commerce": (_("Commerce policies"), _("commerce policy")),
         "creator": (_("Creator policies"), _("creator policy")),
         "other": (_("Other policies"), _("policy")),
+        PAGE_KIND: (_("Pages"), _("page")),  # plain Markdown documents
     }
 
 
@@ -365,6 +364,8 @@ def render_policy(h: Helpers, v: PolicyView) -> str:
     """The article of one policy page (also a section of the printable page)."""
     _ = h.ui.gettext
     p = v.policy
+    if p.kind == PAGE_KIND:
+        return render_page(h, v)
     lead, rest = _split_body(p.body, _("Overview"))
     links = h.links(p.id, p.source.rel)
     differences = []
@@ -399,6 +400,20 @@ def render_policy(h: Helpers, v: PolicyView) -> str:
         + [(_("Replaces %(id)s") % {"id": d}, h.href(d), h.doc_title(d)) for d in p.supersedes],
     }
     return h.render("policy.html", m=m)
+
+
+def render_page(h: Helpers, v: PolicyView) -> str:
+    """The article of a plain Markdown page: its text, section by section, with its marks."""
+    p = v.policy
+    links = h.links(p.id, p.source.rel)
+    m = {
+        "policy": p,
+        "mark": h.marks.doc(p.id),
+        "label": h.marks.label,
+        "prose": h.marks.prose.get(p.id),
+        "sections": [(s.heading, h.md(s.markdown, s.ids, links), s.id) for s in split_sections(p.body)],
+    }
+    return h.render("page_article.html", m=m)
 
 
 def render_sop(h: Helpers, v: SopView) -> str:

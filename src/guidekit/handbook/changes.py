@@ -89,6 +89,10 @@ def _prose(d: DocumentChange) -> tuple[tuple[str, tuple[Runs, ...]], ...]:
     return tuple(out)
 
 
+# the documents a handbook shows, as a reader names them (a plain Markdown page diffs as "markdown")
+_WHAT = {"policy": "policy", "sop": "procedure", "markdown": "page"}
+
+
 def marks_from_changeset(cs: ChangeSet, hb: Handbook, label: str) -> ChangeMarks:
     """The marks for one handbook: only its documents, and documents removed beside them."""
     present = {v.id: v.policy.source.rel for v in hb.policies}
@@ -102,13 +106,13 @@ def marks_from_changeset(cs: ChangeSet, hb: Handbook, label: str) -> ChangeMarks
     prose: dict[str, tuple[tuple[str, tuple[Runs, ...]], ...]] = {}
     entries: list[ChangeEntry] = []
     for d in cs:
-        if d.kind not in ("policy", "sop"):
+        what = _WHAT.get(d.kind)
+        if what is None:
             continue
         shown = d.id in present
         removed_here = d.change is ChangeKind.REMOVED and posixpath.dirname(d.path) in folders
         if not (shown or removed_here):
             continue
-        what = "policy" if d.kind == "policy" else "procedure"
         mark = _mark(d.change, d.impact, f"This {what}")
         docs[d.id] = mark
         for r in d.rules:

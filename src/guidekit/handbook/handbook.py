@@ -220,7 +220,8 @@ def select_handbook(corpus: Corpus, spec: HandbookSpec,
     if spec.market and corpus.taxonomy.markets and spec.market not in corpus.taxonomy.markets:
         notes.append(f"handbook {spec.name}: market {spec.market} is not in the markets taxonomy")
     policies: list[PolicyView] = []
-    for p in sorted(corpus.policies.values(), key=lambda p: (p.kind, p.id)):
+    # pages (plain Markdown) read like policies without rules
+    for p in sorted((*corpus.policies.values(), *corpus.pages.values()), key=lambda p: (p.kind, p.id)):
         why = _policy_excluded(spec, p)
         if why:
             omitted.append((p.id, why))

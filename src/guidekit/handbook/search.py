@@ -21,6 +21,8 @@ from collections.abc import Iterable, Iterator
 
 from guidekit.defang import defang
 from guidekit.handbook.handbook import PolicyView, SopView
+from guidekit.loading.markdown import heading_text, sections
+from guidekit.model import PAGE_KIND
 
 __all__ = [
     "CHUNKS_FILE",
@@ -100,6 +102,15 @@ def entries_for_policy(view: PolicyView, path: str, what: str) -> list[SearchEnt
     p = view.policy
     out = [[path, f"{p.id} · {p.title}", what,
             words((p.id, p.title, p.summary, *p.tags)), snippet_text((p.summary,))]]
+    if p.kind == PAGE_KIND:  # a page has no rules: its sections are what a reader looks for
+        for s in sections(p.body):
+            if s.heading is None:
+                out[0][3] = words((p.id, p.title, s.text))
+                out[0][4] = snippet_text((s.text,))
+                continue
+            title = heading_text(s.heading.title)
+            out.append([f"{path}#{s.heading.id}", f"{p.title} · {title}", p.title, words((title, s.text)),
+                        snippet_text((s.text,))])
     for r in view.rules:
         texts: list[str | None] = [r.id, r.rule.title, r.rule.text]
         for e in r.examples:

@@ -19,6 +19,7 @@ DEFAULT_PATHS: dict[str, tuple[str, ...]] = {
     "sops": ("sops/**/*.sop.yaml",),
     "cases": ("sops/**/*.cases.yaml",),
     "taxonomy": ("taxonomy/*.yaml",),
+    "pages": (),
     "exclude": (),
 }
 

@@ -19,6 +19,7 @@ _KIND_KEYS = (
     ("cases", DocKind.CASES),
     ("sops", DocKind.SOP),
     ("taxonomy", DocKind.TAXONOMY),
+    ("pages", DocKind.PAGE),
     ("policies", DocKind.POLICY),
 )
 _SKIP_DIRS = {".git", ".hg", ".svn", "node_modules", ".venv", "__pycache__", ".guidekit-cache"}

@@ -37,6 +37,7 @@ class DocKind(StrEnum):
     TAXONOMY = "taxonomy"
     CASES = "cases"
     CONFIG = "config"
+    PAGE = "page"  # plain Markdown (no front matter): rendered and searched in handbooks
 
 
 class Limits(NamedTuple):
@@ -182,6 +183,9 @@ def load_text(src: Source, limits: Limits) -> Source:
     text = src.text
     if not text.strip():
         src.problems.append(LoadProblem("empty-file", "file is empty"))
+        return src
+    if src.kind is DocKind.PAGE:
+        src.data, src.body, src.body_line = {}, text, 0
         return src
     if src.path.suffix.lower() in (".md", ".markdown"):
         if not _split_front_matter(src):

@@ -29,7 +29,16 @@ if TYPE_CHECKING:
         Tier,
         duration_days,
     )
-    from guidekit.model.policy import Example, Override, Policy, PolicyException, Rule, build_policy
+    from guidekit.model.policy import (
+        Example,
+        Override,
+        Policy,
+        PolicyException,
+        Rule,
+        build_page,
+        build_policy,
+        page_id,
+    )
     from guidekit.model.sop import (
         Answer,
         Case,
@@ -67,7 +76,8 @@ if TYPE_CHECKING:
 
 _HOMES = {
     "common": ("Loc", "Status"),
-    "policy": ("Example", "Override", "Policy", "PolicyException", "Rule", "build_policy"),
+    "policy": ("Example", "Override", "Policy", "PolicyException", "Rule", "build_policy", "build_page",
+               "page_id"),
     "sop": ("Answer", "Case", "DecisionTree", "Escalation", "Expect", "Fact", "Node", "Outcome", "Sop", "Step",
             "build_cases", "build_sop"),
     "taxonomy": ("Action", "Category", "Market", "SeverityLevel", "Surface", "Taxonomy", "TaxonomyItem",
@@ -121,10 +131,12 @@ __all__ = [
     "Tier",
     "Unit",
     "build_cases",
+    "build_page",
     "build_policy",
     "build_sop",
     "build_taxonomy_items",
     "duration_days",
+    "page_id",
 ]
 
 

@@ -27,7 +27,10 @@ from guidekit.model.enforcement import (
     context_ids,
 )
 
-__all__ = ["Example", "Override", "Policy", "PolicyException", "Rule", "build_policy"]
+__all__ = ["PAGE_KIND", "Example", "Override", "Policy", "PolicyException", "Rule", "build_page", "build_policy",
+           "page_id"]
+
+PAGE_KIND = "page"  # the kind of a Policy built from a plain Markdown page
 
 
 class Example(NamedTuple):
@@ -244,4 +247,30 @@ def build_policy(src: Source) -> Policy:
         body=src.body or "",
         body_line=src.body_line,
         loc=root,
+    )
+
+
+def page_id(rel: str) -> str:
+    """The id of a plain Markdown document: its path without the extension."""
+    for suffix in (".md", ".markdown"):
+        if rel.lower().endswith(suffix):
+            return rel[: -len(suffix)]
+    return rel
+
+
+def build_page(src: Source) -> Policy:
+    """A plain Markdown page as a document without rules: its id is its path without the
+    extension, its title its first heading (else its file name)."""
+    from pathlib import PurePosixPath
+
+    from guidekit.loading.markdown import heading_text, read_headings
+
+    body = src.body if src.body is not None else src.text
+    heads = read_headings(body)
+    title = " ".join(heading_text(heads[0].title).split()) if heads else ""
+    return Policy(
+        id=page_id(src.rel), title=title or PurePosixPath(src.rel).stem, summary=None, kind=PAGE_KIND,
+        status=Status.ACTIVE, version=1, effective=dt.date.min, review_by=None, owners=(), surfaces=(),
+        markets=(), categories=(), tags=(), codes={}, rules=(), exceptions=(), overrides=(), supersedes=(),
+        related=(), body=body, body_line=src.body_line, loc=Loc(src, ()),
     )

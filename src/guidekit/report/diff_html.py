@@ -7,7 +7,7 @@ from typing import TextIO
 
 from guidekit import __version__
 from guidekit.diff.model import ChangeKind, ChangeSet, DocumentChange, FieldChange, ItemChange, Redline, SectionChange
-from guidekit.diff.redline import reader_runs, reader_text
+from guidekit.diff.redline import reader_runs, reader_text, segments_html
 from guidekit.diff.summary import (
     IMPACT_ORDER,
     counts,
@@ -17,7 +17,7 @@ from guidekit.diff.summary import (
     shown_paragraphs,
     summarize,
 )
-from guidekit.report.diff_base import DiffReportOptions, render_segments
+from guidekit.report.diff_base import DiffReportOptions
 from guidekit.report.paths import from_top
 
 __all__ = ["render_html", "write_html"]
@@ -49,7 +49,7 @@ def _badge(impact: str) -> str:
 
 def _redline(runs: Redline) -> str:
     """The redline as a reader sees it: markup rendered, changes in <del>/<ins>."""
-    return "".join(render_segments(reader_runs(runs), lambda t: escape(t, quote=False)))
+    return "".join(segments_html(reader_runs(runs), lambda t: escape(t, quote=False)))
 
 
 def _field(f: FieldChange) -> str:

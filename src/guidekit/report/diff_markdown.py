@@ -29,7 +29,7 @@ from guidekit.diff.model import (
     Revision,
     SectionChange,
 )
-from guidekit.diff.redline import Segment, reader_runs, reader_text, word_redline
+from guidekit.diff.redline import Segment, reader_runs, reader_text, segments_html, word_redline
 from guidekit.diff.summary import (
     IMPACT_ORDER,
     counts,
@@ -40,7 +40,7 @@ from guidekit.diff.summary import (
     shown_paragraphs,
     summarize,
 )
-from guidekit.report.diff_base import DiffReportOptions, render_segments
+from guidekit.report.diff_base import DiffReportOptions
 from guidekit.report.escape import code_span, terminal
 from guidekit.report.paths import from_top
 
@@ -112,7 +112,7 @@ def redline_md(runs: Redline, limit: int = _MAX_TEXT * 2) -> str:
         segments.append(seg._replace(text=text))
     out: list[str] = []
     used = 0
-    for part in render_segments(segments, _quoted):
+    for part in segments_html(segments, _quoted):
         if used + len(part) > limit and out:
             out.append(" …")
             break

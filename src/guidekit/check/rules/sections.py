@@ -78,6 +78,8 @@ class HeadingOrder(DocumentRule):
 
     The policy title is the page's only top-level heading and comes from the
     front matter; skipped levels break handbook outlines and screen readers.
+    A plain Markdown page (``paths: pages``) has no front matter: its ``#``
+    headings are its title and top sections.
     """
 
     id = "GK311"
@@ -90,7 +92,7 @@ class HeadingOrder(DocumentRule):
         previous = 1
         for h in md.headings:
             span = SourceSpan(ctx.source.rel, h.line, 1)
-            if h.level == 1:
+            if h.level == 1 and ctx.source.kind is not DocKind.PAGE:
                 yield self.finding(span, f"level-1 heading {h.title!r}: the title comes from "
                                    "the front matter", fix="use ## for sections")
             elif h.level > previous + 1:
