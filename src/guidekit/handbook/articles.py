@@ -27,7 +27,8 @@ from guidekit.handbook.handbook import Handbook, PolicyView, RuleView, SopView, 
 from guidekit.handbook.i18n import UI, ui_for
 from guidekit.handbook.marks import Change, ChangeMarks, Mark, Runs, describe
 from guidekit.handbook.text import Links, Section, render_markdown, split_sections
-from guidekit.model import PAGE_KIND, Escalation, Example, Policy, Rule, Sop
+from guidekit.model import Escalation, Example, Policy, Rule, Sop
+from guidekit.model.policy import PAGE_KIND
 
 __all__ = ["TEMPLATES", "Helpers", "badge", "json_for_script", "page_name", "redline", "render_policy", "render_sop",
            "template"]

@@ -22,7 +22,7 @@ from collections.abc import Iterable, Iterator
 from guidekit.defang import defang
 from guidekit.handbook.handbook import PolicyView, SopView
 from guidekit.loading.markdown import heading_text, sections
-from guidekit.model import PAGE_KIND
+from guidekit.model.policy import PAGE_KIND
 
 __all__ = [
     "CHUNKS_FILE",

@@ -70,6 +70,8 @@ def _redline(line: _Line, runs: Redline, color: bool) -> None:
             merged[-1] = (seg.op, merged[-1][1] + seg.text)
         else:
             merged.append((seg.op, seg.text))
+    if merged:  # nothing trails the last word (a heading's underline, say)
+        merged[-1] = (merged[-1][0], merged[-1][1].rstrip())
     for op, flat in merged:
         if op == "equal":
             if len(flat) > 2 * _EQUAL_KEEP:
