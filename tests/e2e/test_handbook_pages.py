@@ -69,7 +69,7 @@ def test_plain_markdown_page_is_checked_built_searched_marked_and_has_history(
     assert "<strong>medicines</strong>" in page and "**" not in page
     index_html = (site / "index.html").read_text(encoding="utf-8")
     assert ">Pages</h2>" in index_html and "Community Guidelines</a>" in index_html
-    assert "This page changed since the baseline" in index_html
+    assert 'Community Guidelines</span> <span class="badge badge-modified"' in index_html
     assert "shown on the listing" in page  # the change mark's redline
     assert _found(_index(site), "licence") == {"Market/Community Guidelines.html"}
 
