@@ -35,6 +35,12 @@ def chromium_path() -> str:
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "guidance"
+# the Open Terms Archive sample: shared/ sits beside the clone (CI, /work/main) or beside the
+# worktrees' folder; tests clone the bundle into a temporary folder, never into the repository
+OTA_BUNDLE = next((p for p in (REPO.parent / "shared" / "corpora" / "ota-sample.bundle",
+                               REPO.parent.parent / "shared" / "corpora" / "ota-sample.bundle",
+                               Path("/work/shared/corpora/ota-sample.bundle")) if p.is_file()),
+                  REPO.parent / "shared" / "corpora" / "ota-sample.bundle")
 DATA = Path(__file__).resolve().parent / "data"
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 

@@ -17,14 +17,11 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, GitRepo, assert_balanced
+from conftest import OTA_BUNDLE, GitRepo, assert_balanced
 from guidekit.diff import ChangeKind, ChangeSet, DiffSession
 
 DOC = "Platform/Community Guidelines.md"
-# shared/ sits beside the repository (in CI too); the bundle is never copied into it
-BUNDLE = next((p for p in (REPO.parent / "shared" / "corpora" / "ota-sample.bundle",
-                           Path("/work/shared/corpora/ota-sample.bundle")) if p.is_file()),
-              REPO.parent / "shared" / "corpora" / "ota-sample.bundle")
+BUNDLE = OTA_BUNDLE
 
 V1 = """Community Guidelines
 ====================

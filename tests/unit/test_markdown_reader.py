@@ -17,14 +17,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
+from conftest import OTA_BUNDLE
 from guidekit.loading.markdown import heading_ids, read_blocks, read_headings
 
 _MD = MarkdownIt("commonmark", {"html": False}).enable("table")
 ROOT = Path(__file__).resolve().parents[2]
-# shared/ lies beside the clone (CI, /work/main) or beside the worktrees' folder
-OTA_BUNDLE = next((p for p in (ROOT.parent / "shared" / "corpora" / "ota-sample.bundle",
-                               ROOT.parent.parent / "shared" / "corpora" / "ota-sample.bundle") if p.is_file()),
-                  ROOT.parent / "shared" / "corpora" / "ota-sample.bundle")
 
 
 def _reference(body: str) -> list[tuple[int, int, str]]:
