@@ -6,6 +6,8 @@ BIN := $(VENV)/bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # every package development and CI install, pinned with hashes (`make lock` writes it)
 LOCK := requirements/dev.lock
+# where `make dist` writes the sdist and the wheel
+DIST ?= dist
 # the other supported Pythons `make test-pythons` runs the unit and CLI tests on
 OTHER_PYTHONS ?= 3.12 3.13
 PYENV_ROOT ?= $(HOME)/.pyenv
@@ -40,6 +42,13 @@ demo: $(VENV)/.installed
 	$(BIN)/guidekit check guidance/
 	$(BIN)/guidekit build guidance/ --out build/handbooks
 	@for d in build/handbooks/*/; do echo "open file://$$(cd $$d && pwd)/index.html"; done
+
+## dist: build the sdist and the wheel into dist/ (what a release publishes; see
+## .github/workflows/release.yml)
+.PHONY: dist
+dist: $(VENV)/.test-installed
+	rm -rf $(DIST)
+	$(BIN)/python -m hatchling build -d $(DIST)
 
 ## browser: Debian's chromium for the handbook's browser tests
 browser:

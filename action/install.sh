@@ -4,6 +4,7 @@
 set -euo pipefail
 venv="${RUNNER_TEMP:-/tmp}/guidekit-venv"
 "${GUIDEKIT_PYTHON:-python3}" -m venv "$venv"
+"$venv/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip
 "$venv/bin/python" -m pip install --quiet --disable-pip-version-check "$GUIDEKIT_SOURCE"
 echo "$venv/bin" >> "${GITHUB_PATH:-/dev/null}"
 export PATH="$venv/bin:$PATH"
