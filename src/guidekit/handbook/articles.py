@@ -268,27 +268,36 @@ def _diagram(view: SopView, h: Helpers) -> Markup:
         return (f"<a class='outcome' href='#{escape(sop.id)}-o-{escape(oid)}'>{escape(o.title)}</a>"
                 f" <span class='acts'>({escape(acts)})</span>")
 
-    def node(nid: str, depth: int) -> None:
+    # iterative, and with no depth limit: a tree as deep as its author made it is shown
+    # whole (each node once; a node reached again is linked)
+    work: list[str | tuple[str]] = [(sop.tree.start,)]
+    while work:
+        item = work.pop()
+        if isinstance(item, str):
+            out.append(item)
+            continue
+        nid = item[0]
         n = sop.tree.node(nid)
         anchor = f"{sop.id}-n-{nid}"
-        if n is None or nid in seen or depth > 50:
+        if n is None or nid in seen:
             label = n.question if n else nid
             see = h.ui.gettext("see: %(question)s") % {"question": label}
             out.append(f"<a href='#{escape(anchor)}'>{escape(see)}</a>")
-            return
+            continue
         seen.add(nid)
         out.append(f"<p class='q' id='{escape(anchor)}'>{escape(n.question)}</p><ul>")
+        todo: list[str | tuple[str]] = []
         for a in n.answers:
-            out.append(f"<li><span class='ans'>{escape(a.label)}</span> → ")
+            todo.append(f"<li><span class='ans'>{escape(a.label)}</span> → ")
             if a.outcome:
-                out.append(outcome(a.outcome))
+                todo.append(outcome(a.outcome))
             elif a.next:
-                node(a.next, depth + 1)
-            out.append("</li>")
-        out.append("</ul>")
+                todo.append((a.next,))
+            todo.append("</li>")
+        todo.append("</ul>")
+        work.extend(reversed(todo))
 
-    out.append("<div class='tree'>")
-    node(sop.tree.start, 0)
+    out.insert(0, "<div class='tree'>")
     out.append("</div>")
     return Markup("".join(out))  # every piece of text is escaped above
 

@@ -9,6 +9,7 @@ unknown rules or actions are GK210.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any, ClassVar
 
 from guidekit.check.registry import CheckRule, RuleContext, register
 from guidekit.findings import Finding, Severity
@@ -146,3 +147,60 @@ class DuplicateAnswer(CheckRule):
                                            "this one can never be taken",
                                            json_path=(*a.loc.path, "value"))
                     seen.add(a.value)
+
+
+def _longest_path(g: TreeGraph, start: str) -> list[str]:
+    """The longest chain of questions from ``start`` (links back into a loop are not
+    followed: loops are GK402). Iterative, so a tree of any depth is fine."""
+    best: dict[str, tuple[int, str | None]] = {}  # node -> (questions from it, next on the chain)
+    on_stack: set[str] = set()
+    stack: list[tuple[str, bool]] = [(start, False)]
+    while stack:
+        node, done = stack.pop()
+        if done:
+            on_stack.discard(node)
+            options = [(best[n][0], n) for _a, n in g.next_nodes(node) if n in best]
+            length, nxt = max(options, default=(0, None))
+            best[node] = (length + 1, nxt)
+            continue
+        if node in best or node in on_stack or node not in g.nodes:
+            continue
+        on_stack.add(node)
+        stack.append((node, True))
+        stack.extend((n, False) for _a, n in g.next_nodes(node) if n not in best and n not in on_stack)
+    chain: list[str] = []
+    at: str | None = start if start in best else None
+    while at is not None and at not in chain:
+        chain.append(at)
+        at = best[at][1]
+    return chain
+
+
+@register
+class DeepTree(CheckRule):
+    """A decision tree asks more questions on one path than ``max_depth`` (default 30).
+
+    Reviewers walk the tree one question at a time during a shift; a path this
+    long is hard to follow and easy to get wrong. Split the procedure, or group
+    questions into steps. The handbook still shows and walks the whole tree.
+    """
+
+    id = "GK406"
+    name = "deep-tree"
+    severity = Severity.WARNING
+    option_schema: ClassVar[dict[str, dict[str, Any]]] = {
+        "max_depth": {"type": "integer", "minimum": 1,
+                      "description": "Most questions a reviewer answers on one path."},
+    }
+    options: ClassVar[dict[str, Any]] = {"max_depth": 30}
+
+    def check(self, ctx: RuleContext) -> Iterator[Finding]:
+        limit = int(ctx.options.get("max_depth", 30))
+        for sop, g in _graphs(ctx, started=True):
+            chain = _longest_path(g, sop.tree.start)
+            if len(chain) > limit:
+                node = g.nodes[chain[limit]]
+                yield self.finding(node.loc.at("id").span(),
+                                   f"a path through {sop.id}'s decision tree asks {len(chain)} "
+                                   f"questions, more than max_depth ({limit}); this is question "
+                                   f"{limit + 1}", json_path=(*node.loc.path, "id"))

@@ -189,7 +189,7 @@
         if (o.escalation) box.appendChild(el("p", "walk-escalation", t("escalate", {team: o.escalation})));
         if (o.note) box.appendChild(el("p", "walk-note", o.note));
         app.appendChild(box);
-      } else if (nodeId && data.nodes[nodeId] && path.length < 200) {
+      } else if (nodeId && data.nodes[nodeId] && path.length <= Object.keys(data.nodes).length) {  // longer only round a loop
         var n = data.nodes[nodeId];
         heading = el("h3", "walk-q", n.q);
         app.appendChild(heading);
