@@ -315,10 +315,7 @@ class GitRepo:
     def read(self, rev: str | None, path: str) -> bytes | None:
         """A file at a revision (None: the working tree); None when it is not there."""
         if rev is None:
-            try:
-                return (self.top / path).read_bytes()
-            except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
-                return None
+            return _read_work_tree(self.top / path)
         try:
             return self.read_blob(f"{rev}:{path}")
         except ValueError:
@@ -431,6 +428,23 @@ def _parse_raw(out: str, *, worktree: bool) -> list[PathChange]:
             found.append(PathChange(kind, old, new, old_blob, new_blob))
     return found
 
+
+
+_WORK_TREE_CAP = 64 * 1024 * 1024  # past limits.max_file_bytes: the diff notes the size
+
+
+def _read_work_tree(path: Path) -> bytes | None:
+    """A working-tree file as guidance is read (a regular file, opened once, never a FIFO
+    or a device); past the cap, its first bytes (the diff compares it as too large)."""
+    from guidekit.loading.source import read_guidance
+
+    raw = read_guidance(path, _WORK_TREE_CAP)
+    if isinstance(raw, bytes):
+        return raw
+    if raw.rule == "file-too-large":
+        with path.open("rb") as fh:
+            return fh.read(_WORK_TREE_CAP + 1)
+    return None
 
 
 def pathspec(prefix: str, paths: Sequence[str] = ()) -> list[str]:

@@ -141,3 +141,17 @@ def test_a_path_outside_the_root_is_a_usage_error(sample_repo: GitRepo, path: st
         code = main(["diff", "HEAD", "--root", str(sample_repo.path), "--path", path])
     assert code == 2
     assert "outside the guidance root" in err.getvalue()
+
+
+def test_a_fifo_or_a_huge_file_in_the_working_tree_never_blocks_diff(sample_repo: GitRepo) -> None:
+    import os
+    import subprocess
+    import sys
+
+    os.mkfifo(sample_repo.path / "policies" / "pipe.md")
+    with (sample_repo.path / "policies" / "huge.md").open("wb") as fh:
+        fh.truncate(200 * 1024 * 1024)  # sparse
+    run = subprocess.run([sys.executable, "-m", "guidekit", "diff", "HEAD", "-f", "json"],
+                         cwd=sample_repo.path, capture_output=True, text=True, timeout=120, check=False)
+    assert run.returncode == 0, run.stderr
+    assert "larger than limits.max_file_bytes" in run.stdout
