@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from guidekit.report.base import plural
+from guidekit.report.escape import one_line
 from guidekit.report.paths import report_prefix, shown, shown_span
 from guidekit.report.sop import SuiteReportOptions
 from guidekit.sop.coverage import Coverage, Metric
@@ -19,6 +20,11 @@ if TYPE_CHECKING:
     from guidekit.sop.runner import CaseResult, SuiteRun
 
 __all__ = ["write_text"]
+
+
+def _esc(text: str) -> str:
+    """User text for a rich line: markup escaped, control characters and newlines shown."""
+    return escape(one_line(text))
 
 
 def _metric(m: Metric) -> str:
@@ -33,18 +39,18 @@ def _case(console: Console, r: CaseResult, options: SuiteReportOptions, prefix: 
     c = r.case
     market = f" [{c.market}]" if c.market else ""
     if r.passed:
-        console.print(f"  [green]PASS[/] {escape(c.id)}{escape(market)}")
+        console.print(f"  [green]PASS[/] {_esc(c.id)}{_esc(market)}")
         if options.verbose:
-            console.print(f"       [dim]path: {escape(r.walk.path_text())}[/]")
+            console.print(f"       [dim]path: {_esc(r.walk.path_text())}[/]")
     else:
-        console.print(f"  [red]FAIL[/] {escape(c.id)}{escape(market)}  "
-                      f"[dim]{escape(str(shown_span(prefix, c.loc.span())))}[/]")
+        console.print(f"  [red]FAIL[/] {_esc(c.id)}{_esc(market)}  "
+                      f"[dim]{_esc(str(shown_span(prefix, c.loc.span())))}[/]")
         for msg in r.failures:
-            console.print(f"       {escape(msg)}")
-        console.print(f"       [dim]path: {escape(r.walk.path_text())}[/]")
+            console.print(f"       {_esc(msg)}")
+        console.print(f"       [dim]path: {_esc(r.walk.path_text())}[/]")
     if options.verbose or not r.passed:
         for note in r.notes:
-            console.print(f"       [dim]note: {escape(note)}[/]")
+            console.print(f"       [dim]note: {_esc(note)}[/]")
 
 
 def write_text(run: SuiteRun, stream: TextIO, options: SuiteReportOptions) -> None:
@@ -52,12 +58,12 @@ def write_text(run: SuiteRun, stream: TextIO, options: SuiteReportOptions) -> No
                       highlight=False, soft_wrap=True, width=200)
     prefix = report_prefix(run.root)
     for f in run.problems:
-        console.print(f"[red]error[/] {escape(str(shown_span(prefix, f.span)))}: "
-                      f"{escape(f.message)} [dim]({f.rule})[/]")
+        console.print(f"[red]error[/] {_esc(str(shown_span(prefix, f.span)))}: "
+                      f"{_esc(f.message)} [dim]({f.rule})[/]")
     if run.problems:
         console.print()
     for s in run.sops:
-        console.print(f"[bold]{escape(s.sop.id)}[/] [dim]{escape(shown(prefix, s.sop.source.rel))}[/]")
+        console.print(f"[bold]{_esc(s.sop.id)}[/] [dim]{_esc(shown(prefix, s.sop.source.rel))}[/]")
         if not s.results:
             console.print("  [yellow]no cases[/]")
         for r in s.results:
@@ -67,7 +73,7 @@ def write_text(run: SuiteRun, stream: TextIO, options: SuiteReportOptions) -> No
         console.print("[bold]coverage[/]")
         width = max(len(s.sop.id) for s in run.sops)
         for s in run.sops:
-            console.print(f"  {escape(s.sop.id):<{width}}  {_coverage_line(s.coverage)}")
+            console.print(f"  {_esc(s.sop.id):<{width}}  {_coverage_line(s.coverage)}")
         console.print(f"  {'total':<{width}}  {_coverage_line(run.coverage)}")
         missed = [(s.sop.id, m) for s in run.sops for metric in s.coverage.all()
                   for m in metric.missed]
@@ -75,8 +81,8 @@ def write_text(run: SuiteRun, stream: TextIO, options: SuiteReportOptions) -> No
             console.print("  not reached by any case:")
             listed = missed if options.verbose else missed[:20]
             for sop_id, m in listed:
-                console.print(f"    {escape(sop_id)} {escape(m.what)}  "
-                              f"[dim]{escape(str(shown_span(prefix, m.loc.span())))}[/]")
+                console.print(f"    {_esc(sop_id)} {_esc(m.what)}  "
+                              f"[dim]{_esc(str(shown_span(prefix, m.loc.span())))}[/]")
             if len(listed) < len(missed):
                 console.print(f"    ... and {len(missed) - len(listed)} more (--verbose lists all)")
         console.print()
