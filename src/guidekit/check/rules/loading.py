@@ -91,10 +91,10 @@ class AliasExpansion(_LoaderRule):
 
 @register
 class LinkOutsideRoot(_LoaderRule):
-    """A symbolic link points outside the guidance repository; it is not followed.
+    """A symbolic link points outside the guidance repository, or loops; it is not followed.
 
     Following it would let a pull request make guidekit read any file on the
-    machine that runs CI.
+    machine that runs CI; a link loop (git can commit one) never reaches a file.
     """
 
     id = "GK008"
@@ -111,7 +111,12 @@ class NotAMapping(_LoaderRule):
 
 @register
 class Unreadable(_LoaderRule):
-    """The file could not be read (permissions, a broken link, a folder in its place)."""
+    """The file or folder could not be read (permissions, a broken link), or is not a regular file.
+
+    Only regular files are read: a named pipe, a device or a socket named like
+    guidance is reported, never waited on or read. A folder that cannot be
+    listed is reported too: its files were not checked.
+    """
 
     id = "GK010"
     name = "unreadable"
