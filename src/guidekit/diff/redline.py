@@ -37,8 +37,9 @@ _TOKEN = re.compile(
 _WORD, _MARKUP, _LINK, _LINE = 0, 1, 2, 3
 _EMPHASIS = frozenset("*_~`")
 _BULLETS = frozenset(("-", "*", "+", ">"))
-_ALNUM = re.compile(r"[^\W_]")
-_MARKUP_CHARS = re.compile(r"[*_~`\\|#\[\]=>+]|^\s*(?:-|\d+[.)])\s")
+# what any markup needs: one of these marks, or a line that starts with a bullet, a
+# number and a dot, or a rule/underline character (texts without are words alone)
+_MAYBE_MARKUP = re.compile(r"[*_~`\\|#\[\]=>+]|^[ \t]*(?:-|:|\d{1,9}[.)])", re.M)
 _LINE_MARKUP = frozenset("-=*_|: \t")  # setext underlines, rules, table delimiter rows
 
 
@@ -123,6 +124,8 @@ def _tokens(text: str) -> _Tokens:
     bag) and then for its redline."""
     raw = [m.group(0) for m in _TOKEN.finditer(text)]
     words = [t.rstrip() for t in raw]
+    if _MAYBE_MARKUP.search(text) is None:  # plain prose (most text): every token a word
+        return _Tokens(tuple(raw), tuple(words), tuple([_WORD if w else _LINE for w in words]))
     return _Tokens(tuple(raw), tuple(words), tuple(_kinds(raw, words)))
 
 
@@ -136,7 +139,7 @@ def word_key(text: str) -> str:
 def word_bag(text: str) -> Counter[str]:
     """The words of a text (no markup, no punctuation), counted."""
     t = _tokens(text)
-    return Counter([w for w, k in zip(t.words, t.kinds, strict=True) if k == _WORD and _ALNUM.search(w)])
+    return Counter([w for w, k in zip(t.words, t.kinds, strict=True) if k == _WORD and w[:1].isalnum()])
 
 
 def overlap(a: Counter[str], b: Counter[str]) -> float:
