@@ -250,8 +250,9 @@ if __name__ == "__main__":
 
 def peer_tool(folder: Path, package: str, command: str, extra: tuple[str, ...] = ()) -> Path:
     """The peer tool's executable, from a bench-only venv in ``folder`` (made on first use),
-    so the peer never enters guidekit's own environment."""
-    venv = folder / f"{package}-venv"
+    so the peer never enters guidekit's own environment. ``extra`` packages are installed
+    beside it (e.g. ``ruamel.yaml.clib``); each set of packages has its own venv."""
+    venv = folder / f"{'+'.join((package, *extra))}-venv"  # one venv per set of packages
     exe = venv / "bin" / command
     if not exe.exists():
         subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
