@@ -595,3 +595,39 @@ def test_a_pt_br_handbook_speaks_portuguese_everywhere(site_tab: Any) -> None:
         t = tab(f"{site.base}/ads-br/{name}", viewport={"width": 1200, "height": 900})
         t.page.screenshot(path=str(ARTIFACTS / shot), full_page=True)
         assert (ARTIFACTS / shot).stat().st_size > 20_000
+
+
+# --- the model's second edition (issue #18) --------------------------------------
+
+
+def test_tier_matrix_ladder_and_before_acting_render(site_tab: Any) -> None:
+    """CG-BULLY: the target x rule matrix, the strikes ladder and what to check first."""
+    site, tab = site_tab
+    t = tab(f"{site.base}/community/CG-BULLY.html")
+    page = t.page
+    matrix = page.locator("table.matrix")
+    expect(matrix).to_be_visible()
+    expect(matrix.locator("thead th")).to_contain_text(["Target", "CG-BULLY-1.a"])
+    public = matrix.locator("tbody tr").filter(has=page.locator("th", has_text=re.compile("^Public figure$")))
+    expect(public).to_contain_text("Label or warning screen")
+    expect(public).to_contain_text("Not eligible for recommendation")
+    ladder = page.locator("table.ladder")
+    expect(ladder).to_be_visible()
+    ladder_tax = site.corpus.taxonomy.ladders["community-strikes"]
+    expect(ladder.locator("tbody tr")).to_have_count(len(ladder_tax.steps))
+    expect(ladder.locator("tbody tr").last).to_contain_text("Ban the account")
+    before = page.locator("section.enf-before")
+    expect(before).to_be_visible()
+    expect(before).to_contain_text("Reported by the target (from the reporter)")
+    expect(before).to_contain_text("when the target is Public figure")
+
+
+def test_a_market_only_rule_appears_only_in_its_markets_handbook(site_tab: Any) -> None:
+    site, tab = site_tab
+    br = tab(f"{site.base}/ads-br/ADS-LOANS.html").page
+    expect(br.locator("article#ADS-LOANS-2\\.b")).to_be_visible()
+    expect(br.locator("#ADS-LOANS-2\\.a")).to_have_count(0)  # Indonesia's rule
+    everywhere = tab(f"{site.base}/ads-global/ADS-LOANS.html").page
+    expect(everywhere.locator("article#ADS-LOANS-2\\.a")).to_be_visible()
+    expect(everywhere.locator("section.enf-terms")).to_contain_text("Only in")
+    expect(br.locator("section.enf-ages")).to_contain_text("18")

@@ -23,6 +23,7 @@ from markupsafe import Markup, escape
 from guidekit.corpus import Corpus
 from guidekit.defang import defang
 from guidekit.diff.redline import reader_runs, segments_html
+from guidekit.handbook.enforcement import enforcement_view
 from guidekit.handbook.handbook import Handbook, PolicyView, RuleView, SopView, is_graphic
 from guidekit.handbook.i18n import UI, ui_for
 from guidekit.handbook.marks import Change, ChangeMarks, Mark, Runs, describe
@@ -406,6 +407,7 @@ def render_policy(h: Helpers, v: PolicyView) -> str:
         "rules": [_row(h, p, r) for r in v.rules],
         "market": h.title("markets", h.hb.spec.market) if h.hb.spec.market else None,
         "differences": differences,
+        "enforcement": enforcement_view(h, v),
         "related": [(d, h.href(d), h.doc_title(d)) for d in p.related]
         + [(_("Replaces %(id)s") % {"id": d}, h.href(d), h.doc_title(d)) for d in p.supersedes],
     }

@@ -1,0 +1,149 @@
+"""What a policy page shows of the model's second edition: the target x rule matrix
+of tiered rules, what reviewers need before acting, ladders, age gates, thresholds,
+notices and appeals (rendered by templates/_enforcement.html).
+
+Plain data for the template; every interface string goes through the handbook's
+translation function.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from guidekit.handbook.articles import Helpers
+    from guidekit.handbook.handbook import PolicyView
+
+__all__ = ["enforcement_view"]
+
+_DAYS = re.compile(r"^P(\d+)D$")
+
+
+def _duration(h: Helpers, value: str | None) -> str:
+    if not value:
+        return ""
+    m = _DAYS.match(value)
+    return h.ui.gettext("%(n)s days") % {"n": m.group(1)} if m else value
+
+
+def _needs(h: Helpers, ids: tuple[str, ...], targets: tuple[str, ...] = ()) -> list[str]:
+    _ = h.ui.gettext
+    out = []
+    for cid in ids:
+        kind = h.tax.contexts.get(cid)
+        text = (_("%(context)s (from the %(who)s)") % {"context": kind.title, "who": _(kind.supplied_by)}
+                if kind is not None else cid)
+        if targets:
+            text = _("%(context)s, when the target is %(targets)s") % {
+                "context": text, "targets": h.titles("targets", targets)}
+        out.append(text)
+    return out
+
+
+def _before(h: Helpers, v: PolicyView) -> list[dict[str, Any]]:
+    """Per rule, the contexts a reviewer needs before acting, and who supplies each."""
+    out = []
+    for r in v.rules:
+        rule = r.rule
+        needs = _needs(h, rule.contexts)
+        for c in rule.conditions:
+            needs += _needs(h, c.contexts, c.targets)
+        if rule.requires_context and not needs:
+            needs.append(h.ui.gettext("context beyond the content (unspecified)"))
+        if needs:
+            out.append({"id": rule.id, "title": rule.title, "needs": needs})
+    return out
+
+
+def _matrix(h: Helpers, v: PolicyView) -> dict[str, Any] | None:
+    """Target classes x tiered rules: the action each tier gives each target."""
+    tiered = [r.rule for r in v.rules if r.rule.tiers]
+    if not tiered:
+        return None
+    targets: list[str] = []
+    for rule in tiered:
+        for t in (*rule.targets, *(x for tier in rule.tiers for x in tier.targets)):
+            if t not in targets:
+                targets.append(t)
+    rows = []
+    for target in targets:
+        cells = []
+        for rule in tiered:
+            hits = [t for t in rule.tiers if target in t.targets or (not t.targets and target in rule.targets)]
+            cells.append(" / ".join(f"{h.title('actions', t.action)} ({t.title or t.when})" for t in hits))
+        rows.append({"target": h.title("targets", target), "cells": cells})
+    return {"rules": [r.id for r in tiered], "rows": rows}
+
+
+def _ladders(h: Helpers, v: PolicyView) -> list[dict[str, Any]]:
+    ids = list(dict.fromkeys(r.rule.ladder for r in v.rules if r.rule.ladder))
+    out = []
+    for lid in ids:
+        ladder = h.tax.ladders.get(lid)
+        if ladder is None:
+            continue
+        out.append({
+            "id": ladder.id, "title": ladder.title, "counts": ladder.counts,
+            "window": _duration(h, ladder.window),
+            "steps": [(s.at, h.title("actions", s.action), _duration(h, s.duration)) for s in ladder.steps],
+            "propagation": h.titles("subjects", ladder.propagation),
+            "rules": [r.id for r in v.rules if r.rule.ladder == lid],
+        })
+    return out
+
+
+def _age_gates(h: Helpers, v: PolicyView) -> list[dict[str, Any]]:
+    market = h.hb.spec.market
+    out = []
+    for r in v.rules:
+        gate = h.tax.age_gates.get(r.rule.age_gate) if r.rule.age_gate else None
+        own = r.override.min_age if r.override is not None else None
+        if gate is None and own is None:
+            continue
+        age = own if own is not None else gate.age_in(market) if gate is not None else None
+        others = ", ".join(f"{h.title('markets', m)} {a}" for m, a in sorted(gate.markets.items())) \
+            if gate is not None and not market else ""
+        out.append({"rule": r.id, "gate": gate.title if gate is not None else "", "age": age,
+                    "others": others})
+    return out
+
+
+def _terms(h: Helpers, v: PolicyView) -> list[dict[str, Any]]:
+    """Thresholds, consequences, market scope, notice and appeal, per rule that has any."""
+    _ = h.ui.gettext
+    out = []
+    for r in v.rules:
+        rule = r.rule
+        items: list[tuple[str, str]] = []
+        for p in rule.parameters:
+            if h.hb.spec.market and p.markets and h.hb.spec.market not in p.markets:
+                continue
+            items.append((_("Threshold"), f"{p.id}: {p.comparison} {p.value:g} {p.unit}"))
+        for q in rule.enforcement:
+            text = h.title("actions", q.action)
+            if q.subject:
+                text += f" · {h.title('subjects', q.subject)}"
+            if q.duration or q.until:
+                text += f" · {_duration(h, q.duration) or q.until}"
+            if q.referral is not None:
+                text += " · " + (_("mandatory referral to %(to)s") if q.referral.mandatory
+                                 else _("referral to %(to)s")) % {"to": q.referral.to}
+            items.append((_("Also"), text))
+        if rule.markets and not h.hb.spec.market:
+            items.append((_("Only in"), h.titles("markets", rule.markets)))
+        if rule.notice is not None:
+            items.append((_("User notice"), rule.notice.text))
+        if rule.appeal is not None:
+            deadline = _duration(h, rule.appeal.deadline)
+            items.append((_("Appeal"), rule.appeal.channel + (f" · {_('within %(time)s') % {'time': deadline}}"
+                                                              if deadline else "")))
+        if items:
+            out.append({"id": rule.id, "items": items})
+    return out
+
+
+def enforcement_view(h: Helpers, v: PolicyView) -> dict[str, Any]:
+    """Everything the enforcement partial shows for one policy (empty parts are skipped)."""
+    return {"before": _before(h, v), "matrix": _matrix(h, v), "ladders": _ladders(h, v),
+            "ages": _age_gates(h, v), "terms": _terms(h, v)}
