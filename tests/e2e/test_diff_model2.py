@@ -91,6 +91,12 @@ CASES = [
          "CG-BULLY", "CG-BULLY-1", "appeal", BREAK, reverse=META),
     Case("appeal deadline shortened", BULLY, "deadline: P180D", "deadline: P30D",
          "CG-BULLY", "CG-BULLY-1", "appeal.deadline", STRICT),
+    Case("market excluded from a rule", LOANS, "    parameters:", "    not_markets: [US]\n    parameters:",
+         "ADS-LOANS", "ADS-LOANS-1", "not_markets", LOOSE),
+    Case("regional minimum age raised", LOANS, "min_age: 18", "min_age: 21",
+         "ADS-LOANS", "BR:ADS-LOANS-1", "min_age", STRICT),
+    Case("exception's residual action made stricter", BULLY, "residual_action: label",
+         "residual_action: age_restrict", "CG-BULLY", "counterspeech", "residual_action", STRICT),
 ]
 
 

@@ -29,10 +29,12 @@ def _duration(h: Helpers, value: str | None) -> str:
 
 def _needs(h: Helpers, ids: tuple[str, ...], targets: tuple[str, ...] = ()) -> list[str]:
     _ = h.ui.gettext
+    who = {"reporter": _("from the reporter"), "reviewer": _("from the reviewer"),
+           "specialist": _("from a specialist"), "system": _("from the system")}
     out = []
     for cid in ids:
         kind = h.tax.contexts.get(cid)
-        text = (_("%(context)s (from the %(who)s)") % {"context": kind.title, "who": _(kind.supplied_by)}
+        text = (f"{kind.title} ({who.get(kind.supplied_by, kind.supplied_by)})"
                 if kind is not None else cid)
         if targets:
             text = _("%(context)s, when the target is %(targets)s") % {
@@ -136,8 +138,8 @@ def _terms(h: Helpers, v: PolicyView) -> list[dict[str, Any]]:
             items.append((_("User notice"), rule.notice.text))
         if rule.appeal is not None:
             deadline = _duration(h, rule.appeal.deadline)
-            items.append((_("Appeal"), rule.appeal.channel + (f" · {_('within %(time)s') % {'time': deadline}}"
-                                                              if deadline else "")))
+            within = _("within %(time)s") % {"time": deadline} if deadline else ""
+            items.append((_("Appeal"), " · ".join(x for x in (rule.appeal.channel, within) if x)))
         if items:
             out.append({"id": rule.id, "items": items})
     return out
