@@ -121,7 +121,9 @@ def _terms(h: Helpers, v: PolicyView) -> list[dict[str, Any]]:
         for p in rule.parameters:
             if h.hb.spec.market and p.markets and h.hb.spec.market not in p.markets:
                 continue
-            items.append((_("Threshold"), f"{p.id}: {p.comparison} {p.value:g} {p.unit}"))
+            amount = (_("%(n)s days") % {"n": f"{p.value:g}"} if p.unit == "days"
+                      else f"{p.value:g} {p.unit}")
+            items.append((_("Threshold"), f"{p.id}: {p.comparison} {amount}"))
         for q in rule.enforcement:
             text = h.title("actions", q.action)
             if q.subject:
