@@ -9,6 +9,7 @@ data it keeps (prose elided) plus the index (anchors, links).
 from __future__ import annotations
 
 import hashlib
+import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -75,8 +76,25 @@ def _strip(items: Any, keys: tuple[str, ...] = _PROSE) -> list[Any]:
     return out
 
 
+_SHORT = 32  # strings up to this length are shared (keys, ids, vocabulary values)
+
+
+def _shared(value: Any) -> Any:
+    """``value`` with its keys and short strings interned: equal, but one object per distinct
+    string, so a batch of results pickled together carries each once and the parent, which
+    holds every document's lean data, keeps one copy per batch instead of one per use."""
+    if isinstance(value, str):
+        return sys.intern(value) if len(value) <= _SHORT else value
+    if isinstance(value, dict):
+        return {sys.intern(k) if isinstance(k, str) else k: _shared(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_shared(v) for v in value]
+    return value
+
+
 def lean_policy_data(data: dict[str, Any]) -> dict[str, Any]:
-    """A schema-valid policy without its prose: what corpus rules need, a tenth of the size."""
+    """A schema-valid policy without its prose: what corpus rules need, a tenth of the size
+    (its short strings shared: see ``_shared``)."""
     lean = {k: v for k, v in data.items() if k not in ("body", "summary")}
     rules = []
     for r in data.get("rules") or ():
@@ -93,7 +111,8 @@ def lean_policy_data(data: dict[str, Any]) -> dict[str, Any]:
         lean["exceptions"] = _strip(data["exceptions"])
     if "regional_overrides" in data:
         lean["regional_overrides"] = _strip(data["regional_overrides"])
-    return lean
+    shared: dict[str, Any] = _shared(lean)
+    return shared
 
 
 def _declared(data: Any) -> dict[str, Any]:

@@ -1,0 +1,56 @@
+"""A generated 2,000-policy corpus with findings reports the same findings (ids, files, lines,
+columns, messages) whether the parent keeps full documents or lean, shared ones (what
+``guidekit check`` does: lean data with shared strings, results from two worker processes)."""
+
+from __future__ import annotations
+
+import importlib.util
+import random
+from pathlib import Path
+
+import pytest
+
+from guidekit.check.engine import run_check
+from guidekit.loading.config import load_config
+
+_GEN = Path(__file__).resolve().parents[2] / "bench" / "gen_corpus.py"
+
+
+def _generate(root: Path, n: int) -> list[Path]:
+    spec = importlib.util.spec_from_file_location("gen_corpus", _GEN)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    files: list[Path] = module.generate(root, n)
+    return files
+
+
+# edits that make findings of several kinds: schema, taxonomy, reference, link, duplicate key
+_EDITS = (
+    ("action: remove", "action: obliterate"),
+    ("related: [P0", "related: [P9999"),
+    ("status: active", "status: sideways"),
+    ("  - id: public-interest", "  - id: public-interest\n    rules: [P77777-1.a]"),
+    ("#definitions)", "#no-such-heading)"),
+    ("## Rationale\n", "## Rationale\n\nSee http://example.com/offer for details.\n"),
+    ("title: Public-interest reporting", "title: Public-interest reporting\n    title: twice"),
+)
+
+
+@pytest.mark.slow
+def test_lean_shared_corpus_reports_the_same_findings(tmp_path: Path) -> None:
+    files = _generate(tmp_path, 2000)
+    rng = random.Random(16)
+    for i, path in enumerate(rng.sample(files, 140)):
+        old, new = _EDITS[i % len(_EDITS)]
+        path.write_text(path.read_text("utf-8").replace(old, new, 1), encoding="utf-8")
+    config = load_config(tmp_path)
+
+    def findings(*, lean: bool) -> list[tuple[str, str, int, int, str]]:
+        result = run_check(config, lean=lean, jobs=2)
+        return [(f.rule, f.span.path, f.span.line, f.span.col, f.message) for f in result.findings]
+
+    lean, full = findings(lean=True), findings(lean=False)
+    assert lean == full
+    kinds = {rule for rule, *_ in lean}
+    assert len(lean) >= 100 and len(kinds) >= 4, (len(lean), kinds)
