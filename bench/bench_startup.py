@@ -20,7 +20,7 @@ does not), with the load average:
    Target: <= 25x.
 
 check-jsonschema runs from a bench-only virtual environment
-(bench/out/check-jsonschema-venv, made on first use, with ruamel.yaml.clib so
+(bench/out/check-jsonschema+ruamel.yaml.clib-venv, made on first use, with ruamel.yaml.clib so
 that it parses YAML with the C extension, its fast configuration). Exits 1 when
 a target is missed.
 """
