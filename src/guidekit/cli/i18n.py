@@ -101,11 +101,11 @@ def i18n(
             doc = s.unit.doc if s.unit else "(gone)"
             per_doc.setdefault(doc, Counter())[s.state if s.state != "stale" else f"stale-{s.impact}"] += 1
         items = [{"key": s.key, "state": s.state, "impact": s.impact.value if s.impact else None,
-                  "note": s.note, "path": s.unit.span.path if s.unit else str(cat.path),
+                  "note": s.note, "path": s.unit.span.path if s.unit else _shown(cat.path, config.root),
                   "line": s.unit.span.line if s.unit else (s.entry.line if s.entry else 0)}
                  for s in states if s.state != "current"]
         total = Counter(s.state for s in states)
-        report.append({"locale": cat.locale, "catalog": str(cat.path), "revision": cat.revision, "note": note,
+        report.append({"locale": cat.locale, "catalog": _shown(cat.path, config.root), "revision": cat.revision, "note": note,
                        "units": sum(1 for s in states if s.unit), "translated": total["current"],
                        "missing": total["missing"], "stale": total["stale"], "orphaned": total["orphaned"],
                        "documents": {d: dict(c) for d, c in sorted(per_doc.items())}, "entries": items})
@@ -128,6 +128,13 @@ def _head(root: Path) -> str | None:
         return git.run(root, "rev-parse", "--verify", "--quiet", "HEAD^{commit}").strip() or None
     except (git.GitCommandError, GuidekitError):
         return None
+
+
+def _shown(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return str(path)
 
 
 def _dirty(root: Path) -> bool:
