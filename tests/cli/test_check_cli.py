@@ -26,9 +26,11 @@ def broken_root(sample_root: Path) -> Path:
 
 
 def test_sample_guidance_is_clean(cli, sample_root: Path) -> None:
-    r = cli("check", str(sample_root))
+    r = cli("check", str(sample_root), "-f", "json")
     assert r.exit_code == 0, r.stdout
-    assert "no findings" in r.stdout
+    findings = json.loads(r.stdout)["findings"]
+    # one deliberate finding: a pt-BR translation left behind by a stricter rule (docs/translations.md)
+    assert [(f["rule"], f["path"]) for f in findings] == [("GK603", "policies/ads/gambling.md")], findings
 
 
 def test_text_output_shows_location_source_line_and_caret(cli, broken_root: Path) -> None:
