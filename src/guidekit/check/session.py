@@ -13,7 +13,14 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from guidekit.check.analyze import FileResult
-from guidekit.check.engine import Selection, _apply_settings, _enabled_somewhere, _Run, _suppress
+from guidekit.check.engine import (
+    Selection,
+    _apply_settings,
+    _enabled_somewhere,
+    _Run,
+    _suppress,
+    _translations,
+)
 from guidekit.check.plan import make_plan
 from guidekit.check.registry import all_rules
 from guidekit.check.schema import schema_findings
@@ -45,6 +52,7 @@ class CheckSession:
         self._corpus_findings: dict[str, list[Finding]] = {}
         self._findings: dict[str, list[Finding]] = {}
         self._config_findings: list[Finding] = []
+        self._translated: dict[str, list[Finding]] = {}  # GK6xx findings by file, of the last full pass
         # the vocabularies as of the last full pass (a taxonomy edit makes one)
         self.taxonomy: Taxonomy = Taxonomy.empty()
         self._check_all()
@@ -146,6 +154,14 @@ class CheckSession:
         if full:
             corpus, found = run.corpus_findings(run.items)
             self.taxonomy = corpus.taxonomy
+            # translations (GK6xx) are judged on full passes: a save of guidekit.yaml or a taxonomy
+            # file, or the start; an edit keeps the last judgement
+            tr_rules = [r for r in run.rules
+                        if r.stage == "translations" and _enabled_somewhere(self._settings.rules[r.id])]
+            self._translated.clear()
+            for f in _translations(self.config, tr_rules, self._settings):
+                self._translated.setdefault(f.span.path, []).append(f)
+            affected |= set(self._translated)
         else:
             context = run.neighbourhood(affected)
             context = run.supersedes_closure(context | run.taxonomy_rels())
@@ -165,9 +181,10 @@ class CheckSession:
 
     def _final(self, rel: str) -> list[Finding]:
         result = self._run.results.get(rel)
-        if result is None:
-            return []
-        findings = [*result.findings, *self._corpus_findings.get(rel, ())]
+        translated = self._translated.get(rel, [])
+        if result is None:  # a catalog: only its translation findings
+            return sorted(set(_apply_settings(self._settings, self._selection, translated)), key=Finding.sort_key)
+        findings = [*result.findings, *self._corpus_findings.get(rel, ()), *translated]
         findings = _apply_settings(self._settings, self._selection, findings)
         if result.directives:
             findings = _suppress(findings, {rel: result.directives}, self._settings, self._selection)

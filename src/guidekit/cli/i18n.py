@@ -105,7 +105,8 @@ def i18n(
                   "line": s.unit.span.line if s.unit else (s.entry.line if s.entry else 0)}
                  for s in states if s.state != "current"]
         total = Counter(s.state for s in states)
-        report.append({"locale": cat.locale, "catalog": _shown(cat.path, config.root), "revision": cat.revision, "note": note,
+        report.append({"locale": cat.locale, "catalog": _shown(cat.path, config.root), "revision": cat.revision,
+                       "note": note,
                        "units": sum(1 for s in states if s.unit), "translated": total["current"],
                        "missing": total["missing"], "stale": total["stale"], "orphaned": total["orphaned"],
                        "documents": {d: dict(c) for d, c in sorted(per_doc.items())}, "entries": items})
