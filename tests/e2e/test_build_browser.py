@@ -631,3 +631,34 @@ def test_a_market_only_rule_appears_only_in_its_markets_handbook(site_tab: Any) 
     expect(everywhere.locator("article#ADS-LOANS-2\\.a")).to_be_visible()
     expect(everywhere.locator("section.enf-terms")).to_contain_text("Only in")
     expect(br.locator("section.enf-ages")).to_contain_text("18")
+
+
+def test_a_pt_br_handbook_shows_current_missing_and_stale_translations(site_tab: Any) -> None:
+    """Translated guidance (docs/translations.md): a current translation in place, a missing one and
+    a stale one (its rule became stricter) shown in English with a notice in Portuguese; search
+    finds a Portuguese word of a translated rule."""
+    site, tab = site_tab
+    page = tab(f"{site.base}/ads-br/ADS-GAMB.html", viewport={"width": 1200, "height": 900}).page
+    current = page.locator('[id="ADS-GAMB-1.a"] .rule-text')
+    expect(current).to_contain_text("Reprove anúncios de apostas esportivas com dinheiro real")
+    assert current.locator(".tr-note").count() == 0
+    stale = page.locator('[id="ADS-GAMB-1.b"] .rule-text')
+    expect(stale.locator(".tr-note")).to_have_text(
+        "Esta regra ficou mais rígida depois de traduzida: o texto original é exibido até a tradução ser atualizada.")
+    # the outdated Portuguese ("Reprove os anúncios ...") is never shown; the English source is, marked as such
+    expect(stale.locator('[lang="en"]')).to_contain_text("Suspend the ads account")
+    assert "Reprove os anúncios de qualquer anunciante" not in page.content()
+    missing = tab(f"{site.base}/ads-br/ADS-ALC.html", viewport={"width": 1200, "height": 900}).page
+    note = missing.locator(".rule-text .tr-note").first
+    expect(note).to_have_text("Ainda não traduzido: o texto original é exibido.")
+    expect(missing.locator(".tr-page")).to_contain_text("Partes desta página ainda não foram traduzidas")
+    # the English handbook shows no notice at all
+    english = tab(f"{site.base}/ads-global/ADS-GAMB.html").page
+    assert english.locator(".tr-note").count() == 0
+    search = tab(f"{site.base}/ads-br/index.html", viewport={"width": 1200, "height": 700}).page
+    search.fill("#q", "caça-níqueis")
+    first = search.locator("#search-results a").first
+    first.wait_for()
+    assert first.get_attribute("href", timeout=5000).startswith("ADS-GAMB.html")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "handbook-pt-BR-translated.png"), full_page=True)

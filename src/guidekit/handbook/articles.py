@@ -126,6 +126,33 @@ class Helpers:
             sorted(self._included), sorted(self._by_path.items()), sorted(self._rule_doc.items()),
         )).encode()).hexdigest()
 
+    def translation_note(self, doc_id: str, rule_id: str = "") -> Markup:
+        """A notice for text shown in the source language because its translation is missing
+        or out of date (empty when the translation is current or the handbook is not translated)."""
+        notice = self.hb.translation.get(doc_id, {}).get(rule_id)
+        if notice is None:
+            return Markup("")
+        _ = self.ui.gettext
+        if not rule_id:
+            text = (_("Parts of this page changed since they were translated and are shown in the "
+                      "original language.") if notice.state == "stale"
+                    else _("Parts of this page are not yet translated and are shown in the original language."))
+        elif notice.state == "missing":
+            text = _("Not yet translated: the original text is shown.")
+        elif notice.impact is not None and notice.impact.value == "stricter":
+            text = _("This rule became stricter since it was translated: the original text is shown "
+                     "until the translation is updated.")
+        elif notice.impact is not None and notice.impact.value == "looser":
+            text = _("This rule became less strict since it was translated: the original text is shown "
+                     "until the translation is updated.")
+        elif notice.impact is not None and notice.impact.value == "breaking":
+            text = _("This rule changed since it was translated: the original text is shown until the "
+                     "translation is updated.")
+        else:
+            text = _("The wording changed since it was translated: the original text is shown until the "
+                     "translation is updated.")
+        return Markup('<span class="tr-note" role="note" data-state="{}">{}</span> ').format(notice.state, text)
+
     def kind_group(self, kind: str) -> str:
         """The start page's heading for one kind of policy."""
         return self._kinds.get(kind, (self.ui.gettext("Other policies"), ""))[0]
@@ -364,8 +391,12 @@ def _row(h: Helpers, p: Policy, r: RuleView) -> _Row:
             return new
         return Markup("<del>{}</del> {}").format(h.title(vocab, old), new)
 
+    text = redline(runs) if runs else escape(r.rule.text)
+    note = h.translation_note(p.id, r.id)
+    if note:  # the source text, marked as such for screen readers and fonts
+        text = note + Markup('<span lang="{}">{}</span>').format(h.hb.source_locale, text)
     return _Row(r.id, badge(h.marks.rule(p.id, r.id), h.ui), r.rule.title,
-                redline(runs) if runs else escape(r.rule.text), was("action", "actions", r.action),
+                text, was("action", "actions", r.action),
                 regional, was("severity", "severities", r.severity), _escalation(h, r),
                 [ex(e) for e in r.examples if e.label == "violating"],
                 [ex(e) for e in r.examples if e.label == "allowed"])
@@ -402,6 +433,7 @@ def render_policy(h: Helpers, v: PolicyView) -> str:
         "markets": h.titles("markets", p.markets) or _("all"),
         "categories": h.titles("categories", p.categories),
         "graphic": h.graphic_policy(p),
+        "translation": h.translation_note(p.id),
         "lead": [(s.heading, h.md(s.markdown, s.ids, links), s.id) for s in lead],
         "rest": [(s.heading, h.md(s.markdown, s.ids, links), s.id) for s in rest],
         "rules": [_row(h, p, r) for r in v.rules],

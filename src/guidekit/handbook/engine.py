@@ -6,7 +6,7 @@ Returns data (a BuildResult) and never prints; the CLI reports it.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from guidekit.check.engine import CheckResult, run_check
@@ -20,6 +20,7 @@ from guidekit.handbook.i18n import ui_for
 from guidekit.handbook.markdown_out import render_markdown_handbook
 from guidekit.handbook.marks import ChangeMarks
 from guidekit.handbook.writer import check_target, write_site
+from guidekit.i18n.content import translate
 from guidekit.loading.config import Config
 from guidekit.loading.source import read_guidance
 
@@ -124,19 +125,23 @@ def build(
     assert corpus is not None
     _with_bodies(corpus)
     for spec in specs:
-        hb = select_handbook(corpus, spec)
+        local = translate(corpus, spec.locale) if corpus.config.data.get("translations") else None
+        shown = local.corpus if local is not None else corpus
+        hb = select_handbook(shown, spec)
+        if local is not None:
+            hb = replace(hb, translation=local.notices, source_locale=local.source_locale)
         marks = marks_for(corpus, hb, opts.since)
         ui, locale_note = ui_for(spec.locale)
         notes = [*hb.notes, *(f"handbook {spec.name}: {n}" for n in (locale_note, marks.note) if n)]
         target = _target(opts, spec)
         docs = len(hb.policies) + len(hb.sops)
         if opts.fmt == "markdown":
-            atomic_write_text(target, render_markdown_handbook(hb, corpus.taxonomy, marks))
+            atomic_write_text(target, render_markdown_handbook(hb, shown.taxonomy, marks))
             rendered = docs
         else:
             previous = PreviousBuild.open(target)
             advance = progress(spec.name, docs) if progress else None
-            site = render_site(hb, corpus, marks, previous=previous, progress=advance, ui=ui,
+            site = render_site(hb, shown, marks, previous=previous, progress=advance, ui=ui,
                                print_graphic=opts.print_graphic)
             write_site(site, target, previous)
             rendered = site.rendered

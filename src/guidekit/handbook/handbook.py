@@ -8,14 +8,18 @@ examples are the only ones shown. Everything here is pure: corpus in, data out.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from guidekit.corpus import Corpus
 from guidekit.errors import GuidekitError
 from guidekit.loading.config import Config
 from guidekit.model import Example, Override, Policy, Rule, Sop, Taxonomy
 from guidekit.sop.engine import resolve
+
+if TYPE_CHECKING:
+    from guidekit.i18n.content import Notice
 
 __all__ = [
     "Handbook",
@@ -134,6 +138,10 @@ class Handbook:
     sops: tuple[SopView, ...]
     omitted: tuple[tuple[str, str], ...]  # (document id, why it is not in the handbook)
     notes: tuple[str, ...]  # problems worth telling the author (e.g. a named SOP is missing)
+    # a translated handbook (guidekit.i18n.content): per document, per rule ("" for the rest),
+    # what is shown in the source language and why
+    translation: Mapping[str, Mapping[str, Notice]] = field(default_factory=dict)
+    source_locale: str = "en"
 
     def policy(self, policy_id: str) -> PolicyView | None:
         return next((p for p in self.policies if p.id == policy_id), None)

@@ -19,11 +19,11 @@ from collections.abc import Iterator
 from typing import NamedTuple
 
 from guidekit.findings import SourceSpan
-from guidekit.loading.markdown import read_blocks, slugify
+from guidekit.loading.markdown import Block, read_blocks, slugify
 from guidekit.loading.source import DocKind, Source
 from guidekit.model import Loc, Policy, Sop, build_policy, build_sop, build_taxonomy_items
 
-__all__ = ["Unit", "normalize", "units_of"]
+__all__ = ["Unit", "body_blocks", "normalize", "units_of"]
 
 _SPACE = re.compile(r"\s+")
 
@@ -71,26 +71,35 @@ def _policy_units(p: Policy) -> Iterator[Unit]:
         yield from _body_units(p)
 
 
-def _body_units(p: Policy) -> Iterator[Unit]:
-    src = p.loc.source
+def body_blocks(doc_id: str, body: str) -> Iterator[tuple[str, Block, str]]:
+    """(unit key, block, normalized text) of every translatable block of a Markdown body:
+    headings, paragraphs and tables (code, fences and breaks are never translated)."""
+    lines = body.split("\n")
     path: list[tuple[int, str]] = []
-    for block in read_blocks(p.body):
-        lines = p.body.split("\n")[block.start:block.end]
+    for block in read_blocks(body):
         if block.kind == "heading" and block.level:
             path = [(lvl, slug) for lvl, slug in path if lvl < block.level]
             path.append((block.level, slugify(block.title) or "section"))
-            yield Unit(f"{p.id}/body/{'/'.join(s for _, s in path)}/heading", normalize(block.title),
-                       "section heading", p.id, None, src.body_span(block.start, max(0, block.col - 1)))
+            yield f"{doc_id}/body/{'/'.join(s for _, s in path)}/heading", block, normalize(block.title)
             continue
         if block.kind not in ("paragraph", "table"):
-            continue  # code, fences and breaks are not translated
-        text = normalize("\n".join(lines))
+            continue
+        text = normalize("\n".join(lines[block.start:block.end]))
         if not text:
             continue
         digest = hashlib.sha1(text.encode("utf-8")).hexdigest()[:10]
         section = "/".join(s for _, s in path) or "top"
-        yield Unit(f"{p.id}/body/{section}/{digest}", text, f"paragraph under '{section}'", p.id, None,
-                   src.body_span(block.start))
+        yield f"{doc_id}/body/{section}/{digest}", block, text
+
+
+def _body_units(p: Policy) -> Iterator[Unit]:
+    src = p.loc.source
+    for key, block, text in body_blocks(p.id, p.body):
+        if block.kind == "heading":
+            yield Unit(key, text, "section heading", p.id, None, src.body_span(block.start, max(0, block.col - 1)))
+        else:
+            section = key.rsplit("/", 1)[0].split("/body/", 1)[1]
+            yield Unit(key, text, f"paragraph under '{section}'", p.id, None, src.body_span(block.start))
 
 
 def _sop_units(s: Sop) -> Iterator[Unit]:

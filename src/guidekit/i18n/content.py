@@ -1,0 +1,137 @@
+"""The guidance as a locale's reviewers read it: current translations in place of the
+source text, and for every other unit the source text with a notice.
+
+A translation is used only when it is current (guidekit.i18n.engine): a
+missing one, and a stale one of any impact, leave the source text, so a
+market's reviewers never read an outdated rule in their language.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import NamedTuple
+
+from guidekit.corpus import Corpus
+from guidekit.diff import Impact
+from guidekit.i18n.engine import enforcement_changes, load_catalogs, settings_of, unit_states
+from guidekit.i18n.units import Unit, body_blocks, units_of
+from guidekit.model import Policy, Sop
+
+__all__ = ["Notice", "TranslatedGuidance", "translate"]
+
+
+class Notice(NamedTuple):
+    """What a reader is told about a rule (or a document, rule ``""``) shown in the source."""
+
+    state: str  # "missing" or "stale"
+    impact: Impact | None = None
+
+
+class TranslatedGuidance(NamedTuple):
+    corpus: Corpus
+    notices: dict[str, dict[str, Notice]]  # document id -> rule id ("" for the rest) -> notice
+    source_locale: str
+
+
+def _worse(a: Notice | None, b: Notice) -> Notice:
+    if a is None:
+        return b
+    if a.state != b.state:
+        return a if a.state == "stale" else b
+    if a.impact is not None and b.impact is not None and b.impact.rank > a.impact.rank:
+        return b
+    return a
+
+
+def translate(corpus: Corpus, locale: str) -> TranslatedGuidance | None:
+    """The corpus in ``locale``, or None when guidekit.yaml lists no such translation."""
+    settings = settings_of(corpus.config)
+    if locale not in settings.locales or locale == settings.source:
+        return None
+    units: dict[str, Unit] = {}
+    for src in corpus.sources:
+        if src.ok:
+            try:
+                for u in units_of(src):
+                    units.setdefault(u.key, u)
+            except (KeyError, TypeError, ValueError, AttributeError):
+                continue
+    (catalog,) = load_catalogs(settings, [locale])
+    changes, _ = enforcement_changes(corpus.root, catalog.revision)
+    current: dict[str, str] = {}
+    notices: dict[str, dict[str, Notice]] = {}
+    for s in unit_states(units, catalog, changes):
+        if s.unit is None:
+            continue
+        if s.state == "current" and s.entry is not None:
+            current[s.key] = s.entry.translation
+            continue
+        per_doc = notices.setdefault(s.unit.doc, {})
+        key = s.unit.rule or ""
+        per_doc[key] = _worse(per_doc.get(key), Notice(s.state, s.impact))
+    policies = {pid: _policy(p, current) for pid, p in corpus.policies.items()}
+    sops = {sid: _sop(s, current) for sid, s in corpus.sops.items()}
+    rules = {rid: (policies[p.id], next(r for r in policies[p.id].rules if r.id == rid))
+             for rid, (p, _r) in corpus.rules.items() if p.id in policies}
+    translated = replace(corpus, policies=policies, sops=sops, rules=rules,
+                         all_policies=[policies.get(p.id, p) if policies.get(p.id) is not None else p
+                                       for p in corpus.all_policies],
+                         all_sops=[sops.get(s.id, s) for s in corpus.all_sops])
+    return TranslatedGuidance(translated, notices, settings.source)
+
+
+def _t(tr: dict[str, str], key: str, text: str) -> str:
+    return tr.get(key) or text
+
+
+def _policy(p: Policy, tr: dict[str, str]) -> Policy:
+    rules = []
+    for r in p.rules:
+        base = f"{p.id}/rules/{r.id}"
+        examples = tuple(e._replace(
+            text=_t(tr, f"{base}/examples/{e.label}/{e.id}/text", e.text),
+            note=_t(tr, f"{base}/examples/{e.label}/{e.id}/note", e.note) if e.note else e.note)
+            for e in r.examples)
+        rules.append(r._replace(title=_t(tr, f"{base}/title", r.title), text=_t(tr, f"{base}/text", r.text),
+                                examples=examples))
+    exceptions = tuple(x._replace(title=_t(tr, f"{p.id}/exceptions/{x.id}/title", x.title),
+                                  text=_t(tr, f"{p.id}/exceptions/{x.id}/text", x.text)) for x in p.exceptions)
+    overrides = tuple(o._replace(note=_t(tr, f"{p.id}/regional_overrides/{o.market}/{o.rule}/note", o.note))
+                      if o.note else o for o in p.overrides)
+    return p._replace(title=_t(tr, f"{p.id}/title", p.title),
+                      summary=_t(tr, f"{p.id}/summary", p.summary) if p.summary else p.summary,
+                      rules=tuple(rules), exceptions=exceptions, overrides=overrides, body=_body(p, tr))
+
+
+def _body(p: Policy, tr: dict[str, str]) -> str:
+    """The body with its translated paragraphs. Headings keep the source's words: their ids
+    (what links in the guidance point at) come from them."""
+    if not p.body:
+        return p.body
+    lines = p.body.split("\n")
+    out = list(lines)
+    for key, block, _text in reversed(list(body_blocks(p.id, p.body))):
+        if block.kind == "heading" or key not in tr:
+            continue
+        first = lines[block.start]
+        indent = first[: len(first) - len(first.lstrip())]
+        out[block.start:block.end] = [indent + tr[key]]
+    return "\n".join(out)
+
+
+def _sop(s: Sop, tr: dict[str, str]) -> Sop:
+    # SOP records are dataclasses: dataclasses.replace
+    steps = tuple(replace(st, text=_t(tr, f"{s.id}/steps/{st.id}/text", st.text)) for st in s.steps)
+    nodes = []
+    for n in s.tree.nodes:
+        answers = tuple(replace(a, label=_t(tr, f"{s.id}/nodes/{n.id}/answers/{a.value}/label", a.label))
+                        for a in n.answers)
+        nodes.append(replace(n, question=_t(tr, f"{s.id}/nodes/{n.id}/question", n.question),
+                             help=_t(tr, f"{s.id}/nodes/{n.id}/help", n.help) if n.help else n.help,
+                             answers=answers))
+    outcomes = tuple(replace(o, title=_t(tr, f"{s.id}/outcomes/{o.id}/title", o.title),
+                             note=_t(tr, f"{s.id}/outcomes/{o.id}/note", o.note) if o.note else o.note)
+                     for o in s.outcomes)
+    return replace(s, title=_t(tr, f"{s.id}/title", s.title),
+                   summary=_t(tr, f"{s.id}/summary", s.summary) if s.summary else s.summary,
+                   steps=steps, tree=replace(s.tree, nodes=tuple(nodes)), outcomes=outcomes)
