@@ -47,8 +47,12 @@ def _translate(po_path: Path, prefix: str = "ADS-GAMB/") -> None:
 def repo(tmp_path: Path) -> Path:
     root = tmp_path / "repo" / "guidance"
     shutil.copytree(SAMPLE, root)
+    # the sample's own catalog aside: each test starts from a fresh one, pt-BR required
+    shutil.rmtree(root / "translations")
     config = root / "guidekit.yaml"
-    config.write_text(config.read_text("utf-8").rstrip("\n") + "\ntranslations:\n  locales: [pt-BR]\n"
+    text = config.read_text("utf-8")
+    text = text[: text.index("translations:")] if "translations:" in text else text
+    config.write_text(text.rstrip("\n") + "\ntranslations:\n  locales: [pt-BR]\n"
                       "  required: [pt-BR]\n  min_translated: 0\n", "utf-8")
     _git(root.parent, "init", "-q")
     _git(root.parent, "add", "-A")
