@@ -21,7 +21,8 @@ SAMPLE = Path(__file__).resolve().parents[2] / "guidance"
 @pytest.fixture(scope="module")
 def sample() -> Corpus:
     result = run_check(load_config(SAMPLE))
-    assert result.corpus is not None and result.findings == []
+    # the sample's one finding is its deliberately stale pt-BR translation (a warning)
+    assert result.corpus is not None and [f.rule for f in result.findings] == ["GK603"]
     return result.corpus
 
 
