@@ -178,8 +178,10 @@ def test_search_finds_rules_by_id_and_title(site_tab: Any) -> None:
     [
         ("ads-br", "promoção", "ADS-GAMB-2.b", "Promoção"),
         ("ads-br", "promocao", "ADS-GAMB-2.b", "Promoção"),
-        ("ads-br", "anúncios", "ADS-GAMB-2.b", "Anúncios"),
-        ("ads-br", "ANUNCIOS nao", "ADS-GAMB-2.b", "Anúncios"),
+        # (the pt-BR handbook says "anúncios" in every translated rule: the English one, where
+        # only a Brazilian example does, shows which rule holds the word)
+        ("ads-global", "anúncios", "ADS-GAMB-2.b", "Anúncios"),
+        ("ads-global", "ANUNCIOS nao", "ADS-GAMB-2.b", "Anúncios"),
         ("ads-global", "Straße", "ADS-GAMB-1.b", "Straße"),
         ("ads-global", "strasse", "ADS-GAMB-1.b", "Straße"),
         ("community", "稳赚不赔", "CG-SCAMS-1.a", "稳赚"),
