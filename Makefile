@@ -13,7 +13,7 @@ OTHER_PYTHONS ?= 3.12 3.13
 PYENV_ROOT ?= $(HOME)/.pyenv
 PYTEST := -m pytest -q -W error::ResourceWarning
 
-.PHONY: demo test gettext test-pythons test-ruamel lock check lint typecheck browser messages bench bench-check bench-diff bench-build bench-lsp bench-startup clean golden vscode
+.PHONY: demo test gettext test-pythons test-ruamel lock check lint typecheck browser messages bench bench-check bench-diff bench-build bench-lsp bench-i18n bench-startup clean golden vscode
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -107,7 +107,7 @@ clean:
 	rm -rf $(VENV) $(foreach v,$(OTHER_PYTHONS),.venv-$(v)) .venv-ruamel build dist .pytest_cache .mypy_cache .ruff_cache
 
 ## bench: every benchmark; each times guidekit and its peer tool in the same run and prints the ratios
-bench: bench-startup bench-check bench-diff bench-build bench-lsp
+bench: bench-startup bench-check bench-diff bench-build bench-lsp bench-i18n
 
 ## bench-startup: `--help`, `check` of 3 files and `diff` of 50 documents against check-jsonschema and git
 bench-startup: $(VENV)/.installed
@@ -128,6 +128,10 @@ bench-build: $(VENV)/.installed
 ## bench-lsp: the language server's latency and memory against a fresh-process check (2,000 policies)
 bench-lsp: $(VENV)/.test-installed
 	$(BIN)/python bench/bench_lsp.py --n 2000
+
+## bench-i18n: `i18n update` against msgmerge and `check` with 10 locales against without (500 policies)
+bench-i18n: $(VENV)/.installed gettext
+	$(BIN)/python bench/bench_i18n.py --n 500 --locales 10
 
 ## vscode: package the VS Code extension in editors/vscode (needs npm)
 vscode:
