@@ -79,8 +79,10 @@ def i18n(
         typer.echo("guidekit: the guidance has uncommitted changes: translations are dated to the last commit, "
                    "so changes not yet committed will show as stale again; update after committing", err=True)
     if action == "update":
+        # one diff per revision, not one per locale (catalogs updated together share it)
+        diffs = {rev: enforcement_changes(config.root, rev) for rev in {cat.revision for cat in catalogs}}
         for cat in catalogs:
-            changes, note = enforcement_changes(config.root, cat.revision)
+            changes, note = diffs[cat.revision]
             if note:
                 typer.echo(f"guidekit: {cat.locale}: {note}; stale translations judged by their text only", err=True)
             planned = write_update(settings, cat, units, changes, head or cat.revision)
