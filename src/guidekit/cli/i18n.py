@@ -43,7 +43,7 @@ def i18n(
     """
     action = str(action)
     fmt = str(fmt)
-    from guidekit.i18n.catalog import TEMPLATE_NAME, Catalog, catalog_path, write_catalog
+    from guidekit.i18n.catalog import TEMPLATE_NAME, Catalog, catalog_path, shown_path, write_catalog
     from guidekit.i18n.catalog import Planned as _Planned
     from guidekit.i18n.engine import (
         collect_units,
@@ -103,11 +103,11 @@ def i18n(
             doc = s.unit.doc if s.unit else "(gone)"
             per_doc.setdefault(doc, Counter())[s.state if s.state != "stale" else f"stale-{s.impact}"] += 1
         items = [{"key": s.key, "state": s.state, "impact": s.impact.value if s.impact else None,
-                  "note": s.note, "path": s.unit.span.path if s.unit else _shown(cat.path, config.root),
+                  "note": s.note, "path": s.unit.span.path if s.unit else shown_path(cat.path, config.root),
                   "line": s.unit.span.line if s.unit else (s.entry.line if s.entry else 0)}
                  for s in states if s.state != "current"]
         total = Counter(s.state for s in states)
-        report.append({"locale": cat.locale, "catalog": _shown(cat.path, config.root), "revision": cat.revision,
+        report.append({"locale": cat.locale, "catalog": shown_path(cat.path, config.root), "revision": cat.revision,
                        "note": note,
                        "units": sum(1 for s in states if s.unit), "translated": total["current"],
                        "missing": total["missing"], "stale": total["stale"], "orphaned": total["orphaned"],
@@ -131,13 +131,6 @@ def _head(root: Path) -> str | None:
         return git.run(root, "rev-parse", "--verify", "--quiet", "HEAD^{commit}").strip() or None
     except (git.GitCommandError, GuidekitError):
         return None
-
-
-def _shown(path: Path, root: Path) -> str:
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return str(path)
 
 
 def _dirty(root: Path) -> bool:

@@ -22,7 +22,7 @@ from guidekit.fsutil import atomic_write_text
 from guidekit.i18n.units import Unit
 
 __all__ = ["CATALOG_NAME", "TEMPLATE_NAME", "Catalog", "Entry", "Planned", "catalog_path", "read_catalog",
-           "write_catalog"]
+           "shown_path", "write_catalog"]
 
 CATALOG_NAME = "guidance.po"
 TEMPLATE_NAME = "guidance.pot"
@@ -50,6 +50,14 @@ class Catalog(NamedTuple):
 
 def catalog_path(folder: Path, locale: str) -> Path:
     return folder / locale / CATALOG_NAME
+
+
+def shown_path(path: Path, root: Path) -> str:
+    """A catalog's path as reports show it: relative to the guidance root when inside it."""
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
 
 
 def _recorded(comment: str) -> str | None:

@@ -74,8 +74,7 @@ def translate(corpus: Corpus, locale: str) -> TranslatedGuidance | None:
     rules = {rid: (policies[p.id], next(r for r in policies[p.id].rules if r.id == rid))
              for rid, (p, _r) in corpus.rules.items() if p.id in policies}
     translated = replace(corpus, policies=policies, sops=sops, rules=rules,
-                         all_policies=[policies.get(p.id, p) if policies.get(p.id) is not None else p
-                                       for p in corpus.all_policies],
+                         all_policies=[policies.get(p.id, p) for p in corpus.all_policies],
                          all_sops=[sops.get(s.id, s) for s in corpus.all_sops])
     return TranslatedGuidance(translated, notices, settings.source)
 

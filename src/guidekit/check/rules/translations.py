@@ -41,14 +41,14 @@ class TranslationRule(CheckRule):
         raise NotImplementedError
 
     def _at_entry(self, ctx: TranslationContext, locale: str, line: int) -> SourceSpan:
-        return SourceSpan(_rel(ctx.root, ctx.catalogs[locale]), max(1, line), 1)
+        return SourceSpan(_shown(ctx.catalogs[locale], ctx.root), max(1, line), 1)
 
 
-def _rel(root: Path, path: Path) -> str:
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
+def _shown(path: Path, root: Path) -> str:
+    # imported here: these rules load with every check, the catalog module (polib) only when needed
+    from guidekit.i18n.catalog import shown_path
+
+    return shown_path(path, root)
 
 
 @register
@@ -137,7 +137,7 @@ def _stale(rule: TranslationRule, ctx: TranslationContext, *, enforcement: bool)
             what = f"became {impact}" if impact in ("stricter", "looser") else \
                 ("changed in a breaking way" if impact == "breaking" else "was reworded")
             yield rule.finding(s.unit.span, f"{locale} translation of {s.key} is out of date: the source "
-                               f"{what} ({s.note})", fix=f"update it in {_rel(ctx.root, ctx.catalogs[locale])} "
+                               f"{what} ({s.note})", fix=f"update it in {_shown(ctx.catalogs[locale], ctx.root)} "
                                "and clear its fuzzy flag (guidekit i18n update marks it)")
 
 
@@ -243,7 +243,7 @@ def translation_findings(config: Config, rules: Sequence[TranslationRule]) -> li
     diffs: dict[str | None, tuple[dict[tuple[str, str], RuleChange], str | None]] = {}
     broken = [r for r in rules if isinstance(r, UnreadableCatalog)]
     for cat in load_catalogs(settings, on_error=lambda path, why: findings.extend(
-            b.finding(SourceSpan(_rel(config.root, path), 1, 1), f"cannot read the catalog: {why}")
+            b.finding(SourceSpan(_shown(path, config.root), 1, 1), f"cannot read the catalog: {why}")
             for b in broken)):
         catalogs[cat.locale] = cat.path
         if cat.revision not in diffs:
