@@ -48,7 +48,7 @@ def _config(locales: tuple[str, ...]) -> str:
     return f"translations:\n  locales: [{', '.join(locales)}]\n  required: []\n"
 
 
-def _change(policy: Path) -> None:
+def change(policy: Path) -> None:
     """One rule's action becomes account_suspend (stricter), one word of a later rule's text changes."""
     text = policy.read_text("utf-8")
     text = re.sub(r"(\n    action: )\w+", r"\1account_suspend", text, count=1)
@@ -89,7 +89,7 @@ def main() -> int:
     _git(root, "commit", "-q", "-m", "translations")
     shutil.copytree(folder, saved)
     for p in policies[::20]:
-        _change(p)
+        change(p)
     _git(root, "commit", "-q", "-am", "changes")
     pot = out / "guidance.pot"
     measure([str(GUIDEKIT), "i18n", "extract", "--root", str(root), "--output", str(pot)], cwd=root)

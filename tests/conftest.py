@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 import shutil
 import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -35,6 +38,14 @@ def chromium_path() -> str:
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "guidance"
+
+
+def bench_module(name: str) -> ModuleType:
+    """A script of bench/ (the corpus generator, a bench's edits), imported as bench/'s scripts import each other."""
+    folder = str(REPO / "bench")
+    if folder not in sys.path:
+        sys.path.insert(0, folder)
+    return importlib.import_module(name)
 # the Open Terms Archive sample: shared/ sits beside the clone (CI, /work/main) or beside the
 # worktrees' folder; tests clone the bundle into a temporary folder, never into the repository
 OTA_BUNDLE = next((p for p in (REPO.parent / "shared" / "corpora" / "ota-sample.bundle",

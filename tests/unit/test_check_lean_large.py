@@ -4,24 +4,18 @@ columns, messages) whether the parent keeps full documents or lean, shared ones 
 
 from __future__ import annotations
 
-import importlib.util
 import random
 from pathlib import Path
 
 import pytest
 
+from conftest import bench_module
 from guidekit.check.engine import run_check
 from guidekit.loading.config import load_config
 
-_GEN = Path(__file__).resolve().parents[2] / "bench" / "gen_corpus.py"
-
 
 def _generate(root: Path, n: int) -> list[Path]:
-    spec = importlib.util.spec_from_file_location("gen_corpus", _GEN)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    files: list[Path] = module.generate(root, n)
+    files: list[Path] = bench_module("gen_corpus").generate(root, n)
     return files
 
 

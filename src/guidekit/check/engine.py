@@ -420,7 +420,7 @@ def run_check(
             directives[state.rel] = state.directives
     active = [r for r in rules
               if selection.wants(r) and _enabled_somewhere(settings.rules[r.id])]
-    findings.extend(_translations(config, [r for r in active if r.stage == "translations"], settings))
+    findings.extend(_translations(config, [r for r in active if r.stage == "translations"], settings, jobs))
     findings = _apply_settings(settings, selection, findings)
     findings = _suppress(findings, directives, settings, selection)
     findings = sorted({f for f in findings if plan.wanted(f.span.path)}, key=Finding.sort_key)
@@ -552,13 +552,14 @@ def _kind_of(config: Config, rel: str) -> DocKind | None:
     return classify(rel, config)
 
 
-def _translations(config: Config, rules: list[type[CheckRule]], settings: Settings) -> list[Finding]:
+def _translations(config: Config, rules: list[type[CheckRule]], settings: Settings,
+                  jobs: int | None) -> list[Finding]:
     if not rules or not config.data.get("translations"):
         return []
     from guidekit.check.rules.translations import TranslationRule, translation_findings
 
     instances = [r(settings.rules[r.id].severity, settings.rules[r.id].options) for r in rules]
-    return translation_findings(config, [r for r in instances if isinstance(r, TranslationRule)])
+    return translation_findings(config, [r for r in instances if isinstance(r, TranslationRule)], jobs=jobs)
 
 
 def _enabled_somewhere(setting: RuleSetting) -> bool:

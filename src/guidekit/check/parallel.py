@@ -39,12 +39,13 @@ def _call(item: Any) -> Any:
 
 
 def run_all(fn: Callable[[T], R], items: Sequence[T], *, jobs: int | None = None,
-            progress: Callable[[int], None] | None = None) -> Iterator[R]:
-    """Yield ``fn(item)`` for every item; ``progress(n)`` after each n done."""
+            progress: Callable[[int], None] | None = None, min_items: int = MIN_PARALLEL) -> Iterator[R]:
+    """Yield ``fn(item)`` for every item; ``progress(n)`` after each n done. ``min_items``:
+    the fewest items worth forking for (a few heavy items, such as whole catalogs, are)."""
     global _task
     jobs = default_jobs() if jobs is None else jobs
     forkable = "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
-    if jobs <= 1 or len(items) < MIN_PARALLEL or not forkable:
+    if jobs <= 1 or len(items) < max(2, min_items) or not forkable:
         for item in items:
             yield fn(item)
             if progress:

@@ -159,7 +159,7 @@ class CheckSession:
             tr_rules = [r for r in run.rules
                         if r.stage == "translations" and _enabled_somewhere(self._settings.rules[r.id])]
             self._translated.clear()
-            for f in _translations(self.config, tr_rules, self._settings):
+            for f in _translations(self.config, tr_rules, self._settings, run.jobs):
                 self._translated.setdefault(f.span.path, []).append(f)
             affected |= set(self._translated)
         else:

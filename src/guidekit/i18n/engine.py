@@ -24,7 +24,8 @@ from guidekit.loading.discover import discover
 from guidekit.loading.source import DocKind, load_source
 
 __all__ = ["ENFORCEMENT", "RuleChange", "TranslationSettings", "UnitState", "collect_units",
-           "enforcement_changes", "load_catalogs", "plan_update", "settings_of", "unit_states", "write_update"]
+           "enforcement_changes", "load_catalog", "load_catalogs", "plan_update", "settings_of", "unit_states",
+           "write_update"]
 
 ENFORCEMENT = (Impact.BREAKING, Impact.STRICTER, Impact.LOOSER)
 
@@ -181,6 +182,12 @@ def unit_states(units: dict[str, Unit], catalog: Catalog,
     return out
 
 
+def load_catalog(settings: TranslationSettings, locale: str) -> Catalog:
+    """One locale's catalog (an empty one where there is none yet); ValueError when it cannot be read."""
+    path = catalog_path(settings.folder, locale)
+    return read_catalog(path, locale) if path.is_file() else Catalog(locale, path, None, {})
+
+
 def load_catalogs(settings: TranslationSettings, locales: Sequence[str] = (),
                   on_error: Callable[[Path, str], object] | None = None) -> list[Catalog]:
     """Each locale's catalog (an empty one where there is none yet). A file that cannot be
@@ -188,11 +195,8 @@ def load_catalogs(settings: TranslationSettings, locales: Sequence[str] = (),
     out = []
     for locale in locales or settings.locales:
         path = catalog_path(settings.folder, locale)
-        if not path.is_file():
-            out.append(Catalog(locale, path, None, {}))
-            continue
         try:
-            out.append(read_catalog(path, locale))
+            out.append(load_catalog(settings, locale))
         except ValueError as err:
             if on_error is None:
                 raise GuidekitError(f"{path}: cannot read the catalog: {err}") from None

@@ -8,9 +8,10 @@ engine between each catalog's recorded revision and the working tree.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, NamedTuple
 
@@ -21,7 +22,24 @@ from guidekit.loading.config import Config
 if TYPE_CHECKING:
     from guidekit.i18n.engine import UnitState
 
-__all__ = ["TranslationContext", "TranslationRule", "translation_findings"]
+__all__ = ["Coverage", "TranslationContext", "TranslationRule", "translation_findings"]
+
+
+class Coverage(NamedTuple):
+    """How much of the guidance one locale translates: its units, and the untranslated ones per file."""
+
+    units: int
+    missing: Counter[str]
+
+    @classmethod
+    def of(cls, states: Iterable[UnitState]) -> Coverage:
+        units, missing = 0, Counter[str]()
+        for s in states:
+            if s.unit is not None:
+                units += 1
+                if s.state == "missing":
+                    missing[s.unit.span.path] += 1
+        return cls(units, missing)
 
 
 class TranslationContext(NamedTuple):
@@ -32,6 +50,7 @@ class TranslationContext(NamedTuple):
     states: dict[str, list[UnitState]]
     catalogs: dict[str, Path]
     notes: dict[str, str]
+    coverage: dict[str, Coverage]  # locale -> its coverage (what GK601 judges)
 
 
 class TranslationRule(CheckRule):
@@ -65,25 +84,15 @@ class MissingTranslation(TranslationRule):
 
     def check_translations(self, ctx: TranslationContext) -> Iterator[Finding]:
         for locale in ctx.required:
-            states = ctx.states.get(locale)
-            if states is None:
+            cov = ctx.coverage.get(locale)
+            if cov is None or not cov.units:
                 continue
-            units = [s for s in states if s.unit is not None]
-            if not units:
-                continue
-            done = sum(1 for s in units if s.state != "missing")
-            share = 100.0 * done / len(units)
+            share = 100.0 * (cov.units - sum(cov.missing.values())) / cov.units
             if share >= ctx.min_translated:
                 continue
-            missing: Counter[str] = Counter()
-            first: dict[str, SourceSpan] = {}
-            for s in units:
-                if s.state == "missing" and s.unit is not None:
-                    span = s.unit.span
-                    missing[span.path] += 1
-                    first.setdefault(span.path, SourceSpan(span.path, 1, 1))
-            for path, n in sorted(missing.items()):
-                yield self.finding(first[path], f"{locale}: {n} unit(s) of this document are not translated "
+            for path, n in sorted(cov.missing.items()):
+                yield self.finding(SourceSpan(path, 1, 1),
+                                   f"{locale}: {n} unit(s) of this document are not translated "
                                    f"({share:.0f}% of all units are; translations.min_translated is "
                                    f"{ctx.min_translated:g}%)", fix=f"guidekit i18n update --locale {locale}, "
                                    "then translate the empty entries")
@@ -148,6 +157,12 @@ _PLACEHOLDER = re.compile(r"\{[A-Za-z_][A-Za-z0-9_]*\}|%\([a-z_]+\)s|%[sd]")
 _MARKUP = re.compile(r"\*\*|__|`|\]\(")
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def _source_tokens(text: str) -> Counter[str]:
+    """The tokens of a source text: one source is the msgid of an entry in every locale."""
+    return _tokens(text)
+
+
 def _tokens(text: str) -> Counter[str]:
     out: Counter[str] = Counter()
     for pattern, kind in ((_ID, "id"), (_URL, "link"), (_PLACEHOLDER, "placeholder"), (_MARKUP, "markup")):
@@ -178,8 +193,10 @@ class LostInTranslation(TranslationRule):
                 entry = s.entry
                 if s.state not in ("current", "stale") or entry is None or not entry.translation:
                     continue
-                source, target = _tokens(entry.source), _tokens(entry.translation)
-                lost = sorted((source - target).elements())
+                source = _source_tokens(entry.source)
+                if not source:
+                    continue
+                lost = sorted((source - _tokens(entry.translation)).elements())
                 if lost:
                     yield self.finding(self._at_entry(ctx, locale, entry.line),
                                        f"{locale} translation of {s.key} loses {', '.join(lost)}",
@@ -221,38 +238,60 @@ class UnreadableCatalog(TranslationRule):
         return iter(())
 
 
-def translation_findings(config: Config, rules: Sequence[TranslationRule]) -> list[Finding]:
-    """Every enabled GK6xx finding for the catalogs ``guidekit.yaml`` configures."""
+def translation_findings(config: Config, rules: Sequence[TranslationRule], *, jobs: int | None = None
+                         ) -> list[Finding]:
+    """Every enabled GK6xx finding for the catalogs ``guidekit.yaml`` configures.
+
+    The units are collected once; the catalogs are read, then judged, one locale a
+    worker (``jobs`` caps them); the diff since a catalog's revision is made once
+    per distinct revision and shared by every locale at it."""
     if not rules or not (config.data.get("translations") or {}).get("locales"):
         return []
+    from guidekit.check.parallel import run_all
+    from guidekit.i18n.catalog import Catalog, catalog_path
     from guidekit.i18n.engine import (
         RuleChange,
         collect_units,
         enforcement_changes,
-        load_catalogs,
+        load_catalog,
         settings_of,
         unit_states,
     )
 
     settings = settings_of(config)
+    locales = list(dict.fromkeys(settings.locales))
     units = collect_units(config)
-    states: dict[str, list[UnitState]] = {}
-    catalogs: dict[str, Path] = {}
-    notes: dict[str, str] = {}
     findings: list[Finding] = []
-    diffs: dict[str | None, tuple[dict[tuple[str, str], RuleChange], str | None]] = {}
     broken = [r for r in rules if isinstance(r, UnreadableCatalog)]
-    for cat in load_catalogs(settings, on_error=lambda path, why: findings.extend(
-            b.finding(SourceSpan(_shown(path, config.root), 1, 1), f"cannot read the catalog: {why}")
-            for b in broken)):
-        catalogs[cat.locale] = cat.path
+
+    def read(locale: str) -> tuple[str, Catalog | str]:
+        try:
+            return locale, load_catalog(settings, locale)
+        except ValueError as err:
+            return locale, str(err)
+
+    catalogs: dict[str, Catalog] = {}
+    for locale, got in run_all(read, locales, jobs=jobs, min_items=2):
+        if isinstance(got, str):
+            path = catalog_path(settings.folder, locale)
+            findings.extend(b.finding(SourceSpan(_shown(path, config.root), 1, 1), f"cannot read the catalog: {got}")
+                            for b in broken)
+            got = Catalog(locale, path, None, {})
+        catalogs[locale] = got
+    diffs: dict[str | None, tuple[dict[tuple[str, str], RuleChange], str | None]] = {}
+    for cat in catalogs.values():
         if cat.revision not in diffs:
             diffs[cat.revision] = enforcement_changes(config.root, cat.revision)
+    paths = {locale: cat.path for locale, cat in catalogs.items()}
+
+    def judge(locale: str) -> list[Finding]:
+        cat = catalogs[locale]
         changes, note = diffs[cat.revision]
-        if note:
-            notes[cat.locale] = note
-        states[cat.locale] = list(unit_states(units, cat, changes))
-    ctx = TranslationContext(config.root, settings.required, settings.min_translated, states, catalogs, notes)
-    for rule in rules:
-        findings.extend(rule.check_translations(ctx))
+        states = unit_states(units, cat, changes)
+        ctx = TranslationContext(config.root, settings.required, settings.min_translated, {locale: states},
+                                 paths, {locale: note} if note else {}, {locale: Coverage.of(states)})
+        return [f for rule in rules for f in rule.check_translations(ctx)]
+
+    for found in run_all(judge, locales, jobs=jobs, min_items=2):
+        findings.extend(found)
     return findings

@@ -1,0 +1,144 @@
+"""The translations stage of `check` (GK6xx) finds exactly what a plain reference finds.
+
+The reference is the straightforward walk: collect the units, read every catalog
+in turn, diff from each catalog's revision, judge every unit, run every GK6xx
+rule once over all locales. The stage `check` runs reads and judges one locale a
+worker, shares one diff per revision and takes unchanged locales from the cache;
+on a generated multi-locale corpus in a real git repository (catalogs at two
+revisions, missing, fuzzy, stale, damaged, orphaned and unreadable entries, a
+locale without a catalog) both must give the same findings, cold and warm.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+import polib
+import pytest
+
+from conftest import bench_module
+from guidekit.check.engine import run_check
+from guidekit.check.registry import all_rules
+from guidekit.check.rules.translations import (
+    Coverage,
+    TranslationContext,
+    TranslationRule,
+    UnreadableCatalog,
+    translation_findings,
+)
+from guidekit.findings import Finding, SourceSpan
+from guidekit.i18n.catalog import shown_path
+from guidekit.i18n.engine import collect_units, enforcement_changes, load_catalogs, settings_of, unit_states
+from guidekit.loading.config import load_config
+
+pytestmark = pytest.mark.e2e
+
+LOCALES = ("pt-BR", "de", "fr", "id", "es", "xx")
+
+
+def _git(root: Path, *args: str) -> str:
+    return subprocess.run(["git", "-C", str(root), "-c", "user.name=t", "-c", "user.email=t@example.invalid", *args],
+                          check=True, capture_output=True, text=True).stdout
+
+
+def _gk(root: Path, *args: str) -> None:
+    from typer.testing import CliRunner
+
+    from guidekit.cli.app import app
+
+    result = CliRunner().invoke(app, [*args, "--root", str(root)])
+    assert result.exit_code == 0, result.output
+
+
+def _fill(po_path: Path, locale: str) -> None:
+    """A translator's work, with the gaps and slips real catalogs have."""
+    po = polib.pofile(str(po_path))
+    for i, e in enumerate(po):
+        e.msgstr = f"[{locale}] {e.msgid}"
+        if locale == "de" and i % 7 == 3:
+            e.msgstr = ""  # not translated
+        if locale == "de" and re.search(r"\d", e.msgid) and i % 3 == 0:
+            e.msgstr = "[de] " + re.sub(r"\d+", "", e.msgid)  # a number lost (GK604)
+        if locale == "fr" and i % 11 == 5:
+            e.flags.append("fuzzy")  # marked by a translator's tool
+    if locale == "id":
+        po.append(polib.POEntry(msgctxt="P00001/rules/P00001-9.z/text", msgid="Gone.", msgstr="Hilang."))
+    po.save()
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("fast") / "guidance"
+    policies = bench_module("gen_corpus").generate(root, 24)
+    with (root / "guidekit.yaml").open("a", encoding="utf-8") as f:
+        f.write(f"translations:\n  locales: [{', '.join(LOCALES)}]\n  required: [pt-BR, de]\n"
+                "  min_translated: 90\n")
+    _git(root, "init", "-q", "-b", "main")
+    _git(root, "add", "-A")
+    _git(root, "commit", "-qm", "corpus")
+    _gk(root, "i18n", "init")
+    for loc in LOCALES:
+        po = root / "translations" / loc / "guidance.po"
+        if loc == "es":
+            po.unlink()  # configured, no catalog yet: every unit missing
+        elif loc == "xx":
+            po.write_text('msgid "a"\nmsgstr "b"\nthis is not po\n', "utf-8")  # unreadable (GK606)
+        else:
+            _fill(po, loc)
+    _git(root, "add", "-A")
+    _git(root, "commit", "-qm", "translations")
+    for p in policies[::3]:
+        bench_module("bench_i18n").change(p)  # one rule stricter, one reworded
+    _git(root, "commit", "-qam", "changes")
+    _gk(root, "i18n", "update", "--locale", "fr")  # fr is at the new revision, the others at the old one
+    return root
+
+
+def _reference(root: Path) -> set[Finding]:
+    config = load_config(root)
+    settings = settings_of(config)
+    rules = [r() for r in all_rules() if issubclass(r, TranslationRule)]
+    units = collect_units(config)
+    found: list[Finding] = []
+    states, paths, notes = {}, {}, {}
+    for cat in load_catalogs(settings, on_error=lambda path, why: found.extend(
+            r.finding(SourceSpan(shown_path(path, root), 1, 1), f"cannot read the catalog: {why}")
+            for r in rules if isinstance(r, UnreadableCatalog))):
+        changes, note = enforcement_changes(root, cat.revision)
+        states[cat.locale] = unit_states(units, cat, changes)
+        paths[cat.locale] = cat.path
+        if note:
+            notes[cat.locale] = note
+    ctx = TranslationContext(root, settings.required, settings.min_translated, states, paths, notes,
+                             {loc: Coverage.of(s) for loc, s in states.items()})
+    for rule in rules:
+        found.extend(rule.check_translations(ctx))
+    return set(found)
+
+
+def _gk6(findings: list[Finding]) -> set[Finding]:
+    return {f for f in findings if f.rule.startswith("GK6")}
+
+
+def test_every_kind_of_finding_is_there(corpus: Path) -> None:
+    rules = {f.rule for f in _reference(corpus)}
+    assert rules == {"GK601", "GK602", "GK603", "GK604", "GK605", "GK606"}
+
+
+def test_parallel_stage_finds_what_the_reference_finds(corpus: Path) -> None:
+    config = load_config(corpus)
+    rules = [r() for r in all_rules() if issubclass(r, TranslationRule)]
+    expected = _reference(corpus)
+    assert set(translation_findings(config, rules, jobs=2)) == expected
+    assert set(translation_findings(config, rules, jobs=1)) == expected
+
+
+def test_check_cold_and_warm_find_what_the_reference_finds(corpus: Path, tmp_path: Path) -> None:
+    config = load_config(corpus)
+    expected = _reference(corpus)
+    assert _gk6(run_check(config, jobs=2).findings) == expected
+    cache = tmp_path / "cache"
+    assert _gk6(run_check(config, jobs=2, cache_dir=cache).findings) == expected  # cold, writes the cache
+    assert _gk6(run_check(config, jobs=2, cache_dir=cache).findings) == expected  # warm
