@@ -12,6 +12,7 @@ locale without a catalog) both must give the same findings, cold and warm.
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -26,8 +27,8 @@ from guidekit.check.rules.translations import (
     TranslationContext,
     TranslationRule,
     UnreadableCatalog,
-    translation_findings,
 )
+from guidekit.check.translation_stage import translation_findings
 from guidekit.findings import Finding, SourceSpan
 from guidekit.i18n.catalog import shown_path
 from guidekit.i18n.engine import collect_units, enforcement_changes, load_catalogs, settings_of, unit_states
@@ -142,3 +143,33 @@ def test_check_cold_and_warm_find_what_the_reference_finds(corpus: Path, tmp_pat
     cache = tmp_path / "cache"
     assert _gk6(run_check(config, jobs=2, cache_dir=cache).findings) == expected  # cold, writes the cache
     assert _gk6(run_check(config, jobs=2, cache_dir=cache).findings) == expected  # warm
+
+
+def test_warm_check_reads_no_catalog_and_judges_again_what_changed(corpus: Path, tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    root = tmp_path / "guidance"
+    shutil.copytree(corpus, root)
+    cache = tmp_path / "cache"
+    expected = _reference(root)
+    assert _gk6(run_check(load_config(root), cache_dir=cache).findings) == expected
+    with monkeypatch.context() as m:  # nothing changed: no unit is extracted, no catalog read
+        import guidekit.i18n.engine
+
+        def untouched(*_: object) -> None:
+            raise AssertionError("a warm run with nothing changed read the guidance or a catalog")
+
+        m.setattr(guidekit.i18n.engine, "collect_units", untouched)
+        m.setattr(guidekit.i18n.engine, "load_catalog", untouched)
+        assert _gk6(run_check(load_config(root), cache_dir=cache).findings) == expected
+    # a translator fills de's gaps: de is judged again, the others come from the cache
+    po = polib.pofile(str(root / "translations" / "de" / "guidance.po"))
+    for e in po:
+        e.msgstr = e.msgstr or f"[de] {e.msgid}"
+    po.save()
+    expected = _reference(root)
+    assert _gk6(run_check(load_config(root), cache_dir=cache).findings) == expected
+    # a rule of the guidance becomes stricter: every locale is judged again
+    bench_module("bench_i18n").change(next((root / "policies").rglob("p00004.md")))
+    changed = _reference(root)
+    assert changed != expected
+    assert _gk6(run_check(load_config(root), cache_dir=cache).findings) == changed

@@ -4,11 +4,14 @@ The salt hashes everything a result depends on besides the files: guidekit's
 version and code, the schemas, the rule set and the rule settings and limits
 of guidekit.yaml. Change any of them and the old file is simply not opened.
 
-Two tables:
+Three tables:
 
 - ``entries``: per-file results (findings, lean data, anchors, links) keyed
   by a hash of the file's path, kind and bytes. Content-addressed, so a file
   that changes back is a hit again.
+- ``derived``: results of a stage that reads more than one file, keyed by a
+  hash of everything they depend on (the translations stage: a locale's GK6xx
+  findings by its catalog's bytes, the guidance's files and the settings).
 - ``state``: the last run's view of the whole corpus, one row per file: its
   key and the findings of the file rules *and of the corpus rules* for it. A
   warm run re-checks only the files changed since, and their neighbours
@@ -48,7 +51,7 @@ from guidekit.check.suppress import Directive
 from guidekit.findings import Finding, Severity, SourceSpan
 from guidekit.loading.source import DocKind
 
-__all__ = ["CheckCache", "FileState", "default_folder", "make_salt", "unsafe_folder"]
+__all__ = ["CheckCache", "FileState", "code_fingerprint", "default_folder", "make_salt", "unsafe_folder"]
 
 _FORMAT = 4
 _KEEP = 4  # cache files of other salts kept (other configs, other branches)
@@ -88,10 +91,11 @@ def unsafe_folder(folder: Path, root: Path) -> str | None:
     return None
 
 
-def _code_fingerprint() -> list[Any]:
+def code_fingerprint(names: Iterable[str] = _CODE) -> list[Any]:
+    """Path, size and mtime of guidekit's modules under ``names`` (packages or files of it)."""
     pkg = Path(__file__).resolve().parents[1]
     out: list[Any] = []
-    for name in _CODE:
+    for name in names:
         top = pkg / name
         for p in sorted(top.rglob("*.py")) if top.is_dir() else [top]:
             st = p.stat()
@@ -104,7 +108,7 @@ def make_salt(settings: Any, schema_texts: Iterable[str], rules: Iterable[str]) 
         {
             "format": _FORMAT,
             "version": __version__,
-            "code": _code_fingerprint(),
+            "code": code_fingerprint(),
             "schemas": [hashlib.sha256(t.encode()).hexdigest() for t in schema_texts],
             "settings": settings,
             "rules": sorted(rules),
@@ -203,6 +207,7 @@ class CheckCache:
                 CREATE TABLE IF NOT EXISTS entries (key TEXT PRIMARY KEY, blob TEXT NOT NULL);
                 CREATE TABLE IF NOT EXISTS state (rel TEXT PRIMARY KEY, key TEXT NOT NULL,
                                                   row TEXT NOT NULL);
+                CREATE TABLE IF NOT EXISTS derived (key TEXT PRIMARY KEY, blob TEXT NOT NULL);
                 """
             )
         except BaseException:
@@ -254,6 +259,26 @@ class CheckCache:
         with contextlib.suppress(sqlite3.Error), self._db:
             self._db.execute("BEGIN IMMEDIATE")
             self._db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?)", rows)
+
+    # derived: results of a whole stage keyed by everything they depend on (translations)
+    def get_derived(self, keys: Iterable[str]) -> dict[str, str]:
+        if self._db is None:
+            return {}
+        wanted = list(dict.fromkeys(keys))
+        marks = ",".join("?" * len(wanted))
+        try:
+            rows = self._db.execute(f"SELECT key, blob FROM derived WHERE key IN ({marks})", wanted).fetchall()
+        except sqlite3.Error:
+            return {}
+        return dict(rows)
+
+    def put_derived(self, rows: Iterable[tuple[str, str]]) -> None:
+        rows = list(rows)
+        if self._db is None or not rows:
+            return
+        with contextlib.suppress(sqlite3.Error), self._db:
+            self._db.execute("BEGIN IMMEDIATE")
+            self._db.executemany("INSERT OR REPLACE INTO derived VALUES (?, ?)", rows)
 
     # state
     def load_state(self) -> tuple[dict[str, Any], dict[str, FileState]] | None:

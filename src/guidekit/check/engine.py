@@ -400,6 +400,8 @@ def run_check(
         return CheckResult(root=config.root, findings=[], files=[], skipped=plan.skipped)
     run = _Run(config, plan, rules, settings, verbose=verbose, lean=lean, cache_dir=cache_dir,
                jobs=jobs, progress=progress)
+    active = [r for r in rules
+              if selection.wants(r) and _enabled_somewhere(settings.rules[r.id])]
     try:
         if changed_since is not None:
             corpus, per_file = _changed_since(run, changed_since)
@@ -407,6 +409,8 @@ def run_check(
             corpus, per_file = _cached(run)
         else:
             corpus, per_file = _full(run)
+        translated = _translations(config, [r for r in active if r.stage == "translations"], settings, jobs,
+                                   run.cache)
     finally:
         if run.cache is not None:
             run.cache.close()
@@ -418,9 +422,7 @@ def run_check(
         findings.extend(state.corpus_findings)
         if state.directives:
             directives[state.rel] = state.directives
-    active = [r for r in rules
-              if selection.wants(r) and _enabled_somewhere(settings.rules[r.id])]
-    findings.extend(_translations(config, [r for r in active if r.stage == "translations"], settings, jobs))
+    findings.extend(translated)
     findings = _apply_settings(settings, selection, findings)
     findings = _suppress(findings, directives, settings, selection)
     findings = sorted({f for f in findings if plan.wanted(f.span.path)}, key=Finding.sort_key)
@@ -553,13 +555,15 @@ def _kind_of(config: Config, rel: str) -> DocKind | None:
 
 
 def _translations(config: Config, rules: list[type[CheckRule]], settings: Settings,
-                  jobs: int | None) -> list[Finding]:
+                  jobs: int | None, cache: CheckCache | None = None) -> list[Finding]:
     if not rules or not config.data.get("translations"):
         return []
-    from guidekit.check.rules.translations import TranslationRule, translation_findings
+    from guidekit.check.rules.translations import TranslationRule
+    from guidekit.check.translation_stage import translation_findings
 
     instances = [r(settings.rules[r.id].severity, settings.rules[r.id].options) for r in rules]
-    return translation_findings(config, [r for r in instances if isinstance(r, TranslationRule)], jobs=jobs)
+    return translation_findings(config, [r for r in instances if isinstance(r, TranslationRule)], jobs=jobs,
+                                cache=cache)
 
 
 def _enabled_somewhere(setting: RuleSetting) -> bool:

@@ -1,9 +1,10 @@
 """Translated guidance (GK6xx): missing, stale (by the impact of what changed), damaged
 and orphaned translations, from the catalogs under ``translations.folder``.
 
-These rules run once per check over every catalog (stage ``translations``):
-the units come from the guidance as it is now, the staleness from the diff
-engine between each catalog's recorded revision and the working tree.
+These rules run in the check's ``translations`` stage (check/translation_stage.py),
+one locale at a time: the units come from the guidance as it is now, the
+staleness from the diff engine between each catalog's recorded revision and
+the working tree.
 """
 
 from __future__ import annotations
@@ -11,18 +12,17 @@ from __future__ import annotations
 import functools
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, NamedTuple
 
 from guidekit.check.registry import CheckRule, register
 from guidekit.findings import Finding, Severity, SourceSpan
-from guidekit.loading.config import Config
 
 if TYPE_CHECKING:
     from guidekit.i18n.engine import UnitState
 
-__all__ = ["Coverage", "TranslationContext", "TranslationRule", "translation_findings"]
+__all__ = ["Coverage", "TranslationContext", "TranslationRule", "UnreadableCatalog"]
 
 
 class Coverage(NamedTuple):
@@ -236,62 +236,3 @@ class UnreadableCatalog(TranslationRule):
 
     def check_translations(self, ctx: TranslationContext) -> Iterator[Finding]:
         return iter(())
-
-
-def translation_findings(config: Config, rules: Sequence[TranslationRule], *, jobs: int | None = None
-                         ) -> list[Finding]:
-    """Every enabled GK6xx finding for the catalogs ``guidekit.yaml`` configures.
-
-    The units are collected once; the catalogs are read, then judged, one locale a
-    worker (``jobs`` caps them); the diff since a catalog's revision is made once
-    per distinct revision and shared by every locale at it."""
-    if not rules or not (config.data.get("translations") or {}).get("locales"):
-        return []
-    from guidekit.check.parallel import run_all
-    from guidekit.i18n.catalog import Catalog, catalog_path
-    from guidekit.i18n.engine import (
-        RuleChange,
-        collect_units,
-        enforcement_changes,
-        load_catalog,
-        settings_of,
-        unit_states,
-    )
-
-    settings = settings_of(config)
-    locales = list(dict.fromkeys(settings.locales))
-    units = collect_units(config)
-    findings: list[Finding] = []
-    broken = [r for r in rules if isinstance(r, UnreadableCatalog)]
-
-    def read(locale: str) -> tuple[str, Catalog | str]:
-        try:
-            return locale, load_catalog(settings, locale)
-        except ValueError as err:
-            return locale, str(err)
-
-    catalogs: dict[str, Catalog] = {}
-    for locale, got in run_all(read, locales, jobs=jobs, min_items=2):
-        if isinstance(got, str):
-            path = catalog_path(settings.folder, locale)
-            findings.extend(b.finding(SourceSpan(_shown(path, config.root), 1, 1), f"cannot read the catalog: {got}")
-                            for b in broken)
-            got = Catalog(locale, path, None, {})
-        catalogs[locale] = got
-    diffs: dict[str | None, tuple[dict[tuple[str, str], RuleChange], str | None]] = {}
-    for cat in catalogs.values():
-        if cat.revision not in diffs:
-            diffs[cat.revision] = enforcement_changes(config.root, cat.revision)
-    paths = {locale: cat.path for locale, cat in catalogs.items()}
-
-    def judge(locale: str) -> list[Finding]:
-        cat = catalogs[locale]
-        changes, note = diffs[cat.revision]
-        states = unit_states(units, cat, changes)
-        ctx = TranslationContext(config.root, settings.required, settings.min_translated, {locale: states},
-                                 paths, {locale: note} if note else {}, {locale: Coverage.of(states)})
-        return [f for rule in rules for f in rule.check_translations(ctx)]
-
-    for found in run_all(judge, locales, jobs=jobs, min_items=2):
-        findings.extend(found)
-    return findings
