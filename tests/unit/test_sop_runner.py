@@ -40,7 +40,7 @@ def test_fixture_repository_passes_with_full_coverage(repo: Path) -> None:
     assert (run.passed, run.failed, run.problems) == (4, 0, [])
     cov = run.coverage
     assert [(m.name, m.covered, m.total) for m in cov.all()] == [
-        ("nodes", 2, 2), ("answers", 4, 4), ("outcomes", 3, 3), ("rules", 2, 2)]
+        ("nodes", 2, 2), ("answers", 4, 4), ("cells", 0, 0), ("outcomes", 3, 3), ("rules", 2, 2)]
 
 
 def test_cases_from_the_sop_and_its_case_file_both_run(repo: Path) -> None:

@@ -20,7 +20,7 @@ from guidekit.cli.common import (
 from guidekit.cli.outcome import echo_err
 from guidekit.errors import ExitCode, GuidekitError
 from guidekit.report.sop import SUITE_REPORTERS, SuiteReportOptions, get_suite_reporter
-from guidekit.sop.coverage import METRICS
+from guidekit.sop.coverage import DEFAULT_METRICS, METRICS
 from guidekit.sop.runner import run_sop_tests
 
 if TYPE_CHECKING:
@@ -34,7 +34,7 @@ def _metrics(values: list[str]) -> tuple[str, ...]:
     for n in names:
         if n not in METRICS:
             raise GuidekitError(f"--coverage-of: {n!r} is not one of {', '.join(METRICS)}")
-    return tuple(dict.fromkeys(names)) or ("nodes", "answers", "outcomes")
+    return tuple(dict.fromkeys(names)) or DEFAULT_METRICS
 
 
 def test(
@@ -47,8 +47,9 @@ def test(
                                               "metric named by --coverage-of is below PCT percent."),
     coverage_of: list[str] = typer.Option([], "--coverage-of", metavar="METRIC",
                                           help="Metrics --min-coverage applies to: nodes, "
-                                          "answers, outcomes, rules (repeatable or comma-"
-                                          "separated). Default: nodes, answers, outcomes."),
+                                          "answers, cells (of table nodes), outcomes, rules "
+                                          "(repeatable or comma-separated). Default: nodes, "
+                                          "answers, cells, outcomes."),
     output: Path | None = OUTPUT_OPTION,
     verbose: bool = VERBOSE_OPTION,
 ) -> None:

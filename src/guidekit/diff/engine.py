@@ -293,10 +293,14 @@ class DiffSession:
                     continue
                 where = str(snap.source.span(("cases", i)))
                 expect = case.get("expect") or {}
-                if isinstance(expect, dict) and expect.get("outcome"):
-                    refs.setdefault(f"outcome:{expect['outcome']}", []).append(where)
+                if isinstance(expect, dict):
+                    named = expect.get("outcomes")
+                    for outcome in [expect.get("outcome"), *(named if isinstance(named, list) else ())]:
+                        if outcome:
+                            refs.setdefault(f"outcome:{outcome}", []).append(where)
                 for node, value in (case.get("answers") or {}).items():
-                    refs.setdefault(f"answer:{node}={value}", []).append(where)
+                    for one in value if isinstance(value, list) else [value]:
+                        refs.setdefault(f"answer:{node}={one}", []).append(where)
         return refs
 
 

@@ -107,9 +107,13 @@ def _sop_refs(sop: Sop, extra: Mapping[str, Sequence[str]]) -> dict[str, list[st
         if o.escalation:
             add(f"escalation:{o.escalation}", o.loc)
     for c in sop.cases:
-        add(f"outcome:{c.expect.outcome}", c.loc)
+        for expected in c.expect.outcomes:
+            add(f"outcome:{expected}", c.loc)
         for node_id, value in c.answers.items():
             add(f"answer:{node_id}={value}", c.loc)
+        for node_id, values in c.choices.items():
+            for value in values:
+                add(f"answer:{node_id}={value}", c.loc)
     for k, v in extra.items():
         refs.setdefault(k, []).extend(v)
     return refs
@@ -145,6 +149,8 @@ def compare_sop(old: Sop, new: Sop, ctx: Context) -> tuple[FieldDiff, list[ItemC
     def node_fields(o: Node, n: Node, fd: FieldDiff) -> None:
         fd.prose("question", o.question, n.question)
         fd.prose("help", o.help, n.help)
+        fd.meta("multiple", o.multiple, n.multiple)
+        fd.meta("table", _table_keys(o), _table_keys(n))
         before = {a.value: a for a in o.answers}
         for a in n.answers:
             b = before.pop(a.value, None)
@@ -189,8 +195,13 @@ def compare_sop(old: Sop, new: Sop, ctx: Context) -> tuple[FieldDiff, list[ItemC
     return f, items
 
 
+def _table_keys(node: Node) -> str | None:
+    t = node.table
+    return None if t is None else f"{t.rows} x {t.columns}" + (f" (tiers of {t.tiers_of})" if t.tiers_of else "")
+
+
 def _case_fields(o: Any, n: Any, fd: FieldDiff) -> None:
-    for name in ("title", "content", "market", "surface", "answers", "expect"):
+    for name in ("title", "content", "market", "surface", "context", "answers", "choices", "expect"):
         fd.meta(name, _plain(getattr(o, name)), _plain(getattr(n, name)))
 
 

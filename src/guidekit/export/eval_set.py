@@ -23,7 +23,7 @@ from guidekit.corpus import Corpus
 from guidekit.export.base import Export, ExportFile, active_policies, active_sops, one_line
 from guidekit.export.policy_text import example_action, unsafe_action
 from guidekit.model import Case, Policy, Sop
-from guidekit.sop.engine import resolve, walk
+from guidekit.sop.engine import resolve, walks
 
 __all__ = ["TEST_PERCENT", "eval_records", "export_eval", "split_for"]
 
@@ -59,17 +59,21 @@ def _from_policy(p: Policy, corpus: Corpus) -> Iterator[dict[str, Any]]:
 def _from_case(sop: Sop, case: Case, corpus: Corpus) -> Iterator[dict[str, Any]]:
     if not case.content:
         return
-    w = walk(sop, sop.answers_for(case))
-    if w.outcome is None or w.outcome.id != case.expect.outcome:
+    branches = walks(sop, sop.answers_for(case), facts=sop.facts_for(case))
+    if not all(w.outcome for w in branches) or \
+            sorted({w.at for w in branches}) != sorted(set(case.expect.outcomes)):
         return  # a failing case is no ground truth; `guidekit test` reports it
-    if w.outcome.pending:
-        return  # the decision waits for a fact (a report by the target): no label yet
-    resolved = resolve(w.outcome, corpus.rules, case.market)
+    # a pending decision waits for a fact (a report by the target): no label yet
+    done = [resolve(w.outcome, corpus.rules, case.market)
+            for w in branches if w.outcome is not None and not w.outcome.pending]
+    if not done:
+        return
     group = f"{sop.id}/{case.id}"
-    rules = [rid for rid in resolved.rules if rid in corpus.rules]
-    restricts = any(unsafe_action(corpus, a) for a in resolved.actions)
+    rules = list(dict.fromkeys(rid for r in done for rid in r.rules if rid in corpus.rules))
+    actions = list(dict.fromkeys(a for r in done for a in r.actions))
+    restricts = any(unsafe_action(corpus, a) for a in actions)
     tax = corpus.taxonomy.actions
-    tier = max(resolved.actions, key=lambda a: tax[a].rank if a in tax else -1, default=None)
+    tier = max(actions, key=lambda a: tax[a].rank if a in tax else -1, default=None)
     context = case.context or None
     if rules:  # a lesser tier (not recommended, a label) keeps its rule, labelled 0
         for rid in rules:

@@ -20,6 +20,7 @@ __all__ = [
     "Outcome",
     "Sop",
     "Step",
+    "Table",
     "build_cases",
     "build_sop",
 ]
@@ -52,13 +53,35 @@ class Answer:
 
 
 @dataclass(frozen=True, slots=True)
+class Table:
+    """A lookup instead of a question: the outcome of each (row fact, column fact) pair.
+
+    ``tiers_of`` names the policy rule whose tiers the columns are (e.g. tier x
+    target class): ``check`` holds each cell to that tier's action.
+    """
+
+    rows: str  # the fact whose value picks the row
+    columns: str  # the fact whose value picks the column
+    tiers_of: str | None
+    loc: Loc
+
+
+@dataclass(frozen=True, slots=True)
 class Node:
+    """A question (answers a reviewer picks) or a table (cells looked up from facts).
+
+    A table's cells are its answers: value ``row/column``, each leading to an
+    outcome, so every tree analysis treats a cell like an answer.
+    """
+
     id: str
     question: str
     help: str | None
     answers: tuple[Answer, ...]
     loc: Loc
     fact: str | None = None  # the declared fact this question sets
+    multiple: bool = False  # several answers may apply: the walk follows each
+    table: Table | None = None
 
     def answer(self, value: str) -> Answer | None:
         return next((a for a in self.answers if a.value == value), None)
@@ -98,10 +121,15 @@ class Escalation:
 
 @dataclass(frozen=True, slots=True)
 class Expect:
-    outcome: str
+    outcomes: tuple[str, ...]  # every outcome the case reaches, in any order (``outcome`` is one)
     actions: tuple[str, ...] | None
     rules: tuple[str, ...] | None
     not_rules: tuple[str, ...]
+    plural: bool = False  # written as ``outcomes:``
+
+    @property
+    def outcome(self) -> str:
+        return self.outcomes[0]
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +144,7 @@ class Case:
     expect: Expect
     loc: Loc
     context: dict[str, Any] = field(default_factory=dict)  # target, reporter, age, history ...
+    choices: dict[str, tuple[str, ...]] = field(default_factory=dict)  # several answers to one node
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,11 +173,18 @@ class Sop:
     loc: Loc
     facts: tuple[Fact, ...] = ()
 
-    def answers_for(self, case: Case) -> dict[str, str]:
-        """A case's answers, with those its context gives for questions that set a fact."""
+    def answers_for(self, case: Case) -> dict[str, str | tuple[str, ...]]:
+        """A case's answers, with those its context gives for questions that set a fact.
+
+        A node the case answers with a list (a question where several answers
+        apply) maps to a tuple of values."""
         from_context = {n.id: str(case.context[n.fact]) for n in self.tree.nodes
                         if n.fact is not None and n.fact in case.context}
-        return {**from_context, **case.answers}
+        return {**from_context, **case.answers, **case.choices}
+
+    def facts_for(self, case: Case) -> dict[str, str]:
+        """The facts a case's context gives (as text), for table lookups."""
+        return {str(k): _fact_text(v) for k, v in case.context.items()}
 
     @property
     def source(self) -> Source:
@@ -158,8 +194,15 @@ class Sop:
         return next((o for o in self.outcomes if o.id == outcome_id), None)
 
 
+def _fact_text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
 def _case(d: dict[str, Any], sop_id: str, loc: Loc) -> Case:
     e = d["expect"]
+    given = d.get("answers") or {}
     return Case(
         id=d["id"],
         sop=sop_id,
@@ -167,16 +210,36 @@ def _case(d: dict[str, Any], sop_id: str, loc: Loc) -> Case:
         content=d.get("content"),
         market=d.get("market"),
         surface=d.get("surface"),
-        answers={str(k): str(v) for k, v in (d.get("answers") or {}).items()},
+        answers={str(k): str(v) for k, v in given.items() if not isinstance(v, list)},
+        choices={str(k): as_strings(v) for k, v in given.items() if isinstance(v, list)},
         context=dict(d.get("context") or {}),
         expect=Expect(
-            outcome=e["outcome"],
+            outcomes=as_strings(e["outcomes"]) if "outcomes" in e else (str(e["outcome"]),),
+            plural="outcomes" in e,
             actions=as_strings(e["actions"]) if "actions" in e else None,
             rules=as_strings(e["rules"]) if "rules" in e else None,
             not_rules=as_strings(e.get("not_rules")),
         ),
         loc=loc,
     )
+
+
+def _node(n: dict[str, Any], loc: Loc) -> Node:
+    t = n.get("table")
+    if t is None:
+        answers = tuple(
+            Answer(value=str(a["value"]), label=str(a.get("label") or a["value"]), next=a.get("next"),
+                   outcome=a.get("outcome"), loc=loc.at("answers", j))
+            for j, a in enumerate(n["answers"]))
+        return Node(n["id"], n["question"], n.get("help"), answers, loc, n.get("fact"),
+                    bool(n.get("multiple", False)))
+    tloc = loc.at("table")
+    table = Table(str(t["rows"]), str(t["columns"]), t.get("tiers_of"), tloc)
+    cells = tuple(
+        Answer(value=f"{row}/{col}", label=f"{table.rows} {row}, {table.columns} {col}", next=None,
+               outcome=str(outcome), loc=tloc.at("cells", row, col))
+        for row, line in (t.get("cells") or {}).items() for col, outcome in (line or {}).items())
+    return Node(n["id"], n["question"], n.get("help"), cells, loc, table=table)
 
 
 def build_sop(src: Source) -> Sop:
@@ -204,26 +267,7 @@ def build_sop(src: Source) -> Sop:
         steps=tuple(Step(s["id"], s["text"], root.at("steps", i)) for i, s in enumerate(d["steps"])),
         tree=DecisionTree(
             start=tree["start"],
-            nodes=tuple(
-                Node(
-                    id=n["id"],
-                    question=n["question"],
-                    help=n.get("help"),
-                    answers=tuple(
-                        Answer(
-                            value=str(a["value"]),
-                            label=str(a.get("label") or a["value"]),
-                            next=a.get("next"),
-                            outcome=a.get("outcome"),
-                            loc=tloc.at("nodes", i, "answers", j),
-                        )
-                        for j, a in enumerate(n["answers"])
-                    ),
-                    loc=tloc.at("nodes", i),
-                    fact=n.get("fact"),
-                )
-                for i, n in enumerate(tree["nodes"])
-            ),
+            nodes=tuple(_node(n, tloc.at("nodes", i)) for i, n in enumerate(tree["nodes"])),
             loc=tloc,
         ),
         outcomes=tuple(

@@ -1,4 +1,7 @@
-"""Coverage of an SOP by its cases: nodes, answers, outcomes and policy rules exercised."""
+"""Coverage of an SOP by its cases: nodes, answers, table cells, outcomes and policy rules exercised.
+
+A table node's cells are counted apart from the questions' answers: a cell no
+case looks up is uncovered, like an answer no case gives."""
 
 from __future__ import annotations
 
@@ -9,9 +12,10 @@ from guidekit.model import Loc, Sop
 from guidekit.sop.engine import Resolved, Walk
 from guidekit.sop.graph import TreeGraph
 
-__all__ = ["METRICS", "Coverage", "Metric", "Missed", "measure", "total"]
+__all__ = ["DEFAULT_METRICS", "METRICS", "Coverage", "Metric", "Missed", "measure", "total"]
 
-METRICS = ("nodes", "answers", "outcomes", "rules")
+METRICS = ("nodes", "answers", "cells", "outcomes", "rules")
+DEFAULT_METRICS = ("nodes", "answers", "cells", "outcomes")
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +46,7 @@ class Metric:
 class Coverage:
     nodes: Metric
     answers: Metric
+    cells: Metric
     outcomes: Metric
     rules: Metric
 
@@ -79,7 +84,9 @@ def measure(
             rules_hit.update(resolved.rules)
     nodes = [(n.id, f"node {n.id}", n.loc) for n in graph.nodes.values()]
     answers = [(f"{n.id}={a.value}", f"answer {n.id}={a.value}", a.loc)
-               for n in graph.nodes.values() for a in n.answers]
+               for n in graph.nodes.values() if n.table is None for a in n.answers]
+    cells = [(f"{n.id}={a.value}", f"cell {n.id}[{a.label}]", a.loc)
+             for n in graph.nodes.values() if n.table is not None for a in n.answers]
     seen_outcomes: dict[str, Loc] = {}
     for o in sop.outcomes:
         seen_outcomes.setdefault(o.id, o.loc)
@@ -88,6 +95,7 @@ def measure(
     return Coverage(
         _metric("nodes", _unique(nodes), nodes_hit),
         _metric("answers", _unique(answers), answers_hit),
+        _metric("cells", _unique(cells), answers_hit),
         _metric("outcomes", outcomes, outcomes_hit),
         _metric("rules", _unique(rules), rules_hit),
     )

@@ -2,7 +2,10 @@
 
 Pure: takes model objects, returns data. A walk always ends, either at an
 outcome or at the node where it could not go on (no answer given, an answer
-the node does not offer, a link to a missing node, or a loop).
+the node does not offer, a link to a missing node, or a loop). A table node
+looks its cell up from facts (the case's context, or a question that sets a
+fact on the way). A question answered with several values (``multiple``)
+forks the walk: ``walks`` follows every branch to its own end.
 """
 
 from __future__ import annotations
@@ -11,10 +14,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
-from guidekit.model import Loc, Outcome, Policy, Rule, Sop
+from guidekit.model import Loc, Node, Outcome, Policy, Rule, Sop
 from guidekit.sop.graph import TreeGraph
 
-__all__ = ["AppliedOverride", "Hop", "Resolved", "Stop", "Walk", "resolve", "walk"]
+__all__ = ["AppliedOverride", "Hop", "Resolved", "Stop", "Walk", "resolve", "walk", "walks"]
 
 
 class Stop(StrEnum):
@@ -56,41 +59,112 @@ class Walk:
         return f"{hops} => {self.at}" if self.reached else f"{hops}, stopped at {self.at}"
 
 
-def walk(sop: Sop, answers: Mapping[str, str], graph: TreeGraph | None = None) -> Walk:
-    """Follow ``answers`` (node id -> answer value) from the tree's start."""
+Answers = Mapping[str, str | tuple[str, ...]]
+_Branch = tuple[tuple[Hop, ...], str, frozenset[str], dict[str, str]]  # hops, next node, seen, facts
+
+
+def walk(sop: Sop, answers: Answers, graph: TreeGraph | None = None,
+         facts: Mapping[str, str] | None = None) -> Walk:
+    """Follow ``answers`` (node id -> answer value) from the tree's start: the first branch."""
+    return walks(sop, answers, graph, facts)[0]
+
+
+def walks(sop: Sop, answers: Answers, graph: TreeGraph | None = None,
+          facts: Mapping[str, str] | None = None) -> tuple[Walk, ...]:
+    """Every branch of the walk: one, unless a ``multiple`` question got several answers.
+
+    ``facts`` (fact id -> value) feed table nodes; a question that sets a fact
+    adds its answer to them on the way.
+    """
     g = graph or TreeGraph.of(sop)
-    hops: list[Hop] = []
-    node_id = sop.tree.start
-    seen: set[str] = set()
+    done: list[Walk] = []
+    todo: list[Walk | _Branch] = [((), sop.tree.start, frozenset(), dict(facts or {}))]
+    while todo:
+        item = todo.pop(0)
+        if isinstance(item, Walk):
+            done.append(item)
+            continue
+        end = _step(sop, g, answers, *item)
+        if isinstance(end, Walk):
+            done.append(end)
+        else:
+            todo[0:0] = end  # depth first, in answer order
+    return tuple(done)
+
+
+def _step(sop: Sop, g: TreeGraph, answers: Answers, hops: tuple[Hop, ...], node_id: str,
+          seen: frozenset[str], facts: dict[str, str]) -> Walk | list[Walk | _Branch]:
+    """Walk one branch until it ends (a Walk) or forks (the branches to follow)."""
     while True:
         node = g.nodes.get(node_id)
         if node is None:
             where = "the tree's start" if not hops else f"answer {hops[-1]}"
-            return Walk(tuple(hops), Stop.UNKNOWN_NODE, node_id, None,
+            return Walk(hops, Stop.UNKNOWN_NODE, node_id, None,
                         f"{where} leads to node {node_id!r}, which the SOP does not define")
         if node_id in seen:
-            return Walk(tuple(hops), Stop.CYCLE, node_id, None,
+            return Walk(hops, Stop.CYCLE, node_id, None,
                         f"the path comes back to node {node_id!r}: the tree loops")
-        seen.add(node_id)
+        seen = seen | {node_id}
+        given = answers.get(node_id)
+        if given is None and node.table is not None:
+            return _lookup(sop, node, hops, facts)
         offered = ", ".join(a.value for a in node.answers)
-        value = answers.get(node_id)
-        if value is None:
-            return Walk(tuple(hops), Stop.MISSING_ANSWER, node_id, None,
+        if given is None:
+            return Walk(hops, Stop.MISSING_ANSWER, node_id, None,
                         f"the case gives no answer for node {node_id!r} (one of: {offered})")
-        answer = node.answer(value)
-        if answer is None:
-            return Walk(tuple(hops), Stop.UNKNOWN_ANSWER, node_id, None,
-                        f"node {node_id!r} has no answer {value!r} (one of: {offered})")
-        hops.append(Hop(node_id, value))
-        if answer.outcome is not None:
-            outcome = sop.outcome(answer.outcome)
-            if outcome is None:
-                return Walk(tuple(hops), Stop.UNKNOWN_OUTCOME, node_id, None,
-                            f"answer {hops[-1]} leads to outcome {answer.outcome!r}, "
-                            "which the SOP does not define")
-            return Walk(tuple(hops), Stop.OUTCOME, outcome.id, outcome, f"reached {outcome.id!r}")
-        assert answer.next is not None  # the schema requires next or outcome
-        node_id = answer.next
+        values = (given,) if isinstance(given, str) else given
+        if len(values) > 1 and not node.multiple:
+            return Walk(hops, Stop.UNKNOWN_ANSWER, node_id, None,
+                        f"node {node_id!r} takes one answer; the case gives {len(values)} "
+                        f"({', '.join(values)})")
+        for value in values:
+            if node.answer(value) is None:
+                return Walk(hops, Stop.UNKNOWN_ANSWER, node_id, None,
+                            f"node {node_id!r} has no answer {value!r} (one of: {offered})")
+        if len(values) > 1:  # every answer that applies: one branch each
+            return [_take(sop, node, v, hops, dict(facts), seen) for v in values]
+        end = _take(sop, node, values[0], hops, facts, seen)
+        if isinstance(end, Walk):
+            return end
+        hops, node_id, seen, facts = end
+
+
+def _take(sop: Sop, node: Node, value: str, hops: tuple[Hop, ...], facts: dict[str, str],
+          seen: frozenset[str]) -> Walk | _Branch:
+    """Take an answer the node offers: the outcome reached, or the branch to follow on."""
+    answer = node.answer(value)
+    assert answer is not None  # checked by the caller
+    hops = (*hops, Hop(node.id, value))
+    if node.fact is not None:
+        facts[node.fact] = value
+    if answer.outcome is not None:
+        outcome = sop.outcome(answer.outcome)
+        if outcome is None:
+            return Walk(hops, Stop.UNKNOWN_OUTCOME, node.id, None,
+                        f"answer {hops[-1]} leads to outcome {answer.outcome!r}, "
+                        "which the SOP does not define")
+        return Walk(hops, Stop.OUTCOME, outcome.id, outcome, f"reached {outcome.id!r}")
+    assert answer.next is not None  # the schema requires next or outcome
+    return hops, answer.next, seen, facts
+
+
+def _lookup(sop: Sop, node: Node, hops: tuple[Hop, ...], facts: dict[str, str]) -> Walk:
+    """A table node: the cell of the facts' row and column, and the outcome it names."""
+    table = node.table
+    assert table is not None
+    missing = [f for f in (table.rows, table.columns) if f not in facts]
+    if missing:
+        return Walk(hops, Stop.MISSING_ANSWER, node.id, None,
+                    f"table node {node.id!r} looks up fact {missing[0]!r}, which neither the case's "
+                    "context nor an earlier answer gives")
+    row, col = facts[table.rows], facts[table.columns]
+    if node.answer(f"{row}/{col}") is None:
+        return Walk(hops, Stop.UNKNOWN_ANSWER, node.id, None,
+                    f"table node {node.id!r} has no cell for {table.rows} {row!r}, "
+                    f"{table.columns} {col!r}")
+    end = _take(sop, node, f"{row}/{col}", hops, facts, frozenset())
+    assert isinstance(end, Walk)  # a cell always names an outcome
+    return end
 
 
 @dataclass(frozen=True, slots=True)

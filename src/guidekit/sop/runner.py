@@ -18,7 +18,7 @@ from guidekit.findings import Finding, Severity
 from guidekit.loading.config import Config
 from guidekit.model import Case, Loc, Policy, Rule, Sop
 from guidekit.sop.coverage import Coverage, measure, total
-from guidekit.sop.engine import Resolved, Stop, Walk, resolve, walk
+from guidekit.sop.engine import Resolved, Stop, Walk, resolve, walks
 from guidekit.sop.graph import TreeGraph
 
 __all__ = ["CaseResult", "SopRun", "SuiteRun", "check_case", "run_cases", "run_sop_tests"]
@@ -27,15 +27,36 @@ __all__ = ["CaseResult", "SopRun", "SuiteRun", "check_case", "run_cases", "run_s
 @dataclass(frozen=True, slots=True)
 class CaseResult:
     case: Case
-    walk: Walk
+    walk: Walk  # the first branch (the only one unless a question took several answers)
     resolved: Resolved | None
     failures: tuple[str, ...]
     notes: tuple[str, ...]
     diverged_at: str | None  # the node where the walk left the route to the expected outcome
+    branches: tuple[tuple[Walk, Resolved | None], ...] = ()  # every branch, the first included
 
     @property
     def passed(self) -> bool:
         return not self.failures
+
+    def paths(self) -> list[str]:
+        """The path of every branch, for people."""
+        return [w.path_text() for w, _r in self.branches] or [self.walk.path_text()]
+
+    @property
+    def reached(self) -> tuple[str, ...]:
+        """The outcomes the case reached, one per branch that ended at one."""
+        return tuple(w.at for w, _r in self.branches or ((self.walk, self.resolved),) if w.reached)
+
+    @property
+    def rules(self) -> tuple[str, ...]:
+        """Every rule the reached outcomes record, in order, once each."""
+        return tuple(dict.fromkeys(
+            r for _w, res in self.branches or ((self.walk, self.resolved),) if res for r in res.rules))
+
+    @property
+    def actions(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(
+            a for _w, res in self.branches or ((self.walk, self.resolved),) if res for a in res.actions))
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +115,7 @@ def check_case(
 ) -> CaseResult:
     failures: list[str] = []
     notes: list[str] = []
-    for node_id in case.answers:
+    for node_id in [*case.answers, *case.choices]:
         if node_id not in graph.nodes:
             failures.append(f"the case answers node {node_id!r}, which the tree does not have")
     if case.market is not None and sop.markets and case.market not in sop.markets:
@@ -104,48 +125,76 @@ def check_case(
         failures.append(f"surface {case.surface!r} is not one of the SOP's surfaces "
                         f"({', '.join(sop.surfaces)})")
     exp = case.expect
-    w = walk(sop, sop.answers_for(case), graph)
-    resolved: Resolved | None = None
+    branches = walks(sop, sop.answers_for(case), graph, sop.facts_for(case))
+    resolved_all = tuple((w, resolve(w.outcome, rules, case.market) if w.outcome else None)
+                         for w in branches)
     diverged: str | None = None
-    if not w.reached:
-        diverged = _diverged_at(sop, graph, w, exp.outcome)
-        failures.append(f"diverged at node {diverged!r}: {w.detail}")
-    elif w.at != exp.outcome:
-        diverged = _diverged_at(sop, graph, w, exp.outcome)
-        taken = next(h for h in w.hops if h.node == diverged).answer
-        if exp.outcome not in graph.outcomes:
-            failures.append(f"expected outcome {exp.outcome!r} is not an outcome of {sop.id}; "
-                            f"the walk ended at node {diverged!r} with {w.at!r}")
-        elif not graph.leads_to(exp.outcome):
-            failures.append(f"diverged at node {diverged!r}: answer {taken!r} leads to {w.at!r}, "
-                            f"and no answer in the tree leads to expected outcome {exp.outcome!r}")
-        else:
-            failures.append(f"diverged at node {diverged!r}: answer {taken!r} leads away from "
-                            f"expected outcome {exp.outcome!r}; reached {w.at!r}")
-    if w.outcome is not None:
-        resolved = resolve(w.outcome, rules, case.market)
-        for o in resolved.overrides:
+    before = len(failures)
+    if exp.plural or len(branches) > 1:
+        failures.extend(_compare_outcomes(branches, exp.outcomes))
+    else:
+        diverged = _one_outcome(sop, graph, branches[0], exp.outcome, failures)
+    outcomes_met = len(failures) == before
+    for _w, res in resolved_all:
+        for o in res.overrides if res else ():
             how = f"{o.base_action} -> {o.action}" if o.replaced else \
                 f"{o.action} not applied: the outcome does not take {o.base_action}"
             notes.append(f"override {o.market} {o.rule}: {how}")
-        if w.at == exp.outcome:
-            failures.extend(_compare(resolved, case))
-    used = {h.node for h in w.hops} | ({w.at} if w.stop is Stop.UNKNOWN_ANSWER else set())
+    if outcomes_met:
+        failures.extend(_compare(resolved_all, case))
+    used = {h.node for w in branches for h in w.hops} | {
+        w.at for w in branches if w.stop is Stop.UNKNOWN_ANSWER}
     notes.extend(f"answer for node {n!r} not used on this path"
-                 for n in case.answers if n in graph.nodes and n not in used)
-    return CaseResult(case, w, resolved, tuple(failures), tuple(notes), diverged)
+                 for n in [*case.answers, *case.choices] if n in graph.nodes and n not in used)
+    first, first_resolved = resolved_all[0]
+    return CaseResult(case, first, first_resolved, tuple(failures), tuple(notes), diverged, resolved_all)
 
 
-def _compare(resolved: Resolved, case: Case) -> list[str]:
+def _one_outcome(sop: Sop, graph: TreeGraph, w: Walk, expected: str, failures: list[str]) -> str | None:
+    """Compare a single walk with the one outcome expected; the node where it diverged."""
+    if not w.reached:
+        diverged = _diverged_at(sop, graph, w, expected)
+        failures.append(f"diverged at node {diverged!r}: {w.detail}")
+        return diverged
+    if w.at == expected:
+        return None
+    diverged = _diverged_at(sop, graph, w, expected)
+    taken = next(h for h in w.hops if h.node == diverged).answer
+    if expected not in graph.outcomes:
+        failures.append(f"expected outcome {expected!r} is not an outcome of {sop.id}; "
+                        f"the walk ended at node {diverged!r} with {w.at!r}")
+    elif not graph.leads_to(expected):
+        failures.append(f"diverged at node {diverged!r}: answer {taken!r} leads to {w.at!r}, "
+                        f"and no answer in the tree leads to expected outcome {expected!r}")
+    else:
+        failures.append(f"diverged at node {diverged!r}: answer {taken!r} leads away from "
+                        f"expected outcome {expected!r}; reached {w.at!r}")
+    return diverged
+
+
+def _compare_outcomes(branches: Sequence[Walk], expected: Sequence[str]) -> list[str]:
+    """Several outcomes (one per answer of a ``multiple`` question), compared as a set."""
+    out = [f"a branch stopped at node {w.at!r}: {w.detail} (path: {w.path_text()})"
+           for w in branches if not w.reached]
+    got = _sorted(w.at for w in branches if w.reached)
+    if not out and got != _sorted(expected):
+        out.append(f"outcomes: expected {_sorted(expected)}, got {got}")
+    return out
+
+
+def _compare(resolved_all: Sequence[tuple[Walk, Resolved | None]], case: Case) -> list[str]:
     exp = case.expect
     out: list[str] = []
     where = f" in market {case.market}" if case.market else ""
-    if exp.actions is not None and _sorted(exp.actions) != _sorted(resolved.actions):
-        out.append(f"actions{where}: expected {_sorted(exp.actions)}, got {list(resolved.actions)}")
-    if exp.rules is not None and _sorted(exp.rules) != _sorted(resolved.rules):
-        out.append(f"rules: expected {_sorted(exp.rules)}, got {list(resolved.rules)}")
+    done = [r for _w, r in resolved_all if r is not None]
+    actions = list(dict.fromkeys(a for r in done for a in r.actions))
+    rules = list(dict.fromkeys(rid for r in done for rid in r.rules))
+    if exp.actions is not None and _sorted(exp.actions) != _sorted(actions):
+        out.append(f"actions{where}: expected {_sorted(exp.actions)}, got {actions}")
+    if exp.rules is not None and _sorted(exp.rules) != _sorted(rules):
+        out.append(f"rules: expected {_sorted(exp.rules)}, got {rules}")
     for rid in exp.not_rules:
-        if rid in resolved.rules:
+        if rid in rules:
             out.append(f"rule {rid!r} is triggered, but the case says it must not be")
     return out
 
@@ -169,7 +218,7 @@ def run_cases(corpus: Corpus, wanted: Callable[[str], bool] = lambda _rel: True)
             continue
         graph = TreeGraph.of(sop)
         results = tuple(check_case(sop, c, graph, corpus.rules) for c in cases)
-        cov = measure(sop, graph, ((r.walk, r.resolved) for r in results),
+        cov = measure(sop, graph, (b for r in results for b in r.branches),
                       _policy_rules(sop, corpus))
         runs.append(SopRun(sop, results, cov))
     return runs

@@ -93,6 +93,9 @@ def sop_refs(s: Sop) -> Iterator[Ref]:
     for o in s.outcomes:
         yield from _listed(o.actions, o.loc, "actions", "actions")
         yield from _listed(o.rules, o.loc, "rules", "rules")
+    for n in s.tree.nodes:
+        if n.table is not None and n.table.tiers_of is not None:
+            yield "rules", n.table.tiers_of, n.table.loc.at("tiers_of")
 
 
 _TREE_NOUN = {"nodes": "node", "outcomes": "outcome", "escalations": "escalation", "facts": "fact"}
@@ -104,6 +107,9 @@ def tree_refs(s: Sop) -> Iterator[Ref]:
     for n in s.tree.nodes:
         if n.fact is not None:
             yield "facts", n.fact, n.loc.at("fact")
+        if n.table is not None:
+            yield "facts", n.table.rows, n.table.loc.at("rows")
+            yield "facts", n.table.columns, n.table.loc.at("columns")
         for a in n.answers:
             if a.next is not None:
                 yield "nodes", a.next, a.loc.at("next")
@@ -142,7 +148,8 @@ class UnresolvedReference(CheckRule):
     contexts, tier, condition and consequence actions, consequence subjects,
     parameter units (built-in or a ``units`` vocabulary), ladders, age gates
     and ``see`` rules; exception residual actions and ``never_for`` rules; SOP
-    policies, outcome actions and rule ids. A vocabulary with no taxonomy file at all is reported
+    policies, outcome actions and rule ids, and a table node's ``tiers_of``
+    rule. A vocabulary with no taxonomy file at all is reported
     once instead of at every use.
     """
 
@@ -248,7 +255,8 @@ class TreeReference(CheckRule):
     does not define.
 
     Covers the tree's ``start``, each answer's ``next``/``outcome``, each
-    question's ``fact`` (declared in ``facts``), outcome ``escalation``, and
+    question's ``fact`` and each table's ``rows``/``columns`` facts (declared
+    in ``facts``), each table cell's outcome, outcome ``escalation``, and
     for cases the node ids and answer values they give and the outcome they
     expect, and case files naming an unknown SOP.
     """
@@ -277,10 +285,20 @@ class TreeReference(CheckRule):
                             case.loc.at("answers", node_id), f"answer of {node_id}", value,
                             [a.value for a in node.answers],
                         )
-                if case.expect.outcome not in outcomes:
-                    yield self._missing(
-                        case.loc.at("expect", "outcome"), "outcome", case.expect.outcome, outcomes
-                    )
+                for node_id, values in case.choices.items():
+                    node = nodes.get(node_id)
+                    if node is None:
+                        yield self._missing(case.loc.at("answers", node_id), "node", node_id, nodes, key=True)
+                        continue
+                    for i, value in enumerate(values):
+                        if node.answer(value) is None:
+                            yield self._missing(case.loc.at("answers", node_id, i), f"answer of {node_id}",
+                                                value, [a.value for a in node.answers])
+                exp = case.expect
+                for i, expected in enumerate(exp.outcomes):
+                    if expected not in outcomes:
+                        where = case.loc.at("expect", "outcomes", i) if exp.plural else case.loc.at("expect", "outcome")
+                        yield self._missing(where, "outcome", expected, outcomes)
         for src, sop_id, _cases in c.case_files:
             if sop_id not in c.sops:
                 loc = Loc(src, ("sop",))

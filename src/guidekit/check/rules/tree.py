@@ -13,7 +13,7 @@ from typing import Any, ClassVar
 
 from guidekit.check.registry import CheckRule, RuleContext, register
 from guidekit.findings import Finding, Severity
-from guidekit.model import Sop
+from guidekit.model import Answer, Rule, Sop, Tier
 from guidekit.sop.graph import TreeGraph
 
 
@@ -204,3 +204,63 @@ class DeepTree(CheckRule):
                                    f"a path through {sop.id}'s decision tree asks {len(chain)} "
                                    f"questions, more than max_depth ({limit}); this is question "
                                    f"{limit + 1}", json_path=(*node.loc.path, "id"))
+
+
+@register
+class TableCell(CheckRule):
+    """A table node's cell that the SOP's facts or the policy's tiers do not back.
+
+    A row or column value must be one of the values its fact declares. With
+    ``tiers_of: RULE`` the columns are that rule's tiers: each column must name
+    one of its tiers, and each cell's outcome must record the rule and take the
+    tier's action, so the table says what the policy says (a cell that removes
+    what the tier only labels is a wrong lookup, not a choice). A question
+    answered with several values must allow it (``multiple: true``); a case
+    that gives several answers to any other question fails in ``guidekit test``.
+    """
+
+    id = "GK407"
+    name = "table-cell"
+
+    def check(self, ctx: RuleContext) -> Iterator[Finding]:
+        corpus = ctx.corpus
+        for sop in corpus.all_sops:
+            facts = {f.id: f for f in sop.facts}
+            for node in sop.tree.nodes:
+                table = node.table
+                if table is None:
+                    continue
+                owner = corpus.rules.get(table.tiers_of) if table.tiers_of else None
+                tiers = {t.id: t for t in owner[1].tiers} if owner else None
+                for cell in node.answers:
+                    row, col = cell.value.split("/", 1)
+                    for axis, value, loc in ((table.rows, row, table.loc.at("cells", row)),
+                                             (table.columns, col, cell.loc)):
+                        fact = facts.get(axis)
+                        if fact is not None and fact.values and value not in fact.values:
+                            yield self.finding(loc.span(key=True),
+                                               f"table node {node.id!r}: {value!r} is not a value of fact "
+                                               f"{axis!r} (one of: {', '.join(fact.values)})",
+                                               json_path=loc.path)
+                    if owner is not None and tiers is not None:
+                        yield from self._tier_cell(sop, node.id, owner[1], tiers, col, cell)
+
+    def _tier_cell(self, sop: Sop, node_id: str, rule: Rule, tiers: dict[str, Tier], col: str,
+                   cell: Answer) -> Iterator[Finding]:
+        tier = tiers.get(col)
+        if tier is None:
+            yield self.finding(cell.loc.span(key=True),
+                               f"table node {node_id!r}: column {col!r} is not a tier of {rule.id} "
+                               f"(tiers: {', '.join(tiers) or 'none'})", json_path=cell.loc.path)
+            return
+        outcome = sop.outcome(cell.outcome or "")
+        if outcome is None:
+            return  # an unknown outcome is GK213
+        if rule.id not in outcome.rules:
+            yield self.finding(cell.loc.span(), f"table node {node_id!r}: cell {cell.value!r} leads to "
+                               f"outcome {outcome.id!r}, which does not record {rule.id}",
+                               json_path=cell.loc.path)
+        if tier.action not in outcome.actions:
+            yield self.finding(cell.loc.span(), f"table node {node_id!r}: cell {cell.value!r} leads to "
+                               f"outcome {outcome.id!r} ({', '.join(outcome.actions)}), but tier "
+                               f"{col!r} of {rule.id} takes {tier.action!r}", json_path=cell.loc.path)

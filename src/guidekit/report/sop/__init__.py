@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol, TextIO
 
 from guidekit.plugins import load_entry
+from guidekit.sop.coverage import DEFAULT_METRICS
 
 if TYPE_CHECKING:
     from guidekit.sop.runner import SuiteRun
@@ -19,7 +20,7 @@ class SuiteReportOptions:
     color: bool = False
     elapsed: float | None = None
     min_coverage: float | None = None
-    coverage_of: tuple[str, ...] = field(default=("nodes", "answers", "outcomes"))
+    coverage_of: tuple[str, ...] = field(default=DEFAULT_METRICS)
 
 
 class SuiteReporter(Protocol):

@@ -43,16 +43,21 @@ def _case(r: CaseResult, prefix: str) -> dict[str, Any]:
         "stop": r.walk.stop.value,
         "reached": r.walk.at if r.walk.reached else None,
         "diverged_at": r.diverged_at,
+        "branches": [{"path_taken": [{"node": h.node, "answer": h.answer} for h in w.hops],
+                      "stop": w.stop.value, "reached": w.at if w.reached else None}
+                     for w, _res in r.branches[1:]],
         "expected": {
             "outcome": c.expect.outcome,
+            "outcomes": list(c.expect.outcomes),
             "actions": list(c.expect.actions) if c.expect.actions is not None else None,
             "rules": list(c.expect.rules) if c.expect.rules is not None else None,
             "not_rules": list(c.expect.not_rules),
         },
         "actual": None if r.resolved is None else {
             "outcome": r.resolved.outcome.id,
-            "actions": list(r.resolved.actions),
-            "rules": list(r.resolved.rules),
+            "outcomes": list(r.reached),
+            "actions": list(r.actions),
+            "rules": list(r.rules),
         },
         "failures": list(r.failures),
         "notes": list(r.notes),

@@ -41,11 +41,11 @@ def write_junit(run: SuiteRun, stream: TextIO, options: SuiteReportOptions) -> N
             if not r.passed:
                 fail = ET.SubElement(case, "failure", message=r.failures[0], type="case-failed")
                 fail.text = "\n".join([f"{span}: {m}" for m in r.failures]
-                                      + [f"path: {r.walk.path_text()}"]
+                                      + [f"path: {p}" for p in r.paths()]
                                       + [f"note: {n}" for n in r.notes])
             elif r.notes:
                 out = ET.SubElement(case, "system-out")
-                out.text = "\n".join([f"path: {r.walk.path_text()}"] + [f"note: {n}" for n in r.notes])
+                out.text = "\n".join([f"path: {p}" for p in r.paths()] + [f"note: {n}" for n in r.notes])
     if options.elapsed is not None:
         suites.set("time", f"{options.elapsed:.3f}")
     ET.indent(suites)

@@ -41,13 +41,15 @@ def _case(console: Console, r: CaseResult, options: SuiteReportOptions, prefix: 
     if r.passed:
         console.print(f"  [green]PASS[/] {_esc(c.id)}{_esc(market)}")
         if options.verbose:
-            console.print(f"       [dim]path: {_esc(r.walk.path_text())}[/]")
+            for path in r.paths():
+                console.print(f"       [dim]path: {_esc(path)}[/]")
     else:
         console.print(f"  [red]FAIL[/] {_esc(c.id)}{_esc(market)}  "
                       f"[dim]{_esc(str(shown_span(prefix, c.loc.span())))}[/]")
         for msg in r.failures:
             console.print(f"       {_esc(msg)}")
-        console.print(f"       [dim]path: {_esc(r.walk.path_text())}[/]")
+        for path in r.paths():
+            console.print(f"       [dim]path: {_esc(path)}[/]")
     if options.verbose or not r.passed:
         for note in r.notes:
             console.print(f"       [dim]note: {_esc(note)}[/]")
