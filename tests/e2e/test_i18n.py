@@ -6,11 +6,13 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import polib
 import pytest
+from i18n_repos import git as _git
+from i18n_repos import gk as _gk
+from i18n_repos import translate as _translate
 
 from conftest import SAMPLE
 
@@ -19,28 +21,6 @@ pytestmark = pytest.mark.e2e
 POLICY = "policies/ads/gambling.md"
 PO = "translations/pt-BR/guidance.po"
 RULE_TEXT = "ADS-GAMB/rules/ADS-GAMB-1.a/text"
-
-
-def _git(root: Path, *args: str) -> str:
-    return subprocess.run(["git", "-C", str(root), "-c", "user.name=t", "-c", "user.email=t@example.invalid", *args],
-                          check=True, capture_output=True, text=True).stdout
-
-
-def _gk(root: Path, *args: str, ok: tuple[int, ...] = (0,)) -> subprocess.CompletedProcess[str]:
-    proc = subprocess.run([sys.executable, "-m", "guidekit", *args, "--root", str(root)], capture_output=True,
-                          text=True, cwd=root)
-    assert proc.returncode in ok, (proc.returncode, proc.stdout[-3000:], proc.stderr[-3000:])
-    return proc
-
-
-def _translate(po_path: Path, prefix: str = "ADS-GAMB/") -> None:
-    """A translator's work: every unit of one policy translated (Portuguese stand-ins keep ids,
-    numbers and links so GK604 has nothing to say)."""
-    po = polib.pofile(str(po_path))
-    for e in po:
-        if e.msgctxt and e.msgctxt.startswith(prefix):
-            e.msgstr = "[pt-BR] " + e.msgid
-    po.save()
 
 
 @pytest.fixture

@@ -69,7 +69,10 @@ def diff(
     # one short run that allocates many small objects and frees them by reference counting:
     # collect cycles rarely (Python's default ran ~57 collections per 50-policy diff)
     gc.set_threshold(50_000, 20, 20)
-    changes = diff_revisions(guidance_root(root), base, head, paths=tuple(path))
+    from guidekit.i18n.changes import with_translations
+
+    where = guidance_root(root)
+    changes = with_translations(where, diff_revisions(where, base, head, paths=tuple(path)))
     reporter = get_diff_reporter(str(fmt))
     color = str(fmt) == "text" and use_color(output)
     options = DiffReportOptions(color=color, verbose=verbose, max_chars=max_chars)

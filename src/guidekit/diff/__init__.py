@@ -8,7 +8,9 @@ The public API (stable; handbooks build their change marks on it):
 - ``word_redline(old, new) -> list[(op, text)]`` with op "equal" | "insert" | "delete"
 - the ChangeSet data: ``ChangeSet``, ``DocumentChange``, ``RuleChange``
   (= ``ItemChange``), ``FieldChange``, ``SectionChange``, ``ParagraphChange``,
-  ``Revision``, and the enums ``ChangeKind`` and ``Impact``.
+  ``Revision``, the translation units a change touches per locale
+  (``LocaleTranslations``, ``TranslationChange``: filled by guidekit.i18n.changes),
+  and the enums ``ChangeKind`` and ``Impact``.
 
 Names are imported from their modules on first use (guidekit.lazy): importing
 this package costs nothing, so diff_revisions can start git before the engine's
@@ -32,11 +34,13 @@ if TYPE_CHECKING:
         FieldChange,
         Impact,
         ItemChange,
+        LocaleTranslations,
         ParagraphChange,
         Redline,
         Revision,
         RuleChange,
         SectionChange,
+        TranslationChange,
     )
     from guidekit.diff.redline import word_redline
 
@@ -48,17 +52,19 @@ __all__ = [
     "FieldChange",
     "Impact",
     "ItemChange",
+    "LocaleTranslations",
     "ParagraphChange",
     "Redline",
     "Revision",
     "RuleChange",
     "SectionChange",
+    "TranslationChange",
     "diff_revisions",
     "word_redline",
 ]
 
-_MODEL = ("ChangeKind", "ChangeSet", "DocumentChange", "FieldChange", "Impact", "ItemChange", "ParagraphChange",
-          "Redline", "Revision", "RuleChange", "SectionChange")
+_MODEL = ("ChangeKind", "ChangeSet", "DocumentChange", "FieldChange", "Impact", "ItemChange", "LocaleTranslations",
+          "ParagraphChange", "Redline", "Revision", "RuleChange", "SectionChange", "TranslationChange")
 __getattr__ = lazy_exports(__name__, {**dict.fromkeys(_MODEL, "model"), "DiffSession": "engine",
                                       "word_redline": "redline"})
 

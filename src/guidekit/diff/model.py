@@ -22,11 +22,13 @@ __all__ = [
     "FieldChange",
     "Impact",
     "ItemChange",
+    "LocaleTranslations",
     "ParagraphChange",
     "Redline",
     "Revision",
     "RuleChange",
     "SectionChange",
+    "TranslationChange",
     "headline",
 ]
 
@@ -182,28 +184,67 @@ class DocumentChange(NamedTuple):
         return next((r for r in self.rules if rule_id in (r.id, r.old_id)), None)
 
 
-class ChangeSet:
-    """Every changed document between two revisions; immutable, equal by value."""
+class TranslationChange(NamedTuple):
+    """One translation unit that a change touches in one locale (guidekit.i18n.changes)."""
 
-    __slots__ = ("base", "documents", "head", "notes", "root")
+    key: str  # the unit's stable key, e.g. ADS-FIN/rules/ADS-FIN-2.a/text
+    state: str  # "stale" | "missing" | "orphaned" (debt the change creates) | "translated"
+    level: str  # "error" (redo before release) | "warning" | "info" (a translation made or revised)
+    impact: Impact | None  # for a stale unit: the impact of its source's change
+    note: str
+    document: str  # the document id ("taxonomy" for taxonomy labels)
+    span: SourceSpan | None = None  # the unit in the source; the catalog entry for orphaned/translated
+
+
+class LocaleTranslations(NamedTuple):
+    """What a change does to one locale's translations."""
+
+    locale: str
+    required: bool  # a handbook or export needs it: enforcement-stale units are errors
+    catalog: str  # the catalog's path, relative to the guidance root
+    units: tuple[TranslationChange, ...] = ()
+    note: str | None = None  # e.g. why a catalog could not be read
+
+    def count(self, state: str) -> int:
+        return sum(1 for u in self.units if u.state == state)
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for u in self.units if u.level == "error")
+
+
+class ChangeSet:
+    """Every changed document between two revisions; immutable, equal by value.
+
+    ``translations``: one entry per configured locale when guidekit.yaml lists
+    translations and the caller asked (guidekit.i18n.changes), else empty."""
+
+    __slots__ = ("base", "documents", "head", "notes", "root", "translations")
 
     base: Revision
     head: Revision
     root: str  # the guidance root, relative to the git work tree ("" at the top)
     documents: tuple[DocumentChange, ...]
     notes: tuple[str, ...]
+    translations: tuple[LocaleTranslations, ...]
 
     def __init__(self, base: Revision, head: Revision, root: str,
-                 documents: tuple[DocumentChange, ...] = (), notes: tuple[str, ...] = ()) -> None:
+                 documents: tuple[DocumentChange, ...] = (), notes: tuple[str, ...] = (),
+                 translations: tuple[LocaleTranslations, ...] = ()) -> None:
         setattr_ = object.__setattr__  # the class's own refuses every assignment
         setattr_(self, "base", base)
         setattr_(self, "head", head)
         setattr_(self, "root", root)
         setattr_(self, "documents", documents)
         setattr_(self, "notes", notes)
+        setattr_(self, "translations", translations)
 
-    def _values(self) -> tuple[Revision, Revision, str, tuple[DocumentChange, ...], tuple[str, ...]]:
-        return self.base, self.head, self.root, self.documents, self.notes
+    def _values(self) -> tuple[Revision, Revision, str, tuple[DocumentChange, ...], tuple[str, ...],
+                               tuple[LocaleTranslations, ...]]:
+        return self.base, self.head, self.root, self.documents, self.notes, self.translations
+
+    def with_translations(self, translations: tuple[LocaleTranslations, ...]) -> ChangeSet:
+        return ChangeSet(self.base, self.head, self.root, self.documents, self.notes, translations)
 
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError(f"cannot assign to field {name!r}: a ChangeSet is immutable")
@@ -216,7 +257,8 @@ class ChangeSet:
 
     def __repr__(self) -> str:
         return (f"ChangeSet(base={self.base!r}, head={self.head!r}, root={self.root!r}, "
-                f"documents={self.documents!r}, notes={self.notes!r})")
+                f"documents={self.documents!r}, notes={self.notes!r}"
+                + (f", translations={self.translations!r})" if self.translations else ")"))
 
     def __eq__(self, other: object) -> bool:
         if type(other) is not type(self):

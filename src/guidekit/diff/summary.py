@@ -12,12 +12,14 @@ from guidekit.diff.model import (
     FieldChange,
     Impact,
     ItemChange,
+    LocaleTranslations,
     ParagraphChange,
     SectionChange,
+    TranslationChange,
 )
 
-__all__ = ["IMPACT_ORDER", "counts", "describe_field", "describe_item", "field_note", "line_label", "marked",
-           "shown_paragraphs", "summarize"]
+__all__ = ["IMPACT_ORDER", "counts", "describe_field", "describe_item", "describe_translation", "field_note",
+           "line_label", "marked", "shown_paragraphs", "summarize", "translation_tally"]
 
 IMPACT_ORDER = (Impact.BREAKING, Impact.STRICTER, Impact.LOOSER, Impact.EDITORIAL, Impact.METADATA)
 _MAX_PARTS = 4
@@ -128,3 +130,31 @@ def line_label(p: ParagraphChange) -> str:
     if p.span is None:
         return ""
     return f"{'-' if p.change is ChangeKind.REMOVED else '+'}{p.span.line}"
+
+
+def translation_tally(t: LocaleTranslations) -> str:
+    """What a change does to one locale, e.g. "3 units now outdated (1 stricter, 2 editorial;
+    1 to redo before release), 1 to translate, 2 translations made or revised"."""
+    stale = [u for u in t.units if u.state == "stale"]
+    parts = []
+    if stale:
+        by = Counter(u.impact for u in stale if u.impact is not None)
+        detail = ", ".join(f"{by[i]} {i.value}" for i in IMPACT_ORDER if by.get(i))
+        if t.errors:
+            detail += f"; {t.errors} to redo before release"
+        parts.append(f"{len(stale)} unit{'s' * (len(stale) != 1)} now outdated ({detail})")
+    missing, orphaned, done = t.count("missing"), t.count("orphaned"), t.count("translated")
+    if missing:
+        parts.append(f"{missing} to translate")
+    if orphaned:
+        parts.append(f"{orphaned} left over (unit removed)")
+    if done:
+        parts.append(f"{done} translation{'s' * (done != 1)} made or revised")
+    return ", ".join(parts) or "no translation affected"
+
+
+def describe_translation(u: TranslationChange) -> str:
+    """e.g. "stale (stricter): action: ad_disapprove -> account_suspend"."""
+    if u.state == "stale" and u.impact is not None:
+        return f"stale ({u.impact.value}): {u.note}"
+    return f"{u.state}: {u.note}"

@@ -22,7 +22,7 @@ from guidekit.fsutil import atomic_write_text
 from guidekit.i18n.units import Unit
 
 __all__ = ["CATALOG_NAME", "TEMPLATE_NAME", "Catalog", "Entry", "Planned", "catalog_path", "read_catalog",
-           "shown_path", "write_catalog"]
+           "read_catalog_text", "shown_path", "write_catalog"]
 
 CATALOG_NAME = "guidance.po"
 TEMPLATE_NAME = "guidance.pot"
@@ -71,8 +71,19 @@ def read_catalog(path: Path, locale: str) -> Catalog:
     """A catalog as translators' tools left it (entries in any order, lines wrapped any way).
 
     Raises ValueError (with a line where polib gives one) for a file that is not a PO file."""
+    return _catalog(str(path), path, locale)
+
+
+def read_catalog_text(text: str, path: Path, locale: str) -> Catalog:
+    """A catalog from its text (a revision of it read from git); ``path`` is where it lives."""
+    if not text.strip():
+        return Catalog(locale, path, None, {})
+    return _catalog(text, path, locale)
+
+
+def _catalog(path_or_text: str, path: Path, locale: str) -> Catalog:
     try:
-        po = polib.pofile(str(path), wrapwidth=0)
+        po = polib.pofile(path_or_text, wrapwidth=0)
     except (OSError, UnicodeDecodeError, ValueError) as err:
         raise ValueError(str(err)) from None
     entries: dict[str, Entry] = {}

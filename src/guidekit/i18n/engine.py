@@ -21,11 +21,11 @@ from guidekit.i18n.catalog import Catalog, Entry, Planned, catalog_path, read_ca
 from guidekit.i18n.units import Unit, units_of
 from guidekit.loading.config import Config
 from guidekit.loading.discover import discover
-from guidekit.loading.source import DocKind, load_source
+from guidekit.loading.source import DocKind, Source, load_source
 
 __all__ = ["ENFORCEMENT", "RuleChange", "TranslationSettings", "UnitState", "collect_units",
-           "enforcement_changes", "load_catalog", "load_catalogs", "plan_update", "settings_of", "unit_states",
-           "write_update"]
+           "enforcement_changes", "level_of", "load_catalog", "load_catalogs", "plan_update", "rekey", "reworded",
+           "rule_changes", "settings_of", "source_units", "unit_states", "write_update"]
 
 ENFORCEMENT = (Impact.BREAKING, Impact.STRICTER, Impact.LOOSER)
 
@@ -58,16 +58,19 @@ def collect_units(config: Config, rels: Iterable[str] | None = None) -> dict[str
             continue
         if wanted is not None and d.rel not in wanted:
             continue
-        src = load_source(d.path, d.rel, d.kind, config.limits)
-        if not src.ok:
-            continue
-        try:
-            units = units_of(src)
-        except (KeyError, TypeError, ValueError, AttributeError):
-            continue
-        for u in units:
+        for u in source_units(load_source(d.path, d.rel, d.kind, config.limits)):
             out.setdefault(u.key, u)
     return out
+
+
+def source_units(src: Source) -> list[Unit]:
+    """The units of one loaded file; none when it does not load or fit its model (check says why)."""
+    if not src.ok:
+        return []
+    try:
+        return units_of(src)
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return []
 
 
 class RuleChange(NamedTuple):
@@ -87,6 +90,12 @@ def enforcement_changes(root: Path, revision: str | None) -> tuple[dict[tuple[st
         changes: ChangeSet = diff_revisions(root, base=revision, head=None)
     except GuidekitError as err:
         return {}, f"cannot compare with {revision[:12]}: {err.message}"
+    return rule_changes(changes), None
+
+
+def rule_changes(changes: ChangeSet) -> dict[tuple[str, str], RuleChange]:
+    """(document id, rule id at the base) -> how the rule's enforcement changed (or its new
+    id), from a diff."""
     out: dict[tuple[str, str], RuleChange] = {}
     for doc in changes.documents:
         for rule in doc.rules:
@@ -102,7 +111,7 @@ def enforcement_changes(root: Path, revision: str | None) -> tuple[dict[tuple[st
                       if f.field != "id" and f.impact in ENFORCEMENT]
             note = "; ".join(fields) or rule.note or f"rule {rule.change.value}"
             out[(doc.id, rule.old_id or rule.id)] = RuleChange(impact, note, rule.id if renamed else None)
-    return out, None
+    return out
 
 
 def _short(value: Any) -> str:
@@ -130,7 +139,7 @@ def _key_rule(key: str) -> str | None:
     return parts[at] if at is not None and len(parts) > at + 1 else None
 
 
-def _rekey(key: str, changes: dict[tuple[str, str], RuleChange]) -> str:
+def rekey(key: str, changes: dict[tuple[str, str], RuleChange]) -> str:
     """The key a unit of a renamed rule has now."""
     rule = _key_rule(key)
     if rule is None:
@@ -151,7 +160,7 @@ def unit_states(units: dict[str, Unit], catalog: Catalog,
     for e in catalog.entries.values():
         if e.obsolete:
             continue
-        key = _rekey(e.key, changes)
+        key = rekey(e.key, changes)
         if key in units:
             by_key.setdefault(key, e)
         elif e.translation:
@@ -188,6 +197,30 @@ def load_catalog(settings: TranslationSettings, locale: str) -> Catalog:
     return read_catalog(path, locale) if path.is_file() else Catalog(locale, path, None, {})
 
 
+def level_of(state: UnitState, required: bool) -> str:
+    """How much a unit that is not current matters: "error" for a translation whose rule's
+    enforcement changed, in a locale a handbook or export needs (reviewers there would
+    enforce the old rule); "warning" for the rest (reworded, missing, orphaned)."""
+    if state.state == "stale" and required and state.impact in ENFORCEMENT:
+        return "error"
+    return "warning"
+
+
+def reworded(states: Sequence[UnitState]) -> dict[str, Entry]:
+    """Missing units that replace a reworded paragraph -> the orphaned entry of the paragraph
+    they replace (its translation carries over, stale), as msgmerge's fuzzy matching does."""
+    orphans = [s.entry for s in states if s.state == "orphaned" and s.entry is not None]
+    taken: set[str] = set()
+    out: dict[str, Entry] = {}
+    for s in states:
+        if s.unit is not None and s.state == "missing" and s.entry is None:
+            match = _similar(s.unit, orphans, taken)
+            if match is not None:
+                taken.add(match.key)
+                out[s.key] = match
+    return out
+
+
 def load_catalogs(settings: TranslationSettings, locales: Sequence[str] = (),
                   on_error: Callable[[Path, str], object] | None = None) -> list[Catalog]:
     """Each locale's catalog (an empty one where there is none yet). A file that cannot be
@@ -211,19 +244,18 @@ def plan_update(units: dict[str, Unit], catalog: Catalog, changes: dict[tuple[st
     what changed; a reworded paragraph takes the translation of the paragraph it replaced."""
     states = unit_states(units, catalog, changes)
     orphans = [s.entry for s in states if s.state == "orphaned" and s.entry is not None]
-    taken: set[str] = set()
+    carried = reworded(states)
+    taken = {e.key for e in carried.values()}
     planned: list[Planned] = []
     for s in states:
         if s.unit is None:
             continue
         e = s.entry
-        if s.state == "missing" and e is None:
-            match = _similar(s.unit, orphans, taken)
-            if match is not None:
-                taken.add(match.key)
-                planned.append(Planned(s.unit, match.translation, True, match.source,
-                                       f"{Impact.EDITORIAL.value}): the source was reworded"))
-                continue
+        match = carried.get(s.key)
+        if match is not None:
+            planned.append(Planned(s.unit, match.translation, True, match.source,
+                                   f"{Impact.EDITORIAL.value}): the source was reworded"))
+            continue
         if e is None or s.state == "missing":
             planned.append(Planned(s.unit))
         elif s.state == "stale":

@@ -11,6 +11,7 @@ from guidekit.diff.model import (
     DocumentChange,
     FieldChange,
     ItemChange,
+    LocaleTranslations,
     ParagraphChange,
     Revision,
     SectionChange,
@@ -20,7 +21,7 @@ from guidekit.findings import SourceSpan
 from guidekit.report.diff_base import DiffReportOptions
 from guidekit.report.paths import from_top
 
-__all__ = ["changeset_dict", "document_dict", "write_json"]
+__all__ = ["changeset_dict", "document_dict", "locale_dict", "write_json"]
 
 
 def _loc(span: SourceSpan | None, root: str) -> dict[str, Any] | None:
@@ -107,10 +108,32 @@ def document_dict(d: DocumentChange, root: str = "") -> dict[str, Any]:
     }
 
 
+def locale_dict(t: LocaleTranslations, root: str = "") -> dict[str, Any]:
+    """What a change does to one locale's translations."""
+    stale = [u for u in t.units if u.state == "stale"]
+    return {
+        "locale": t.locale,
+        "required": t.required,
+        "catalog": from_top(root, t.catalog),
+        "note": t.note,
+        "summary": {
+            "errors": t.errors,
+            "stale": len(stale),
+            **{i.value: sum(1 for u in stale if u.impact is i) for i in IMPACT_ORDER if i.value != "metadata"},
+            "missing": t.count("missing"),
+            "orphaned": t.count("orphaned"),
+            "translated": t.count("translated"),
+        },
+        "units": [{"key": u.key, "state": u.state, "level": u.level,
+                   "impact": u.impact.value if u.impact else None, "note": u.note, "document": u.document,
+                   "location": _loc(u.span, root)} for u in t.units],
+    }
+
+
 def changeset_dict(changes: ChangeSet) -> dict[str, Any]:
     per = counts(changes)
     impacts = changes.impacts  # a property that walks every document: read once
-    return {
+    out: dict[str, Any] = {
         "tool": "guidekit",
         "version": __version__,
         "base": _rev(changes.base),
@@ -120,6 +143,9 @@ def changeset_dict(changes: ChangeSet) -> dict[str, Any]:
         "impacts": [i.value for i in IMPACT_ORDER if i in impacts],
         "documents": [document_dict(d, changes.root) for d in changes],
     }
+    if changes.translations:  # only where guidekit.yaml configures translations
+        out["translations"] = [locale_dict(t, changes.root) for t in changes.translations]
+    return out
 
 
 def write_json(changes: ChangeSet, stream: TextIO, options: DiffReportOptions) -> None:

@@ -34,17 +34,19 @@ from guidekit.diff.summary import (
     IMPACT_ORDER,
     counts,
     describe_field,
+    describe_translation,
     field_note,
     line_label,
     marked,
     shown_paragraphs,
     summarize,
+    translation_tally,
 )
 from guidekit.report.diff_base import DiffReportOptions
 from guidekit.report.escape import code_span, terminal
 from guidekit.report.paths import from_top
 
-__all__ = ["BADGE", "render_markdown", "write_markdown"]
+__all__ = ["BADGE", "render_markdown", "translations_md", "write_markdown"]
 
 BADGE = {
     Impact.BREAKING: "🔴 breaking",
@@ -60,6 +62,8 @@ _FOOTER_RESERVE = 500  # room for the truncation note
 _MAX_TEXT = 600  # characters of one quoted value before it is cut
 _MIN_DETAILS = 400  # the least room worth opening a document's details for
 _MORE_RESERVE = 120  # room kept in a document for its "and N more" line
+_TRANSLATION_SHARE = 0.25  # of the budget, for the translations section
+_LEVEL = {"error": "🔴", "warning": "⚠️", "info": "✅"}
 
 
 def _esc(text: object) -> str:
@@ -291,6 +295,43 @@ def _shares(sizes: list[int], room: int) -> list[int]:
     return out
 
 
+def translations_md(changes: ChangeSet, limit: int) -> str:
+    """Per locale, the translation debt the change creates (units made stale, left untranslated,
+    orphaned; errors first) and the translations it makes, in at most ``limit`` characters:
+    unit lines are cut at a whole line, with what is left out counted."""
+    touched = [t for t in changes.translations if t.units or t.note]
+    if not touched:
+        return ""
+    lines = ["#### Translations", ""]
+    for t in touched:
+        icon = "🔴" if t.errors else "⚠️" if any(u.level == "warning" for u in t.units) else "✅"
+        lines.append(f"- {icon} **{_esc(t.locale)}**{' (required)' if t.required else ''}: {_esc(translation_tally(t))}"
+                     + (f" — {_esc(t.note)}" if t.note else ""))
+    lines.append("")
+    used = sum(len(x) + 1 for x in lines)
+    for t in touched:
+        debt = [u for u in t.units if u.level != "info"]
+        if not debt:
+            continue
+        head = f"<details>\n<summary>{_html_line(t.locale)}: the units this change leaves out of date</summary>\n"
+        closer = "\n</details>\n"
+        if used + len(head) + len(closer) + _MORE_RESERVE > limit:
+            lines.append(f"*{_esc(t.locale)}: {_plural(len(debt), 'unit')} not listed (see the full report)*\n")
+            continue
+        used += len(head) + len(closer)
+        rows = []
+        for k, u in enumerate(debt):
+            where = f" {code_span(f'{from_top(changes.root, u.span.path)}:{u.span.line}')}" if u.span else ""
+            row = f"- {_LEVEL[u.level]} {code_span(u.key)}{where} — {_quoted(_cut(describe_translation(u), 300))}"
+            if used + len(row) + 1 > limit - _MORE_RESERVE:
+                rows.append(f"- *and {_plural(len(debt) - k, 'more unit')} (see the full report)*")
+                break
+            rows.append(row)
+            used += len(row) + 1
+        lines += [head, *rows, closer]
+    return "\n".join(lines) + "\n"
+
+
 def _rev(r: Revision) -> str:
     return r.ref if r.ref else (r.sha or "")[:12]
 
@@ -301,7 +342,8 @@ def render_markdown(changes: ChangeSet, max_chars: int = 60_000) -> str:
     title = (f"### guidekit diff: {code_span(changes.base.label)} → {code_span(changes.head.label)}"
              + (f" in {code_span(changes.root + '/')}" if changes.root else ""))
     if not docs:
-        return f"{title}\n\nNo guidance changed.\n"
+        return f"{title}\n\nNo guidance changed.\n" + ("\n" + translations_md(changes, max_chars // 2)
+                                                           if changes.translations else "")
     tally = " · ".join(f"{BADGE[i]} {per[i]}" for i in IMPACT_ORDER if per.get(i))
     n = len(docs)
     head = [title, "", f"**{n} document{'s' if n != 1 else ''} changed**: {tally}", ""]
@@ -316,6 +358,8 @@ def render_markdown(changes: ChangeSet, max_chars: int = 60_000) -> str:
     if len(rows) < n:
         out += f"| … | {n - len(rows)} more documents | | see the note below |\n"
     out += "\n"
+    if changes.translations:
+        out += translations_md(changes, int(budget * _TRANSLATION_SHARE))
     full = [document_details(d, None, changes.root) + "\n" for d in docs]
     shares = _shares([len(f) for f in full], budget - len(out))
     whole = 0

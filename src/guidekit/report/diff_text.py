@@ -22,10 +22,12 @@ from guidekit.diff.summary import (
     IMPACT_ORDER,
     counts,
     describe_field,
+    describe_translation,
     field_note,
     line_label,
     shown_paragraphs,
     summarize,
+    translation_tally,
 )
 from guidekit.report.diff_base import DiffReportOptions
 from guidekit.report.escape import cells, terminal
@@ -40,6 +42,7 @@ _STYLE = {
     Impact.EDITORIAL: "green",
     Impact.METADATA: "dim",
 }
+_LEVEL_STYLE = {"error": "bold red", "warning": "yellow", "info": "dim"}
 _EQUAL_KEEP = 80  # characters of unchanged text kept around a change
 _TAB_SIZE = 8
 
@@ -148,6 +151,28 @@ def _document(out: list[_Line], d: DocumentChange, root: str, color: bool, verbo
     out.append(_Line())
 
 
+def _translations(out: list[_Line], changes: ChangeSet, verbose: bool) -> None:
+    """Per locale: the translation units the change makes stale, leaves untranslated or
+    orphans (translations made or revised are counted; --verbose lists them)."""
+    touched = [t for t in changes.translations if t.units or t.note]
+    if not touched:
+        return
+    out.append(_Line("Translations:", "bold"))
+    for t in touched:
+        line = _Line("  ").add(t.locale, "bold").add(" (required)" if t.required else "")
+        out.append(line.add(f": {translation_tally(t)}"))
+        if t.note:
+            out.append(_Line(f"    note: {t.note}", "dim"))
+        listed = [u for u in t.units if verbose or u.level != "info"]
+        for u in listed if verbose else listed[:50]:
+            where = f"{from_top(changes.root, u.span.path)}:{u.span.line}" if u.span else ""
+            out.append(_Line("    ").add(f"{u.level:<8}", _LEVEL_STYLE[u.level])
+                       .add(f" {where}  ", "dim").add(u.key, "bold").add(f"  {describe_translation(u)}"))
+        if not verbose and len(listed) > 50:
+            out.append(_Line(f"    … {len(listed) - 50} more (--verbose shows all)", "dim"))
+    out.append(_Line())
+
+
 def _report(changes: ChangeSet, color: bool, verbose: bool) -> list[_Line]:
     title = f"guidekit diff {changes.base.label} → {changes.head.label}"
     if changes.root:
@@ -155,6 +180,9 @@ def _report(changes: ChangeSet, color: bool, verbose: bool) -> list[_Line]:
     out = [_Line(title, "bold")]
     if not len(changes):
         out.append(_Line("No guidance changed."))
+        if any(t.units or t.note for t in changes.translations):
+            out.append(_Line())
+            _translations(out, changes, verbose)
         return out
     per = counts(changes)
     tally = ", ".join(f"{per[i]} {i.value}" for i in IMPACT_ORDER if per.get(i))
@@ -162,6 +190,7 @@ def _report(changes: ChangeSet, color: bool, verbose: bool) -> list[_Line]:
     docs = sorted(changes, key=lambda d: (-d.impact.rank, d.path))
     out.extend(_Line(f"- {d.id}: {summarize(d)}") for d in docs)
     out.append(_Line())
+    _translations(out, changes, verbose)
     for d in docs:
         _document(out, d, changes.root, color, verbose)
     return out

@@ -1,0 +1,256 @@
+"""What a change of the guidance does to its translations, per locale.
+
+For `guidekit diff BASE HEAD` (and the pull-request comment): the translation
+units the change makes stale (with the impact of their source's change),
+leaves untranslated (new units), or orphans (deleted units with a
+translation), judged by guidekit.i18n.engine exactly as `check` judges them;
+plus the translations made or revised in the change. Only what the change
+itself causes is listed: a unit that was already stale or untranslated at
+BASE is the debt of an earlier change.
+
+For `guidekit changelog`: the translations made or revised between two
+revisions, per locale (from the catalogs alone).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from guidekit import git
+from guidekit.diff.model import (
+    ChangeKind,
+    ChangeSet,
+    DocumentChange,
+    Impact,
+    LocaleTranslations,
+    TranslationChange,
+)
+from guidekit.errors import GuidekitError
+from guidekit.findings import SourceSpan
+from guidekit.loading.config import CONFIG_NAME, Config
+from guidekit.loading.source import DocKind
+
+if TYPE_CHECKING:
+    from guidekit.i18n.catalog import Catalog, Entry
+    from guidekit.i18n.engine import RuleChange, TranslationSettings
+    from guidekit.i18n.units import Unit
+
+# the catalogs' and units' modules (polib, the model) load only where guidekit.yaml lists
+# translations: a diff of guidance without them does not pay for them
+
+__all__ = ["catalog_updates", "configured_settings", "translated_between", "with_translations"]
+
+_KINDS = {"policy": DocKind.POLICY, "sop": DocKind.SOP, "taxonomy": DocKind.TAXONOMY}
+_LEVEL_ORDER = {"error": 0, "warning": 1, "info": 2}
+
+
+def configured_settings(root: Path) -> TranslationSettings | None:
+    """The translation settings of the guidekit.yaml under ``root``; None when it lists no
+    locale (the common case costs one read of a small file)."""
+    path = root / CONFIG_NAME
+    try:
+        if b"translations" not in path.read_bytes():
+            return None
+    except OSError:
+        return None
+    from guidekit.diff.settings import diff_config
+    from guidekit.i18n.engine import settings_of
+
+    config, _ = diff_config(root)
+    settings = settings_of(config)
+    return settings if settings.locales else None
+
+
+class _Reader:
+    """Files of the guidance at a revision (None: the working tree), through one git process."""
+
+    def __init__(self, root: Path, repo: git.GitRepo, config: Config) -> None:
+        self.root = root
+        self.repo = repo
+        self.prefix = repo.prefix_of(root)
+        self.config = config
+
+    def read(self, rev: str | None, rel: str) -> bytes | None:
+        return self.repo.read(rev, f"{self.prefix}/{rel}" if self.prefix else rel)
+
+    def units(self, rev: str | None, rel: str, kind: DocKind) -> list[Unit]:
+        from guidekit.i18n.engine import source_units
+        from guidekit.loading.source import load_bytes
+
+        raw = self.read(rev, rel)
+        if raw is None:
+            return []
+        return source_units(load_bytes(self.root / rel, rel, kind, raw, self.config.limits))
+
+    def catalog(self, rev: str | None, settings: TranslationSettings, locale: str) -> tuple[Catalog, str | None]:
+        from guidekit.i18n.catalog import Catalog, catalog_path, read_catalog_text, shown_path
+
+        path = catalog_path(settings.folder, locale)
+        raw = self.read(rev, shown_path(path, self.root))
+        try:
+            return read_catalog_text(raw.decode("utf-8") if raw else "", path, locale), None
+        except (UnicodeDecodeError, ValueError) as err:
+            where = "the working tree" if rev is None else rev[:12]
+            return Catalog(locale, path, None, {}), f"cannot read {shown_path(path, self.root)} at {where}: {err}"
+
+
+def _units(reader: _Reader, rev: str | None, docs: Iterable[tuple[str, DocKind]]) -> dict[str, Unit]:
+    out: dict[str, Unit] = {}
+    for rel, kind in docs:
+        for u in reader.units(rev, rel, kind):
+            out.setdefault(u.key, u)
+    return out
+
+
+def _sides(docs: Iterable[DocumentChange]) -> tuple[list[tuple[str, DocKind]], list[tuple[str, DocKind]]]:
+    """(path, kind) of the changed documents that have units, at the base and at the head."""
+    base: list[tuple[str, DocKind]] = []
+    head: list[tuple[str, DocKind]] = []
+    for d in docs:
+        kind = _KINDS.get(d.kind)
+        if kind is None:
+            continue
+        if d.change is not ChangeKind.ADDED:
+            base.append((d.old_path or d.path, kind))
+        if d.change is not ChangeKind.REMOVED:
+            head.append((d.path, kind))
+    return base, head
+
+
+def with_translations(root: Path, changes: ChangeSet) -> ChangeSet:
+    """``changes`` with what it does to each configured locale's translations (unchanged
+    when guidekit.yaml configures none)."""
+    settings = configured_settings(root)
+    if settings is None:
+        return changes
+    from guidekit.diff.settings import diff_config
+    from guidekit.i18n.catalog import shown_path
+    from guidekit.i18n.engine import rule_changes
+
+    config, _ = diff_config(root)
+    base, head = changes.base.sha, changes.head.sha
+    try:
+        repo = git.GitRepo.open(root)
+    except GuidekitError:
+        return changes
+    with repo:
+        reader = _Reader(root, repo, config)
+        base_docs, head_docs = _sides(changes.documents)
+        units_a = _units(reader, base, base_docs)
+        units_b = _units(reader, head, head_docs)
+        rules = rule_changes(changes)
+        out = []
+        for locale in settings.locales:
+            cat_a, note_a = reader.catalog(base, settings, locale)
+            cat_b, note_b = reader.catalog(head, settings, locale)
+            required = locale in settings.required
+            found = _debt(units_a, units_b, cat_a, cat_b, rules, required, root)
+            found += catalog_updates(cat_a, cat_b, root, skip={u.key for u in found})
+            found.sort(key=lambda u: (_LEVEL_ORDER[u.level], u.document, u.span.path if u.span else "",
+                                      u.span.line if u.span else 0, u.key))
+            out.append(LocaleTranslations(locale, required, shown_path(cat_b.path, root), tuple(found),
+                                          note_b or note_a))
+    return changes.with_translations(tuple(out))
+
+
+def _debt(units_a: dict[str, Unit], units_b: dict[str, Unit], cat_a: Catalog, cat_b: Catalog,
+          rules: dict[tuple[str, str], RuleChange], required: bool, root: Path) -> list[TranslationChange]:
+    """The units of the changed documents that the change leaves stale, missing or orphaned in
+    one locale (and not already so at the base)."""
+    from guidekit.i18n.engine import ENFORCEMENT, level_of, rekey, reworded, unit_states
+
+    before = {rekey(s.key, rules): s for s in unit_states(units_a, cat_a, {}) if s.unit is not None}
+    states = unit_states(units_b, cat_b, rules)
+    carried = reworded(states)
+    carried_from = {e.key for e in carried.values()}
+    out: list[TranslationChange] = []
+    for s in states:
+        if s.state == "orphaned":
+            entry = s.entry
+            # only entries of units the change removed (the catalog holds every document's)
+            if entry is not None and entry.key in units_a and entry.key not in carried_from:
+                was = before.get(rekey(entry.key, rules))
+                if was is None or was.state != "missing":
+                    out.append(TranslationChange(s.key, "orphaned", level_of(s, required), None,
+                                                 "its unit was removed: the translation is left over",
+                                                 s.key.split("/", 1)[0], _at_entry(cat_b, entry, root)))
+            continue
+        if s.unit is None or s.state == "current":
+            continue
+        was = before.get(s.key)
+        unit = s.unit
+        if s.key in carried:
+            out.append(TranslationChange(s.key, "stale", "warning", Impact.EDITORIAL, "the paragraph was reworded",
+                                         unit.doc, unit.span))
+        elif s.state == "missing":
+            if was is None or was.state != "missing":
+                out.append(TranslationChange(s.key, "missing", level_of(s, required), None,
+                                             "new: not translated yet" if was is None else "no longer translated",
+                                             unit.doc, unit.span))
+        elif s.impact is not None and not _revised(s.entry, cat_a):
+            if was is not None and was.state == "stale" and was.impact is not None \
+                    and was.impact.rank >= s.impact.rank:
+                continue  # stale already at the base
+            if was is not None and was.state == "missing":
+                continue  # never translated: nothing became outdated
+            note = s.note if s.impact in ENFORCEMENT else "the source was reworded"
+            out.append(TranslationChange(s.key, "stale", level_of(s, required), s.impact, note, unit.doc,
+                                         unit.span))
+    return out
+
+
+def _revised(entry: Entry | None, cat_a: Catalog) -> bool:
+    """Whether the change itself brought a new, confirmed translation of the unit (the
+    translator revised it in the same change): not debt."""
+    if entry is None or entry.fuzzy or not entry.translation:
+        return False
+    old = cat_a.entries.get(entry.key)
+    return old is None or old.translation != entry.translation or old.fuzzy
+
+
+def _at_entry(cat: Catalog, entry: Entry, root: Path) -> SourceSpan:
+    from guidekit.i18n.catalog import shown_path
+
+    return SourceSpan(shown_path(cat.path, root), max(1, entry.line), 1)
+
+
+def catalog_updates(cat_a: Catalog, cat_b: Catalog, root: Path, skip: Iterable[str] = ()
+                    ) -> list[TranslationChange]:
+    """Entries translated (new) or revised (a new translation, or a fuzzy one confirmed)
+    between two revisions of a locale's catalog, at their line in the catalog."""
+    skipped = set(skip)
+    out = []
+    for key, e in cat_b.entries.items():
+        if key in skipped or e.obsolete or e.fuzzy or not e.translation:
+            continue
+        old = cat_a.entries.get(key)
+        if old is not None and not old.obsolete and old.translation == e.translation and not old.fuzzy:
+            continue
+        first = old is None or old.obsolete or not old.translation
+        out.append(TranslationChange(key, "translated", "info", None, "translated" if first else "revised",
+                                     key.split("/", 1)[0], _at_entry(cat_b, e, root)))
+    return out
+
+
+def translated_between(root: Path, base: str, head: str) -> tuple[LocaleTranslations, ...]:
+    """For a changelog: per configured locale, the units translated or revised from ``base``
+    to ``head`` (commits)."""
+    settings = configured_settings(root)
+    if settings is None:
+        return ()
+    from guidekit.diff.settings import diff_config
+    from guidekit.i18n.catalog import shown_path
+
+    config, _ = diff_config(root)
+    with git.GitRepo.open(root) as repo:
+        reader = _Reader(root, repo, config)
+        out = []
+        for locale in settings.locales:
+            cat_a, note_a = reader.catalog(base, settings, locale)
+            cat_b, note_b = reader.catalog(head, settings, locale)
+            found = sorted(catalog_updates(cat_a, cat_b, root), key=lambda u: (u.document, u.key))
+            out.append(LocaleTranslations(locale, locale in settings.required, shown_path(cat_b.path, root),
+                                          tuple(found), note_b or note_a))
+    return tuple(out)

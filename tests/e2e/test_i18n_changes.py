@@ -1,0 +1,140 @@
+"""What a change does to the translations, as `guidekit diff` (text, PR Markdown, JSON) and
+`guidekit changelog` report it, in real git repositories."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import polib
+import pytest
+from i18n_repos import git as _git
+from i18n_repos import gk as _gk
+from i18n_repos import translate as _translate
+
+from conftest import SAMPLE
+from guidekit.schemas import validator_for
+
+pytestmark = pytest.mark.e2e
+
+POLICY = "policies/ads/gambling.md"
+PO = "translations/pt-BR/guidance.po"
+RULE_TEXT = "ADS-GAMB/rules/ADS-GAMB-1.a/text"
+STRICTER = ("    action: ad_disapprove\n    severity: medium\n    requires_context: true\n",
+            "    action: account_suspend\n    severity: medium\n    requires_context: true\n")
+REWORDED = ("Disapprove ads for real-money sports betting", "Reject ads for real-money sports betting")
+
+
+def _configure(root: Path, translations: str | None) -> None:
+    config = root / "guidekit.yaml"
+    text = config.read_text("utf-8")
+    text = text[: text.index("translations:")] if "translations:" in text else text
+    config.write_text(text.rstrip("\n") + "\n" + (translations or ""), "utf-8")
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    """The sample in git with a fresh pt-BR catalog (required) whose ADS-GAMB units are translated."""
+    root = tmp_path / "repo" / "guidance"
+    shutil.copytree(SAMPLE, root)
+    shutil.rmtree(root / "translations")
+    _configure(root, "translations:\n  locales: [pt-BR]\n  required: [pt-BR]\n  min_translated: 0\n")
+    _git(root.parent, "init", "-q")
+    _git(root.parent, "add", "-A")
+    _git(root.parent, "commit", "-qm", "guidance")
+    _gk(root, "i18n", "init", "--locale", "pt-BR")
+    _translate(root / PO)
+    _git(root.parent, "add", "-A")
+    _git(root.parent, "commit", "-qm", "pt-BR translation of ADS-GAMB")
+    _git(root.parent, "tag", "translated")
+    return root
+
+
+def _edit(root: Path, old: str, new: str, rel: str = POLICY) -> None:
+    path = root / rel
+    text = path.read_text("utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), "utf-8")
+
+
+def _line(root: Path, needle: str, rel: str = POLICY) -> int:
+    lines = (root / rel).read_text("utf-8").split("\n")
+    return next(i for i, t in enumerate(lines, 1) if needle in t)
+
+
+def _pt(data: dict[str, object]) -> dict[str, object]:
+    (pt,) = [t for t in data["translations"] if t["locale"] == "pt-BR"]  # type: ignore[attr-defined]
+    return pt  # type: ignore[no-any-return]
+
+
+def test_a_stricter_change_lists_its_pt_br_units_as_errors_in_text_markdown_and_json(repo: Path) -> None:
+    _edit(repo, *STRICTER)
+    _git(repo.parent, "commit", "-qam", "gambling ads: suspend the account")
+    data = json.loads(_gk(repo, "diff", "HEAD~1", "HEAD", "-f", "json").stdout)
+    validator_for("diff").validate(data)
+    pt = _pt(data)
+    assert pt["required"] is True and pt["catalog"] == "guidance/" + PO
+    units = {u["key"]: u for u in pt["units"]}  # type: ignore[attr-defined]
+    text = units[RULE_TEXT]
+    assert (text["state"], text["level"], text["impact"]) == ("stale", "error", "stricter")
+    assert "account_suspend" in text["note"] and text["location"]["path"] == "guidance/" + POLICY
+    assert text["location"]["line"] in (_line(repo, "text: >-"), _line(repo, "text: >-") + 1)
+    # every unit of the rule (its examples, its regional overrides) and none of another rule
+    assert all("ADS-GAMB-1.a" in k for k in units) and len(units) > 5
+    assert pt["summary"]["errors"] == pt["summary"]["stricter"] == len(units)  # type: ignore[index]
+
+    md = _gk(repo, "diff", "HEAD~1", "HEAD", "-f", "markdown").stdout
+    assert "#### Translations" in md and "**pt-BR** (required)" in md
+    assert f"`{RULE_TEXT}`" in md and "🔴" in md and "to redo before release" in md
+    text_report = _gk(repo, "diff", "HEAD~1", "HEAD").stdout
+    assert "Translations:" in text_report and "pt-BR (required)" in text_report
+    row = next(line for line in text_report.splitlines() if line.strip().endswith(
+        "action: ad_disapprove -> account_suspend") and f" {RULE_TEXT} " in line)
+    assert row.split()[0] == "error" and f"guidance/{POLICY}:" in row
+
+
+def test_an_editorial_change_lists_its_unit_as_a_warning(repo: Path) -> None:
+    _edit(repo, *REWORDED)  # in the working tree: what a pull request's author sees before committing
+    data = json.loads(_gk(repo, "diff", "-f", "json").stdout)
+    validator_for("diff").validate(data)
+    (unit,) = _pt(data)["units"]  # type: ignore[misc]
+    assert (unit["key"], unit["state"], unit["level"], unit["impact"]) == (RULE_TEXT, "stale", "warning", "editorial")
+    md = _gk(repo, "diff", "-f", "markdown").stdout
+    assert f"⚠️ `{RULE_TEXT}`" in md and "🔴" not in md.split("#### Translations")[1].split("<details>\n<summary><b>")[0]
+    assert "warning" in next(line for line in _gk(repo, "diff").stdout.splitlines() if f" {RULE_TEXT} " in line)
+
+
+def test_a_translation_revised_in_the_same_change_is_not_debt(repo: Path) -> None:
+    _edit(repo, *STRICTER)
+    po = polib.pofile(str(repo / PO))
+    for e in po:
+        if e.msgctxt == RULE_TEXT:
+            e.msgstr = "[pt-BR, revisado] " + e.msgid
+    po.save()
+    data = json.loads(_gk(repo, "diff", "-f", "json").stdout)
+    units = {u["key"]: u for u in _pt(data)["units"]}  # type: ignore[attr-defined]
+    assert (units[RULE_TEXT]["state"], units[RULE_TEXT]["level"]) == ("translated", "info")
+    assert units[RULE_TEXT]["location"]["path"] == "guidance/" + PO
+    assert sum(1 for u in units.values() if u["level"] == "error") == len(units) - 1
+
+
+def test_new_and_removed_units_are_listed_and_old_debt_is_not(repo: Path) -> None:
+    # a paragraph added is to translate, a translated one removed leaves its entry orphaned;
+    # a change to a policy nobody translated adds no debt (its units were missing already)
+    _edit(repo, "Fantasy sports with entry fees and cash prizes, prediction markets on events\n"
+          "and \"skins\" betting on video games are real-money gambling. Free-to-enter\n"
+          "prize draws with no purchase are not.\n",
+          "Sweepstakes casinos that sell coins redeemable for prizes are real-money gambling.\n")
+    _edit(repo, "title: Alcohol in ads", "title: Alcohol in advertising", "policies/ads/alcohol.md")
+    data = json.loads(_gk(repo, "diff", "-f", "json").stdout)
+    got = sorted((u["state"], u["level"], u["location"]["path"]) for u in _pt(data)["units"])  # type: ignore[attr-defined]
+    assert got == [("missing", "warning", "guidance/" + POLICY), ("orphaned", "warning", "guidance/" + PO)]
+
+
+def test_without_translations_configured_diff_has_no_translation_section(repo: Path) -> None:
+    _configure(repo, None)
+    _edit(repo, *STRICTER)
+    assert "translations" not in json.loads(_gk(repo, "diff", "-f", "json").stdout)
+    assert "Translations" not in _gk(repo, "diff", "-f", "markdown").stdout
+    assert "Translations:" not in _gk(repo, "diff").stdout
