@@ -4,62 +4,34 @@ impact of what changed (one test per case), and catalogs as gettext's tools and 
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 from pathlib import Path
 
 import polib
 import pytest
+from i18n_repos import PO, POLICY, translated_sample
+from i18n_repos import edit as _edit
 from i18n_repos import git as _git
 from i18n_repos import gk as _gk
-from i18n_repos import translate as _translate
+from i18n_repos import line_of as _line
 
 from conftest import SAMPLE
 
 pytestmark = pytest.mark.e2e
 
-POLICY = "policies/ads/gambling.md"
-PO = "translations/pt-BR/guidance.po"
 RULE_TEXT = "ADS-GAMB/rules/ADS-GAMB-1.a/text"
 
 
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
-    root = tmp_path / "repo" / "guidance"
-    shutil.copytree(SAMPLE, root)
     # the sample's own catalog aside: each test starts from a fresh one, pt-BR required
-    shutil.rmtree(root / "translations")
-    config = root / "guidekit.yaml"
-    text = config.read_text("utf-8")
-    text = text[: text.index("translations:")] if "translations:" in text else text
-    config.write_text(text.rstrip("\n") + "\ntranslations:\n  locales: [pt-BR]\n"
-                      "  required: [pt-BR]\n  min_translated: 0\n", "utf-8")
-    _git(root.parent, "init", "-q")
-    _git(root.parent, "add", "-A")
-    _git(root.parent, "commit", "-qm", "guidance")
-    _gk(root, "i18n", "init", "--locale", "pt-BR")
-    _translate(root / PO)
-    _git(root.parent, "add", "-A")
-    _git(root.parent, "commit", "-qm", "pt-BR translation of ADS-GAMB")
-    return root
+    return translated_sample(SAMPLE, tmp_path)
 
 
 def _findings(root: Path) -> list[dict[str, object]]:
     proc = _gk(root, "check", "-f", "json", "--no-cache", ok=(0, 1))
     data = json.loads(proc.stdout)
     return [f for f in data["findings"] if str(f["rule"]).startswith("GK6")]
-
-
-def _edit(root: Path, old: str, new: str, rel: str = POLICY) -> None:
-    path = root / rel
-    text = path.read_text("utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new, 1), "utf-8")
-
-
-def _line(root: Path, needle: str, rel: str = POLICY) -> int:
-    lines = (root / rel).read_text("utf-8").split("\n")
-    return next(i for i, t in enumerate(lines, 1) if needle in t)
 
 
 def test_a_fresh_translation_is_current(repo: Path) -> None:

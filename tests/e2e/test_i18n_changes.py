@@ -4,63 +4,31 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import polib
 import pytest
+from i18n_repos import PO, POLICY, translated_sample
+from i18n_repos import configure as _configure
+from i18n_repos import edit as _edit
 from i18n_repos import git as _git
 from i18n_repos import gk as _gk
-from i18n_repos import translate as _translate
+from i18n_repos import line_of as _line
 
 from conftest import SAMPLE
 from guidekit.schemas import validator_for
 
 pytestmark = pytest.mark.e2e
 
-POLICY = "policies/ads/gambling.md"
-PO = "translations/pt-BR/guidance.po"
 RULE_TEXT = "ADS-GAMB/rules/ADS-GAMB-1.a/text"
 STRICTER = ("    action: ad_disapprove\n    severity: medium\n    requires_context: true\n",
             "    action: account_suspend\n    severity: medium\n    requires_context: true\n")
 REWORDED = ("Disapprove ads for real-money sports betting", "Reject ads for real-money sports betting")
 
 
-def _configure(root: Path, translations: str | None) -> None:
-    config = root / "guidekit.yaml"
-    text = config.read_text("utf-8")
-    text = text[: text.index("translations:")] if "translations:" in text else text
-    config.write_text(text.rstrip("\n") + "\n" + (translations or ""), "utf-8")
-
-
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
-    """The sample in git with a fresh pt-BR catalog (required) whose ADS-GAMB units are translated."""
-    root = tmp_path / "repo" / "guidance"
-    shutil.copytree(SAMPLE, root)
-    shutil.rmtree(root / "translations")
-    _configure(root, "translations:\n  locales: [pt-BR]\n  required: [pt-BR]\n  min_translated: 0\n")
-    _git(root.parent, "init", "-q")
-    _git(root.parent, "add", "-A")
-    _git(root.parent, "commit", "-qm", "guidance")
-    _gk(root, "i18n", "init", "--locale", "pt-BR")
-    _translate(root / PO)
-    _git(root.parent, "add", "-A")
-    _git(root.parent, "commit", "-qm", "pt-BR translation of ADS-GAMB")
-    _git(root.parent, "tag", "translated")
-    return root
-
-
-def _edit(root: Path, old: str, new: str, rel: str = POLICY) -> None:
-    path = root / rel
-    text = path.read_text("utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new, 1), "utf-8")
-
-
-def _line(root: Path, needle: str, rel: str = POLICY) -> int:
-    lines = (root / rel).read_text("utf-8").split("\n")
-    return next(i for i, t in enumerate(lines, 1) if needle in t)
+    return translated_sample(SAMPLE, tmp_path)
 
 
 def _pt(data: dict[str, object]) -> dict[str, object]:
