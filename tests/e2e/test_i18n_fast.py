@@ -168,8 +168,25 @@ def test_warm_check_reads_no_catalog_and_judges_again_what_changed(corpus: Path,
     po.save()
     expected = _reference(root)
     assert _gk6(run_check(load_config(root), cache_dir=cache).findings) == expected
-    # a rule of the guidance becomes stricter: every locale is judged again
-    bench_module("bench_i18n").change(next((root / "policies").rglob("p00004.md")))
+    # a rule of one policy becomes stricter: that policy is judged again in every locale, from the
+    # catalogs' entries and the other files' units as the cache holds them
+    policy = next((root / "policies").rglob("p00004.md"))
+    bench_module("bench_i18n").change(policy)
     changed = _reference(root)
     assert changed != expected
-    assert _gk6(run_check(load_config(root), cache_dir=cache).findings) == changed
+    calls: dict[str, list[object]] = {"load_catalog": [], "file_units": [], "unit_states": []}
+    with monkeypatch.context() as m:
+        import guidekit.i18n.engine
+
+        for name, seen in calls.items():
+            def spy(*args: object, _seen: list[object] = seen, _real: object = getattr(guidekit.i18n.engine, name)
+                    ) -> object:
+                _seen.append(args)
+                assert callable(_real)
+                return _real(*args)
+
+            m.setattr(guidekit.i18n.engine, name, spy)
+        assert _gk6(run_check(load_config(root), cache_dir=cache, jobs=1).findings) == changed
+    assert calls["load_catalog"] == []
+    assert [d.rel for _, d in calls["file_units"]] == [policy.relative_to(root).as_posix()]  # type: ignore[attr-defined]
+    assert len(calls["unit_states"]) == len(LOCALES)  # one group a locale: the changed policy's

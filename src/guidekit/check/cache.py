@@ -265,12 +265,16 @@ class CheckCache:
         if self._db is None:
             return {}
         wanted = list(dict.fromkeys(keys))
-        marks = ",".join("?" * len(wanted))
+        out: dict[str, str] = {}
         try:
-            rows = self._db.execute(f"SELECT key, blob FROM derived WHERE key IN ({marks})", wanted).fetchall()
+            for i in range(0, len(wanted), 500):
+                chunk = wanted[i:i + 500]
+                marks = ",".join("?" * len(chunk))
+                out.update(self._db.execute(f"SELECT key, blob FROM derived WHERE key IN ({marks})",
+                                            chunk).fetchall())
         except sqlite3.Error:
             return {}
-        return dict(rows)
+        return out
 
     def put_derived(self, rows: Iterable[tuple[str, str]]) -> None:
         rows = list(rows)

@@ -1,13 +1,24 @@
-"""The translations stage of ``check``: every GK6xx finding, one locale at a time, cached.
+"""The translations stage of ``check``: every GK6xx finding, judged per locale and document, cached.
 
-A locale's findings depend on its catalog's bytes, on the guidance's files (the
-units, and the diff since the catalog's revision), on guidekit.yaml and on
-guidekit's code. With a cache, each locale's findings are stored under a hash
-of all of that: a re-run whose catalogs and guidance did not change reads no
-catalog, extracts no unit and runs no diff. Locales that are not in the cache
-are read and judged on every core (polib's parse is most of the time); the
-units are collected once, and the diff since a revision is made once and
-shared by every locale at it.
+What a translation's findings depend on is local: the entries of one
+document's units in one catalog (a unit's key starts with its document's id),
+that document's units, and how that document's rules changed since the
+catalog's revision. So the stage judges each (locale, document) group on its
+own and, with a check cache, keeps four kinds of result, each under a hash of
+everything it depends on (plus guidekit's version and code and the settings):
+
+- a locale's findings, by its catalog's bytes and every guidance file: a
+  re-run with nothing changed reads no catalog, extracts no unit, runs no diff;
+- a catalog's revision and its entries per document, by the catalog's bytes: an
+  edit of the guidance re-reads no catalog;
+- a file's units, by its bytes: an edit extracts the units of that file only;
+- a group's findings, by its entries, its units and its rules' changes: an edit
+  of one policy judges that policy again in each locale, nothing else.
+
+What is not in the cache is done on every core: the catalogs are read (polib's
+parse is most of the time) beside the extraction of the units, then the groups
+of each locale are judged. The diff since a revision is made once and shared by
+every locale at it. GK601 (a share of all units) adds up the groups' counts.
 
 A catalog whose revision is not a commit id (a branch name moves), or that
 cannot be compared (a commit missing from a shallow clone), is never stored.
@@ -15,12 +26,14 @@ cannot be compared (a commit missing from a shallow clone), is never stored.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import re
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from guidekit import __version__
 from guidekit.check.cache import CheckCache, code_fingerprint, decode_findings, encode_findings
@@ -30,8 +43,10 @@ from guidekit.findings import Finding, SourceSpan
 from guidekit.loading.config import Config
 
 if TYPE_CHECKING:
-    from guidekit.i18n.catalog import Catalog
-    from guidekit.i18n.engine import TranslationSettings
+    from guidekit.i18n.catalog import Entry
+    from guidekit.i18n.engine import RuleChange, TranslationSettings
+    from guidekit.i18n.units import Unit
+    from guidekit.loading.discover import Discovered
 
 __all__ = ["translation_findings"]
 
@@ -40,9 +55,15 @@ _COMMIT = re.compile(r"[0-9a-f]{40}(?:[0-9a-f]{24})?")
 # units, catalogs and staleness (i18n/) and the impact of a change (diff/)
 _CODE = ("i18n", "diff")
 
+Changes = dict[tuple[str, str], "RuleChange"]
+
 
 def _digest(*parts: Any) -> str:
     return hashlib.blake2b(json.dumps(parts, sort_keys=True, default=str).encode(), digest_size=20).hexdigest()
+
+
+def _text_digest(text: str) -> str:
+    return hashlib.blake2b(text.encode(), digest_size=20).hexdigest()
 
 
 def _file_digest(path: Path) -> str | None:
@@ -53,104 +74,305 @@ def _file_digest(path: Path) -> str | None:
         return None
 
 
-def _guidance_digest(config: Config) -> str:
-    """Every guidance file's path and bytes, and the configuration: the units and the diffs come from them."""
-    from guidekit.loading.discover import discover
-
-    h = hashlib.blake2b(digest_size=20)
-    h.update(json.dumps(config.data, sort_keys=True, default=str).encode())
-    for d in discover(config):
-        h.update(f"\0{d.rel}\0{d.kind.value if d.kind else ''}\0{d.outside_link}\0".encode())
-        if not d.outside_link:
-            h.update((_file_digest(d.path) or "unreadable").encode())
-    return h.hexdigest()
+def _doc(key: str) -> str:
+    """The document a unit key (or catalog entry) belongs to: the key's first part."""
+    return key.split("/", 1)[0]
 
 
-def _locale_keys(config: Config, settings: TranslationSettings, locales: Sequence[str],
-                 rules: Sequence[TranslationRule]) -> dict[str, str]:
-    from guidekit.i18n.catalog import catalog_path
+def _dumps(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
 
-    shared = _digest("translations", 1, __version__, code_fingerprint(_CODE), _guidance_digest(config),
-                     settings.required, settings.min_translated, str(config.root),
-                     [(r.id, r.effective_severity.value, r.effective_options) for r in rules])
-    out = {}
-    for locale in locales:
-        path = catalog_path(settings.folder, locale)
-        out[locale] = _digest(shared, locale, str(path), _file_digest(path) if path.is_file() else "absent")
+
+class _Store:
+    """The ``derived`` table of an open check cache (JSON values), or nothing."""
+
+    def __init__(self, cache: CheckCache | None) -> None:
+        self.cache = cache if cache is not None and cache.usable else None
+
+    def get(self, keys: Iterable[str]) -> dict[str, Any]:
+        if self.cache is None:
+            return {}
+        out = {}
+        for key, blob in self.cache.get_derived(keys).items():
+            with contextlib.suppress(ValueError):
+                out[key] = json.loads(blob)
+        return out
+
+    def put(self, rows: dict[str, str]) -> None:
+        if self.cache is not None:
+            self.cache.put_derived(rows.items())
+
+
+class _Read(NamedTuple):
+    """One catalog as a worker read it: its revision, or why it cannot be read, and its
+    entries per document (in catalog order) with each group's JSON (what is stored)."""
+
+    revision: str | None
+    error: str | None
+    groups: dict[str, list[Entry]]
+    blobs: dict[str, str]
+
+
+class _Group(NamedTuple):
+    """What one (locale, document) group contributes: findings of the per-unit rules and
+    the counts GK601 adds up."""
+
+    findings: list[Finding]
+    units: int
+    missing: Counter[str]
+
+
+def _read(settings: TranslationSettings, locale: str, *, blobs: bool) -> _Read:
+    from guidekit.i18n.engine import load_catalog
+
+    try:
+        cat = load_catalog(settings, locale)
+    except ValueError as err:
+        return _Read(None, str(err), {}, {})
+    groups: dict[str, list[Entry]] = {}
+    for e in cat.entries.values():
+        groups.setdefault(_doc(e.key), []).append(e)
+    return _Read(cat.revision, None, groups,
+                 {doc: _dumps([list(e) for e in entries]) for doc, entries in groups.items()} if blobs else {})
+
+
+def _encode_units(units: Iterable[Unit]) -> list[Any]:
+    return [[u.key, u.text, u.what, u.doc, u.rule, list(u.span)] for u in units]
+
+
+def _decode_units(rows: list[Any]) -> list[Unit]:
+    from guidekit.i18n.units import Unit
+
+    return [Unit(r[0], r[1], r[2], r[3], r[4], SourceSpan(*r[5])) for r in rows]
+
+
+def _changes_by_doc(changes: Changes) -> dict[str, list[Any]]:
+    out: dict[str, list[Any]] = {}
+    for (doc, rule), c in sorted(changes.items()):
+        out.setdefault(doc, []).append([rule, c.impact.value, c.note, c.new_id])
     return out
 
 
 def translation_findings(config: Config, rules: Sequence[TranslationRule], *, jobs: int | None = None,
                          cache: CheckCache | None = None) -> list[Finding]:
     """Every enabled GK6xx finding for the catalogs ``guidekit.yaml`` configures; ``jobs``
-    caps the worker processes, ``cache`` (an open check cache) keeps each locale's findings."""
+    caps the worker processes, ``cache`` (an open check cache) keeps what was judged."""
     if not rules or not (config.data.get("translations") or {}).get("locales"):
         return []
     from guidekit.i18n.engine import settings_of
 
-    settings = settings_of(config)
-    locales = list(dict.fromkeys(settings.locales))
-    findings: list[Finding] = []
-    keys: dict[str, str] = {}
-    if cache is not None and cache.usable:
-        keys = _locale_keys(config, settings, locales, rules)
-        hits = cache.get_derived(keys.values())
-        for blob in hits.values():
-            findings.extend(decode_findings(json.loads(blob)))
-        locales = [loc for loc in locales if keys[loc] not in hits]
-    if not locales:
+    return _Stage(config, settings_of(config), rules, _Store(cache), jobs).run()
+
+
+class _Stage:
+    def __init__(self, config: Config, settings: TranslationSettings, rules: Sequence[TranslationRule],
+                 store: _Store, jobs: int | None) -> None:
+        from guidekit.i18n.catalog import catalog_path
+        from guidekit.i18n.engine import translatable
+
+        self.config, self.settings, self.rules, self.store, self.jobs = config, settings, rules, store, jobs
+        self.locales = list(dict.fromkeys(settings.locales))
+        self.paths = {loc: catalog_path(settings.folder, loc) for loc in self.locales}
+        self.files: list[Discovered] = translatable(config)
+        self.salt = ""
+        self._pending: dict[str, str] = {}  # rows to store once the run is known to be consistent
+        if store.cache is not None:
+            self.salt = _digest("translations", 1, __version__, code_fingerprint(_CODE), str(config.root),
+                                settings.required, settings.min_translated,
+                                [(r.id, r.effective_severity.value, r.effective_options) for r in rules])
+
+    # keys -----------------------------------------------------------------------------
+    def _guidance_digest(self) -> str:
+        """Every guidance file's path and bytes, and the configuration (the diffs read them all)."""
+        from guidekit.loading.discover import discover
+
+        h = hashlib.blake2b(digest_size=20)
+        h.update(_dumps(self.config.data).encode())
+        for d in discover(self.config):
+            h.update(f"\0{d.rel}\0{d.kind.value if d.kind else ''}\0{d.outside_link}\0".encode())
+            if not d.outside_link:
+                h.update((_file_digest(d.path) or "unreadable").encode())
+        return h.hexdigest()
+
+    def _catalog_keys(self, locales: Iterable[str]) -> dict[str, str]:
+        return {loc: _digest(self.salt, "catalog", loc, str(self.paths[loc]),
+                             _file_digest(self.paths[loc]) if self.paths[loc].is_file() else "absent")
+                for loc in locales}
+
+    # the run --------------------------------------------------------------------------
+    def run(self) -> list[Finding]:
+        findings: list[Finding] = []
+        locales = self.locales
+        cat_keys: dict[str, str] = {}
+        locale_keys: dict[str, str] = {}
+        if self.store.cache is not None:
+            guidance = self._guidance_digest()
+            cat_keys = self._catalog_keys(locales)
+            locale_keys = {loc: _digest(self.salt, "locale", guidance, cat_keys[loc]) for loc in locales}
+            hits = self.store.get(locale_keys.values())
+            for loc in locales:
+                if locale_keys[loc] in hits:
+                    findings.extend(decode_findings(hits[locale_keys[loc]]))
+            locales = [loc for loc in locales if locale_keys[loc] not in hits]
+            if not locales:
+                return findings
+        judged = self._judge(locales, cat_keys)
+        # stored only where no file changed while it was read; a locale's findings only where
+        # its revision is a commit that could be compared
+        if self.store.cache is not None and self._guidance_digest() == guidance and \
+                self._catalog_keys(locales) == {loc: cat_keys[loc] for loc in locales}:
+            self._pending.update((locale_keys[loc], _dumps(encode_findings(found)))
+                                 for loc, (found, storable) in judged.items() if storable)
+            self.store.put(self._pending)
+        for found, _ in judged.values():
+            findings.extend(found)
         return findings
-    judged = _judge(config, settings, locales, rules, jobs)
-    if cache is not None and keys:
-        fresh = _locale_keys(config, settings, locales, rules)  # a file changed while it was read: not stored
-        cache.put_derived((keys[loc], json.dumps(encode_findings(found), separators=(",", ":")))
-                          for loc, (found, storable) in judged.items() if storable and fresh[loc] == keys[loc])
-    for found, _ in judged.values():
-        findings.extend(found)
-    return findings
 
+    def _judge(self, locales: list[str], cat_keys: dict[str, str]) -> dict[str, tuple[list[Finding], bool]]:
+        """locale -> (its findings, whether they may be stored)."""
+        from guidekit.i18n.catalog import shown_path
+        from guidekit.i18n.engine import enforcement_changes, file_units
 
-def _judge(config: Config, settings: TranslationSettings, locales: list[str], rules: Sequence[TranslationRule],
-           jobs: int | None) -> dict[str, tuple[list[Finding], bool]]:
-    """locale -> (its findings, whether they may be stored)."""
-    from guidekit.i18n.catalog import Catalog, catalog_path, shown_path
-    from guidekit.i18n.engine import RuleChange, collect_units, enforcement_changes, load_catalog, unit_states
+        cached = self.store.cache is not None
+        index: dict[str, tuple[str | None, str | None, dict[str, str]]] = {}
+        for key, row in (self.store.get(cat_keys[loc] for loc in locales) if cached else {}).items():
+            with contextlib.suppress(TypeError, ValueError):
+                rev, err, groups = row
+                if all(isinstance(x, str) for x in groups.values()):
+                    index[key] = (rev, err, dict(groups))
+        unit_keys = {d.rel: _digest(self.salt, "units", d.rel, d.kind.value if d.kind else "",
+                                    _file_digest(d.path)) for d in self.files} if cached else {}
+        known_units = self.store.get(unit_keys.values()) if cached else {}
 
-    units = collect_units(config)
-    broken = [r for r in rules if isinstance(r, UnreadableCatalog)]
+        to_read = [loc for loc in locales if cat_keys.get(loc) not in index]
+        to_extract = [d for d in self.files if unit_keys.get(d.rel) not in known_units]
+        units_of_file: dict[str, list[Unit]] = {}
+        read: dict[str, _Read] = {}
 
-    def read(locale: str) -> tuple[str, Catalog | str]:
-        try:
-            return locale, load_catalog(settings, locale)
-        except ValueError as err:
-            return locale, str(err)
+        def task(item: str | None) -> tuple[str | None, Any]:
+            if item is None:  # the units of the files not in the cache: one task beside the catalogs
+                return None, {d.rel: file_units(self.config, d) for d in to_extract}
+            return item, _read(self.settings, item, blobs=cached)
 
-    catalogs: dict[str, Catalog] = {}
-    unreadable: dict[str, list[Finding]] = {}
-    for locale, got in run_all(read, locales, jobs=jobs, min_items=2):
-        if isinstance(got, str):
-            path = catalog_path(settings.folder, locale)
-            unreadable[locale] = [b.finding(SourceSpan(shown_path(path, config.root), 1, 1),
-                                            f"cannot read the catalog: {got}") for b in broken]
-            got = Catalog(locale, path, None, {})
-        catalogs[locale] = got
-    diffs: dict[str | None, tuple[dict[tuple[str, str], RuleChange], str | None]] = {}
-    for cat in catalogs.values():
-        if cat.revision not in diffs:
-            diffs[cat.revision] = enforcement_changes(config.root, cat.revision)
-    paths = {locale: cat.path for locale, cat in catalogs.items()}
+        for item, got in run_all(task, [None, *to_read], jobs=self.jobs, min_items=2):
+            if item is None:
+                units_of_file.update(got)
+            else:
+                read[item] = got
+        for rel, key in unit_keys.items():
+            if rel in units_of_file:
+                self._pending[key] = _dumps(_encode_units(units_of_file[rel]))
+            else:
+                try:
+                    units_of_file[rel] = _decode_units(known_units[key])
+                except (TypeError, ValueError, IndexError):  # a damaged row: extracted again
+                    units_of_file[rel] = file_units(self.config, next(d for d in self.files if d.rel == rel))
+        units: dict[str, Unit] = {}
+        for d in self.files:
+            for u in units_of_file.get(d.rel, ()):
+                units.setdefault(u.key, u)
+        by_doc: dict[str, dict[str, Unit]] = {}
+        for key, u in units.items():
+            by_doc.setdefault(_doc(key), {})[key] = u
 
-    def judge(locale: str) -> tuple[str, list[Finding]]:
-        cat = catalogs[locale]
-        changes, note = diffs[cat.revision]
-        states = unit_states(units, cat, changes)
-        ctx = TranslationContext(config.root, settings.required, settings.min_translated, {locale: states},
-                                 paths, {locale: note} if note else {}, {locale: Coverage.of(states)})
-        return locale, [*unreadable.get(locale, ()), *(f for rule in rules for f in rule.check_translations(ctx))]
+        # each catalog's revision, error and entry groups (digests, and entries where read)
+        revision: dict[str, str | None] = {}
+        error: dict[str, str | None] = {}
+        group_digest: dict[str, dict[str, str]] = {}
+        for loc in locales:
+            if loc in read:
+                r = read[loc]
+                revision[loc], error[loc] = r.revision, r.error
+                group_digest[loc] = {doc: _text_digest(blob) for doc, blob in r.blobs.items()}
+                if cached:
+                    for doc, blob in r.blobs.items():
+                        self._pending[_digest("entries", group_digest[loc][doc])] = blob
+                    self._pending[cat_keys[loc]] = _dumps([r.revision, r.error, group_digest[loc]])
+            else:
+                revision[loc], error[loc], group_digest[loc] = index[cat_keys[loc]]
 
-    out = {}
-    for locale, found in run_all(judge, locales, jobs=jobs, min_items=2):
-        revision = catalogs[locale].revision
-        storable = (revision is None or _COMMIT.fullmatch(revision) is not None) and diffs[revision][1] is None
-        out[locale] = (found, storable)
-    return out
+        diffs: dict[str | None, tuple[Changes, str | None]] = {}
+        for loc in locales:
+            if revision[loc] not in diffs:
+                diffs[revision[loc]] = enforcement_changes(self.config.root, revision[loc])
+        changes_by_doc = {rev: _changes_by_doc(c) for rev, (c, _) in diffs.items()} if cached else {}
+        units_digest = {doc: _digest(_encode_units(us.values())) for doc, us in by_doc.items()} if cached else {}
+
+        # which groups are judged: all without a cache, else those whose result is not stored
+        group_keys: dict[str, dict[str, str]] = {}
+        results: dict[str, dict[str, _Group]] = {loc: {} for loc in locales}
+        todo: dict[str, list[str]] = {}
+        for loc in locales:
+            docs = sorted(set(by_doc) | (set(read[loc].groups) if loc in read else set(group_digest[loc])))
+            if cached:
+                rev = revision[loc]
+                group_keys[loc] = {doc: _digest(self.salt, "group", loc, str(self.paths[loc]),
+                                                group_digest[loc].get(doc), units_digest.get(doc),
+                                                changes_by_doc[rev].get(doc)) for doc in docs}
+                hits = self.store.get(group_keys[loc].values())
+                for doc in docs:
+                    got = hits.get(group_keys[loc][doc])
+                    if got is not None:
+                        results[loc][doc] = _Group(list(decode_findings(got[0])), got[1], Counter(got[2]))
+                todo[loc] = [doc for doc in docs if doc not in results[loc]]
+            else:
+                todo[loc] = docs
+        # the entries of groups to judge whose catalog was not read: from the cache
+        wanted = {_digest("entries", group_digest[loc][doc]): (loc, doc) for loc in locales if loc not in read
+                  for doc in todo[loc] if doc in group_digest[loc]}
+        from guidekit.i18n.catalog import Entry
+
+        entries: dict[tuple[str, str], list[Entry]] = {}
+        for key, rows in self.store.get(wanted).items():
+            with contextlib.suppress(TypeError, ValueError):
+                entries[wanted[key]] = [Entry(*row) for row in rows]
+        missing_blobs = set(wanted.values()) - set(entries)
+        if missing_blobs:  # pruned or damaged: read those catalogs after all
+            for loc in {loc for loc, _ in missing_blobs}:
+                read[loc] = _read(self.settings, loc, blobs=False)
+        for loc in read:
+            for doc in todo.get(loc, ()):
+                entries[(loc, doc)] = read[loc].groups.get(doc, [])
+
+        def judge(loc: str) -> tuple[str, dict[str, _Group]]:
+            from guidekit.i18n.catalog import Catalog
+            from guidekit.i18n.engine import unit_states
+
+            changes, note = diffs[revision[loc]]
+            out = {}
+            for doc in todo[loc]:
+                group = entries.get((loc, doc), [])
+                cat = Catalog(loc, self.paths[loc], revision[loc], {e.key: e for e in group})
+                states = unit_states(by_doc.get(doc, {}), cat, changes)
+                ctx = TranslationContext(self.config.root, self.settings.required, self.settings.min_translated,
+                                         {loc: states}, self.paths, {loc: note} if note else {}, {})
+                cov = Coverage.of(states)
+                out[doc] = _Group([f for rule in self.rules for f in rule.check_translations(ctx)], cov.units,
+                                  cov.missing)
+            return loc, out
+
+        for loc, groups in run_all(judge, [loc for loc in locales if todo[loc]], jobs=self.jobs, min_items=2):
+            results[loc].update(groups)
+            if cached:
+                for doc, g in groups.items():
+                    self._pending[group_keys[loc][doc]] = _dumps([encode_findings(g.findings), g.units,
+                                                                  dict(g.missing)])
+
+        broken = [r for r in self.rules if isinstance(r, UnreadableCatalog)]
+        out: dict[str, tuple[list[Finding], bool]] = {}
+        for loc in locales:
+            found: list[Finding] = []
+            if error[loc] is not None:
+                found.extend(b.finding(SourceSpan(shown_path(self.paths[loc], self.config.root), 1, 1),
+                                       f"cannot read the catalog: {error[loc]}") for b in broken)
+            total, missing = 0, Counter[str]()
+            for g in results[loc].values():
+                found.extend(g.findings)
+                total += g.units
+                missing.update(g.missing)
+            ctx = TranslationContext(self.config.root, self.settings.required, self.settings.min_translated, {},
+                                     self.paths, {}, {loc: Coverage(total, missing)})
+            found.extend(f for rule in self.rules for f in rule.check_translations(ctx))
+            rev = revision[loc]
+            out[loc] = (found, (rev is None or _COMMIT.fullmatch(rev) is not None) and diffs[rev][1] is None)
+        return out

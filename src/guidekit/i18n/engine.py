@@ -20,12 +20,12 @@ from guidekit.errors import GuidekitError
 from guidekit.i18n.catalog import Catalog, Entry, Planned, catalog_path, read_catalog, write_catalog
 from guidekit.i18n.units import Unit, units_of
 from guidekit.loading.config import Config
-from guidekit.loading.discover import discover
+from guidekit.loading.discover import Discovered, discover
 from guidekit.loading.source import DocKind, Source, load_source
 
 __all__ = ["ENFORCEMENT", "RuleChange", "TranslationSettings", "UnitState", "collect_units",
-           "enforcement_changes", "level_of", "load_catalog", "load_catalogs", "plan_update", "rekey", "reworded",
-           "rule_changes", "settings_of", "source_units", "unit_states", "write_update"]
+           "enforcement_changes", "file_units", "level_of", "load_catalog", "load_catalogs", "plan_update", "rekey",
+           "reworded", "rule_changes", "settings_of", "source_units", "translatable", "unit_states", "write_update"]
 
 ENFORCEMENT = (Impact.BREAKING, Impact.STRICTER, Impact.LOOSER)
 
@@ -49,16 +49,26 @@ def settings_of(config: Config) -> TranslationSettings:
                                float(t.get("min_translated", 100)))
 
 
+def translatable(config: Config) -> list[Discovered]:
+    """The files that hold units: policies, SOPs and taxonomy files under the root."""
+    return [d for d in discover(config)
+            if d.kind in (DocKind.POLICY, DocKind.SOP, DocKind.TAXONOMY) and not d.outside_link]
+
+
+def file_units(config: Config, d: Discovered) -> list[Unit]:
+    """The units of one file (none where it does not load or is not schema-valid)."""
+    assert d.kind is not None
+    return source_units(load_source(d.path, d.rel, d.kind, config.limits))
+
+
 def collect_units(config: Config, rels: Iterable[str] | None = None) -> dict[str, Unit]:
     """Every unit of the schema-valid policies, SOPs and taxonomy files (by key)."""
     wanted = set(rels) if rels is not None else None
     out: dict[str, Unit] = {}
-    for d in discover(config):
-        if d.kind not in (DocKind.POLICY, DocKind.SOP, DocKind.TAXONOMY) or d.outside_link:
-            continue
+    for d in translatable(config):
         if wanted is not None and d.rel not in wanted:
             continue
-        for u in source_units(load_source(d.path, d.rel, d.kind, config.limits)):
+        for u in file_units(config, d):
             out.setdefault(u.key, u)
     return out
 
