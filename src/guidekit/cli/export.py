@@ -60,6 +60,10 @@ def export(
                                     "folder to write; single-file kinds print to standard "
                                     "output without it."),
     root: Path | None = root_option(paths=False),
+    locale: str | None = typer.Option(None, "--locale", "-l", metavar="LOCALE", help="Export in this "
+                                      "translation (BCP 47, e.g. pt-BR; safeguard, cope, llama-guard, eval, "
+                                      "bundle): refused when a unit it needs is untranslated or outdated by an "
+                                      "enforcement change."),
 ) -> None:
     """Export the guidance for downstream systems and classifiers; output is deterministic.
 
@@ -69,7 +73,9 @@ def export(
     policy's pinned code. cope: a CoPE policy text per active policy. eval:
     labelled JSONL from examples and SOP cases with a deterministic split. dsa:
     DSA statement-of-reasons fields per action, rule and outcome (dsa.json,
-    dsa.csv). Guidance with check errors is not exported. Exit 0 on success
+    dsa.csv). --locale exports a translation (translations under
+    translations/<locale>/guidance.po). Guidance with check errors is not
+    exported. Exit 0 on success
     (warnings on standard error), 1 on an export error, 2 on a usage error.
     """
     config = resolve_config(root, [])
@@ -80,10 +86,16 @@ def export(
         typer.echo(f"guidekit: not exported: the guidance has {len(errors)} check errors", err=True)
         raise typer.Exit(ExitCode.FINDINGS)
     kind = str(kind)
-    result = get_exporter(kind)(checked.corpus)
+    if locale is None:
+        result = get_exporter(kind)(checked.corpus)
+    else:
+        from guidekit.i18n.exports import export_in
+
+        result = export_in(kind, checked.corpus, locale)
     _echo_findings(result.findings)
     if result.failed:
-        typer.echo(f"guidekit: not exported: {kind} has errors", err=True)
+        what = f"{kind} in {locale}" if locale else kind
+        typer.echo(f"guidekit: not exported: {what} has errors", err=True)
         raise typer.Exit(ExitCode.FINDINGS)
     for path in _write(result, out):
         typer.echo(f"wrote {path}", err=True)

@@ -61,6 +61,8 @@ EXPORT_CODES = {
     "dsa-invalid-value": "GK505",
     "prompt-too-long": "GK506",
     "few-examples": "GK507",
+    "translation-missing": "GK508",  # export --locale (guidekit.i18n.exports)
+    "translation-outdated": "GK509",
 }
 
 

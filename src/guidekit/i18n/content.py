@@ -13,8 +13,8 @@ from typing import NamedTuple
 
 from guidekit.corpus import Corpus
 from guidekit.diff import Impact
-from guidekit.i18n.engine import enforcement_changes, load_catalogs, settings_of, unit_states
-from guidekit.i18n.units import Unit, body_blocks, units_of
+from guidekit.i18n.engine import UnitState, enforcement_changes, load_catalogs, settings_of, source_units, unit_states
+from guidekit.i18n.units import Unit, body_blocks, example_key
 from guidekit.model import Policy, Sop
 
 __all__ = ["Notice", "TranslatedGuidance", "translate"]
@@ -31,6 +31,7 @@ class TranslatedGuidance(NamedTuple):
     corpus: Corpus
     notices: dict[str, dict[str, Notice]]  # document id -> rule id ("" for the rest) -> notice
     source_locale: str
+    states: tuple[UnitState, ...] = ()  # every unit's state in the locale (the translated ones are "current")
 
 
 def _worse(a: Notice | None, b: Notice) -> Notice:
@@ -50,17 +51,14 @@ def translate(corpus: Corpus, locale: str) -> TranslatedGuidance | None:
         return None
     units: dict[str, Unit] = {}
     for src in corpus.sources:
-        if src.ok:
-            try:
-                for u in units_of(src):
-                    units.setdefault(u.key, u)
-            except (KeyError, TypeError, ValueError, AttributeError):
-                continue
+        for u in source_units(src):
+            units.setdefault(u.key, u)
     (catalog,) = load_catalogs(settings, [locale])
     changes, _ = enforcement_changes(corpus.root, catalog.revision)
     current: dict[str, str] = {}
     notices: dict[str, dict[str, Notice]] = {}
-    for s in unit_states(units, catalog, changes):
+    states = unit_states(units, catalog, changes)
+    for s in states:
         if s.unit is None:
             continue
         if s.state == "current" and s.entry is not None:
@@ -76,7 +74,7 @@ def translate(corpus: Corpus, locale: str) -> TranslatedGuidance | None:
     translated = replace(corpus, policies=policies, sops=sops, rules=rules,
                          all_policies=[policies.get(p.id, p) for p in corpus.all_policies],
                          all_sops=[sops.get(s.id, s) for s in corpus.all_sops])
-    return TranslatedGuidance(translated, notices, settings.source)
+    return TranslatedGuidance(translated, notices, settings.source, tuple(states))
 
 
 def _t(tr: dict[str, str], key: str, text: str) -> str:
@@ -88,8 +86,8 @@ def _policy(p: Policy, tr: dict[str, str]) -> Policy:
     for r in p.rules:
         base = f"{p.id}/rules/{r.id}"
         examples = tuple(e._replace(
-            text=_t(tr, f"{base}/examples/{e.label}/{e.id}/text", e.text),
-            note=_t(tr, f"{base}/examples/{e.label}/{e.id}/note", e.note) if e.note else e.note)
+            text=_t(tr, f"{example_key(p.id, r.id, e.label, e.id)}/text", e.text),
+            note=_t(tr, f"{example_key(p.id, r.id, e.label, e.id)}/note", e.note) if e.note else e.note)
             for e in r.examples)
         rules.append(r._replace(title=_t(tr, f"{base}/title", r.title), text=_t(tr, f"{base}/text", r.text),
                                 examples=examples))

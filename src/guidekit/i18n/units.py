@@ -23,7 +23,7 @@ from guidekit.loading.markdown import Block, read_blocks, slugify
 from guidekit.loading.source import DocKind, Source
 from guidekit.model import Loc, Policy, Sop, build_policy, build_sop, build_taxonomy_items
 
-__all__ = ["Unit", "body_blocks", "normalize", "units_of"]
+__all__ = ["Unit", "body_blocks", "example_key", "normalize", "units_of"]
 
 _SPACE = re.compile(r"\s+")
 
@@ -42,6 +42,11 @@ class Unit(NamedTuple):
     span: SourceSpan
 
 
+def example_key(policy_id: str, rule_id: str, label: str, example_id: str) -> str:
+    """The key of an example's units, without the field (``/text``, ``/note``)."""
+    return f"{policy_id}/rules/{rule_id}/examples/{label}/{example_id}"
+
+
 def _unit(key: str, text: str | None, what: str, doc: str, loc: Loc, rule: str | None = None) -> Iterator[Unit]:
     if text and text.strip():
         yield Unit(key, normalize(text), what, doc, rule, loc.span())
@@ -55,7 +60,7 @@ def _policy_units(p: Policy) -> Iterator[Unit]:
         yield from _unit(f"{base}/title", r.title, f"title of rule {r.id}", p.id, r.loc.at("title"), r.id)
         yield from _unit(f"{base}/text", r.text, f"text of rule {r.id}", p.id, r.loc.at("text"), r.id)
         for e in r.examples:
-            key = f"{base}/examples/{e.label}/{e.id}"
+            key = example_key(p.id, r.id, e.label, e.id)
             yield from _unit(f"{key}/text", e.text, f"{e.label} example {e.id} of rule {r.id}", p.id,
                              e.loc.at("text"), r.id)
             yield from _unit(f"{key}/note", e.note, f"note on {e.label} example {e.id} of rule {r.id}", p.id,
