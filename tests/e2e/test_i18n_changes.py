@@ -100,9 +100,42 @@ def test_new_and_removed_units_are_listed_and_old_debt_is_not(repo: Path) -> Non
     assert got == [("missing", "warning", "guidance/" + POLICY), ("orphaned", "warning", "guidance/" + PO)]
 
 
-def test_without_translations_configured_diff_has_no_translation_section(repo: Path) -> None:
+def test_without_translations_configured_diff_and_changelog_have_no_translation_section(repo: Path) -> None:
     _configure(repo, None)
     _edit(repo, *STRICTER)
     assert "translations" not in json.loads(_gk(repo, "diff", "-f", "json").stdout)
     assert "Translations" not in _gk(repo, "diff", "-f", "markdown").stdout
     assert "Translations:" not in _gk(repo, "diff").stdout
+    _git(repo.parent, "commit", "-qam", "no translations")
+    assert "Translations" not in _gk(repo, "changelog", "--since", "HEAD~2").stdout
+    assert "translations" not in json.loads(_gk(repo, "changelog", "--since", "HEAD~2", "-f", "json").stdout)
+
+
+def test_the_changelog_lists_translation_updates_per_locale(repo: Path) -> None:
+    po = polib.pofile(str(repo / PO))
+    for e in po:
+        if e.msgctxt == RULE_TEXT:
+            e.msgstr = "[pt-BR, revisado] " + e.msgid
+        elif e.msgctxt and e.msgctxt.startswith("ADS-ALC/"):
+            e.msgstr = "[pt-BR] " + e.msgid
+    po.save()
+    alcohol = sum(1 for e in po if e.msgctxt and e.msgctxt.startswith("ADS-ALC/"))
+    _git(repo.parent, "commit", "-qam", "pt-BR: the alcohol policy, a better ADS-GAMB-1.a")
+    _edit(repo, *REWORDED)
+    _git(repo.parent, "commit", "-qam", "gambling ads: reworded")
+    md = _gk(repo, "changelog", "--since", "HEAD~2").stdout
+    section = md.split("## Translations\n", 1)[1]
+    assert section.startswith("\n### pt-BR (required)\n")
+    assert f"{alcohol} units translated, 1 revised, in `guidance/{PO}`." in section
+    assert "- ADS-ALC: " + str(alcohol) + " translated, 0 revised" in section
+    assert "- ADS-GAMB: 0 translated, 1 revised" in section and f"- `{RULE_TEXT}` — revised" in section
+    assert ": pt-BR: the alcohol policy, a better ADS-GAMB-1.a" in section
+    assert "gambling ads: reworded" not in section  # it did not touch the catalog
+    data = json.loads(_gk(repo, "changelog", "--since", "HEAD~2", "-f", "json").stdout)
+    (pt,) = data["translations"]
+    assert (pt["locale"], pt["translated"], pt["revised"]) == ("pt-BR", alcohol, 1)
+    assert [c["subject"] for c in pt["commits"]] == ["pt-BR: the alcohol policy, a better ADS-GAMB-1.a"]
+    revised = next(u for u in pt["units"] if u["key"] == RULE_TEXT)
+    assert revised["change"] == "revised" and revised["location"]["path"] == f"guidance/{PO}"
+    # a range with no catalog change lists the locale with nothing
+    assert "## Translations" not in _gk(repo, "changelog", "--since", "HEAD~1").stdout

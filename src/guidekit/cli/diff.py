@@ -100,12 +100,15 @@ def changelog(
     """Release notes grouped by policy.
 
     Each document's net change and impact, with the commits (short sha, author,
-    date) that made it and a one-line summary of each.
+    date) that made it and a one-line summary of each; where guidekit.yaml lists
+    translations, the units translated or revised per locale.
     """
     from guidekit.diff.history import build_changelog
+    from guidekit.i18n.changes import with_changelog_translations
     from guidekit.report.diff_history import write_changelog
 
-    log = build_changelog(guidance_root(root), since, until)
+    where = guidance_root(root)
+    log = with_changelog_translations(where, build_changelog(where, since, until))
     with output_stream(output) as stream:
         write_changelog(log, stream, str(fmt))
 

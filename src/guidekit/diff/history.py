@@ -11,12 +11,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from guidekit.diff.engine import DiffSession
-from guidekit.diff.model import ChangeKind, ChangeSet, DocumentChange, Impact, Revision, headline
+from guidekit.diff.model import ChangeKind, ChangeSet, DocumentChange, Impact, LocaleTranslations, Revision, headline
 from guidekit.diff.summary import summarize
 from guidekit.errors import GuidekitError
 from guidekit.git import Commit
 
-__all__ = ["Changelog", "ChangelogEntry", "CommitChange", "History", "build_changelog", "document_history"]
+__all__ = ["Changelog", "ChangelogEntry", "CommitChange", "History", "TranslationLog", "build_changelog",
+           "document_history"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,11 +58,21 @@ class ChangelogEntry:
 
 
 @dataclass(frozen=True, slots=True)
+class TranslationLog:
+    """One locale's translations made or revised over a range (guidekit.i18n.changes), with
+    the commits that changed its catalog, newest first."""
+
+    translations: LocaleTranslations
+    commits: tuple[Commit, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Changelog:
     since: Revision
     until: Revision
     root: str
     entries: tuple[ChangelogEntry, ...]
+    translations: tuple[TranslationLog, ...] = ()  # per configured locale, when translations are configured
 
 
 @dataclass(frozen=True, slots=True)

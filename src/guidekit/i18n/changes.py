@@ -9,7 +9,8 @@ itself causes is listed: a unit that was already stale or untranslated at
 BASE is the debt of an earlier change.
 
 For `guidekit changelog`: the translations made or revised between two
-revisions, per locale (from the catalogs alone).
+revisions, per locale (from the catalogs alone), with the commits that
+changed each catalog.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from guidekit.loading.config import CONFIG_NAME, Config
 from guidekit.loading.source import DocKind
 
 if TYPE_CHECKING:
+    from guidekit.diff.history import Changelog
     from guidekit.i18n.catalog import Catalog, Entry
     from guidekit.i18n.engine import RuleChange, TranslationSettings
     from guidekit.i18n.units import Unit
@@ -40,7 +42,7 @@ if TYPE_CHECKING:
 # the catalogs' and units' modules (polib, the model) load only where guidekit.yaml lists
 # translations: a diff of guidance without them does not pay for them
 
-__all__ = ["catalog_updates", "configured_settings", "translated_between", "with_translations"]
+__all__ = ["catalog_updates", "configured_settings", "with_changelog_translations", "with_translations"]
 
 _KINDS = {"policy": DocKind.POLICY, "sop": DocKind.SOP, "taxonomy": DocKind.TAXONOMY}
 _LEVEL_ORDER = {"error": 0, "warning": 1, "info": 2}
@@ -72,8 +74,11 @@ class _Reader:
         self.prefix = repo.prefix_of(root)
         self.config = config
 
+    def top(self, rel: str) -> str:
+        return f"{self.prefix}/{rel}" if self.prefix else rel
+
     def read(self, rev: str | None, rel: str) -> bytes | None:
-        return self.repo.read(rev, f"{self.prefix}/{rel}" if self.prefix else rel)
+        return self.repo.read(rev, self.top(rel))
 
     def units(self, rev: str | None, rel: str, kind: DocKind) -> list[Unit]:
         from guidekit.i18n.engine import source_units
@@ -234,12 +239,15 @@ def catalog_updates(cat_a: Catalog, cat_b: Catalog, root: Path, skip: Iterable[s
     return out
 
 
-def translated_between(root: Path, base: str, head: str) -> tuple[LocaleTranslations, ...]:
-    """For a changelog: per configured locale, the units translated or revised from ``base``
-    to ``head`` (commits)."""
+def with_changelog_translations(root: Path, log: Changelog) -> Changelog:
+    """``log`` with, per configured locale, the units translated or revised from its start
+    to its end and the commits that changed the catalog (unchanged without translations)."""
     settings = configured_settings(root)
-    if settings is None:
-        return ()
+    if settings is None or log.since.sha is None or log.until.sha is None:
+        return log
+    import dataclasses
+
+    from guidekit.diff.history import TranslationLog
     from guidekit.diff.settings import diff_config
     from guidekit.i18n.catalog import shown_path
 
@@ -248,9 +256,11 @@ def translated_between(root: Path, base: str, head: str) -> tuple[LocaleTranslat
         reader = _Reader(root, repo, config)
         out = []
         for locale in settings.locales:
-            cat_a, note_a = reader.catalog(base, settings, locale)
-            cat_b, note_b = reader.catalog(head, settings, locale)
+            cat_a, note_a = reader.catalog(log.since.sha, settings, locale)
+            cat_b, note_b = reader.catalog(log.until.sha, settings, locale)
             found = sorted(catalog_updates(cat_a, cat_b, root), key=lambda u: (u.document, u.key))
-            out.append(LocaleTranslations(locale, locale in settings.required, shown_path(cat_b.path, root),
-                                          tuple(found), note_b or note_a))
-    return tuple(out)
+            rel = shown_path(cat_b.path, root)
+            commits = repo.log(f"{log.since.sha}..{log.until.sha}", [reader.top(rel)])
+            out.append(TranslationLog(LocaleTranslations(locale, locale in settings.required, rel, tuple(found),
+                                                         note_b or note_a), tuple(commits)))
+    return dataclasses.replace(log, translations=tuple(out))

@@ -6,7 +6,7 @@ import json
 from typing import Any, TextIO
 
 from guidekit import __version__
-from guidekit.diff.history import Changelog, CommitChange, History
+from guidekit.diff.history import Changelog, CommitChange, History, TranslationLog
 from guidekit.report.diff_json import document_dict
 from guidekit.report.diff_markdown import BADGE
 from guidekit.report.paths import from_top
@@ -48,17 +48,70 @@ def _commit_line(c: CommitChange) -> str:
             f"{BADGE[c.impact]}, {_md(c.summary)}")
 
 
+def _revised(t: TranslationLog) -> tuple[int, int]:
+    """(units translated for the first time, units whose translation was revised)."""
+    units = t.translations.units
+    revised = sum(1 for u in units if u.note == "revised")
+    return len(units) - revised, revised
+
+
+def _translations_markdown(log: Changelog) -> list[str]:
+    """Per locale: the units translated or revised over the range, by document, and the
+    commits that changed the catalog."""
+    touched = [t for t in log.translations if t.translations.units or t.commits or t.translations.note]
+    if not touched:
+        return []
+    lines = ["## Translations", ""]
+    for t in touched:
+        lt = t.translations
+        new, revised = _revised(t)
+        lines += [f"### {_md(lt.locale)}{' (required)' if lt.required else ''}", "",
+                  f"{new} unit{'s' * (new != 1)} translated, {revised} revised, in "
+                  f"`{_top(log.root, lt.catalog)}`" + (f" ({_md(lt.note)})" if lt.note else "") + ".", ""]
+        per_doc: dict[str, list[int]] = {}
+        for u in lt.units:
+            per_doc.setdefault(u.document, [0, 0])[u.note == "revised"] += 1
+        lines += [f"- {_md(doc)}: {n[0]} translated, {n[1]} revised" for doc, n in sorted(per_doc.items())]
+        if lt.units:
+            lines += ["", "<details>", f"<summary>{len(lt.units)} units</summary>", ""]
+            lines += [f"- `{u.key}` — {u.note}" for u in lt.units]
+            lines += ["", "</details>"]
+        if t.commits:
+            lines += ["", *(f"- `{c.short}` {c.date.date().isoformat()} {_md(c.author)}: {_md(c.summary)}"
+                            for c in t.commits)]
+        lines.append("")
+    return lines
+
+
 def changelog_markdown(log: Changelog) -> str:
     lines = [f"## What changed: {log.since.label} → {log.until.label}", ""]
     if not log.entries:
-        return "\n".join([*lines, "No guidance changed.", ""])
+        return "\n".join([*lines, "No guidance changed.", "", *_translations_markdown(log)])
     for e in log.entries:
         d = e.document
         lines += [f"### {BADGE[d.impact]} · {d.id}: {_md(d.title)}", "",
                   f"{d.change.value.capitalize()}: {_md(e.summary)}", ""]
         lines += [_commit_line(c) for c in e.commits]
         lines.append("")
-    return "\n".join(lines)
+    return "\n".join([*lines, *_translations_markdown(log)])
+
+
+def _translation_dict(t: TranslationLog, root: str) -> dict[str, Any]:
+    lt = t.translations
+    new, revised = _revised(t)
+    return {
+        "locale": lt.locale,
+        "required": lt.required,
+        "catalog": _top(root, lt.catalog),
+        "note": lt.note,
+        "translated": new,
+        "revised": revised,
+        "units": [{"key": u.key, "document": u.document, "change": u.note,
+                   "location": {"path": _top(root, u.span.path), "line": u.span.line} if u.span else None}
+                  for u in lt.units],
+        "commits": [{"sha": c.sha, "short": c.short, "author": c.author, "date": c.date.isoformat(),
+                     "subject": c.summary} for c in t.commits],
+    }
 
 
 def changelog_dict(log: Changelog) -> dict[str, Any]:
@@ -81,6 +134,7 @@ def changelog_dict(log: Changelog) -> dict[str, Any]:
             }
             for e in log.entries
         ],
+        **({"translations": [_translation_dict(t, log.root) for t in log.translations]} if log.translations else {}),
     }
 
 
