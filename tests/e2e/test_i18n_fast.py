@@ -11,6 +11,7 @@ locale without a catalog) both must give the same findings, cold and warm.
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -149,6 +150,8 @@ def test_warm_check_reads_no_catalog_and_judges_again_what_changed(corpus: Path,
                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     root = tmp_path / "guidance"
     shutil.copytree(corpus, root)
+    for po in (root / "translations").rglob("*.po"):  # written an hour ago: their digests are remembered
+        os.utime(po, ns=(po.stat().st_atime_ns, po.stat().st_mtime_ns - 3600 * 10**9))
     cache = tmp_path / "cache"
     expected = _reference(root)
     assert _gk6(run_check(load_config(root), cache_dir=cache).findings) == expected
@@ -174,7 +177,7 @@ def test_warm_check_reads_no_catalog_and_judges_again_what_changed(corpus: Path,
     bench_module("bench_i18n").change(policy)
     changed = _reference(root)
     assert changed != expected
-    calls: dict[str, list[object]] = {"load_catalog": [], "file_units": [], "unit_states": []}
+    calls: dict[str, list[object]] = {"load_catalog": [], "source_units": [], "unit_states": []}
     with monkeypatch.context() as m:
         import guidekit.i18n.engine
 
@@ -188,5 +191,5 @@ def test_warm_check_reads_no_catalog_and_judges_again_what_changed(corpus: Path,
             m.setattr(guidekit.i18n.engine, name, spy)
         assert _gk6(run_check(load_config(root), cache_dir=cache, jobs=1).findings) == changed
     assert calls["load_catalog"] == []
-    assert [d.rel for _, d in calls["file_units"]] == [policy.relative_to(root).as_posix()]  # type: ignore[attr-defined]
+    assert [src.rel for (src,) in calls["source_units"]] == [policy.relative_to(root).as_posix()]
     assert len(calls["unit_states"]) == len(LOCALES)  # one group a locale: the changed policy's

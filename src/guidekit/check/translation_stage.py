@@ -30,6 +30,8 @@ import contextlib
 import hashlib
 import json
 import re
+import stat
+import time
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -41,6 +43,7 @@ from guidekit.check.parallel import run_all
 from guidekit.check.rules.translations import Coverage, TranslationContext, TranslationRule, UnreadableCatalog
 from guidekit.findings import Finding, SourceSpan
 from guidekit.loading.config import Config
+from guidekit.loading.source import LoadProblem, read_guidance
 
 if TYPE_CHECKING:
     from guidekit.i18n.catalog import Entry
@@ -58,20 +61,27 @@ _CODE = ("i18n", "diff")
 Changes = dict[tuple[str, str], "RuleChange"]
 
 
+_RACY_NS = 2_000_000_000  # a file written this recently may change again within its timestamp's tick
+
+
 def _digest(*parts: Any) -> str:
-    return hashlib.blake2b(json.dumps(parts, sort_keys=True, default=str).encode(), digest_size=20).hexdigest()
+    return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
 
 
 def _text_digest(text: str) -> str:
-    return hashlib.blake2b(text.encode(), digest_size=20).hexdigest()
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _file_digest(path: Path) -> str | None:
+def _bytes_digest(raw: bytes | LoadProblem) -> str:
+    return hashlib.sha256(raw).hexdigest() if isinstance(raw, bytes) else f"problem: {raw.message}"
+
+
+def _stat(path: Path) -> tuple[int, int, int] | None:
     try:
-        with path.open("rb") as f:
-            return hashlib.file_digest(f, lambda: hashlib.blake2b(digest_size=20)).hexdigest()
+        st = path.stat()
     except OSError:
         return None
+    return (st.st_size, st.st_mtime_ns, st.st_ino) if stat.S_ISREG(st.st_mode) else None
 
 
 def _doc(key: str) -> str:
@@ -176,6 +186,9 @@ class _Stage:
         self.files: list[Discovered] = translatable(config)
         self.salt = ""
         self._pending: dict[str, str] = {}  # rows to store once the run is known to be consistent
+        self.file_digests: dict[str, str] = {}  # rel -> digest of the bytes, as the keys were made
+        self.catalog_stats: dict[str, tuple[int, int, int] | None] = {}
+        self.consistent = True  # no file changed while the stage read it
         if store.cache is not None:
             self.salt = _digest("translations", 1, __version__, code_fingerprint(_CODE), str(config.root),
                                 settings.required, settings.min_translated,
@@ -183,21 +196,44 @@ class _Stage:
 
     # keys -----------------------------------------------------------------------------
     def _guidance_digest(self) -> str:
-        """Every guidance file's path and bytes, and the configuration (the diffs read them all)."""
+        """Every guidance file's path and bytes, and the configuration (the diffs read them all);
+        the digest of each translatable file's bytes is kept for its units' key."""
         from guidekit.loading.discover import discover
 
-        h = hashlib.blake2b(digest_size=20)
-        h.update(_dumps(self.config.data).encode())
+        h = hashlib.sha256(_dumps(self.config.data).encode())
         for d in discover(self.config):
             h.update(f"\0{d.rel}\0{d.kind.value if d.kind else ''}\0{d.outside_link}\0".encode())
             if not d.outside_link:
-                h.update((_file_digest(d.path) or "unreadable").encode())
+                digest = _bytes_digest(read_guidance(d.path, self.config.limits.max_file_bytes))
+                self.file_digests[d.rel] = digest
+                h.update(digest.encode())
         return h.hexdigest()
 
     def _catalog_keys(self, locales: Iterable[str]) -> dict[str, str]:
-        return {loc: _digest(self.salt, "catalog", loc, str(self.paths[loc]),
-                             _file_digest(self.paths[loc]) if self.paths[loc].is_file() else "absent")
-                for loc in locales}
+        """A key for each catalog's bytes. A catalog is large: its digest is remembered under its
+        path, size and modification time (as Mercurial's dirstate does), not while it is fresh."""
+        stats = {loc: _stat(self.paths[loc]) for loc in locales}
+        memo = {loc: _digest(self.salt, "stat", str(self.paths[loc]), st[:2]) for loc, st in stats.items()
+                if st is not None}
+        known = self.store.get(memo.values())
+        digests: dict[str, Any] = {}
+        now = time.time_ns()
+        for loc, st in stats.items():
+            if st is None:
+                digests[loc] = "absent" if not self.paths[loc].exists() else "not a file"
+            elif isinstance(known.get(memo[loc]), str):
+                digests[loc] = known[memo[loc]]
+            else:
+                try:
+                    with self.paths[loc].open("rb") as f:
+                        digests[loc] = hashlib.file_digest(f, "sha256").hexdigest()
+                except OSError as err:
+                    digests[loc] = f"unreadable: {err}"
+                    continue
+                if now - st[1] > _RACY_NS:
+                    self._pending[memo[loc]] = _dumps(digests[loc])
+        self.catalog_stats = stats
+        return {loc: _digest(self.salt, "catalog", loc, str(self.paths[loc]), digests[loc]) for loc in locales}
 
     # the run --------------------------------------------------------------------------
     def run(self) -> list[Finding]:
@@ -219,8 +255,8 @@ class _Stage:
         judged = self._judge(locales, cat_keys)
         # stored only where no file changed while it was read; a locale's findings only where
         # its revision is a commit that could be compared
-        if self.store.cache is not None and self._guidance_digest() == guidance and \
-                self._catalog_keys(locales) == {loc: cat_keys[loc] for loc in locales}:
+        if self.store.cache is not None and self.consistent and \
+                all(_stat(self.paths[loc]) == self.catalog_stats[loc] for loc in locales):
             self._pending.update((locale_keys[loc], _dumps(encode_findings(found)))
                                  for loc, (found, storable) in judged.items() if storable)
             self.store.put(self._pending)
@@ -228,10 +264,22 @@ class _Stage:
             findings.extend(found)
         return findings
 
+    def _units_key(self, d: Discovered, digest: str) -> str:
+        return _digest(self.salt, "units", d.rel, d.kind.value if d.kind else "", digest)
+
+    def _extract(self, d: Discovered) -> tuple[str, list[Unit]]:
+        """(the digest of the bytes read, the units in them): the units are keyed by what they came from."""
+        from guidekit.i18n.engine import source_units
+        from guidekit.loading.source import load_bytes
+
+        assert d.kind is not None
+        raw = read_guidance(d.path, self.config.limits.max_file_bytes)
+        return _bytes_digest(raw), source_units(load_bytes(d.path, d.rel, d.kind, raw, self.config.limits))
+
     def _judge(self, locales: list[str], cat_keys: dict[str, str]) -> dict[str, tuple[list[Finding], bool]]:
         """locale -> (its findings, whether they may be stored)."""
         from guidekit.i18n.catalog import shown_path
-        from guidekit.i18n.engine import enforcement_changes, file_units
+        from guidekit.i18n.engine import enforcement_changes
 
         cached = self.store.cache is not None
         index: dict[str, tuple[str | None, str | None, dict[str, str]]] = {}
@@ -240,8 +288,7 @@ class _Stage:
                 rev, err, groups = row
                 if all(isinstance(x, str) for x in groups.values()):
                     index[key] = (rev, err, dict(groups))
-        unit_keys = {d.rel: _digest(self.salt, "units", d.rel, d.kind.value if d.kind else "",
-                                    _file_digest(d.path)) for d in self.files} if cached else {}
+        unit_keys = {d.rel: self._units_key(d, self.file_digests[d.rel]) for d in self.files} if cached else {}
         known_units = self.store.get(unit_keys.values()) if cached else {}
 
         to_read = [loc for loc in locales if cat_keys.get(loc) not in index]
@@ -251,22 +298,27 @@ class _Stage:
 
         def task(item: str | None) -> tuple[str | None, Any]:
             if item is None:  # the units of the files not in the cache: one task beside the catalogs
-                return None, {d.rel: file_units(self.config, d) for d in to_extract}
+                return None, {d.rel: self._extract(d) for d in to_extract}
             return item, _read(self.settings, item, blobs=cached)
 
+        extracted: dict[str, tuple[str, list[Unit]]] = {}
         for item, got in run_all(task, [None, *to_read], jobs=self.jobs, min_items=2):
             if item is None:
-                units_of_file.update(got)
+                extracted.update(got)
             else:
                 read[item] = got
+        by_rel = {d.rel: d for d in self.files}
+        for rel, (digest, of_file) in extracted.items():
+            units_of_file[rel] = of_file
+            if cached:
+                self._pending[self._units_key(by_rel[rel], digest)] = _dumps(_encode_units(of_file))
+                self.consistent &= digest == self.file_digests.get(rel)
         for rel, key in unit_keys.items():
-            if rel in units_of_file:
-                self._pending[key] = _dumps(_encode_units(units_of_file[rel]))
-            else:
+            if rel not in units_of_file:
                 try:
                     units_of_file[rel] = _decode_units(known_units[key])
                 except (TypeError, ValueError, IndexError):  # a damaged row: extracted again
-                    units_of_file[rel] = file_units(self.config, next(d for d in self.files if d.rel == rel))
+                    units_of_file[rel] = self._extract(by_rel[rel])[1]
         units: dict[str, Unit] = {}
         for d in self.files:
             for u in units_of_file.get(d.rel, ()):
