@@ -74,6 +74,11 @@ def _fill(po_path: Path, locale: str) -> None:
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("fast") / "guidance"
     policies = bench_module("gen_corpus").generate(root, 24)
+    # two files with one document id (check reports it): the first file's units are the document's
+    twin = root / "policies" / "zz" / "twin.md"
+    twin.parent.mkdir()
+    twin.write_text(policies[2].read_text("utf-8").replace("\n    text: >-\n", "\n    text: >-\n      Twin.\n", 1),
+                    "utf-8")
     with (root / "guidekit.yaml").open("a", encoding="utf-8") as f:
         f.write(f"translations:\n  locales: [{', '.join(LOCALES)}]\n  required: [pt-BR, de]\n"
                 "  min_translated: 90\n")

@@ -264,6 +264,29 @@ class _Stage:
             findings.extend(found)
         return findings
 
+    def _units_by_doc(self, docs: set[str], holders: dict[str, list[str]], unit_keys: dict[str, str],
+                      units_of_file: dict[str, list[Unit]]) -> dict[str, dict[str, Unit]]:
+        """The units of these documents, from the files extracted in this run or the cache."""
+        wanted = {rel for doc in docs for rel in holders.get(doc, ())}
+        rels = [d.rel for d in self.files if d.rel in wanted]
+        need = [rel for rel in rels if rel not in units_of_file]
+        rows = self.store.get(unit_keys[rel] for rel in need)
+        by_rel = {d.rel: d for d in self.files}
+        for rel in need:
+            try:
+                units_of_file[rel] = _decode_units(rows[unit_keys[rel]])
+            except (KeyError, TypeError, ValueError, IndexError):  # gone or damaged: extracted again
+                units_of_file[rel] = self._extract(by_rel[rel])[1]
+        merged: dict[str, Unit] = {}
+        for rel in rels:
+            for u in units_of_file[rel]:
+                merged.setdefault(u.key, u)
+        out: dict[str, dict[str, Unit]] = {}
+        for key, u in merged.items():
+            if _doc(key) in docs:
+                out.setdefault(_doc(key), {})[key] = u
+        return out
+
     def _units_key(self, d: Discovered, digest: str) -> str:
         return _digest(self.salt, "units", d.rel, d.kind.value if d.kind else "", digest)
 
@@ -288,11 +311,18 @@ class _Stage:
                 rev, err, groups = row
                 if all(isinstance(x, str) for x in groups.values()):
                     index[key] = (rev, err, dict(groups))
+        # a file's units are stored under its bytes, with the documents they belong to beside them
+        # (small: an edit needs the units of the documents it touches only)
         unit_keys = {d.rel: self._units_key(d, self.file_digests[d.rel]) for d in self.files} if cached else {}
-        known_units = self.store.get(unit_keys.values()) if cached else {}
+        docs_of: dict[str, list[str]] = {}
+        known = self.store.get(_digest(key, "docs") for key in unit_keys.values())
+        for rel, key in unit_keys.items():
+            row = known.get(_digest(key, "docs"))
+            if isinstance(row, list) and all(isinstance(x, str) for x in row):
+                docs_of[rel] = row
 
         to_read = [loc for loc in locales if cat_keys.get(loc) not in index]
-        to_extract = [d for d in self.files if unit_keys.get(d.rel) not in known_units]
+        to_extract = [d for d in self.files if d.rel not in docs_of]
         units_of_file: dict[str, list[Unit]] = {}
         read: dict[str, _Read] = {}
 
@@ -310,22 +340,18 @@ class _Stage:
         by_rel = {d.rel: d for d in self.files}
         for rel, (digest, of_file) in extracted.items():
             units_of_file[rel] = of_file
+            docs_of[rel] = list(dict.fromkeys(_doc(u.key) for u in of_file))
             if cached:
-                self._pending[self._units_key(by_rel[rel], digest)] = _dumps(_encode_units(of_file))
+                key = self._units_key(by_rel[rel], digest)
+                self._pending[key] = _dumps(_encode_units(of_file))
+                self._pending[_digest(key, "docs")] = _dumps(docs_of[rel])
                 self.consistent &= digest == self.file_digests.get(rel)
-        for rel, key in unit_keys.items():
-            if rel not in units_of_file:
-                try:
-                    units_of_file[rel] = _decode_units(known_units[key])
-                except (TypeError, ValueError, IndexError):  # a damaged row: extracted again
-                    units_of_file[rel] = self._extract(by_rel[rel])[1]
-        units: dict[str, Unit] = {}
+        # the files that hold each document's units, in the order their units are taken (the
+        # first of two units with one key wins, as in collect_units)
+        holders: dict[str, list[str]] = {}
         for d in self.files:
-            for u in units_of_file.get(d.rel, ()):
-                units.setdefault(u.key, u)
-        by_doc: dict[str, dict[str, Unit]] = {}
-        for key, u in units.items():
-            by_doc.setdefault(_doc(key), {})[key] = u
+            for doc in docs_of.get(d.rel, ()):
+                holders.setdefault(doc, []).append(d.rel)
 
         # each catalog's revision, error and entry groups (digests, and entries where read)
         revision: dict[str, str | None] = {}
@@ -348,14 +374,15 @@ class _Stage:
             if revision[loc] not in diffs:
                 diffs[revision[loc]] = enforcement_changes(self.config.root, revision[loc])
         changes_by_doc = {rev: _changes_by_doc(c) for rev, (c, _) in diffs.items()} if cached else {}
-        units_digest = {doc: _digest(_encode_units(us.values())) for doc, us in by_doc.items()} if cached else {}
+        units_digest = {doc: _digest([unit_keys[rel] for rel in rels]) for doc, rels in holders.items()} \
+            if cached else {}
 
         # which groups are judged: all without a cache, else those whose result is not stored
         group_keys: dict[str, dict[str, str]] = {}
         results: dict[str, dict[str, _Group]] = {loc: {} for loc in locales}
         todo: dict[str, list[str]] = {}
         for loc in locales:
-            docs = sorted(set(by_doc) | (set(read[loc].groups) if loc in read else set(group_digest[loc])))
+            docs = sorted(set(holders) | (set(read[loc].groups) if loc in read else set(group_digest[loc])))
             if cached:
                 rev = revision[loc]
                 group_keys[loc] = {doc: _digest(self.salt, "group", loc, str(self.paths[loc]),
@@ -385,6 +412,8 @@ class _Stage:
         for loc in read:
             for doc in todo.get(loc, ()):
                 entries[(loc, doc)] = read[loc].groups.get(doc, [])
+        by_doc = self._units_by_doc({doc for docs in todo.values() for doc in docs}, holders, unit_keys,
+                                    units_of_file)
 
         def judge(loc: str) -> tuple[str, dict[str, _Group]]:
             from guidekit.i18n.catalog import Catalog
