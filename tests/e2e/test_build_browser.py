@@ -635,6 +635,22 @@ def test_a_market_only_rule_appears_only_in_its_markets_handbook(site_tab: Any) 
     expect(br.locator("section.enf-ages")).to_contain_text("18")
 
 
+def _untranslated(site: Site, *keys: str) -> str:
+    """The folder (under the served site) of the sample's Brazil handbook built with the
+    translations of ``keys`` left to do."""
+    import polib
+
+    guidance = site.out.parent / "untranslated"
+    shutil.copytree(site.corpus.root, guidance)
+    path = guidance / "translations" / "pt-BR" / "guidance.po"
+    po = polib.pofile(str(path))
+    for key in keys:
+        po.find(key, by="msgctxt").msgstr = ""
+    po.save()
+    assert main(["build", str(guidance), "--out", str(site.out / "untranslated"), "--handbook", "ads-br"]) == 0
+    return "untranslated"
+
+
 def test_a_pt_br_handbook_shows_current_missing_and_stale_translations(site_tab: Any) -> None:
     """Translated guidance (docs/translations.md): a current translation in place, a missing one and
     a stale one (its rule became stricter) shown in English with a notice in Portuguese; search
@@ -650,10 +666,19 @@ def test_a_pt_br_handbook_shows_current_missing_and_stale_translations(site_tab:
     # the outdated Portuguese ("Reprove os anúncios ...") is never shown; the English source is, marked as such
     expect(stale.locator('[lang="en"]')).to_contain_text("Suspend the ads account")
     assert "Reprove os anúncios de qualquer anunciante" not in page.content()
-    missing = tab(f"{site.base}/ads-br/ADS-ALC.html", viewport={"width": 1200, "height": 900}).page
-    note = missing.locator(".rule-text .tr-note").first
+    # the sample's Brazil handbook is translated throughout: a rule whose translation is still
+    # to be done (as after an author adds one) is shown in English with its notice
+    alc = tab(f"{site.base}/ads-br/ADS-ALC.html").page
+    expect(alc.locator('[id="ADS-ALC-3.a"] .rule-text')).to_contain_text("Anúncios de bebidas alcoólicas que mostram")
+    assert alc.locator(".tr-note").count() == 0 and alc.locator(".tr-page").count() == 0
+    folder = _untranslated(site, "ADS-ALC/rules/ADS-ALC-3.a/text", "ADS-ALC/body/rationale/05d252581e")
+    missing = tab(f"{site.base}/{folder}/ads-br/ADS-ALC.html", viewport={"width": 1200, "height": 900}).page
+    note = missing.locator('[id="ADS-ALC-3.a"] .rule-text .tr-note')
     expect(note).to_have_text("Ainda não traduzido: o texto original é exibido.")
+    expect(missing.locator('[id="ADS-ALC-3.a"] .rule-text [lang="en"]')).to_contain_text("Alcohol ads that show people")
+    # a paragraph without its translation: the page says so under its title
     expect(missing.locator(".tr-page")).to_contain_text("Partes desta página ainda não foram traduzidas")
+    expect(missing.locator("#rationale + *")).to_contain_text("Alcohol is legal for adults")
     # the English handbook shows no notice at all
     english = tab(f"{site.base}/ads-global/ADS-GAMB.html").page
     assert english.locator(".tr-note").count() == 0

@@ -38,6 +38,8 @@ class Entry(NamedTuple):
     recorded: str | None  # the impact update recorded on a stale entry ("stricter", ...)
     line: int  # 1-based line of the entry in the PO file
     obsolete: bool = False
+    previous: str | None = None  # the ``#| msgid`` of a stale entry: the source it was translated from
+    note: str | None = None  # what update wrote changed on a stale entry ("action: ad_disapprove -> ...")
 
 
 class Catalog(NamedTuple):
@@ -60,11 +62,13 @@ def shown_path(path: Path, root: Path) -> str:
         return path.as_posix()
 
 
-def _recorded(comment: str) -> str | None:
+def _recorded(comment: str) -> tuple[str | None, str | None]:
+    """The impact and the note update recorded on a stale entry."""
     for line in comment.splitlines():
         if line.startswith(STALE_MARK):
-            return line[len(STALE_MARK):].split(")", 1)[0]
-    return None
+            impact, _, note = line[len(STALE_MARK):].partition(")")
+            return impact, note.removeprefix(":").strip() or None
+    return None, None
 
 
 def read_catalog(path: Path, locale: str) -> Catalog:
@@ -90,8 +94,9 @@ def _catalog(path_or_text: str, path: Path, locale: str) -> Catalog:
     for e in po:
         if not e.msgctxt:
             continue
-        entries[e.msgctxt] = Entry(e.msgctxt, e.msgid, e.msgstr, "fuzzy" in e.flags, _recorded(e.comment),
-                                   e.linenum, bool(e.obsolete))
+        impact, note = _recorded(e.comment)
+        entries[e.msgctxt] = Entry(e.msgctxt, e.msgid, e.msgstr, "fuzzy" in e.flags, impact, e.linenum,
+                                   bool(e.obsolete), e.previous_msgid or None, note)
     return Catalog(locale, path, po.metadata.get(REVISION) or None, entries, dict(po.metadata))
 
 

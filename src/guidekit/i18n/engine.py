@@ -191,7 +191,8 @@ def unit_states(units: dict[str, Unit], catalog: Catalog,
         elif e.fuzzy:
             known = {i.value: i for i in Impact}
             impact = known.get(e.recorded or "", Impact.EDITORIAL)
-            out.append(UnitState(key, loc, "stale", impact, "marked fuzzy: the source changed since", unit, e))
+            note = e.note or "marked fuzzy: the source changed since"
+            out.append(UnitState(key, loc, "stale", impact, note, unit, e))
         elif e.source != unit.text:
             out.append(UnitState(key, loc, "stale", Impact.EDITORIAL, "the source text was reworded", unit, e))
         else:
@@ -270,7 +271,9 @@ def plan_update(units: dict[str, Unit], catalog: Catalog, changes: dict[tuple[st
             planned.append(Planned(s.unit))
         elif s.state == "stale":
             impact = s.impact or Impact.EDITORIAL
-            planned.append(Planned(s.unit, e.translation, True, e.source, f"{impact.value}): {s.note}"))
+            # still stale from an earlier update (same source): keep the source it was translated from
+            previous = e.previous if e.fuzzy and e.previous and e.source == s.unit.text else e.source
+            planned.append(Planned(s.unit, e.translation, True, previous, f"{impact.value}): {s.note}"))
         else:
             planned.append(Planned(s.unit, e.translation))
     left = [o for o in orphans if o.key not in taken]
