@@ -97,12 +97,22 @@ def test_markdown_handbook_is_one_file(cli, sample_root: Path, tmp_path: Path) -
     assert sorted(p.name for p in out.iterdir()) == sorted(f"{n}.md" for n in HANDBOOKS)
     br = (out / "ads-br.md").read_text(encoding="utf-8")
     assert br.startswith("# Ads review handbook, Brazil\n")
-    assert "Market: Brazil" in br
+    # in Portuguese, as the HTML handbook: the interface, the translated guidance and taxonomy
+    assert "Mercado: Brasil." in br
     crypto = next(line for line in br.splitlines() if line.startswith("| ADS-FIN-2.a |"))
-    assert "Ad disapproved (Brazil override" in crypto  # Brazil's action for crypto ads
-    assert "Germany" not in br.split("### Regional differences")[1].split("##")[0]
+    assert "**Corretoras e carteiras de criptoativos**" in crypto
+    assert "| Anúncio reprovado (Regra de Brasil; em outros mercados: Anúncio restrito" in crypto  # Brazil's action
+    assert "Alemanha" not in br.split("### Diferenças regionais")[1].split("##")[0]
+    gamb = br.split("(ADS-GAMB)")[1].split("\n## ")[0]
+    assert "### Definições" in gamb and "#### Exemplos da regra ADS-GAMB-1.a" in gamb
+    assert "Vigência: 1 de novembro de 2025" in gamb
+    # the rule that became stricter since its translation: the English source, with the notice
+    stale = next(line for line in gamb.splitlines() if line.startswith("| ADS-GAMB-1.b |"))
+    assert "*Esta regra ficou mais rígida depois de traduzida" in stale and "Suspend the ads account" in stale
+    for english in ("### Rules", "Effective:", "Examples of rule", "### Definitions", "Ad disapproved"):
+        assert english not in br
     world = (out / "ads-global.md").read_text(encoding="utf-8")
-    assert "Germany" in world
+    assert "Germany" in world and "### Definitions" in world and "#### Examples of rule ADS-GAMB-1.a" in world
 
 
 def test_rebuild_renders_only_what_changed(cli, sample_root: Path, tmp_path: Path) -> None:
@@ -130,7 +140,26 @@ def test_rebuild_renders_only_what_changed(cli, sample_root: Path, tmp_path: Pat
              for page, entries in decode_chunk(f.read_bytes()).items()}
     assert "adverts" in index["ADS-ALC.html"][0][3].split()
     # the reused pages' search entries came back intact
-    assert index["ADS-FIN.html"][0][1] == "ADS-FIN · Financial services and crypto in ads"
+    assert index["ADS-FIN.html"][0][1] == "ADS-FIN · Serviços financeiros e criptoativos em anúncios"
+
+
+def test_a_changed_translation_renders_its_page_again(cli, sample_root: Path, tmp_path: Path) -> None:
+    """A page's key holds the translations it shows: an edited catalog entry renders that page
+    again (and only the pages that show it), as an edited policy does."""
+    out = tmp_path / "site"
+    assert _build(cli, sample_root, out, "--handbook", "ads-br").exit_code == 0
+    folder = out / "ads-br"
+    inode = {p.name: p.stat().st_ino for p in folder.glob("*.html")}
+    catalog = sample_root / "translations" / "pt-BR" / "guidance.po"
+    text = catalog.read_text("utf-8")
+    assert 'msgstr "Notas de orientação"' in text
+    catalog.write_text(text.replace('msgstr "Educação financeira"', 'msgstr "Educação financeira básica"'),
+                       "utf-8")
+    assert _build(cli, sample_root, out, "--handbook", "ads-br").exit_code == 0
+    after = {p.name: p.stat().st_ino for p in folder.glob("*.html")}
+    assert after["ADS-FIN.html"] != inode["ADS-FIN.html"]
+    assert "Educação financeira básica" in (folder / "ADS-FIN.html").read_text()
+    assert after["ADS-DATE.html"] == inode["ADS-DATE.html"]
 
 
 def test_since_marks_changes_against_a_revision(cli, sample_repo: GitRepo, tmp_path: Path) -> None:
@@ -232,7 +261,7 @@ def test_markdown_output_keeps_hostile_text_inert(cli, tmp_path: Path) -> None:
     assert "](javascript:" not in md and "]\\(javascript:" in md
     assert "![tracker]" not in md
     assert "evil" not in md  # the probe's examples are graphic (violence): not written out
-    assert "[graphic content: see the HTML handbook]" in md
+    assert "Graphic example: see the HTML handbook." in md
 
 
 def test_print_graphic_include_or_omit(cli, sample_root: Path, tmp_path: Path) -> None:

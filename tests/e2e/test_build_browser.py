@@ -228,10 +228,17 @@ def test_search_works_from_a_folder_opened_on_disk(site_tab: Any) -> None:
 
 
 def test_walk_through_reaches_the_expected_outcome(site_tab: Any) -> None:
-    """Brazil's handbook: the case for Brazil ends at its outcome with Brazil's action."""
+    """Brazil's handbook: the case for Brazil ends at its outcome with Brazil's action, the
+    questions, answers and outcome in the sample's Portuguese translation."""
+    from guidekit.i18n.content import translate
+
     site, tab = site_tab
-    sop = site.corpus.sops["SOP-ADS-CREATIVE"]
-    case = next(c for c in site.corpus.cases_for(sop) if c.market == "BR" and c.expect.actions)
+    case = next(c for c in site.corpus.cases_for(site.corpus.sops["SOP-ADS-CREATIVE"])
+                if c.market == "BR" and c.expect.actions)
+    brazil = translate(site.corpus, "pt-BR")
+    assert brazil is not None
+    sop = brazil.corpus.sops["SOP-ADS-CREATIVE"]
+    assert sop.tree.node(sop.tree.start).question.startswith("O anúncio promove")  # type: ignore[union-attr]
     t = tab(f"{site.base}/ads-br/{sop.id}.html")
     page = t.page
     app = page.locator(".walk-app")
@@ -249,7 +256,7 @@ def test_walk_through_reaches_the_expected_outcome(site_tab: Any) -> None:
     ui, _warning = ui_for("pt-BR")  # Brazil's handbook speaks Portuguese
     assert app.locator(".walk-outcome").inner_text() == ui.gettext("Outcome: %(outcome)s") % {
         "outcome": outcome.title}
-    tax = site.corpus.taxonomy.actions
+    tax = brazil.corpus.taxonomy.actions
     expected = "; ".join(tax[a].title for a in case.expect.actions or ())
     assert app.locator(".walk-actions").inner_text() == ui.gettext("Actions: %(actions)s") % {
         "actions": expected}
@@ -663,6 +670,13 @@ def test_a_pt_br_handbook_shows_current_missing_and_stale_translations(site_tab:
     stale = page.locator('[id="ADS-GAMB-1.b"] .rule-text')
     expect(stale.locator(".tr-note")).to_have_text(
         "Esta regra ficou mais rígida depois de traduzida: o texto original é exibido até a tradução ser atualizada.")
+    # body headings in Portuguese under the source's anchors, which links from other pages use
+    expect(page.locator("h2#definitions")).to_contain_text("Definições")
+    expect(page.locator("h2#guidance-notes")).to_contain_text("Notas de orientação")
+    fin = tab(f"{site.base}/ads-br/ADS-FIN.html").page
+    fin.locator('a[href="ADS-GAMB.html#definitions"]').click()
+    expect(fin.locator("h2#definitions")).to_contain_text("Definições")
+    expect(fin).to_have_url(re.compile(r"ADS-GAMB\.html#definitions$"))
     # the outdated Portuguese ("Reprove os anúncios ...") is never shown; the English source is, marked as such
     expect(stale.locator('[lang="en"]')).to_contain_text("Suspend the ads account")
     assert "Reprove os anúncios de qualquer anunciante" not in page.content()

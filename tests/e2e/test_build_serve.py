@@ -84,7 +84,8 @@ def _wait_for_line(proc: subprocess.Popen[str], pattern: str, seconds: float = 6
 
 def test_serve_rebuilds_a_saved_policy(served: tuple[Path, str, subprocess.Popen[str]]) -> None:
     root, url, proc = served
-    assert "<h1 id=\"ADS-ALC-t\">Alcohol in ads</h1>" in _get(url + "ADS-ALC.html")
+    # serve shows the Brazil handbook in Portuguese, as build does (docs/translations.md)
+    assert "<h1 id=\"ADS-ALC-t\">Bebidas alcoólicas em anúncios</h1>" in _get(url + "ADS-ALC.html")
     policy = root / "policies" / "ads" / "alcohol.md"
     policy.write_text(policy.read_text().replace("title: Alcohol in ads", "title: Alcohol in adverts"))
     line = _wait_for_line(proc, r"^built \d+ document\(s\) \(\d+ rendered\)")
@@ -92,8 +93,31 @@ def test_serve_rebuilds_a_saved_policy(served: tuple[Path, str, subprocess.Popen
     assert m is not None
     # the policy and the pages that show its title, not the whole handbook
     assert 1 <= int(m.group(2)) < int(m.group(1))
+    # a reworded source: its translation is out of date, so the new source text is shown
     assert "<h1 id=\"ADS-ALC-t\">Alcohol in adverts</h1>" in _get(url + "ADS-ALC.html")
     assert "Alcohol in adverts" in _get(url + "index.html")
+
+
+def test_serve_applies_translations_as_build_does(served: tuple[Path, str, subprocess.Popen[str]],
+                                                   tmp_path: Path) -> None:
+    """One way to a translated handbook: serve's pages are build's (translated text, body
+    headings, taxonomy titles, notices), and a saved catalog shows at once."""
+    from guidekit.cli.app import main
+
+    root, url, proc = served
+    assert main(["build", str(root), "--out", str(tmp_path / "built"), "--handbook", "ads-br"]) == 0
+    for page in ("ADS-GAMB.html", "ADS-FIN.html", "SOP-ADS-CREATIVE.html"):
+        served_page, built_page = _get(url + page), (tmp_path / "built" / "ads-br" / page).read_text()
+        article = re.compile(r"<!--gk:article-->.*<!--/gk:article-->", re.DOTALL)
+        assert article.search(served_page).group(0) == article.search(built_page).group(0)  # type: ignore[union-attr]
+    gamb = _get(url + "ADS-GAMB.html")
+    assert '<h2 id="definitions">Definições</h2>' in gamb and "Anúncio reprovado" in gamb
+    assert "Esta regra ficou mais rígida depois de traduzida" in gamb
+    catalog = root / "translations" / "pt-BR" / "guidance.po"
+    catalog.write_text(catalog.read_text("utf-8").replace('msgstr "Bebidas alcoólicas em anúncios"',
+                                                          'msgstr "Bebidas alcoólicas na publicidade"'), "utf-8")
+    _wait_for_line(proc, r"^built ")
+    assert "<h1 id=\"ADS-ALC-t\">Bebidas alcoólicas na publicidade</h1>" in _get(url + "ADS-ALC.html")
 
 
 def test_serve_reports_a_broken_file_and_keeps_serving(
@@ -131,6 +155,6 @@ def test_open_pages_reload_after_a_rebuild_and_root_lists_the_handbooks(
             policy.write_text(policy.read_text().replace("title: Alcohol in ads", "title: Alcohol in adverts"))
             _wait_for_line(proc, r"^built ")
             page.wait_for_function("window.__before === undefined", timeout=60_000)
-            assert page.locator("h1").inner_text() == "Alcohol in adverts"
+            assert page.locator("h1").inner_text() == "Alcohol in adverts"  # reworded: its translation is stale
         finally:
             browser.close()

@@ -25,8 +25,8 @@ from guidekit.defang import defang
 from guidekit.diff.redline import reader_runs, segments_html
 from guidekit.handbook.enforcement import enforcement_view
 from guidekit.handbook.handbook import Handbook, PolicyView, RuleView, SopView, is_graphic
-from guidekit.handbook.i18n import UI, ui_for
-from guidekit.handbook.marks import Change, ChangeMarks, Mark, Runs, describe
+from guidekit.handbook.i18n import UI, translation_notice, ui_for
+from guidekit.handbook.marks import Change, ChangeMarks, Mark, Runs, describe, mark_label
 from guidekit.handbook.text import Links, Section, render_markdown, split_sections
 from guidekit.model import Escalation, Example, Policy, Rule, Sop
 from guidekit.model.policy import PAGE_KIND
@@ -48,15 +48,7 @@ def badge(mark: Mark | None, ui: UI) -> Markup:
     """A change mark in the reader's language: "new", "removed", "changed: stricter"."""
     if mark is None:
         return Markup("")
-    _ = ui.gettext
-    if mark.change == "added":
-        label, title = _("new"), _("Added since the baseline")
-    elif mark.change == "removed":
-        label, title = _("removed"), _("Removed since the baseline")
-    else:
-        word = {"breaking": _("breaking"), "stricter": _("stricter"), "looser": _("looser"),
-                "editorial": _("wording"), "metadata": _("details")}.get(mark.impact, mark.impact)
-        label, title = _("changed: %(impact)s") % {"impact": word}, _("Changed since the baseline")
+    label, title = mark_label(mark, ui.gettext)
     return Markup(' <span class="badge badge-{}" title="{}">{}</span>').format(mark.change, title, label)
 
 
@@ -132,25 +124,7 @@ class Helpers:
         notice = self.hb.translation.get(doc_id, {}).get(rule_id)
         if notice is None:
             return Markup("")
-        _ = self.ui.gettext
-        if not rule_id:
-            text = (_("Parts of this page changed since they were translated and are shown in the "
-                      "original language.") if notice.state == "stale"
-                    else _("Parts of this page are not yet translated and are shown in the original language."))
-        elif notice.state == "missing":
-            text = _("Not yet translated: the original text is shown.")
-        elif notice.impact is not None and notice.impact.value == "stricter":
-            text = _("This rule became stricter since it was translated: the original text is shown "
-                     "until the translation is updated.")
-        elif notice.impact is not None and notice.impact.value == "looser":
-            text = _("This rule became less strict since it was translated: the original text is shown "
-                     "until the translation is updated.")
-        elif notice.impact is not None and notice.impact.value == "breaking":
-            text = _("This rule changed since it was translated: the original text is shown until the "
-                     "translation is updated.")
-        else:
-            text = _("The wording changed since it was translated: the original text is shown until the "
-                     "translation is updated.")
+        text = translation_notice(notice, self.ui, whole_page=not rule_id)
         return Markup('<span class="tr-note" role="note" data-state="{}">{}</span> ').format(notice.state, text)
 
     def kind_group(self, kind: str) -> str:
@@ -222,9 +196,14 @@ class Helpers:
 
         return Links(resolve, self.rule_href, self.ui.gettext("not in this handbook"))
 
-    def md(self, text: str, ids: Iterable[str] = (), links: Links | None = None) -> Markup:
-        # markdown-it escapes; raw HTML is off
-        return Markup(render_markdown(text, tuple(ids), links))
+    def heading(self, doc_id: str, section: Section) -> str:
+        """A section's title as this handbook shows it: translated where the translation is current."""
+        return self.hb.headings.get(doc_id, {}).get(section.id) or section.heading
+
+    def md(self, text: str, ids: Iterable[str] = (), links: Links | None = None, doc_id: str = "") -> Markup:
+        """``doc_id``: the document whose translated heading titles apply. markdown-it escapes;
+        raw HTML is off."""
+        return Markup(render_markdown(text, tuple(ids), links, self.hb.headings.get(doc_id)))
 
     @staticmethod
     def defang(text: str) -> str:
@@ -434,8 +413,8 @@ def render_policy(h: Helpers, v: PolicyView) -> str:
         "categories": h.titles("categories", p.categories),
         "graphic": h.graphic_policy(p),
         "translation": h.translation_note(p.id),
-        "lead": [(s.heading, h.md(s.markdown, s.ids, links), s.id) for s in lead],
-        "rest": [(s.heading, h.md(s.markdown, s.ids, links), s.id) for s in rest],
+        "lead": [(h.heading(p.id, s), h.md(s.markdown, s.ids, links, p.id), s.id) for s in lead],
+        "rest": [(h.heading(p.id, s), h.md(s.markdown, s.ids, links, p.id), s.id) for s in rest],
         "rules": [_row(h, p, r) for r in v.rules],
         "market": h.title("markets", h.hb.spec.market) if h.hb.spec.market else None,
         "differences": differences,
@@ -455,7 +434,8 @@ def render_page(h: Helpers, v: PolicyView) -> str:
         "mark": h.marks.doc(p.id),
         "label": h.marks.label,
         "prose": h.marks.prose.get(p.id),
-        "sections": [(s.heading, h.md(s.markdown, s.ids, links), s.id) for s in split_sections(p.body)],
+        "sections": [(h.heading(p.id, s), h.md(s.markdown, s.ids, links, p.id), s.id)
+                     for s in split_sections(p.body)],
     }
     return h.render("page_article.html", m=m)
 

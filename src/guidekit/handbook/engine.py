@@ -14,7 +14,7 @@ from guidekit.corpus import Corpus
 from guidekit.findings import Severity
 from guidekit.fsutil import atomic_write_text
 from guidekit.handbook.cache import PreviousBuild
-from guidekit.handbook.handbook import Handbook, HandbookSpec, handbook_specs, select_handbook
+from guidekit.handbook.handbook import Handbook, HandbookSpec, PolicyView, handbook_specs, select_handbook
 from guidekit.handbook.html import render_site
 from guidekit.handbook.i18n import ui_for
 from guidekit.handbook.markdown_out import render_markdown_handbook
@@ -23,8 +23,10 @@ from guidekit.handbook.writer import check_target, write_site
 from guidekit.i18n.content import translate
 from guidekit.loading.config import Config
 from guidekit.loading.source import read_guidance
+from guidekit.model import Policy
 
-__all__ = ["FORMATS", "PRINT_GRAPHIC", "BuildOptions", "BuildResult", "HandbookOutput", "Progress", "build"]
+__all__ = ["FORMATS", "PRINT_GRAPHIC", "BuildOptions", "BuildResult", "HandbookOutput", "Progress", "build",
+           "localized_handbook"]
 
 FORMATS = ("html", "markdown")
 PRINT_GRAPHIC = ("omit", "include")
@@ -99,6 +101,19 @@ def _check_progress(progress: Progress | None) -> Callable[[int, int], None] | N
     return step
 
 
+def localized_handbook(corpus: Corpus, spec: HandbookSpec,
+                       memo: dict[int, tuple[Policy, PolicyView]] | None = None) -> tuple[Corpus, Handbook]:
+    """The corpus as the handbook's reviewers read it and the handbook drawn from it: with
+    a catalog for its ``locale``, current translations in place and notices where the
+    source text is shown (guidekit.i18n.content). ``build`` and ``serve`` both come here."""
+    local = translate(corpus, spec.locale) if corpus.config.data.get("translations") else None
+    if local is None:
+        return corpus, select_handbook(corpus, spec, memo)
+    hb = select_handbook(local.corpus, spec, memo)
+    return local.corpus, replace(hb, translation=local.notices, source_locale=local.source_locale,
+                                 headings=local.headings, translation_keys=local.keys)
+
+
 def _target(opts: BuildOptions, spec: HandbookSpec) -> Path:
     return opts.out / (spec.name if opts.fmt == "html" else f"{spec.name}.md")
 
@@ -125,18 +140,14 @@ def build(
     assert corpus is not None
     _with_bodies(corpus)
     for spec in specs:
-        local = translate(corpus, spec.locale) if corpus.config.data.get("translations") else None
-        shown = local.corpus if local is not None else corpus
-        hb = select_handbook(shown, spec)
-        if local is not None:
-            hb = replace(hb, translation=local.notices, source_locale=local.source_locale)
+        shown, hb = localized_handbook(corpus, spec)
         marks = marks_for(corpus, hb, opts.since)
         ui, locale_note = ui_for(spec.locale)
         notes = [*hb.notes, *(f"handbook {spec.name}: {n}" for n in (locale_note, marks.note) if n)]
         target = _target(opts, spec)
         docs = len(hb.policies) + len(hb.sops)
         if opts.fmt == "markdown":
-            atomic_write_text(target, render_markdown_handbook(hb, shown.taxonomy, marks))
+            atomic_write_text(target, render_markdown_handbook(hb, shown.taxonomy, marks, ui))
             rendered = docs
         else:
             previous = PreviousBuild.open(target)

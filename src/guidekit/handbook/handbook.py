@@ -142,6 +142,9 @@ class Handbook:
     # what is shown in the source language and why
     translation: Mapping[str, Mapping[str, Notice]] = field(default_factory=dict)
     source_locale: str = "en"
+    headings: Mapping[str, Mapping[str, str]] = field(default_factory=dict)  # doc -> anchor -> title
+    # per document ("taxonomy" for the taxonomy): a digest of its translations and notices
+    translation_keys: Mapping[str, str] = field(default_factory=dict)
 
     def policy(self, policy_id: str) -> PolicyView | None:
         return next((p for p in self.policies if p.id == policy_id), None)

@@ -183,14 +183,15 @@ def _printable(article: str, view: PolicyView | SopView) -> str:
 def _policy_key(ctx: _Context, v: PolicyView) -> str:
     p = v.policy
     return _hash(ctx.fingerprint, _content(p.source), ctx.h.marks.key_for(p.id),
-                 ctx.h.related_key((*p.related, *p.supersedes)), ctx.h.links_key)
+                 ctx.h.related_key((*p.related, *p.supersedes)), ctx.h.links_key,
+                 ctx.hb.translation_keys.get(p.id, ""))
 
 
 def _sop_key(ctx: _Context, v: SopView) -> str:
     s = v.sop
     rules = sorted({r for o in s.outcomes for r in o.rules})
     return _hash(ctx.fingerprint, _content(s.source), ctx.h.marks.key_for(s.id),
-                 ctx.h.related_key((*s.policies, *s.related)),
+                 ctx.h.related_key((*s.policies, *s.related)), ctx.hb.translation_keys.get(s.id, ""),
                  repr([(r, ctx.h.rule_href(r)) for r in rules]),
                  repr(sorted(v.outcome_actions.items())))
 
@@ -265,7 +266,8 @@ def render_site(
     base = {"hb": hb.spec, "version": __version__, "market": market, "built_from": built_from,
             "messages": _messages(h.ui), "print_graphic": print_graphic}
     fingerprint = _hash(code_fingerprint(), repr(hb.spec), repr(base), marks.label,
-                        *(_content(s) for s, _v, _i in corpus.taxonomy_sources))
+                        *(_content(s) for s, _v, _i in corpus.taxonomy_sources),
+                        hb.translation_keys.get("taxonomy", ""))
     ctx = _Context(hb, h, base, fingerprint)
     docs = list(_documents(ctx))
     count = chunk_count(len(docs))

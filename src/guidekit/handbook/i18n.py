@@ -20,6 +20,7 @@ import io
 from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
@@ -27,7 +28,10 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
 
-__all__ = ["DOMAIN", "LOCALES", "SOURCE_LOCALE", "UI", "shipped_locales", "ui_for"]
+if TYPE_CHECKING:
+    from guidekit.i18n.content import Notice
+
+__all__ = ["DOMAIN", "LOCALES", "SOURCE_LOCALE", "UI", "shipped_locales", "translation_notice", "ui_for"]
 
 DOMAIN = "handbook"
 LOCALES = Path(__file__).resolve().parent / "locales"
@@ -97,3 +101,27 @@ def ui_for(tag: str | None) -> tuple[UI, str | None]:
     return _compiled(SOURCE_LOCALE), (
         f"locale {tag} has no handbook catalog; its interface is in English "
         f"(catalogs: {', '.join(sorted(shipped)).replace('_', '-')})")
+
+
+def translation_notice(notice: Notice, ui: UI, *, whole_page: bool = False) -> str:
+    """What a reader of a translated handbook is told where the source text is shown: for
+    a rule, why (not yet translated; changed since, and how); for a page, that parts are."""
+    _ = ui.gettext
+    if whole_page:
+        return (_("Parts of this page changed since they were translated and are shown in the "
+                  "original language.") if notice.state == "stale"
+                else _("Parts of this page are not yet translated and are shown in the original language."))
+    impact = notice.impact.value if notice.impact is not None else None
+    if notice.state == "missing":
+        return _("Not yet translated: the original text is shown.")
+    if impact == "stricter":
+        return _("This rule became stricter since it was translated: the original text is shown "
+                 "until the translation is updated.")
+    if impact == "looser":
+        return _("This rule became less strict since it was translated: the original text is shown "
+                 "until the translation is updated.")
+    if impact == "breaking":
+        return _("This rule changed since it was translated: the original text is shown until the "
+                 "translation is updated.")
+    return _("The wording changed since it was translated: the original text is shown until the "
+             "translation is updated.")

@@ -22,8 +22,8 @@ from guidekit.check.schema import schema_findings
 from guidekit.corpus import build_corpus
 from guidekit.findings import Finding, Severity, SourceSpan
 from guidekit.handbook.cache import PreviousBuild
-from guidekit.handbook.engine import BuildOptions, MarksFor
-from guidekit.handbook.handbook import handbook_specs, select_handbook
+from guidekit.handbook.engine import BuildOptions, MarksFor, localized_handbook
+from guidekit.handbook.handbook import handbook_specs
 from guidekit.handbook.html import render_site
 from guidekit.handbook.search import SearchEntry
 from guidekit.handbook.writer import write_site
@@ -132,7 +132,7 @@ class LiveBuild:
                             0, 0, 0.0)
         for spec in handbook_specs(self.config, self.opts.handbooks):
             views = self._views.setdefault(spec.name, {})
-            hb = select_handbook(corpus, spec, views)
+            shown, hb = localized_handbook(corpus, spec, views)
             keep = {id(v.policy) for v in hb.policies}
             for gone in [k for k in views if k not in keep]:
                 del views[gone]
@@ -141,7 +141,7 @@ class LiveBuild:
             disk = PreviousBuild.open(target)
             self._memory.disk, self._memory.handbook = disk, spec.name
             advance = progress(spec.name, len(hb.policies) + len(hb.sops)) if progress else None
-            site = render_site(hb, corpus, marks, previous=self._memory, progress=advance,
+            site = render_site(hb, shown, marks, previous=self._memory, progress=advance,
                                print_graphic=self.opts.print_graphic)
             write_site(site, target, disk)
             self._memory.docs[spec.name] = site.documents

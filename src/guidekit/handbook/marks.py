@@ -41,6 +41,18 @@ VALUE_FIELDS: dict[str, str | None] = {
     "action": "actions", "severity": "severities", "status": None, "title": None}
 
 
+def mark_label(mark: Mark, _: Callable[[str], str]) -> tuple[str, str]:
+    """A change mark in the reader's language: its short label ("new", "changed: stricter")
+    and what it means ("Added since the baseline")."""
+    if mark.change == "added":
+        return _("new"), _("Added since the baseline")
+    if mark.change == "removed":
+        return _("removed"), _("Removed since the baseline")
+    word = {"breaking": _("breaking"), "stricter": _("stricter"), "looser": _("looser"),
+            "editorial": _("wording"), "metadata": _("details")}.get(mark.impact, mark.impact)
+    return _("changed: %(impact)s") % {"impact": word}, _("Changed since the baseline")
+
+
 def describe(c: Change, _: Callable[[str], str], title: Callable[[str, str], str]) -> str:
     """One change in a reviewer's words: "Rule X: Severity: Medium → High" (titles, never ranks)."""
     def value(v: str | None) -> str:

@@ -18,7 +18,7 @@ to their rule.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from markdown_it import MarkdownIt
@@ -75,13 +75,22 @@ _RULE_ID = re.compile(r"(?<![\w.\-])[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+(?:\.[A-Za-z0-9
 
 
 def _heading_ids(state: StateCore) -> None:
-    # the reader's ids, in order, for the headings it counts (the top-level ones)
+    # the reader's ids, in order, for the headings it counts (the top-level ones); a
+    # translated handbook shows its own title under the source's id (links keep working)
     ids = iter(state.env.get("heading_ids") or ())
-    for tok in state.tokens:
+    titles = state.env.get("heading_titles") or {}
+    tokens = state.tokens
+    for i, tok in enumerate(tokens):
         if tok.type == "heading_open" and tok.level == 0:
             hid = next(ids, None)
             if hid:
                 tok.attrSet("id", hid)
+            title = titles.get(hid) if hid else None
+            if title and i + 1 < len(tokens) and tokens[i + 1].type == "inline":
+                inline = tokens[i + 1]
+                # its own env: the links in it are rewritten once, with the rest of the page
+                parsed = state.md.parseInline(title, {})
+                inline.content, inline.children = title, parsed[0].children if parsed else []
 
 
 def _text(content: str) -> Token:
@@ -157,12 +166,14 @@ def _make() -> MarkdownIt:
 _MD = _make()
 
 
-def render_markdown(text: str, ids: Sequence[str] = (), links: Links | None = None) -> str:
+def render_markdown(text: str, ids: Sequence[str] = (), links: Links | None = None,
+                    titles: Mapping[str, str] | None = None) -> str:
     """HTML for a Markdown fragment; headings shift down one level (the page owns h1).
 
     ``ids``: the ids of the fragment's headings (the reader's, for the whole body);
-    ``links``: where internal links and rule ids go (none: links stay as written)."""
-    env = {"heading_ids": list(ids), "links": links}
+    ``links``: where internal links and rule ids go (none: links stay as written);
+    ``titles``: translated heading titles by id (a translated handbook)."""
+    env = {"heading_ids": list(ids), "links": links, "heading_titles": dict(titles or {})}
     tokens = _MD.parse(text, env)
     for tok in tokens:
         if tok.type in ("heading_open", "heading_close"):
