@@ -15,14 +15,21 @@ then, in the same run:
   median time from the save to the rebuilt handbook on disk, as serve reports
   it;
 - a second `guidekit build` process after one edit, against a cold build, in
-  interleaved rounds (cold, edit, second build): the median of the per-round
-  ratios is printed with the load average (target <= 0.10; the check gate
-  still runs in full, so it is reported, not yet met).
+  interleaved rounds: a cold build (no previous output, an empty check cache
+  folder), one policy edited, then a second build process over that output
+  with the check cache the cold build left (what an author's or CI's next
+  build finds). The median of the per-round ratios (wall, and CPU of the
+  process and its workers) is printed with the load average.
+
+guidekit runs as installed: its modules byte-compiled (the bench drops
+PYTHONDONTWRITEBYTECODE from the environment of the processes it times, which a
+pip install never has).
 
     python bench/bench_build.py [--n 2000] [--edits 5] [--rounds 3] [--out bench/out/build] [--skip-zensical]
 
 Targets: guidekit cold <= 1/10 of Zensical cold, output <= 1/20 of Zensical's,
-rebuild after one change <= 1 s. Exits 1 when one is missed.
+rebuild after one change <= 1 s, a second build after one edit <= 1/10 of a
+cold build (median of per-round wall ratios). Exits 1 when one is missed.
 """
 
 from __future__ import annotations
@@ -31,6 +38,7 @@ import argparse
 import json
 import os
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -42,7 +50,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from gen_corpus import generate, peer_tool
 
 GUIDEKIT = Path(sys.executable).with_name("guidekit")
-_ENV = {**os.environ, "NO_COLOR": "1", "GITHUB_ACTIONS": ""}
+_ENV = {**{k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"},
+        "NO_COLOR": "1", "GITHUB_ACTIONS": ""}
 
 
 def _size(folder: Path) -> int:
@@ -53,13 +62,23 @@ def _mb(n: int) -> str:
     return f"{n / 1e6:.1f} MB"
 
 
-def _timed(args: list[str], cwd: Path | None = None) -> float:
-    started = time.perf_counter()
+def _cpu() -> float:
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
+def _run(args: list[str], cwd: Path | None = None) -> tuple[float, float, str]:
+    """(wall, CPU of the process and its children, stdout) of one command."""
+    started, cpu = time.perf_counter(), _cpu()
     done = subprocess.run(args, cwd=cwd, env=_ENV, capture_output=True, text=True, check=False)
     elapsed = time.perf_counter() - started
     if done.returncode != 0:
         raise SystemExit(f"{' '.join(args)} failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
-    return elapsed
+    return elapsed, _cpu() - cpu, done.stdout
+
+
+def _timed(args: list[str], cwd: Path | None = None) -> float:
+    return _run(args, cwd)[0]
 
 
 def _edit(policy: Path, serial: int) -> None:
@@ -113,28 +132,40 @@ def main() -> int:
           f"(on {os.cpu_count()} cores)")
 
     site = out / "site"
-    # interleaved rounds: a cold build (no previous output), then one policy edited and a second
-    # `guidekit build` process over that output; the figure is the median of per-round ratios
+    cache = out / "check-cache"
+    # interleaved rounds: a cold build (no previous output, no check cache), then one policy edited
+    # and a second `guidekit build` process over that output and cache; the figure is the median
+    # of per-round ratios
+    build = [str(GUIDEKIT), "build", str(root), "--out", str(site), "--cache-dir", str(cache)]
+    print(f"load average {os.getloadavg()[0]:.1f} at the start")
     colds: list[float] = []
     agains: list[float] = []
     ratios: list[float] = []
+    cpu_ratios: list[float] = []
     for r in range(args.rounds):
         shutil.rmtree(site, ignore_errors=True)
-        colds.append(_timed([str(GUIDEKIT), "build", str(root), "--out", str(site)]))
+        shutil.rmtree(cache, ignore_errors=True)
+        wall, cpu, _ = _run(build)
+        colds.append(wall)
         _edit(policies[(len(policies) // 2 + r) % len(policies)], r + 1)
-        agains.append(_timed([str(GUIDEKIT), "build", str(root), "--out", str(site)]))
-        ratios.append(agains[-1] / colds[-1])
-        print(f"  round {r + 1}: cold {colds[-1]:.2f}s, after one edit {agains[-1]:.2f}s, "
-              f"ratio {ratios[-1]:.3f} (load average {os.getloadavg()[0]:.1f})")
+        again_wall, again_cpu, said = _run(build)
+        agains.append(again_wall)
+        ratios.append(again_wall / wall)
+        cpu_ratios.append(again_cpu / cpu)
+        reused = re.search(r"(\d+) unchanged page", said)
+        print(f"  round {r + 1}: cold {wall:.2f}s (CPU {cpu:.2f}s), after one edit {again_wall:.2f}s "
+              f"(CPU {again_cpu:.2f}s, {reused.group(1) if reused else 0} pages reused), "
+              f"ratio {ratios[-1]:.3f} (CPU {cpu_ratios[-1]:.3f}) (load average {os.getloadavg()[0]:.1f})")
     cold, again, ratio = statistics.median(colds), statistics.median(agains), statistics.median(ratios)
+    cpu_ratio = statistics.median(cpu_ratios)
     handbook = next(p for p in site.iterdir() if p.is_dir())
     size = _size(handbook)
     print(f"guidekit cold build: {cold:.1f}s (median of {args.rounds}), {_mb(size)} in "
           f"{sum(1 for _ in handbook.rglob('*'))} files")
-    print(f"guidekit build process after one edit (full check gate, pages reused): {again:.1f}s; "
-          f"second build / cold = {ratio:.3f} (median of per-round ratios; target <= 0.10) "
-          f"{'ok' if ratio <= 0.10 else 'MISSED'}; load average {os.getloadavg()[0]:.1f} "
-          f"on {os.cpu_count()} cores")
+    print(f"guidekit build process after one edit (warm check cache, changed pages rendered): "
+          f"{again:.2f}s; second build / cold = {ratio:.3f} wall, {cpu_ratio:.3f} CPU (medians of "
+          f"per-round ratios; target <= 0.10) {'ok' if ratio <= 0.10 else 'MISSED'}; load average "
+          f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     rebuilds = _serve_rebuilds(root, site, policies[len(policies) // 3], args.edits)
     rebuild = statistics.median(rebuilds)
     print(f"rebuild after one policy changed (guidekit serve, median of {len(rebuilds)}): "
@@ -143,10 +174,11 @@ def main() -> int:
     results: dict[str, float | int | None] = {
         "n": args.n, "guidekit_cold_s": round(cold, 2), "guidekit_bytes": size,
         "guidekit_build_after_edit_s": round(again, 2), "second_build_ratio": round(ratio, 3),
+        "second_build_cpu_ratio": round(cpu_ratio, 3),
         "serve_rebuild_s": round(rebuild, 3),
         "zensical_cold_s": None, "zensical_bytes": None,
     }
-    ok = rebuild <= 1.0
+    ok = rebuild <= 1.0 and ratio <= 0.10
     if not args.skip_zensical:
         zensical = peer_tool(out.parent, "zensical", "zensical")
         project = out / "zensical"
@@ -165,6 +197,8 @@ def main() -> int:
               f"{'ok' if s_ratio <= 0.05 else 'MISSED'}")
         ok = ok and t_ratio <= 0.1 and s_ratio <= 0.05
     print(f"rebuild after one change: {rebuild:.2f}s (target <= 1 s) {'ok' if rebuild <= 1 else 'MISSED'}")
+    print(f"second build after one edit: {ratio:.3f} of a cold build (target <= 0.10) "
+          f"{'ok' if ratio <= 0.10 else 'MISSED'}")
     (out / "results.json").write_text(json.dumps(results, indent=2) + "\n")
     return 0 if ok else 1
 

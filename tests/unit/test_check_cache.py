@@ -169,3 +169,28 @@ def test_two_concurrent_runs_share_a_cache_without_corruption(sample_root: Path,
             assert con.execute("PRAGMA integrity_check").fetchone() == ("ok",)
     warm = run_check(load_config(sample_root), cache_dir=cache, lean=True)
     assert warm.mode == "unchanged"
+
+
+def _documents(result: CheckResult) -> dict[str, tuple[object, str | None]]:
+    assert result.corpus is not None
+    docs = [*result.corpus.policies.values(), *result.corpus.sops.values()]
+    return {d.id: (d.source.data, d.source.body) for d in docs}
+
+
+def test_whole_hands_back_every_document_from_a_warm_cache(sample_root: Path, tmp_path: Path) -> None:
+    """What `guidekit build` asks for: every document's data and body, unchanged ones from the
+    cache, the same as a check without a cache reads from the files."""
+    cache = tmp_path / "cache"
+    run_check(load_config(sample_root), cache_dir=cache, whole=True)
+    for edit in (_sub(ALC, "never below 18", "never below 18 (no exception)"),
+                 _delete("policies/ads/personal-loans.md"), _sub(ALC, "(no exception)", "")):
+        edit(sample_root)
+        config = load_config(sample_root)
+        warm = run_check(config, cache_dir=cache, whole=True)
+        cold = run_check(config)
+        assert warm.mode == "incremental", edit.__name__
+        assert _documents(warm) == _documents(cold), edit.__name__
+        assert _key(warm) == _key(cold), edit.__name__
+    unchanged = run_check(load_config(sample_root), cache_dir=cache, whole=True)
+    assert unchanged.mode == "unchanged" and _documents(unchanged) == _documents(cold)
+    assert len(_documents(cold)) >= 20

@@ -265,18 +265,23 @@ class _Run:
             self.cache.put_many(fresh)
 
     # corpus findings ---------------------------------------------------------------
-    def corpus_findings(self, rels: Iterable[str],
-                        keep: set[str] | None = None) -> tuple[Corpus, list[Finding]]:
-        """Build the corpus of ``rels`` and run every enabled corpus rule on it; with
-        ``keep``, only findings in those files are wanted (the rest is context)."""
+    def corpus(self, rels: Iterable[str], keep: set[str] | None = None) -> Corpus:
+        """The corpus of ``rels`` (as far as their results are loaded); with ``keep``, the
+        other documents are context whose positions are never read."""
         limit = self.config.limits.max_file_bytes
         sources = sorted((_lean_source(self.items[r].path, self.results[r], limit, self.texts.get(r)) for r in rels
                           if r in self.results), key=lambda s: s.rel)
         for src in sources:
             src.positions = keep is None or src.rel in keep
         valid = {s.rel for s in sources if self.results[s.rel].status in MODELLED}
-        corpus = build_corpus(self.config, sources, lambda s: s.rel in valid)
-        index = {s.rel: self.results[s.rel].index for s in sources}
+        return build_corpus(self.config, sources, lambda s: s.rel in valid)
+
+    def corpus_findings(self, rels: Iterable[str],
+                        keep: set[str] | None = None) -> tuple[Corpus, list[Finding]]:
+        """Build the corpus of ``rels`` and run every enabled corpus rule on it; with
+        ``keep``, only findings in those files are wanted (the rest is context)."""
+        corpus = self.corpus(rels, keep)
+        index = {s.rel: self.results[s.rel].index for s in corpus.sources}
         findings: list[Finding] = []
         for rule_cls in self.rules:
             setting = self.settings.rules[rule_cls.id]
@@ -380,6 +385,7 @@ def run_check(
     changed_since: str | None = None,
     progress: Callable[[int, int], None] | None = None,
     lean: bool = False,
+    whole: bool = False,
 ) -> CheckResult:
     """Check the guidance under ``config.root``; report on ``paths`` (default: everything).
 
@@ -389,7 +395,9 @@ def run_check(
     revision and the documents that refer to them. With ``lean`` the corpus
     keeps no policy prose (rule and example texts, bodies): much less memory
     for a large corpus, for callers that only want findings. With a cache or
-    ``changed_since``, ``corpus`` holds only the documents that were needed.
+    ``changed_since``, ``corpus`` holds only the documents that were needed,
+    unless ``whole``: then it holds every document, the unchanged ones from
+    the cache (what ``guidekit build`` renders from).
     """
     selection = selection or Selection()
     selection.validate()
@@ -407,6 +415,9 @@ def run_check(
             corpus, per_file = _changed_since(run, changed_since)
         elif run.cache is not None and run.cache.usable:
             corpus, per_file = _cached(run)
+            if whole and run.mode != "full":
+                run.load(run.items)
+                corpus = run.corpus(run.items)
         else:
             corpus, per_file = _full(run)
         translated = _translations(config, [r for r in active if r.stage == "translations"], settings, jobs,

@@ -16,6 +16,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from guidekit.check.cache import default_folder
 from guidekit.cli.common import ROOT_OPTION, choices, resolve_config
 from guidekit.errors import ExitCode, GuidekitError
 from guidekit.handbook import FORMATS, PRINT_GRAPHIC, BuildOptions, BuildResult, build
@@ -66,6 +67,8 @@ def _progress(console: Console) -> Iterator[Callable[[str, int], Callable[[int],
 
 
 def _report(result: BuildResult, console: Console, fmt: str) -> None:
+    for note in result.check.notes:  # about the run itself, e.g. a cache folder refused
+        console.print(f"warning: {note}", style="yellow", markup=False)
     if result.blocked or result.errors:
         get_reporter("text")(result.check, sys.stdout, ReportOptions())
     if result.blocked:
@@ -102,6 +105,12 @@ def build_cmd(
     print_graphic: PrintGraphic = typer.Option("omit", "--print-graphic", help="Graphic examples "
                                                "on paper: omit (a neutral note in their place) or "
                                                "include."),
+    cache_dir: Path | None = typer.Option(
+        None, "--cache-dir", metavar="DIR", file_okay=False, envvar="GUIDEKIT_CACHE_DIR",
+        help="Folder of check's per-file result cache, which a second build reuses (default: "
+        "guidekit/check/<repository> in the user cache folder, $XDG_CACHE_HOME or ~/.cache)."),
+    no_cache: bool = typer.Option(False, "--no-cache", help="Neither read nor write the cache: "
+                                  "check and read every file."),
 ) -> None:
     """Build the reviewer handbooks defined in guidekit.yaml.
 
@@ -112,7 +121,8 @@ def build_cmd(
     config = _config(path, root)
     opts = BuildOptions(out=output_folder(config.root, out), handbooks=tuple(handbook),
                         since=since, fmt=str(fmt), force=force,
-                        print_graphic=str(print_graphic))
+                        print_graphic=str(print_graphic),
+                        cache_dir=None if no_cache else (cache_dir or default_folder(config.root)))
     console = Console(stderr=True, highlight=False)
     result = _run(config, opts, console)
     _report(result, console, str(fmt))

@@ -1,11 +1,13 @@
 """The previous build is the render cache.
 
-A handbook folder keeps a small manifest (page path -> content key). When the
-next build computes the same key for a page, the page's article is read back
-from the old file and its search entries from the old index, and the file is
-linked into the new output instead of being rendered again. Nothing else is
+A handbook folder keeps a small manifest: page path -> content key, and where
+each page's article sits in ``print.html``. When the next build computes the
+same key for a page, the page file is linked into the new output instead of
+being rendered again, its article for the printable page is copied from the
+old ``print.html`` and its search entries from the old index. Nothing else is
 stored, so the output is never larger for being cacheable, and a cache can
-never disagree with the pages it describes.
+never disagree with the pages it describes (the manifest is written last, in
+the same atomic swap as the pages).
 """
 
 from __future__ import annotations
@@ -14,24 +16,28 @@ import json
 from pathlib import Path
 from typing import Any
 
-from guidekit.handbook.html import ARTICLE_END, ARTICLE_START
 from guidekit.handbook.search import CHUNKS_FILE, SearchEntry, chunk_path, decode_chunk
 
 __all__ = ["MANIFEST", "PreviousBuild", "manifest_bytes"]
 
 MANIFEST = ".guidekit-build.json"
-_FORMAT = 2
+_FORMAT = 3
+PRINT_FILE = "print.html"
 
 
-def manifest_bytes(keys: dict[str, str]) -> bytes:
-    return json.dumps({"format": _FORMAT, "pages": keys}, sort_keys=True, indent=0).encode()
+def manifest_bytes(keys: dict[str, str], printed: dict[str, tuple[int, int]] | None = None) -> bytes:
+    return json.dumps({"format": _FORMAT, "pages": keys, "print": printed or {}}, sort_keys=True,
+                      indent=0).encode()
 
 
 class PreviousBuild:
-    def __init__(self, folder: Path, keys: dict[str, str]) -> None:
+    def __init__(self, folder: Path, keys: dict[str, str],
+                 printed: dict[str, tuple[int, int]] | None = None) -> None:
         self.folder = folder
         self.keys = keys
+        self.spans = printed or {}
         self._chunks: dict[str, dict[str, list[SearchEntry]]] = {}
+        self._print: str | None = None
 
     @classmethod
     def open(cls, folder: Path) -> PreviousBuild | None:
@@ -42,25 +48,31 @@ class PreviousBuild:
             return None
         if not isinstance(data, dict) or data.get("format") != _FORMAT:
             return None
-        pages = data.get("pages")
-        if not isinstance(pages, dict):
+        pages, printed = data.get("pages"), data.get("print")
+        if not isinstance(pages, dict) or not isinstance(printed, dict):
             return None
-        return cls(folder, {str(k): str(v) for k, v in pages.items()})
+        spans: dict[str, tuple[int, int]] = {}
+        for k, v in printed.items():
+            if (isinstance(v, list) and len(v) == 2 and all(type(n) is int for n in v)
+                    and 0 <= v[0] <= v[1]):
+                spans[str(k)] = (v[0], v[1])
+        return cls(folder, {str(k): str(v) for k, v in pages.items()}, spans)
 
     def file(self, path: str) -> Path:
         return self.folder / path
 
-    def article(self, path: str, key: str) -> str | None:
-        if self.keys.get(path) != key:
+    def printed(self, path: str, key: str) -> str | None:
+        """The page's article in the previous ``print.html``, when its key is ``key``."""
+        span = self.spans.get(path)
+        if self.keys.get(path) != key or span is None:
             return None
-        try:
-            html = self.file(path).read_text(encoding="utf-8")
-        except OSError:
-            return None
-        start, end = html.find(ARTICLE_START), html.rfind(ARTICLE_END)
-        if start < 0 or end < start:
-            return None
-        return html[start + len(ARTICLE_START) : end]
+        if self._print is None:
+            try:
+                self._print = self.file(PRINT_FILE).read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                self._print = ""
+        start, end = span
+        return self._print[start:end] if end <= len(self._print) else None
 
     def search(self, path: str, key: str) -> list[SearchEntry] | None:
         if self.keys.get(path) != key:

@@ -45,6 +45,9 @@ class BuildOptions:
     fmt: str = "html"
     force: bool = False
     print_graphic: str = "omit"  # include | omit: graphic examples on paper
+    # check's result cache (check.cache): a second build re-checks and re-reads only what
+    # changed; None: check everything, cache nothing
+    cache_dir: Path | None = None
 
 
 @dataclass
@@ -130,9 +133,10 @@ def build(
     if opts.fmt == "html":
         for spec in specs:  # fail before the slow part, not after it
             check_target(_target(opts, spec))
-    # no cache: a cached check hands back only the documents it needed, and a handbook needs all
+    # with a cache, only files changed since the last run (and their neighbours) are checked
+    # again; ``whole`` still hands back every document, the unchanged ones from the cache
     files = _check_progress(progress)
-    checked = run_check(config, progress=files)
+    checked = run_check(config, progress=files, cache_dir=opts.cache_dir, whole=True)
     result = BuildResult(check=checked, blocked=checked.count(Severity.ERROR) > 0 and not opts.force)
     if result.blocked:
         return result

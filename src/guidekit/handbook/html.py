@@ -56,16 +56,21 @@ __all__ = ["ASSETS", "PageCache", "SiteFiles", "page_name", "render_site"]
 
 _HERE = Path(__file__).resolve().parent
 ASSETS = _HERE / "assets"
-ARTICLE_START, ARTICLE_END = "<!--gk:article-->", "<!--/gk:article-->"
 
 
 @cache
 def code_fingerprint() -> str:
-    """Changes whenever guidekit, its templates or its assets change: old pages are then stale."""
+    """Changes whenever guidekit's code (any module: a page is rendered with the model, the
+    Markdown reader, defang, the diff ...), its templates, assets or interface catalogs
+    change: old pages are then stale."""
     h = hashlib.sha256(__version__.encode())
-    for folder in (TEMPLATES, ASSETS, _HERE):
+    package = _HERE.parent
+    for f in sorted(package.rglob("*.py")):
+        h.update(f.relative_to(package).as_posix().encode())
+        h.update(f.read_bytes())
+    for folder in (TEMPLATES, ASSETS):
         for f in sorted(folder.iterdir()):
-            if f.is_file() and f.suffix in (".html", ".css", ".js", ".py"):
+            if f.is_file() and f.suffix in (".html", ".css", ".js"):
                 h.update(f.name.encode())
                 h.update(f.read_bytes())
     for f in sorted(LOCALES.glob("*/LC_MESSAGES/*.po")):
@@ -77,7 +82,8 @@ def code_fingerprint() -> str:
 class PageCache(Protocol):
     """What a previous build can give back for a page whose inputs did not change."""
 
-    def article(self, path: str, key: str) -> str | None: ...
+    def printed(self, path: str, key: str) -> str | None:
+        """The page's article as the printable page holds it."""
 
     def search(self, path: str, key: str) -> list[SearchEntry] | None: ...
 
@@ -86,7 +92,7 @@ class PageCache(Protocol):
 
 
 class _NoCache:
-    def article(self, path: str, key: str) -> str | None:
+    def printed(self, path: str, key: str) -> str | None:
         return None
 
     def search(self, path: str, key: str) -> list[SearchEntry] | None:
@@ -104,8 +110,12 @@ class SiteFiles:
     reused: list[str]  # paths whose previous file is identical and is linked, not rewritten
     keys: dict[str, str]  # page path -> content key (the manifest)
     rendered: int  # document pages rendered this time
-    # page path -> (key, article, search entries if at hand), for callers that keep them in memory
+    # page path -> (key, printable article, search entries if at hand), for callers that keep
+    # them in memory
     documents: dict[str, tuple[str, str, list[SearchEntry] | None]] = field(default_factory=dict)
+    # page path -> where its article is in print.html (start, end: characters), so that the
+    # next build copies the articles of unchanged pages from there
+    printed: dict[str, tuple[int, int]] = field(default_factory=dict)
 
 
 def _hash(*parts: str) -> str:
@@ -288,9 +298,9 @@ def render_site(
         keys[path] = key
         toc.append((doc_id, title))
         chunk = chunk_path(path, count)
-        article = previous.article(path, key)
-        entries = previous.search(path, key) if article is not None and chunk in search else None
-        if article is not None and (entries is not None or chunk not in search):
+        printable = previous.printed(path, key) if previous.key(path) == key else None
+        entries = previous.search(path, key) if printable is not None and chunk in search else None
+        if printable is not None and (entries is not None or chunk not in search):
             reused.append(path)
         else:
             if isinstance(view, PolicyView):
@@ -302,11 +312,12 @@ def render_site(
                 entries = entries_for_sop(view, path, _("standard operating procedure"))
                 crumbs = [_("Procedures"), view.id]
             files[path] = _page(ctx, title, crumbs, article)
+            printable = _printable(article, view)
             rendered += 1
-        articles.append(_printable(article, view))
+        articles.append(printable)
         if entries is not None and chunk in search:
             search[chunk][path] = entries
-        documents[path] = (key, article, entries)
+        documents[path] = (key, printable, entries)
         if progress is not None:
             progress(1)
     counts = _("%(policies)s, %(procedures)s.") % {
@@ -318,9 +329,10 @@ def render_site(
         **base, page_title=_("Start"), crumbs=[], h=h, changes=marks,
         sops=[_entry(h, v.id, v.sop.title, v.sop.summary) for v in hb.sops],
         sections=_sections(hb, h), counts=counts).encode()
-    files["print.html"] = template("print.html", h.ui).render(
+    printed = template("print.html", h.ui).render(
         **base, page_title=_("Printable handbook"), crumbs=[_("Printable handbook")], toc=toc,
-        articles=[Markup(a) for a in articles]).encode()
+        articles=[Markup(a) for a in articles])
+    files["print.html"] = printed.encode()
     for chunk, pages in search.items():
         files[chunk] = encode_chunk(pages)
     files[CHUNKS_FILE] = chunks_script(count)
@@ -328,4 +340,18 @@ def render_site(
     for asset in sorted(ASSETS.iterdir()):
         if asset.is_file():
             files[f"assets/{asset.name}"] = asset.read_bytes()
-    return SiteFiles(files, reused, keys, rendered, documents)
+    return SiteFiles(files, reused, keys, rendered, documents,
+                     _spans(printed, [(d[0], a) for d, a in zip(docs, articles, strict=True)]))
+
+
+def _spans(html: str, articles: list[tuple[str, str]]) -> dict[str, tuple[int, int]]:
+    """Where each page's article is in the printable page (they follow one another there)."""
+    spans: dict[str, tuple[int, int]] = {}
+    at = 0
+    for path, article in articles:
+        start = html.find(article, at)
+        if start < 0:
+            return {}
+        at = start + len(article)
+        spans[path] = (start, at)
+    return spans

@@ -58,11 +58,11 @@ class _Remembered:
         self.disk: PreviousBuild | None = None
         self.handbook = ""
 
-    def article(self, path: str, key: str) -> str | None:
+    def printed(self, path: str, key: str) -> str | None:
         got = self.docs.get(self.handbook, {}).get(path)
         if got and got[0] == key and self.disk is not None and self.disk.keys.get(path) == key:
             return got[1]
-        return self.disk.article(path, key) if self.disk is not None else None
+        return self.disk.printed(path, key) if self.disk is not None else None
 
     def search(self, path: str, key: str) -> list[SearchEntry] | None:
         got = self.docs.get(self.handbook, {}).get(path)

@@ -1,5 +1,9 @@
 """Write a handbook folder atomically: build beside it, then swap.
 
+Files that did not change (pages whose key did not, and any other output whose
+bytes are the same) are hard links to the previous build's files: unchanged
+outputs keep their inode and modification time.
+
 The new site is written into a hidden temporary folder next to the target and
 swapped in with one rename (an atomic exchange where the kernel offers it), so
 a reader, or a build killed half-way, sees the whole previous handbook or the
@@ -121,6 +125,29 @@ def _put(path: Path, data: bytes) -> None:
         fh.write(data)
 
 
+def _same(path: Path, data: bytes) -> bool:
+    """True when ``path`` is a regular file holding exactly ``data``."""
+    try:
+        if not path.is_file() or path.is_symlink() or path.stat().st_size != len(data):
+            return False
+        return path.read_bytes() == data
+    except OSError:
+        return False
+
+
+def _holds_only(folder: Path, rels: set[str]) -> bool:
+    """True when the files under ``folder`` are exactly ``rels`` (and nothing else is there)."""
+    found: set[str] = set()
+    for dirpath, dirnames, filenames in os.walk(folder):
+        base = os.path.relpath(dirpath, folder)
+        for name in filenames:
+            found.add(name if base == "." else f"{base}/{name}")
+        for name in dirnames:
+            if os.path.islink(os.path.join(dirpath, name)):
+                return False
+    return found == rels
+
+
 def _carry(src: Path, dest: Path) -> None:
     try:
         os.link(src, dest)
@@ -139,6 +166,11 @@ def write_site(site: SiteFiles, target: Path, previous: PreviousBuild | None) ->
     parent = target.parent
     parent.mkdir(parents=True, exist_ok=True)
     _sweep(parent, target.name)
+    manifest = manifest_bytes(site.keys, site.printed)
+    fresh = {rel: data for rel, data in [*site.files.items(), (MANIFEST, manifest)]
+             if previous is None or not _same(previous.file(rel), data)}
+    if previous is not None and not fresh and _holds_only(target, {*site.reused, *site.files, MANIFEST}):
+        return  # nothing changed: the folder stays as it is
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-{os.getpid()}-", dir=parent))
     try:
         for folder in sorted({posixpath.dirname(rel) for rel in [*site.reused, *site.files]} - {""}):
@@ -146,10 +178,18 @@ def write_site(site: SiteFiles, target: Path, previous: PreviousBuild | None) ->
         for rel in site.reused:
             assert previous is not None, "reused pages come from a previous build"
             _carry(previous.file(rel), tmp / rel)
-        for rel, data in site.files.items():
-            _put(tmp / rel, data)
+        for rel in site.files:
+            if rel in fresh:
+                _put(tmp / rel, fresh[rel])
+            else:  # unchanged output keeps its file, inode and mtime
+                assert previous is not None
+                _carry(previous.file(rel), tmp / rel)
         # the manifest goes last: a folder without it is never mistaken for a finished build
-        _put(tmp / MANIFEST, manifest_bytes(site.keys))
+        if MANIFEST in fresh:
+            _put(tmp / MANIFEST, manifest)
+        else:
+            assert previous is not None
+            _carry(previous.file(MANIFEST), tmp / MANIFEST)
         os.chmod(tmp, 0o755)
         _swap(tmp, target)
     except BaseException:
