@@ -161,7 +161,7 @@ def test_dsa_export_holds_only_dsa_enum_values(sample: Corpus) -> None:
         for field, allowed in DSA.items():
             assert row[field] == "" or row[field] in allowed
     kinds = {r["source"] for r in rows}
-    assert kinds == {"rule", "tier", "override", "outcome"}
+    assert kinds == {"rule", "tier", "exception", "override", "outcome"}
 
 
 def test_dsa_mandatory_referral_is_illegal_content(sample: Corpus) -> None:

@@ -4,6 +4,7 @@ every consequence reaches the DSA row, eval records carry tier and context."""
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -85,3 +86,55 @@ def test_eval_records_carry_tier_and_context_and_validate(sample: Corpus) -> Non
     assert (by_id["CG-BULLY-1.a/v2"]["label"], by_id["CG-BULLY-1.a/v2"]["tier"]) == (0, "not_recommended")
     assert (by_id["CG-BULLY-1.a/v1"]["label"], by_id["CG-BULLY-1.a/v1"]["tier"]) == (1, "remove")
     assert any(r["context"] for r in records), "no record carries a case context"
+
+
+def test_where_an_exception_applies_exports_take_its_residual_action(sample: Corpus) -> None:
+    """Counterspeech covers CG-BULLY-1.a (never CG-BULLY-2.a) and leaves it up but not
+    recommended: every export says so, and none applies it to the rule it never covers."""
+    rows = json.loads(_files(sample, "dsa")["dsa.json"])["decisions"]
+    by_id = {(r["source"], r["id"]): r for r in rows}
+    row = by_id[("exception", "CG-BULLY-1.a/counterspeech")]
+    assert row["actions"] == ["not_recommended"]
+    assert row["decision_visibility"] == "DECISION_VISIBILITY_CONTENT_DEMOTED"
+    assert row["decision_account"] is None and row["decision_provision"] is None
+    assert row["end_date_service_restriction"] is None  # the rule's P7D suspension is not taken
+    assert ("exception", "CG-BULLY-2.a/counterspeech") not in by_id
+    records = {r["id"]: r for r in map(json.loads, _files(sample, "eval")["eval.jsonl"].splitlines())}
+    a2 = records["CG-BULLY-1.a/a2"]
+    assert (a2["label"], a2["tier"], a2["exception"]) == (0, "not_recommended", "counterspeech")
+    prompt = _files(sample, "safeguard")["CG-BULLY.md"]
+    violates, safe = prompt.split("## VIOLATES (1)")[1].split("## SAFE (0)")
+    assert "Counterspeech (applies to CG-BULLY-1.a; never to CG-BULLY-2.a; stays up but Not eligible " \
+           "for recommendation: answer 0" in safe
+    assert "Counterspeech" not in violates
+    lines = _files(sample, "llama-guard")["llama-guard.txt"].splitlines()
+    at = next(i for i, line in enumerate(lines) if line.startswith("- Degrading attacks on identified people"))
+    nxt = next(i for i, line in enumerate(lines) if line.startswith("- Threats and sexual harassment of minors"))
+    assert any(line.startswith("  - not unsafe: Counterspeech (") for line in lines[at:nxt])
+    assert not any("Counterspeech" in line for line in lines[nxt:nxt + 2])
+    cope = _files(sample, "cope")["CG-BULLY.txt"]
+    assert "- Counterspeech (applies to CG-BULLY-1.a; never to CG-BULLY-2.a; stays up but" in \
+        cope.split("#### Excludes")[1]
+
+
+def test_an_exception_whose_residual_action_restricts_stays_unsafe(tmp_path: Path) -> None:
+    root = tmp_path / "guidance"
+    shutil.copytree(SAMPLE, root)
+    policy = root / "policies" / "community" / "bullying-tiers.md"
+    policy.write_text(policy.read_text(encoding="utf-8").replace(
+        "residual_action: not_recommended", "residual_action: age_restrict"), encoding="utf-8")
+    result = run_check(load_config(root))
+    assert result.corpus is not None and [f.rule for f in result.findings] == ["GK603"]
+    corpus = result.corpus
+    violates, safe = _files(corpus, "safeguard")["CG-BULLY.md"].split("## VIOLATES (1)")[1].split("## SAFE (0)")
+    assert "- CG-BULLY-1.a under the exception Counterspeech (applies to CG-BULLY-1.a; never to " \
+           "CG-BULLY-2.a; still Age-restrict (18+))" in violates
+    assert "Counterspeech" not in safe.split("## EXAMPLES")[0]
+    assert "not unsafe: Counterspeech (" not in _files(corpus, "llama-guard")["llama-guard.txt"]
+    includes, excludes = _files(corpus, "cope")["CG-BULLY.txt"].split("#### Includes")[1].split("#### Excludes")
+    assert "Counterspeech" in includes and "Counterspeech" not in excludes
+    records = {r["id"]: r for r in map(json.loads, _files(corpus, "eval")["eval.jsonl"].splitlines())}
+    assert (records["CG-BULLY-1.a/a2"]["label"], records["CG-BULLY-1.a/a2"]["tier"]) == (1, "age_restrict")
+    row = next(r for r in json.loads(_files(corpus, "dsa")["dsa.json"])["decisions"]
+               if r["id"] == "CG-BULLY-1.a/counterspeech")
+    assert row["decision_visibility"] == "DECISION_VISIBILITY_CONTENT_AGE_RESTRICTED"

@@ -117,7 +117,9 @@ def _policy(p: Policy) -> dict[str, Any]:
         "tags": list(p.tags),
         "codes": dict(sorted(p.codes.items())),
         "rules": [_rule(p, r) for r in p.rules],
-        "exceptions": [{"id": e.id, "title": e.title, "text": e.text, "rules": list(e.rules)}
+        "exceptions": [{"id": e.id, "title": e.title, "text": e.text, "rules": list(e.rules),
+                        "residual_action": e.residual_action, "never_for": list(e.never_for),
+                        "covers": [r.id for r in p.covered_rules(e)]}
                        for e in p.exceptions],
         "supersedes": list(p.supersedes),
         "related": list(p.related),
@@ -156,8 +158,10 @@ def _case(c: Case) -> dict[str, Any]:
         "content": c.content,
         "market": c.market,
         "surface": c.surface,
-        "answers": dict(c.answers),
+        "answers": {**c.answers, **{k: list(v) for k, v in c.choices.items()}},
+        "context": dict(c.context),
         "expect": {"outcome": e.outcome,
+                   "outcomes": list(e.outcomes),
                    "actions": list(e.actions) if e.actions is not None else None,
                    "rules": list(e.rules) if e.rules is not None else None,
                    "not_rules": list(e.not_rules)},
@@ -185,7 +189,10 @@ def _sop(s: Sop, corpus: Corpus) -> dict[str, Any]:
         "decision_tree": {
             "start": s.tree.start,
             "nodes": [
-                {"id": n.id, "question": n.question, "help": n.help,
+                {"id": n.id, "question": n.question, "help": n.help, "fact": n.fact,
+                 "multiple": n.multiple,
+                 "table": None if n.table is None else {
+                     "rows": n.table.rows, "columns": n.table.columns, "tiers_of": n.table.tiers_of},
                  "answers": [{"value": a.value, "label": a.label, "next": a.next,
                               "outcome": a.outcome} for a in n.answers]}
                 for n in s.tree.nodes

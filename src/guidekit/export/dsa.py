@@ -1,7 +1,8 @@
 """`dsa`: the EU DSA statement-of-reasons fields of every enforcement.
 
 For every taxonomy action, every rule of an active policy (each of its tiers,
-and each regional override of it) and every outcome of an active SOP (per
+each exception covering it that leaves a residual action, which is then the
+decision, and each regional override of it) and every outcome of an active SOP (per
 market where overrides change it): the category, the decision_visibility /
 monetary / provision / account values from the primary action and every
 consequence, the decision_ground, the territorial_scope (EU markets), end
@@ -144,12 +145,16 @@ class _Mapper:
                   else eu - set(r.not_markets) for p, r in rules]
         return sorted(set().union(*scopes) & eu) if scopes else sorted(eu)
 
-    def end_dates(self, rules: list[tuple[Policy, Rule]]) -> dict[str, str | None]:
+    def end_dates(self, rules: list[tuple[Policy, Rule]], actions: tuple[str, ...]) -> dict[str, str | None]:
+        """End dates from the durations of the consequences the row takes (a tier's or an
+        exception's row takes only its own action, not the rule's consequences)."""
         tax = self.corpus.taxonomy.actions
         out: dict[str, str | None] = dict.fromkeys(END_DATES.values())
         for _p, r in rules:
             for q in r.enforcement:
                 action = tax.get(q.action)
+                if q.action not in actions:
+                    continue
                 for fld in action.dsa if action is not None else ():
                     if fld in END_DATES and q.duration:
                         out[END_DATES[fld]] = out[END_DATES[fld]] or q.duration
@@ -190,7 +195,7 @@ class _Mapper:
             "decision_ground": ground,
             "ground_reference": [r.id for _p, r in rules] if restriction else [],
             "territorial_scope": self.territory(rules, market) if restriction else [],
-            **(self.end_dates(rules) if restriction else dict.fromkeys(END_DATES.values())),
+            **(self.end_dates(rules, actions) if restriction else dict.fromkeys(END_DATES.values())),
             "source_type": self.source_type(rules) if restriction else None,
         }
 
@@ -203,6 +208,11 @@ def _rule_rows(m: _Mapper, policies: list[Policy]) -> list[dict[str, Any]]:
             rows.append(m.row("rule", r.id, p.id, None, r.actions(), [(p, r)]))
             for t in r.tiers:
                 rows.append(m.row("tier", f"{r.id}/{t.id}", p.id, None, (t.action,), [(p, r)]))
+            # where an exception applies, the decision is its residual action (none: no row)
+            for e in p.exceptions_for(r.id):
+                if e.residual_action is not None:
+                    rows.append(m.row("exception", f"{r.id}/{e.id}", p.id, None, (e.residual_action,),
+                                      [(p, r)]))
             for o in sorted(p.overrides, key=lambda o: o.market):
                 if o.rule == r.id:
                     rows.append(m.row("override", r.id, p.id, o.market,

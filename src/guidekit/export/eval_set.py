@@ -1,7 +1,8 @@
 """`eval`: a labelled evaluation set as JSONL, from policy examples and SOP cases.
 
 One record per line, described by schemas/eval.schema.json: ``id``,
-``content``, ``label`` (1 removed or restricted, 0 allowed or a lesser tier),
+``content``, ``label`` (1 removed or restricted, 0 allowed or a lesser tier; an example
+under an exception takes the exception's residual action),
 ``policy_id``, ``rule_id``, ``market``, ``split``, ``tier`` (the action the
 content falls under: a demoted post is ``not_recommended`` and labelled 0, a
 removed one ``remove`` and labelled 1) and ``context`` (what the decision
@@ -23,7 +24,7 @@ from typing import Any
 
 from guidekit.corpus import Corpus
 from guidekit.export.base import Export, ExportFile, active_policies, active_sops, one_line
-from guidekit.export.policy_text import example_action, unsafe_action
+from guidekit.export.policy_text import example_action, example_exception, unsafe_action
 from guidekit.i18n.units import example_key
 from guidekit.model import Case, Policy, Sop
 from guidekit.sop.engine import resolve, walks
@@ -43,10 +44,10 @@ def split_for(group: str) -> str:
 
 def _record(rid: str, group: str, content: str, label: int, policy_id: str,
             rule_id: str | None, market: str | None, tier: str | None, context: dict[str, Any] | None,
-            language: str) -> dict[str, Any]:
+            language: str, exception: str | None = None) -> dict[str, Any]:
     return {"id": rid, "content": one_line(content), "label": label, "policy_id": policy_id,
             "rule_id": rule_id, "market": market, "split": split_for(group), "tier": tier,
-            "context": context, "language": language}
+            "exception": exception, "context": context, "language": language}
 
 
 def source_language(corpus: Corpus) -> str:
@@ -61,13 +62,16 @@ def _from_policy(p: Policy, corpus: Corpus, language: Languages) -> Iterator[dic
         for e in r.examples:
             group = f"{r.id}/{e.id}"
             violating = e.label == "violating"
-            action = example_action(r, e) if violating else None
+            # under an exception the residual action applies (stays up but not recommended)
+            under = example_exception(p, r, e)
+            action = example_action(r, e, p) if violating or under is not None else None
             label = 1 if action is not None and unsafe_action(corpus, action) else 0
             markets: list[str | None] = list(e.markets) or [None]
             lang = language(f"{example_key(p.id, r.id, e.label, e.id)}/text")
             for m in markets:
                 rid = group if len(markets) == 1 else f"{group}@{m}"
-                yield _record(rid, group, e.text, label, p.id, r.id, m, action, None, lang)
+                yield _record(rid, group, e.text, label, p.id, r.id, m, action, None, lang,
+                              exception=under.id if under is not None else None)
 
 
 def _from_case(sop: Sop, case: Case, corpus: Corpus, language: str) -> Iterator[dict[str, Any]]:

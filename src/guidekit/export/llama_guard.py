@@ -8,14 +8,16 @@ two policies sharing one, is an error rather than a silent renumbering.
 Only what is removed or restricted is unsafe: rules whose actions are lesser
 tiers (a label, not recommended, a monetisation limit, no action) are left
 out, and a tiered rule lists only its tiers that remove or restrict. A policy
-with nothing unsafe keeps its code but has no category.
+with nothing unsafe keeps its code but has no category. Where an exception
+covers a rule and its residual action is lesser (or none), the rule says so
+("not unsafe: Counterspeech (stays up but Not eligible for recommendation)").
 """
 
 from __future__ import annotations
 
 from guidekit.corpus import Corpus
 from guidekit.export.base import Export, ExportFile, active_policies, export_finding, one_line
-from guidekit.export.policy_text import unsafe_action, unsafe_rule, unsafe_tiers
+from guidekit.export.policy_text import exception_scope, unsafe_action, unsafe_rule, unsafe_tiers
 from guidekit.findings import Finding, Severity
 
 __all__ = ["export_llama_guard"]
@@ -63,6 +65,10 @@ def export_llama_guard(corpus: Corpus) -> Export:
             lines.append(f"- {r.title}: {one_line(r.text)}")
             if (r.tiers and not unsafe_action(corpus, r.action)) or len(unsafe_tiers(corpus, r)) < len(r.tiers):
                 lines.extend(f"  - unsafe when: {one_line(t.when)}" for t in unsafe_tiers(corpus, r))
+            # where an exception applies its residual action decides: lesser (or none) is safe
+            lines.extend(f"  - not unsafe: {e.title} ({exception_scope(corpus, p, e)})"
+                         if e.residual_action else f"  - not unsafe: {e.title}"
+                         for e in p.exceptions_for(r.id) if not unsafe_action(corpus, e.residual_action))
     lines.append("END UNSAFE CONTENT CATEGORIES")
     return Export("llama-guard", (ExportFile("llama-guard.txt", "\n".join(lines) + "\n"),),
                   tuple(findings))

@@ -7,12 +7,14 @@ from dataclasses import dataclass
 
 from guidekit.corpus import Corpus
 from guidekit.export.base import one_line, paragraphs, sections
-from guidekit.model import Example, Policy, Rule, Tier
+from guidekit.model import Example, Policy, PolicyException, Rule, Tier
 
 __all__ = [
     "LabelledExample",
     "definitions",
     "example_action",
+    "example_exception",
+    "exception_scope",
     "guidance_notes",
     "overview",
     "pick_examples",
@@ -28,11 +30,11 @@ _RESTRICTING = {"DECISION_VISIBILITY_CONTENT_REMOVED", "DECISION_VISIBILITY_CONT
                 "DECISION_VISIBILITY_CONTENT_INTERACTION_RESTRICTED"}
 
 
-def unsafe_action(corpus: Corpus, action_id: str) -> bool:
+def unsafe_action(corpus: Corpus, action_id: str | None) -> bool:
     """Whether content under this action is unsafe for a classifier: it is removed or
     restricted. Labels, demotion (not recommended) and monetisation limits are lesser
     tiers; an action's own ``unsafe`` flag decides first."""
-    a = corpus.taxonomy.actions.get(action_id)
+    a = corpus.taxonomy.actions.get(action_id) if action_id is not None else None
     if a is None or a.scope == "none":
         return False
     if a.unsafe is not None:
@@ -51,10 +53,40 @@ def unsafe_rule(corpus: Corpus, rule: Rule) -> bool:
     return unsafe_action(corpus, rule.action) or bool(unsafe_tiers(corpus, rule))
 
 
-def example_action(rule: Rule, example: Example) -> str:
-    """The action an example falls under: its tier's, else the rule's."""
+def example_action(rule: Rule, example: Example, policy: Policy | None = None) -> str | None:
+    """The action an example falls under: where it falls under an exception, the
+    exception's residual action (None: no action at all); else its tier's, else the rule's."""
+    if policy is not None and example.exception is not None:
+        e = example_exception(policy, rule, example)
+        if e is not None:
+            return e.residual_action
     tier = next((t for t in rule.tiers if t.id == example.tier), None) if example.tier else None
     return tier.action if tier is not None else rule.action
+
+
+def example_exception(policy: Policy, rule: Rule, example: Example) -> PolicyException | None:
+    """The exception an example falls under, when it names one that covers its rule."""
+    if example.exception is None:
+        return None
+    e = next((x for x in policy.exceptions if x.id == example.exception), None)
+    return e if e is not None and rule in policy.covered_rules(e) else None
+
+
+def exception_scope(corpus: Corpus, policy: Policy, exception: PolicyException) -> str:
+    """Where an exception applies and what still happens there, for a prompt line:
+    "applies to A; never to B; stays up but Not eligible for recommendation"."""
+    actions = corpus.taxonomy.actions
+    parts = []
+    if exception.rules:
+        parts.append(f"applies to {', '.join(exception.rules)}")
+    if exception.never_for:
+        parts.append(f"never to {', '.join(exception.never_for)}")
+    residual = exception.residual_action
+    if residual is not None:
+        title = actions[residual].title if residual in actions else residual
+        verb = "still" if unsafe_action(corpus, residual) else "stays up but"
+        parts.append(f"{verb} {title}")
+    return "; ".join(parts)
 
 
 def definitions(policy: Policy) -> list[str]:
@@ -80,6 +112,7 @@ def overview(policy: Policy) -> list[str]:
 class LabelledExample:
     rule: Rule
     example: Example
+    policy: Policy | None = None  # to find the exception an example falls under
 
     @property
     def violating(self) -> bool:
@@ -95,7 +128,7 @@ def pick_examples(policy: Policy, most: int = 6,
     ``positive`` says which violating examples the classifier labels 1 (those of
     lesser tiers are near misses too).
     """
-    every = [LabelledExample(r, e) for r in policy.rules for e in r.examples]
+    every = [LabelledExample(r, e, policy) for r in policy.rules for e in r.examples]
     is_positive = positive or (lambda x: x.violating)
     violating = [x for x in every if x.violating and is_positive(x)]
     allowed = [x for x in every if not x.violating] + [x for x in every if x.violating and not is_positive(x)]

@@ -7,7 +7,10 @@ advises 400-600 tokens, so a prompt estimated above 600 is a warning.
 
 VIOLATES holds only what is removed or restricted; rules and tiers with a
 lesser action (label, not recommended, a monetisation limit) go to SAFE with
-a note naming that action, so the classifier answers 0 and says why. The
+a note naming that action, so the classifier answers 0 and says why. An
+exception is SAFE with its residual action named (stays up but not
+recommended), and the rules it never covers; an exception whose residual
+action still removes or restricts stays among VIOLATES. The
 context inputs the rules name (who reported it, the target's public role ...)
 are listed where the prompt says what needs context.
 """
@@ -31,6 +34,7 @@ from guidekit.export.policy_text import (
     LabelledExample,
     definitions,
     example_action,
+    exception_scope,
     pick_examples,
     precedence,
     unsafe_action,
@@ -82,10 +86,21 @@ def safeguard_prompt(policy: Policy, corpus: Corpus, examples: int = 6) -> str:
         lesser += [f"- {r.id}/{t.id} when {one_line(t.when)} (a lesser tier, {title(t.action)}: answer 0 "
                    "and name it in the rationale)"
                    for t in r.tiers if not unsafe_action(corpus, t.action)]
-    lines += ["", "## SAFE (0)", ""]
+    safe: list[str] = []
     for e in policy.exceptions:
-        applies = f" (applies to {', '.join(e.rules)})" if e.rules else ""
-        lines.append(f"- {e.title}{applies}: {one_line(e.text)}")
+        # where an exception applies its residual action is what happens: a removal or
+        # restriction still violates, a lesser action (or none) is safe
+        scope = exception_scope(corpus, policy, e)
+        scoped = f" ({scope})" if scope else ""
+        if unsafe_action(corpus, e.residual_action):
+            covered = ", ".join(r.id for r in policy.covered_rules(e))
+            lines.append(f"- {covered} under the exception {e.title}{scoped}: {one_line(e.text)}")
+        else:
+            if e.residual_action:
+                scoped = f" ({scope}: answer 0 and name it in the rationale)"
+            safe.append(f"- {e.title}{scoped}: {one_line(e.text)}")
+    lines += ["", "## SAFE (0)", ""]
+    lines += safe
     lines += lesser
     lines += ["- Content that meets none of the VIOLATES criteria.", "", "## EXAMPLES", ""]
     for x in pick_examples(policy, examples, lambda x: _positive(corpus, x)):
@@ -111,7 +126,7 @@ def safeguard_prompt(policy: Policy, corpus: Corpus, examples: int = 6) -> str:
 
 
 def _positive(corpus: Corpus, x: LabelledExample) -> bool:
-    return x.violating and unsafe_action(corpus, example_action(x.rule, x.example))
+    return x.violating and unsafe_action(corpus, example_action(x.rule, x.example, x.policy))
 
 
 def _context_inputs(policy: Policy, corpus: Corpus) -> list[str]:

@@ -42,6 +42,7 @@ class Example(NamedTuple):
     graphic: bool | None  # None: not said (the category decides); False overrides a graphic category
     loc: Loc
     tier: str | None = None  # the rule's tier this example falls in
+    exception: str | None = None  # the policy's exception this example falls under
 
 
 class Rule(NamedTuple):
@@ -149,6 +150,17 @@ class Policy(NamedTuple):
     def overrides_for(self, market: str) -> dict[str, Override]:
         return {o.rule: o for o in self.overrides if o.market == market}
 
+    def covered_rules(self, exception: PolicyException) -> tuple[Rule, ...]:
+        """The rules an exception applies to: those it names (every rule when it names
+        none), never those in its ``never_for``."""
+        named = set(exception.rules)
+        return tuple(r for r in self.rules
+                     if (not named or r.id in named) and r.id not in exception.never_for)
+
+    def exceptions_for(self, rule_id: str) -> tuple[PolicyException, ...]:
+        """The exceptions that cover a rule."""
+        return tuple(e for e in self.exceptions if any(r.id == rule_id for r in self.covered_rules(e)))
+
 
 def _example(d: dict[str, Any], label: str, i: int, loc: Loc) -> Example:
     return Example(
@@ -160,6 +172,7 @@ def _example(d: dict[str, Any], label: str, i: int, loc: Loc) -> Example:
         graphic=None if d.get("graphic") is None else bool(d["graphic"]),
         loc=loc,
         tier=d.get("tier"),
+        exception=d.get("exception"),
     )
 
 

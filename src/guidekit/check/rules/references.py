@@ -147,7 +147,8 @@ class UnresolvedReference(CheckRule):
     regional overrides, ``supersedes`` and ``related``; rule markets, targets,
     contexts, tier, condition and consequence actions, consequence subjects,
     parameter units (built-in or a ``units`` vocabulary), ladders, age gates
-    and ``see`` rules; exception residual actions and ``never_for`` rules; SOP
+    and ``see`` rules; exception residual actions and ``never_for`` rules; an
+    example's ``exception`` (one of its policy's that covers its rule); SOP
     policies, outcome actions and rule ids, and a table node's ``tiers_of``
     rule. A vocabulary with no taxonomy file at all is reported
     once instead of at every use.
@@ -188,6 +189,25 @@ class UnresolvedReference(CheckRule):
             if unreadable and what in ("documents", "policies", "rules"):
                 notes.append(f"{unreadable} file(s) could not be read; it may be defined in one of them")
             yield self.finding(loc.span(), f"unknown {noun} {value!r}", json_path=loc.path, notes=tuple(notes))
+        for p in c.all_policies:
+            yield from self._example_exceptions(p)
+
+    def _example_exceptions(self, p: Policy) -> Iterator[Finding]:
+        """An example's ``exception`` names one of its policy's exceptions that covers its rule."""
+        ids = [e.id for e in p.exceptions]
+        for r in p.rules:
+            for ex in r.examples:
+                if ex.exception is None:
+                    continue
+                loc = ex.loc.at("exception")
+                x = next((e for e in p.exceptions if e.id == ex.exception), None)
+                if x is None:
+                    hint = _suggest(ex.exception, ids)
+                    yield self.finding(loc.span(), f"unknown exception {ex.exception!r} of {p.id}",
+                                       json_path=loc.path, notes=(hint,) if hint else ())
+                elif r not in p.covered_rules(x):
+                    yield self.finding(loc.span(), f"exception {x.id!r} does not cover {r.id}, so the "
+                                       "example cannot fall under it", json_path=loc.path)
 
 
 @register
