@@ -124,3 +124,22 @@ def test_markdown_handbook_holds_no_link_to_a_repository_file(cli, sample_root: 
         text = book.read_text(encoding="utf-8")
         assert not re.search(r"\]\((?![a-z]+:)[^)]*\)", text), book
     assert "real-money gambling and follow the gambling policy" in (out / "ads-global.md").read_text(encoding="utf-8")
+
+
+def test_see_and_exception_links_go_to_rules_this_handbook_shows(cli, sample_root: Path,
+                                                                 tmp_path: Path) -> None:
+    """A rule's ``see`` and an exception's rules link to the rule's anchor where the handbook
+    shows it (this page or another), and are text with a note where it does not."""
+    policy = sample_root / "policies" / "community" / "bullying-tiers.md"
+    text = policy.read_text(encoding="utf-8")
+    policy.write_text(text.replace("      - {rule: CG-HARASS-1.a, relation: overlaps}\n",
+                                   "      - {rule: CG-HARASS-1.a, relation: overlaps}\n"
+                                   "      - {rule: ADS-LOANS-2.b, relation: defers_to}\n"), encoding="utf-8")
+    site = tmp_path / "site"
+    assert cli("build", str(sample_root), "--out", str(site)).exit_code == 0
+    page = (site / "community/CG-BULLY.html").read_text(encoding="utf-8")
+    assert ('<p class="see"><b>See also:</b> Overlaps with <a href="CG-HARASS.html#CG-HARASS-1.a">'
+            'CG-HARASS-1.a</a> · Defers to <span class="unlinked">ADS-LOANS-2.b</span> '
+            '(not in this handbook)</p>') in page
+    assert '<p class="never"><b>Never for:</b> <a href="#CG-BULLY-2.a">CG-BULLY-2.a</a></p>' in page
+    assert _crawl(site)[2] == []

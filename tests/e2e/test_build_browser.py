@@ -642,6 +642,28 @@ def test_a_market_only_rule_appears_only_in_its_markets_handbook(site_tab: Any) 
     expect(br.locator("section.enf-ages")).to_contain_text("18")
 
 
+def test_exceptions_evidence_and_see_links_render_and_lead_to_their_rules(site_tab: Any) -> None:
+    """An exception's residual action and the rules it never covers, an obligation's evidence in
+    the "before acting" list, and a rule's cross-reference followed to the other policy's rule."""
+    site, tab = site_tab
+    page = tab(f"{site.base}/community/CG-BULLY.html").page
+    exc = page.locator("section.exceptions")
+    expect(exc.locator("p.residual")).to_have_text("Still applies: Not eligible for recommendation")
+    never = exc.locator("p.never a")
+    expect(never).to_have_text("CG-BULLY-2.a")
+    never.click()
+    expect(page).to_have_url(re.compile(r"CG-BULLY\.html#CG-BULLY-2\.a$"))
+    see = page.locator("article#CG-BULLY-1\\.a p.see")
+    expect(see).to_have_text("See also: Overlaps with CG-HARASS-1.a")
+    see.locator("a").click()
+    expect(page).to_have_url(re.compile(r"/community/CG-HARASS\.html#CG-HARASS-1\.a$"))
+    expect(page.locator("article#CG-HARASS-1\\.a")).to_be_visible()
+    disclose = tab(f"{site.base}/community/CG-DISCLOSE.html").page
+    before = disclose.locator("section.enf-before")
+    expect(before).to_contain_text("Evidence: The branded-content label is on")
+    expect(before).to_contain_text("Evidence: The brand is named in the first seconds")
+
+
 def _untranslated(site: Site, *keys: str) -> str:
     """The folder (under the served site) of the sample's Brazil handbook built with the
     translations of ``keys`` left to do."""

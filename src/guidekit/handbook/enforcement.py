@@ -1,6 +1,9 @@
 """What a policy page shows of the model's second edition: the target x rule matrix
-of tiered rules, what reviewers need before acting, ladders, age gates, thresholds,
-notices and appeals (rendered by templates/_enforcement.html).
+of tiered rules, what reviewers need before acting (contexts, and the evidence an
+obligation asks for), ladders, age gates, thresholds, notices and appeals
+(rendered by templates/_enforcement.html), exceptions with their residual action
+and the rules they never cover (templates/_exceptions.html) and each rule's
+cross-references (templates/_see.html).
 
 Plain data for the template; every interface string goes through the handbook's
 translation function.
@@ -53,6 +56,8 @@ def _before(h: Helpers, v: PolicyView) -> list[dict[str, Any]]:
             needs += _needs(h, c.contexts, c.targets)
         if rule.requires_context and not needs:
             needs.append(h.ui.gettext("context beyond the content (unspecified)"))
+        # an obligation: what the creator, advertiser or developer must show
+        needs += [h.ui.gettext("Evidence: %(evidence)s") % {"evidence": e} for e in rule.evidence]
         if needs:
             out.append({"id": rule.id, "title": rule.title, "needs": needs})
     return out
@@ -147,7 +152,36 @@ def _terms(h: Helpers, v: PolicyView) -> list[dict[str, Any]]:
     return out
 
 
+def _rule_link(h: Helpers, v: PolicyView, rule_id: str) -> dict[str, str | None]:
+    """A rule id and where its anchor is in this handbook: on this page, on another
+    policy's page, or nowhere (a rule of another market or of a policy left out)."""
+    if any(r.id == rule_id for r in v.rules):
+        return {"id": rule_id, "url": f"#{rule_id}"}
+    shown = any(r.id == rule_id for pv in h.hb.policies if pv.id != v.id for r in pv.rules)
+    return {"id": rule_id, "url": h.rule_href(rule_id) if shown else None}
+
+
+def _exceptions(h: Helpers, v: PolicyView) -> list[dict[str, Any]]:
+    """Each exception: the rules it covers, the action that still applies, the rules it never covers."""
+    p = v.policy
+    return [{"id": e.id, "title": e.title, "text": e.text,
+             "rules": [_rule_link(h, v, rid) for rid in e.rules],
+             "residual": h.title("actions", e.residual_action) if e.residual_action else "",
+             "never": [_rule_link(h, v, rid) for rid in e.never_for]}
+            for e in p.exceptions]
+
+
+def _see(h: Helpers, v: PolicyView) -> dict[str, list[dict[str, str | None]]]:
+    """Per rule, its cross-references as links to the rules' anchors."""
+    _ = h.ui.gettext
+    relation = {"defers_to": _("Defers to"), "overlaps": _("Overlaps with")}
+    return {r.id: [{**_rule_link(h, v, s.rule), "relation": relation.get(s.relation, s.relation)}
+                   for s in r.rule.see]
+            for r in v.rules if r.rule.see}
+
+
 def enforcement_view(h: Helpers, v: PolicyView) -> dict[str, Any]:
-    """Everything the enforcement partial shows for one policy (empty parts are skipped)."""
+    """Everything the enforcement partials show for one policy (empty parts are skipped)."""
     return {"before": _before(h, v), "matrix": _matrix(h, v), "ladders": _ladders(h, v),
-            "ages": _age_gates(h, v), "terms": _terms(h, v)}
+            "ages": _age_gates(h, v), "terms": _terms(h, v), "exceptions": _exceptions(h, v),
+            "see": _see(h, v)}

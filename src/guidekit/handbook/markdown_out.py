@@ -135,7 +135,11 @@ def _policy(v: PolicyView, hb: Handbook, tax: Taxonomy, title: Callable[[str, st
         lines.append("")
     if p.exceptions:
         lines += ["### " + _("Exceptions"), ""]
-        lines += [f"- **{_inline(e.title)}**: {_inline(e.text)}" for e in p.exceptions]
+        for x in p.exceptions:
+            more = (f" {_('Still applies:')} {_inline(title('actions', x.residual_action))}."
+                    if x.residual_action else "")
+            more += f" {_('Never for:')} {', '.join(x.never_for)}." if x.never_for else ""
+            lines.append(f"- **{_inline(x.title)}**: {_inline(x.text)}{more}")
         lines.append("")
     if v.differences:
         lines += ["### " + _("Regional differences"), ""]
