@@ -204,3 +204,42 @@ def test_fmt_orders_the_second_edition_keys() -> None:
     assert "{id: apr_cap, comparison: \"<=\", value: 36, unit: percent}" in out
     assert "  - market: BR\n    rule: CG-NEW-1\n    text: In Brazil the rule also covers ...\n    min_age: 18\n" in out
     assert format_text(out, "policy").changed is False
+
+
+TABLE_SOP = """\
+id: SOP-NEW
+decision_tree:
+  nodes:
+    - table:
+        cells: {public: {t1: label-it}}
+        tiers_of: CG-NEW-1
+        columns: tier
+        rows: target_class
+      question: Which tier applies?
+      id: t-tier
+    - answers:
+        - {next: t-tier, value: degrades}
+      multiple: true
+      question: What does it do?
+      id: q-what
+  start: q-what
+cases:
+  - expect: {rules: [CG-NEW-1], outcomes: [label-it]}
+    answers: {q-what: [degrades]}
+    id: c1
+"""
+
+
+def test_fmt_orders_table_nodes_plural_outcomes_and_exception_keys() -> None:
+    out = format_text(TABLE_SOP, "sop").text
+    assert load_yaml(out) == load_yaml(TABLE_SOP)
+    assert "    - id: t-tier\n      question: Which tier applies?\n      table:\n        rows: target_class\n" \
+           "        columns: tier\n        tiers_of: CG-NEW-1\n        cells: {public: {t1: label-it}}\n" in out
+    assert "    - id: q-what\n      question: What does it do?\n      multiple: true\n      answers:\n" in out
+    assert "expect: {outcomes: [label-it], rules: [CG-NEW-1]}" in out
+    policy = format_text("id: CG-NEW\nexceptions:\n  - never_for: [CG-NEW-2]\n    residual_action: label\n"
+                         "    rules: [CG-NEW-1]\n    id: x\nrules:\n  - examples:\n      allowed:\n"
+                         "        - {exception: x, text: fine}\n    id: CG-NEW-1\n", "policy").text
+    assert "  - id: x\n    rules: [CG-NEW-1]\n    residual_action: label\n    never_for: [CG-NEW-2]\n" in policy
+    assert "{text: fine, exception: x}" in policy
+    assert format_text(out, "sop").changed is False

@@ -142,3 +142,13 @@ def test_min_coverage_gates_cells(root: Path, cli) -> None:
     assert "coverage of cells is 75.0%, below --min-coverage 100%" in gated.stdout
     assert "SOP-BULLY-TABLE cell t-tier[target_class public, tier t2]" in gated.stdout
     assert cli("test", sop, "--root", str(root), "--coverage-of", "cells", "--min-coverage", "75").exit_code == 0
+
+
+def test_a_table_with_a_number_key_and_an_empty_row_is_findings_not_a_traceback(root: Path) -> None:
+    _edit(root / SOP_FILE, "          minor: {t4: remove-attack}\n",
+          "          minor: {t4: remove-attack}\n          1: {2: remove-attack}\n          x: null\n")
+    findings = [f for f in run_check(load_config(root)).findings if f.span.path == SOP_FILE]
+    messages = sorted(f.message for f in findings if f.rule == "GK100")
+    assert messages == ["expected a mapping, found null null", "expected a string, found a number 1",
+                        "expected a string, found a number 2"]
+    assert next(f for f in findings if "null" in f.message).span.line == 35

@@ -159,7 +159,12 @@ def schema_findings(src: Source, *, verbose: bool = False) -> Iterator[Finding]:
     from jsonschema.exceptions import relevance
 
     by_place: dict[tuple[JsonPath, bool], list[tuple[ValidationError, str, str | None]]] = {}
-    for err in sorted((_leaf(e) for e in errors), key=relevance):
+    leaves = [_leaf(e) for e in errors]
+    try:
+        ordered = sorted(leaves, key=relevance)
+    except TypeError:  # sibling paths with a number and a text key (`1:` beside `x:`) do not compare
+        ordered = sorted(leaves, key=lambda e: (tuple(map(repr, e.path)), relevance(e)))
+    for err in ordered:
         for message, point, at_key, hint in _problems(err):
             by_place.setdefault((point, at_key), []).append((err, message, hint))
     for (point, at_key), problems in by_place.items():
