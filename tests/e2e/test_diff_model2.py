@@ -19,6 +19,7 @@ BULLY = "policies/community/bullying.md"
 LOANS = "policies/ads/loans.md"
 LADDERS = "taxonomy/ladders.yaml"
 GATES = "taxonomy/age_gates.yaml"
+TABLE = "sops/bully-table.sop.yaml"
 STRICT, LOOSE, BREAK, META = Impact.STRICTER, Impact.LOOSER, Impact.BREAKING, Impact.METADATA
 _REVERSE = {STRICT: LOOSE, LOOSE: STRICT, META: META}
 
@@ -91,6 +92,11 @@ CASES = [
          "CG-BULLY", "CG-BULLY-1", "appeal", BREAK, reverse=META),
     Case("appeal deadline shortened", BULLY, "deadline: P180D", "deadline: P30D",
          "CG-BULLY", "CG-BULLY-1", "appeal.deadline", STRICT),
+    Case("exception never covers a further rule", BULLY, "    residual_action: label\n",
+         "    residual_action: label\n    never_for: [CG-BULLY-1]\n", "CG-BULLY", "counterspeech", "never_for",
+         STRICT),
+    Case("table cell leads to a stricter outcome", TABLE, "public: {t1: label-it}", "public: {t1: remove-it}",
+         "SOP-BULLY-TABLE", "t-tier", "answers.public/t1", STRICT),
     Case("market excluded from a rule", LOANS, "    parameters:", "    not_markets: [US]\n    parameters:",
          "ADS-LOANS", "ADS-LOANS-1", "not_markets", LOOSE),
     Case("regional minimum age raised", LOANS, "min_age: 18", "min_age: 21",
