@@ -1,6 +1,7 @@
 """A generated 2,000-policy corpus with findings reports the same findings (ids, files, lines,
-columns, messages) whether the parent keeps full documents or lean, shared ones (what
-``guidekit check`` does: lean data with shared strings, results from two worker processes)."""
+columns, messages) whether the parent keeps full documents or lean ones (what ``guidekit
+check`` does: results sent as text from two worker processes, each policy modelled as it
+arrives without prose and with only the examples corpus rules read)."""
 
 from __future__ import annotations
 
@@ -28,6 +29,10 @@ _EDITS = (
     ("#definitions)", "#no-such-heading)"),
     ("## Rationale\n", "## Rationale\n\nSee http://example.com/offer for details.\n"),
     ("title: Public-interest reporting", "title: Public-interest reporting\n    title: twice"),
+    # examples: the lean corpus keeps only those a corpus rule can report on
+    ("        - id: v1\n", "        - id: v1\n          markets: [XX]\n"),
+    ("        - id: v2\n", "        - id: v1\n"),
+    ("        - id: a1\n", "        - id: v2\n"),
 )
 
 
@@ -48,3 +53,4 @@ def test_lean_shared_corpus_reports_the_same_findings(tmp_path: Path) -> None:
     assert lean == full
     kinds = {rule for rule, *_ in lean}
     assert len(lean) >= 100 and len(kinds) >= 4, (len(lean), kinds)
+    assert any("example id" in m for *_, m in lean) and any("'XX'" in m for *_, m in lean)

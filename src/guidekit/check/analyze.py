@@ -23,7 +23,8 @@ from guidekit.findings import Finding, SourceSpan
 from guidekit.loading.source import DocKind, Limits, Source, load_bytes, load_text, read_guidance
 from guidekit.model import Policy, Sop, build_policy, build_sop
 
-__all__ = ["FAILED", "INVALID", "PARTIAL", "VALID", "Analyzer", "FileResult", "file_key", "lean_policy_data"]
+__all__ = ["FAILED", "INVALID", "PARTIAL", "VALID", "Analyzer", "FileResult", "file_key", "lean_policy_data",
+           "shared"]
 
 # PARTIAL: schema errors, and the rest of the document (schema.salvage) is modelled and checked
 FAILED, INVALID, PARTIAL, VALID = "failed", "invalid", "partial", "valid"
@@ -76,25 +77,52 @@ def _strip(items: Any, keys: tuple[str, ...] = _PROSE) -> list[Any]:
     return out
 
 
+def _lean_examples(examples: dict[str, Any]) -> dict[str, Any]:
+    """A rule's examples as corpus rules see them: only those that name markets (references)
+    or repeat an id within the rule (GK203); the others become ``None``, which keeps every
+    kept example at its index (its location and default id) and which the model skips."""
+    ids: dict[str, int] = {}
+    for label in ("violating", "allowed"):  # the labels the model builds (policy._rule)
+        items = examples.get(label)
+        for i, e in enumerate(items if isinstance(items, list) else ()):
+            if isinstance(e, dict):
+                key = str(e.get("id") or f"{label[0]}{i + 1}")
+                ids[key] = ids.get(key, 0) + 1
+    out: dict[str, Any] = {}
+    for label, items in examples.items():
+        if not isinstance(items, list):
+            out[label] = items
+            continue
+        kept: list[Any] = []
+        for i, e in enumerate(items):
+            if isinstance(e, dict):
+                key = str(e.get("id") or f"{str(label)[:1]}{i + 1}")
+                if not e.get("markets") and ids.get(key, 0) < 2:
+                    e = None
+            kept.append(e)
+        out[label] = _strip(kept)
+    return out
+
+
 _SHORT = 32  # strings up to this length are shared (keys, ids, vocabulary values)
 
 
-def _shared(value: Any) -> Any:
+def shared(value: Any) -> Any:
     """``value`` with its keys and short strings interned: equal, but one object per distinct
-    string, so a batch of results pickled together carries each once and the parent, which
-    holds every document's lean data, keeps one copy per batch instead of one per use."""
+    string, so the parent, which holds what corpus rules read of every document, keeps one
+    copy of each id and vocabulary value instead of one per use (results arrive as text:
+    cache.decode_result)."""
     if isinstance(value, str):
         return sys.intern(value) if len(value) <= _SHORT else value
     if isinstance(value, dict):
-        return {sys.intern(k) if isinstance(k, str) else k: _shared(v) for k, v in value.items()}
+        return {sys.intern(k) if isinstance(k, str) else k: shared(v) for k, v in value.items()}
     if isinstance(value, list):
-        return [_shared(v) for v in value]
+        return [shared(v) for v in value]
     return value
 
 
 def lean_policy_data(data: dict[str, Any]) -> dict[str, Any]:
-    """A schema-valid policy without its prose: what corpus rules need, a tenth of the size
-    (its short strings shared: see ``_shared``)."""
+    """A schema-valid policy without its prose: what corpus rules need, a tenth of the size."""
     lean = {k: v for k, v in data.items() if k not in ("body", "summary")}
     rules = []
     for r in data.get("rules") or ():
@@ -104,15 +132,14 @@ def lean_policy_data(data: dict[str, Any]) -> dict[str, Any]:
         r = {**r, "text": ""}
         ex = r.get("examples")
         if isinstance(ex, dict):
-            r["examples"] = {label: _strip(items) for label, items in ex.items()}
+            r["examples"] = _lean_examples(ex)
         rules.append(r)
     lean["rules"] = rules
     if "exceptions" in data:
         lean["exceptions"] = _strip(data["exceptions"])
     if "regional_overrides" in data:
         lean["regional_overrides"] = _strip(data["regional_overrides"])
-    shared: dict[str, Any] = _shared(lean)
-    return shared
+    return lean
 
 
 def _declared(data: Any) -> dict[str, Any]:

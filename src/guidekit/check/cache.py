@@ -38,20 +38,22 @@ import hashlib
 import json
 import os
 import sqlite3
+import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from guidekit import __version__
-from guidekit.check.analyze import FileResult
+from guidekit.check.analyze import FileResult, shared
 from guidekit.check.changes import tracked_under
 from guidekit.check.registry import DocIndex, Link
 from guidekit.check.suppress import Directive
 from guidekit.findings import Finding, Severity, SourceSpan
 from guidekit.loading.source import DocKind
 
-__all__ = ["CheckCache", "FileState", "code_fingerprint", "default_folder", "make_salt", "unsafe_folder"]
+__all__ = ["CheckCache", "FileState", "code_fingerprint", "decode_result", "default_folder", "encode_result",
+           "make_salt", "unsafe_folder"]
 
 _FORMAT = 4
 _KEEP = 4  # cache files of other salts kept (other configs, other branches)
@@ -144,7 +146,9 @@ def _decode_directives(rows: list[Any]) -> tuple[Directive, ...]:
     return tuple(Directive(d[0], d[1], d[2], tuple(d[3]), d[4], d[5]) for d in rows)
 
 
-def _encode(r: FileResult) -> str:
+def encode_result(r: FileResult) -> str:
+    """One file's result as compact JSON text: what the cache stores and what a worker
+    process sends the parent (plain text, one object, cheaper than pickling the records)."""
     return json.dumps([
         r.rel, r.kind.value, r.status, r.data, r.yaml_line, r.body_line,
         encode_findings(r.findings), sorted(r.index.anchors),
@@ -153,14 +157,16 @@ def _encode(r: FileResult) -> str:
     ], separators=(",", ":"))
 
 
-def _decode(key: str, blob: str) -> FileResult:
+def decode_result(key: str, blob: str) -> FileResult:
     (rel, kind, status, data, yaml_line, body_line, findings, anchors, links, directives, body,
      tokens) = json.loads(blob)
+    intern = sys.intern  # ids, file names and vocabulary values recur across documents
     return FileResult(
-        rel=rel, kind=DocKind(kind), key=key, status=status, data=data,
+        rel=rel, kind=DocKind(kind), key=key, status=status, data=shared(data),
         yaml_line=yaml_line, body_line=body_line, findings=decode_findings(findings),
-        index=DocIndex(frozenset(anchors), tuple(Link(*lk) for lk in links)),
-        directives=_decode_directives(directives), body=body, tokens=frozenset(tokens),
+        index=DocIndex(frozenset(map(intern, anchors)),
+                       tuple(Link(intern(lk[0]), lk[1], lk[2], lk[3]) for lk in links)),
+        directives=_decode_directives(directives), body=body, tokens=frozenset(map(intern, tokens)),
     )
 
 
@@ -246,14 +252,18 @@ class CheckCache:
                                         chunk).fetchall()
                 for key, blob in rows:
                     with contextlib.suppress(ValueError, TypeError, KeyError):
-                        out[key] = _decode(key, blob)
+                        out[key] = decode_result(key, blob)
         except sqlite3.Error:
             return out
         self.hits += len(out)
         return out
 
     def put_many(self, results: Iterable[FileResult]) -> None:
-        rows = [(r.key, _encode(r)) for r in results if r.key]
+        self.put_encoded((r.key, encode_result(r)) for r in results)
+
+    def put_encoded(self, entries: Iterable[tuple[str, str]]) -> None:
+        """Store (key, ``encode_result`` text) pairs: results encoded where they were made."""
+        rows = [(key, blob) for key, blob in entries if key]
         if self._db is None or not rows:
             return
         with contextlib.suppress(sqlite3.Error), self._db:

@@ -11,12 +11,12 @@ one is asked for.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from guidekit.check.analyze import FAILED, MODELLED, Analyzer, FileResult, file_key, loader_finding
-from guidekit.check.cache import CheckCache, FileState, make_salt, unsafe_folder
+from guidekit.check.cache import CheckCache, FileState, decode_result, encode_result, make_salt, unsafe_folder
 from guidekit.check.changes import changed_since, old_text
 from guidekit.check.incremental import (
     link_targets,
@@ -39,6 +39,7 @@ from guidekit.loading.config import Config
 from guidekit.loading.discover import Discovered
 from guidekit.loading.source import DocKind, LoadProblem, Source, load_source, read_guidance
 from guidekit.loading.yamlio import compose
+from guidekit.model import build_policy
 from guidekit.schemas import available, schema_dir
 
 __all__ = ["CheckResult", "Selection", "load_corpus", "run_check"]
@@ -209,6 +210,7 @@ class _Run:
         self.settings = settings
         self.jobs = jobs
         self.progress = progress
+        self.lean = lean
         self.items = {d.rel: d for d in plan.items if not d.outside_link}
         doc_rules = [r for r in rules if r.stage == "document"]
         self.salt = _salt(config, (r.id for r in rules), lean=lean, verbose=verbose)
@@ -227,6 +229,9 @@ class _Run:
         self._tokens: dict[str, frozenset[str]] | None = None
         # texts that differ from the files on disk (an editor's unsaved buffers)
         self.texts: dict[str, str] = {}
+        # a full run's policies, modelled as their results come in (see _full)
+        self.sources: dict[str, _LeanSource] = {}
+        self.models: dict[Source, Any] = {}
 
     # per-file results -----------------------------------------------------------
     def hash_all(self) -> None:
@@ -235,12 +240,13 @@ class _Run:
             raw = read_guidance(d.path, self.config.limits.max_file_bytes)
             self.keys[rel] = file_key(self.salt, rel, d.kind, raw) if isinstance(raw, bytes) else ""
 
-    def load(self, rels: Iterable[str]) -> None:
-        """Make sure ``results`` holds these files: from the cache, else analysed."""
+    def load(self, rels: Iterable[str], keep: Callable[[FileResult], FileResult] | None = None) -> None:
+        """Make sure ``results`` holds these files: from the cache, else analysed. ``keep``
+        sees each result as it comes (while the workers go on) and returns what to hold."""
         todo = [r for r in rels if r in self.items and r not in self.results]
         if self.cache is not None:
             for r in self.cache.get_many(self.keys[r] for r in todo if self.keys.get(r)).values():
-                self.results[r.rel] = r
+                self._take(r, keep)
         pending: list[tuple[Path, str, DocKind]] = []
         for rel in todo:
             kind = self.items[rel].kind
@@ -254,27 +260,45 @@ class _Run:
             if self.progress:
                 self.progress(done, total)
 
-        fresh: list[FileResult] = []
-        for r in run_all(lambda it: self.analyzer(*it), pending, jobs=self.jobs, progress=step):
-            self.results[r.rel] = r
-            fresh.append(r)
-            if len(fresh) >= 1000 and self.cache is not None:  # written as they come: less memory
-                self.cache.put_many(fresh)
-                fresh = []
+        fresh: list[tuple[str, str]] = []
+        for sent in run_all(self._analyze, pending, jobs=self.jobs, progress=step):
+            if isinstance(sent, FileResult):  # data JSON cannot carry: neither sent as text nor cached
+                self._take(sent, keep)
+                continue
+            key, blob = sent
+            self._take(decode_result(key, blob), keep)
+            if self.cache is not None:
+                fresh.append(sent)
+                if len(fresh) >= 1000:  # written as they come: less memory
+                    self.cache.put_encoded(fresh)
+                    fresh = []
         if self.cache is not None:
-            self.cache.put_many(fresh)
+            self.cache.put_encoded(fresh)
+
+    def _analyze(self, item: tuple[Path, str, DocKind]) -> tuple[str, str] | FileResult:
+        """One file's result as the cache's compact text (the form a worker sends: one string
+        to pickle instead of a tree of records, and the parent stores it in the cache as is)."""
+        r = self.analyzer(*item)
+        try:
+            return r.key, encode_result(r)
+        except (TypeError, ValueError):
+            return r
+
+    def _take(self, r: FileResult, keep: Callable[[FileResult], FileResult] | None) -> None:
+        self.results[r.rel] = keep(r) if keep is not None else r
 
     # corpus findings ---------------------------------------------------------------
     def corpus(self, rels: Iterable[str], keep: set[str] | None = None) -> Corpus:
         """The corpus of ``rels`` (as far as their results are loaded); with ``keep``, the
         other documents are context whose positions are never read."""
         limit = self.config.limits.max_file_bytes
-        sources = sorted((_lean_source(self.items[r].path, self.results[r], limit, self.texts.get(r)) for r in rels
-                          if r in self.results), key=lambda s: s.rel)
+        sources = sorted((self.sources.get(r) or _lean_source(self.items[r].path, self.results[r], limit,
+                                                              self.texts.get(r))
+                          for r in rels if r in self.results), key=lambda s: s.rel)
         for src in sources:
             src.positions = keep is None or src.rel in keep
         valid = {s.rel for s in sources if self.results[s.rel].status in MODELLED}
-        return build_corpus(self.config, sources, lambda s: s.rel in valid)
+        return build_corpus(self.config, sources, lambda s: s.rel in valid, self.models or None)
 
     def corpus_findings(self, rels: Iterable[str],
                         keep: set[str] | None = None) -> tuple[Corpus, list[Finding]]:
@@ -478,10 +502,34 @@ def _meta(run: _Run) -> dict[str, str]:
     return {"today": run.config.today.isoformat()}
 
 
+def _modelled_as_they_come(run: _Run) -> Callable[[FileResult], FileResult]:
+    """Model each valid policy as its result arrives, while the workers go on, and keep
+    the model, not the data it came from: a full run of a large corpus then holds one
+    small model per policy (no prose, only the examples a corpus rule reads: see
+    analyze.lean_policy_data) and the names of each policy's top-level keys (for
+    ``registry.written``)."""
+    limit = run.config.limits.max_file_bytes
+    key_sets: dict[tuple[Any, ...], dict[Any, None]] = {}  # one shared dict per set of keys
+
+    def keep(r: FileResult) -> FileResult:
+        if r.kind is not DocKind.POLICY or r.status not in MODELLED or r.rel in run.texts:
+            return r
+        src = _lean_source(run.items[r.rel].path, r, limit)
+        if not src.ok:
+            return r
+        run.models[src] = build_policy(src)
+        keys = tuple(src.data)
+        src.data = key_sets.setdefault(keys, dict.fromkeys(keys))
+        run.sources[r.rel] = src
+        return replace(r, data=None)
+
+    return keep
+
+
 def _full(run: _Run) -> tuple[Corpus, dict[str, FileState]]:
     if run.cache is not None:
         run.hash_all()
-    run.load(run.items)
+    run.load(run.items, _modelled_as_they_come(run) if run.lean else None)
     corpus, findings = run.corpus_findings(run.items)
     states = _states(run, run.items, findings)
     if run.cache is not None:

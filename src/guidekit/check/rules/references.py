@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable, Iterator
+from itertools import chain
 
 from guidekit.check.registry import CheckRule, RuleContext, register
 from guidekit.corpus import Corpus
@@ -159,11 +160,9 @@ class UnresolvedReference(CheckRule):
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         c = ctx.corpus
-        refs: list[Ref] = []
-        for p in c.all_policies:
-            refs.extend(policy_refs(p))
-        for s in c.all_sops:
-            refs.extend(sop_refs(s))
+        # walked, not collected: a list of every reference of a large corpus is its biggest object
+        refs = chain(chain.from_iterable(map(policy_refs, c.all_policies)),
+                     chain.from_iterable(map(sop_refs, c.all_sops)))
         unreadable = sum(1 for s in c.sources if not s.ok)
         missing_vocab: set[str] = set()
         known_cache: dict[str, set[str]] = {}
