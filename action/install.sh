@@ -9,3 +9,17 @@ venv="${RUNNER_TEMP:-/tmp}/guidekit-venv"
 echo "$venv/bin" >> "${GITHUB_PATH:-/dev/null}"
 export PATH="$venv/bin:$PATH"
 guidekit --version
+# the check cache's key (action.yml): guidekit's version and the lockfile it was built against
+{
+    echo "version=$(guidekit --version | awk '{print $NF}')"
+    echo "lock=$("$venv/bin/python" - "$GUIDEKIT_SOURCE" <<'PY'
+import hashlib, pathlib, sys
+source = pathlib.Path(sys.argv[1])
+h = hashlib.sha256()
+for name in ("requirements/dev.lock", "pyproject.toml"):
+    path = source / name
+    h.update(path.read_bytes() if path.is_file() else b"")
+print(h.hexdigest()[:16])
+PY
+)"
+} >> "${GITHUB_OUTPUT:-/dev/null}"

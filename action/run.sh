@@ -2,7 +2,9 @@
 # The steps of the guidekit GitHub Action (action.yml), with guidekit on PATH.
 #
 # Inputs come as environment variables: GUIDEKIT_ROOT, GUIDEKIT_STEPS, GUIDEKIT_CHECK_FAIL_ON,
-# GUIDEKIT_DIFF_FAIL_ON, GUIDEKIT_SARIF. Every step runs even when one before it failed, so a
+# GUIDEKIT_DIFF_FAIL_ON, GUIDEKIT_SARIF, GUIDEKIT_CACHE ("false": no cache) with
+# GUIDEKIT_CACHE_DIR (where check keeps its cache: the folder action.yml restores and saves;
+# default .guidekit-cache in the workspace). Every step runs even when one before it failed, so a
 # pull request sees all its problems at once; the exit status is the worst of the steps
 # (1: findings, a failed case, a formatting change or a diff gate; 2: a usage error).
 # Findings go to standard output as workflow annotations; on a pull request the diff against
@@ -15,6 +17,14 @@ diff_fail_on="${GUIDEKIT_DIFF_FAIL_ON-breaking}"  # empty: no gate
 steps=" ${GUIDEKIT_STEPS:-check test fmt diff} "
 steps="${steps//,/ }"
 status=0
+
+cache=()
+if [[ "${GUIDEKIT_CACHE:-true}" == true ]]; then
+    export GUIDEKIT_CACHE_DIR="${GUIDEKIT_CACHE_DIR:-${GITHUB_WORKSPACE:-$PWD}/.guidekit-cache}"
+else
+    unset GUIDEKIT_CACHE_DIR
+    cache=(--no-cache)
+fi
 
 wants() { [[ "$steps" == *" $1 "* ]]; }
 
@@ -30,11 +40,11 @@ step() {
 }
 
 if wants check; then
-    step check guidekit check --root "$root" --format github --fail-on "$check_fail_on"
+    step check guidekit check --root "$root" --format github --fail-on "$check_fail_on" "${cache[@]}"
     if [[ -n "${GUIDEKIT_SARIF:-}" ]]; then
         # the same findings for code scanning; the step above already decided the status
         guidekit check --root "$root" --format sarif --output "$GUIDEKIT_SARIF" \
-            --fail-on "$check_fail_on" || true
+            --fail-on "$check_fail_on" "${cache[@]}" || true
     fi
 fi
 if wants test; then

@@ -115,9 +115,59 @@ def test_action_yml_runs_this_script_with_every_input() -> None:
     action = YAML(typ="safe").load((REPO / "action.yml").read_text("utf-8"))
     assert action["runs"]["using"] == "composite"
     steps = action["runs"]["steps"]
-    assert any("action/run.sh" in s["run"] for s in steps)
-    assert any("github.action_path" in s["run"] and "install.sh" in s["run"] for s in steps)
-    run_env = next(s["env"] for s in steps if "run.sh" in s["run"])
+    assert any("action/run.sh" in s.get("run", "") for s in steps)
+    assert any("github.action_path" in s.get("run", "") and "install.sh" in s["run"] for s in steps)
+    run_env = next(s["env"] for s in steps if "run.sh" in s.get("run", ""))
     for name in action["inputs"]:
         if name != "python":
             assert f"GUIDEKIT_{name.upper().replace('-', '_')}" in run_env, name
+
+
+def test_action_yml_keeps_the_check_cache_with_actions_cache() -> None:
+    """actions/cache saves and restores the folder run.sh gives check, keyed on guidekit's
+    version and lockfile (from the install step) with one entry per commit."""
+    action = YAML(typ="safe").load((REPO / "action.yml").read_text("utf-8"))
+    steps = action["runs"]["steps"]
+    install = next(s for s in steps if "install.sh" in s.get("run", ""))
+    cache = next(s for s in steps if str(s.get("uses", "")).startswith("actions/cache@"))
+    run = next(s for s in steps if "run.sh" in s.get("run", ""))
+    run_env = run["env"]
+    assert steps.index(install) < steps.index(cache) < steps.index(run)
+    assert cache["with"]["path"] == run_env["GUIDEKIT_CACHE_DIR"]
+    key, restore = cache["with"]["key"], cache["with"]["restore-keys"].strip()
+    for output in ("version", "lock"):
+        assert f"steps.{install['id']}.outputs.{output}" in key and output in restore
+        assert f'echo "{output}=' in (REPO / "action" / "install.sh").read_text("utf-8")
+    assert key.endswith("-${{ github.sha }}") and key.startswith(restore)
+    assert cache["if"] == "inputs.cache == 'true'" and run_env["GUIDEKIT_CACHE"] == "${{ inputs.cache }}"
+
+
+def _cache_rows(folder: Path) -> int:
+    import sqlite3
+
+    files = sorted(folder.glob("check-*.sqlite"))
+    assert len(files) == 1, files
+    db = sqlite3.connect(files[0])
+    try:
+        return int(db.execute("SELECT COUNT(*) FROM state").fetchone()[0])
+    finally:
+        db.close()
+
+
+def test_check_keeps_its_cache_where_the_action_saves_it(pull_request: GitRepo, tmp_path: Path) -> None:
+    folder = pull_request.path / ".guidekit-cache"
+    out, _ = _run(pull_request, tmp_path, steps="check")
+    assert out.returncode == 0, out.stdout + out.stderr
+    files = _cache_rows(folder)
+    assert files > 10  # every guidance file's last findings: the next run re-checks only changes
+    assert pull_request.git("status", "--porcelain") == ""  # the folder ignores itself in git
+    _edit(pull_request, "action: ad_restrict", "action: shadowban")
+    out, _ = _run(pull_request, tmp_path, steps="check")  # a warm run still sees the change
+    assert out.returncode == 1 and f"::error file={POLICY},line=" in out.stdout, out.stdout
+    assert _cache_rows(folder) == files
+
+
+def test_no_cache_when_the_input_says_so(pull_request: GitRepo, tmp_path: Path) -> None:
+    out, _ = _run(pull_request, tmp_path, steps="check", cache="false")
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert not (pull_request.path / ".guidekit-cache").exists()
