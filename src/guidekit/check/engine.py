@@ -26,7 +26,7 @@ from guidekit.check.incremental import (
     supersedes_ids,
     tokens_of,
 )
-from guidekit.check.parallel import run_all
+from guidekit.check.parallel import Beside, run_all
 from guidekit.check.plan import Plan, make_plan
 from guidekit.check.registry import CheckRule, RuleContext, all_rules, find_rule
 from guidekit.check.schema import schema_findings
@@ -434,6 +434,21 @@ def run_check(
                jobs=jobs, progress=progress)
     active = [r for r in rules
               if selection.wants(r) and _enabled_somewhere(settings.rules[r.id])]
+    tr_rules = [r for r in active if r.stage == "translations"]
+    # the translations stage reads no result of the others: it runs beside them, in a process
+    # of its own with its own connection to the cache (unless one process was asked for)
+    folder = run.cache.folder if run.cache is not None else None
+
+    def translations() -> list[Finding]:
+        cache = CheckCache(folder, run.salt) if folder is not None else None
+        try:
+            return _translations(config, tr_rules, settings, jobs, cache)
+        finally:
+            if cache is not None:
+                cache.close()
+
+    beside = Beside(translations, enabled=bool(tr_rules) and config.data.get("translations") is not None
+                    and jobs != 1)
     try:
         if changed_since is not None:
             corpus, per_file = _changed_since(run, changed_since)
@@ -444,9 +459,9 @@ def run_check(
                 corpus = run.corpus(run.items)
         else:
             corpus, per_file = _full(run)
-        translated = _translations(config, [r for r in active if r.stage == "translations"], settings, jobs,
-                                   run.cache)
+        translated = beside.result()
     finally:
+        beside.close()
         if run.cache is not None:
             run.cache.close()
     findings: list[Finding] = []

@@ -14,9 +14,10 @@ import multiprocessing
 import os
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any, TypeVar
+from multiprocessing.connection import Connection
+from typing import Any, Generic, TypeVar
 
-__all__ = ["MIN_PARALLEL", "default_jobs", "run_all"]
+__all__ = ["MIN_PARALLEL", "Beside", "default_jobs", "run_all"]
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -33,6 +34,10 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+def _forkable() -> bool:
+    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+
+
 def _call(item: Any) -> Any:
     assert _task is not None
     return _task(item)
@@ -44,8 +49,7 @@ def run_all(fn: Callable[[T], R], items: Sequence[T], *, jobs: int | None = None
     the fewest items worth forking for (a few heavy items, such as whole catalogs, are)."""
     global _task
     jobs = default_jobs() if jobs is None else jobs
-    forkable = "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
-    if jobs <= 1 or len(items) < max(2, min_items) or not forkable:
+    if jobs <= 1 or len(items) < max(2, min_items) or not _forkable():
         for item in items:
             yield fn(item)
             if progress:
@@ -62,3 +66,52 @@ def run_all(fn: Callable[[T], R], items: Sequence[T], *, jobs: int | None = None
                     progress(1)
     finally:
         _task = None
+
+
+def _send(fn: Callable[[], Any], conn: Connection) -> None:
+    try:
+        result: tuple[bool, Any] = (True, fn())
+    except BaseException:  # the parent computes it again and sees the error itself
+        result = (False, None)
+    try:
+        conn.send(result)
+    finally:
+        conn.close()
+
+
+class Beside(Generic[R]):
+    """``fn()`` computed in a forked process while the caller goes on (a stage that does not
+    depend on the caller's work); ``result()`` waits for it. Where forking is not possible,
+    not wanted (``enabled`` False) or the child fails, ``result()`` computes it here."""
+
+    def __init__(self, fn: Callable[[], R], *, enabled: bool = True) -> None:
+        self._fn = fn
+        self._proc: Any = None
+        self._conn: Connection | None = None
+        if enabled and _forkable():
+            ctx = multiprocessing.get_context("fork")
+            recv, send = ctx.Pipe(duplex=False)
+            self._proc = ctx.Process(target=_send, args=(fn, send))
+            self._proc.start()
+            send.close()
+            self._conn = recv
+
+    def result(self) -> R:
+        if self._proc is None or self._conn is None:
+            return self._fn()
+        try:
+            ok, value = self._conn.recv()  # before join: a large result fills the pipe until read
+        except (EOFError, OSError):
+            ok, value = False, None
+        finally:
+            self._conn.close()
+            self._proc.join()
+            self._proc = None
+        return value if ok else self._fn()
+
+    def close(self) -> None:
+        """Stop the child if its result is no longer wanted (the caller failed or was interrupted)."""
+        if self._proc is not None:
+            self._proc.terminate()
+            self._proc.join()
+            self._proc = None
