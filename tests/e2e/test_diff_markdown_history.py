@@ -222,3 +222,29 @@ def assert_reads_true(cwd: Path, a: str, b: str, changes: ChangeSet) -> None:
         assert len(md) <= limit
         assert_balanced(md)
         assert not len(changes) or md.count("<details>") >= 1
+
+
+def test_each_markdown_document_is_split_once_per_revision(git_repo: GitRepo,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """The title (first heading) and the comparison read the same split: a diff splits each
+    changed plain Markdown document once at each revision it exists at, not once per use."""
+    import guidekit.diff.text as text_module
+
+    shas = _commit_steps(git_repo)
+    calls: list[int] = []
+    real = text_module.read_blocks
+
+    def counting(body: str) -> object:
+        calls.append(1)
+        return real(body)
+
+    monkeypatch.setattr(text_module, "read_blocks", counting)
+    from guidekit.diff import diff_revisions
+
+    for a, b in pairwise(shas):
+        calls.clear()
+        changes = diff_revisions(git_repo.path, a, b)
+        assert changes.documents, (a, b)
+        sides = sum((d.change is not ChangeKind.ADDED) + (d.change is not ChangeKind.REMOVED)
+                    for d in changes.documents)
+        assert len(calls) == sides, (a, b, [d.path for d in changes.documents])

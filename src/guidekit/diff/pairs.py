@@ -38,7 +38,8 @@ def _text_sections(old: Snapshot | None, new: Snapshot | None) -> list[SectionCh
     n_body = new.body if new is not None else ""
     o_side = (old.rel, old.body_line) if old is not None else ("", 0)
     n_side = (new.rel, new.body_line) if new is not None else (o_side[0], 0)
-    return diff_bodies(o_body, n_body, o_side, n_side)
+    return diff_bodies(o_body, n_body, o_side, n_side, old.blocks if old is not None else [],
+                       new.blocks if new is not None else [])
 
 
 def _enforces(snap: Snapshot, ctx: Context) -> bool:
@@ -127,7 +128,10 @@ def _modified(old: Snapshot, new: Snapshot, ctx: Context) -> DocumentChange | No
                 "id", old.id, new.id, Impact.BREAKING if where else Impact.METADATA,
                 f"the old id is still named at {', '.join(where[:3])}" if where else None))
         if old.note or new.note:  # a side that is not its model: the whole texts, as text
-            sections = diff_bodies(old.source.text, new.source.text, (old.rel, 0), (new.rel, 0))
+            # a text snapshot's body is its whole text, so its blocks (if split) serve
+            sections = diff_bodies(old.source.text, new.source.text, (old.rel, 0), (new.rel, 0),
+                                   old.blocks if old.body == old.source.text else None,
+                                   new.blocks if new.body == new.source.text else None)
         else:
             sections = _text_sections(old, new)
     moved = old.rel != new.rel

@@ -26,6 +26,7 @@ _PAIR_LIMIT = 4_000  # block pairs to score in one replaced run (beyond: only bl
 _UNDER = 60  # blocks under a heading whose words are compared when pairing headings
 
 
+# named tuple, measured hot: one per body block compared (11,000 in a 500-policy diff)
 class Block(NamedTuple):
     text: str  # the source lines, as written
     line: int  # 0-based line within the body
@@ -71,12 +72,15 @@ class _Side:
         return SourceSpan(self.path, self.line_offset + block.line + 1, 1)
 
 
-def diff_bodies(old: str, new: str, old_side: tuple[str, int],
-                new_side: tuple[str, int]) -> list[SectionChange]:
-    """Section changes between two Markdown bodies; [] when they are the same text."""
+def diff_bodies(old: str, new: str, old_side: tuple[str, int], new_side: tuple[str, int],
+                old_blocks: list[Block] | None = None, new_blocks: list[Block] | None = None,
+                ) -> list[SectionChange]:
+    """Section changes between two Markdown bodies; [] when they are the same text.
+    ``old_blocks``/``new_blocks``: the bodies' blocks when the caller has split them already."""
     if old == new:
         return []
-    a, b = split_blocks(old), split_blocks(new)
+    a = old_blocks if old_blocks is not None else split_blocks(old)
+    b = new_blocks if new_blocks is not None else split_blocks(new)
     # thematic breaks are markup: left out unless they are all that changed
     ra, rb = [x for x in a if not _markup_only(x)], [x for x in b if not _markup_only(x)]
     if (len(ra) != len(a) or len(rb) != len(b)) and [x.text for x in ra] != [x.text for x in rb]:
