@@ -20,8 +20,8 @@ wiki links it.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import lru_cache
-from typing import NamedTuple
 
 __all__ = ["LiveLink", "defang", "live_links"]
 
@@ -38,7 +38,8 @@ _CANDIDATE = re.compile(
 _TRAILING = ".,;:!?"
 
 
-class LiveLink(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class LiveLink:
     start: int
     end: int
     text: str  # the link as written

@@ -31,6 +31,7 @@ class Severity(StrEnum):
 _RANK = {Severity.INFO: 0, Severity.WARNING: 1, Severity.ERROR: 2}
 
 
+# named tuple, measured hot: one per located node or finding (5,800 in a 500-policy diff)
 class SourceSpan(NamedTuple):
     """Where a person wrote something: 1-based line and column, end optional.
 
@@ -46,6 +47,7 @@ class SourceSpan(NamedTuple):
         return f"{self.path}:{self.line}:{self.col}"
 
 
+# named tuple, measured hot: one per finding, made in workers and pickled per file to the parent
 class Finding(NamedTuple):
     rule: str
     name: str

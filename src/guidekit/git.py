@@ -22,6 +22,7 @@ import os
 import re
 import subprocess
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import Any, NamedTuple
@@ -40,6 +41,7 @@ _SHALLOW_HINT = (
 )
 
 
+# named tuple, measured hot: one per changed file of every diff (500 in a 500-policy diff)
 class PathChange(NamedTuple):
     """One file that differs between two trees; paths are relative to the git top level."""
 
@@ -50,7 +52,8 @@ class PathChange(NamedTuple):
     new_blob: str | None  # None when the new side must be read from the working tree
 
 
-class Commit(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Commit:
     sha: str
     author: str
     date: dt.datetime

@@ -8,10 +8,10 @@ import os
 import re
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path, PurePosixPath
 from string import Template
-from typing import NamedTuple
 
 from guidekit.errors import GuidekitError
 from guidekit.schemas import available, load_schema
@@ -115,7 +115,8 @@ def init_files(name: str, today: dt.date | None = None) -> dict[str, str]:
     return files
 
 
-class Existing(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Existing:
     """A document already in the repository: where it is, and its kind field (a policy's
     community, ads, ...; None for an SOP)."""
 

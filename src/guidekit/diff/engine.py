@@ -32,6 +32,7 @@ _RANKED = frozenset({"taxonomy:actions", "taxonomy:severities"})  # the vocabula
 _PER_JOB = 8  # changed documents per process below which forking costs more than it saves
 
 
+# named tuple, measured hot: one per changed file side (1,000 in a 500-policy diff)
 class _Side(NamedTuple):
     rel: str  # relative to the guidance root
     top_path: str  # relative to the git top level

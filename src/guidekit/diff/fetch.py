@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import NamedTuple
 
 from guidekit.git import GitRepo, PathChange, pathspec
 
@@ -16,7 +16,8 @@ __all__ = ["Fetch", "Fetched"]
 _TEXT_SUFFIXES = (".md", ".markdown", ".yaml", ".yml")
 
 
-class Fetched(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Fetched:
     """What a diff needs from git before it can parse anything."""
 
     request: tuple[str, str | None, tuple[str, ...]]  # base, head, paths as asked

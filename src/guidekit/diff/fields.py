@@ -7,7 +7,8 @@ references from the documents at head. Nothing here hard-codes an action name.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any, NamedTuple
+from dataclasses import dataclass
+from typing import Any
 
 from guidekit.diff.model import FieldChange, Impact
 from guidekit.diff.redline import same_words, word_redline
@@ -31,7 +32,8 @@ def field_spans(loc: Loc) -> Callable[[str], SourceSpan | None]:
     return span
 
 
-class Ranks(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Ranks:
     """Order of actions and severities, from the taxonomy (head first, then base)."""
 
     actions: Mapping[str, int]

@@ -10,6 +10,7 @@ start-up here against ~0.2 ms for a named tuple. ChangeSet, whose ``len``,
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, NamedTuple
 
@@ -73,7 +74,8 @@ def headline(impacts: Iterator[Impact] | tuple[Impact, ...] | list[Impact]) -> I
     return max(impacts, key=lambda i: i.rank, default=Impact.METADATA)
 
 
-class Revision(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Revision:
     """One side of a diff: the revision as the user named it and the commit it resolved to.
 
     ``sha`` is None for the working tree.
@@ -90,6 +92,7 @@ class Revision(NamedTuple):
         return short if self.ref in (self.sha, short) else f"{self.ref} ({short})"
 
 
+# named tuple, measured hot: one per changed field (1,000 in a 500-policy diff)
 class FieldChange(NamedTuple):
     """One field of a document, rule or item: old and new values (JSON-ready)."""
 
@@ -103,6 +106,7 @@ class FieldChange(NamedTuple):
     span: SourceSpan | None = None
 
 
+# named tuple, measured hot: one per changed rule or item (900 in a 500-policy diff)
 class ItemChange(NamedTuple):
     """A keyed item that changed: a rule (kind "rule"), an exception, a regional
     override, an SOP outcome, step, node or escalation, a case, a taxonomy item."""
@@ -126,6 +130,7 @@ class ItemChange(NamedTuple):
 RuleChange = ItemChange
 
 
+# named tuple, measured hot: one per changed paragraph
 class ParagraphChange(NamedTuple):
     """One block of Markdown (paragraph, list item, table, quote) that changed."""
 
@@ -137,6 +142,7 @@ class ParagraphChange(NamedTuple):
     span: SourceSpan | None = None
 
 
+# named tuple, measured hot: one per changed section
 class SectionChange(NamedTuple):
     """A Markdown section, matched by its heading path (() is the text before any heading)."""
 
@@ -153,6 +159,7 @@ class SectionChange(NamedTuple):
         return " > ".join(self.heading) if self.heading else "(before the first heading)"
 
 
+# named tuple, measured hot: one per changed document (500 in a 500-policy diff)
 class DocumentChange(NamedTuple):
     """One policy, SOP, case file, taxonomy file or plain Markdown document."""
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 from guidekit.errors import GuidekitError
 from guidekit.findings import Severity
@@ -24,9 +25,10 @@ DEFAULT_PATHS: dict[str, tuple[str, ...]] = {
 }
 
 
-class Config(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Config:
     root: Path
-    data: dict[str, Any] = {}  # noqa: RUF012 - one shared default: nothing changes a config's data
+    data: dict[str, Any] = field(default_factory=dict)
     source: Source | None = None
 
     @property

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
@@ -63,6 +64,7 @@ def matches_any(rel: str, patterns: Iterable[str]) -> bool:
 _OUTSIDE = ("link-outside-root", "symbolic link points outside the guidance repository; not followed")
 
 
+# named tuple, measured hot: one per file found (every command walks the whole tree)
 class Discovered(NamedTuple):
     path: Path
     rel: str
@@ -135,7 +137,8 @@ def discover(config: Config) -> list[Discovered]:
     return found
 
 
-class Named(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Named:
     """The paths a command was given by name, against the files ``paths:`` covers."""
 
     prefixes: tuple[str, ...]  # relative files, and folders ending in "/"; () = the whole root

@@ -62,6 +62,7 @@ _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 _LOCAL_LINK = re.compile(r"(?<!!)\[([^\]\n]*)\]\((?![a-zA-Z][a-zA-Z0-9+.\-]*:|//)[^)\s]*\)")
 
 
+# named tuple, measured hot: one per Markdown block read (11,000 in a 500-policy diff)
 class Block(NamedTuple):
     """A run of source lines that is one block: a paragraph, heading, list item's first
     paragraph, fence, code block, table or thematic break. (Named tuples here: diff makes
@@ -75,6 +76,7 @@ class Block(NamedTuple):
     col: int = 0  # 1-based column where a heading's title starts
 
 
+# named tuple, measured hot: one per heading of every body read (check, handbook)
 class Heading(NamedTuple):
     level: int
     title: str  # the source text (inline Markdown) of the heading
@@ -84,6 +86,7 @@ class Heading(NamedTuple):
     id: str  # its anchor on a rendered page, unique within the body
 
 
+# named tuple, measured hot: one per section of every body split (handbook, export)
 class Section(NamedTuple):
     heading: Heading | None  # None for the text before the first heading of the level
     text: str  # the Markdown between the heading and the next heading of its level or above

@@ -23,7 +23,8 @@ from __future__ import annotations
 import itertools
 import math
 from collections import Counter
-from typing import Any, NamedTuple
+from dataclasses import dataclass
+from typing import Any
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
@@ -41,9 +42,9 @@ __all__ = [
 ]
 
 
-class Internals(NamedTuple):
-    """The ruamel internals found in this process (a named tuple: the diff's start-up
-    never imports dataclasses)."""
+@dataclass(frozen=True, slots=True)
+class Internals:
+    """The ruamel internals found in this process."""
 
     cparser: Any  # ruamel.yaml.cyaml.CParser: libyaml's parser and composer, in C
     implicit_table: Any  # VersionedResolver.versioned_resolver's getter

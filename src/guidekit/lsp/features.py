@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import Any, NamedTuple
+from dataclasses import dataclass
+from typing import Any
 
 from guidekit.check.session import CheckSession
 from guidekit.defang import defang
@@ -49,7 +50,8 @@ _KEY_NAMES = {"action": "actions", "actions": "actions", "severity": "severities
 _DID_YOU_MEAN = re.compile(r"did you mean '([^']+)'\?")
 
 
-class Target(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Target:
     """What the cursor is on."""
 
     rel: str
@@ -61,13 +63,15 @@ class Target(NamedTuple):
     declares: bool  # the id's definition, not a reference to it
 
 
-class Edit(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Edit:
     rel: str
     span: SourceSpan  # 1-based, end exclusive
     new_text: str
 
 
-class Suggestion(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Suggestion:
     label: str
     detail: str
     kind: str  # "value", "field", "id"
@@ -255,7 +259,7 @@ class Features:
         seen: dict[str, Suggestion] = {}
         for s in symbols:
             seen.setdefault(s.id, Suggestion(s.id, s.title, "id"))
-        return sorted(seen.values())
+        return sorted(seen.values(), key=lambda s: (s.label, s.detail, s.kind))
 
     def _fields(self, rel: str, lines: list[str], line: int, col: int) -> list[Suggestion]:
         kind = self.session.kind(rel)

@@ -20,6 +20,7 @@ class Status(StrEnum):
     DEPRECATED = "deprecated"
 
 
+# named tuple, measured hot: one per model node (14,500 in a 500-policy diff); 0.3 vs 1.0 us a frozen dataclass
 class Loc(NamedTuple):
     source: Source
     path: JsonPath

@@ -32,6 +32,7 @@ __all__ = [
 ]
 
 
+# named tuple, measured hot: part of the policy model, built per rule of every policy loaded
 class Condition(NamedTuple):
     """For these target classes, the contexts a reviewer needs before acting."""
 
@@ -42,6 +43,7 @@ class Condition(NamedTuple):
     loc: Loc
 
 
+# named tuple, measured hot: part of the policy model, built per rule of every policy loaded
 class Tier(NamedTuple):
     """One grade of outcome for the same kind of content."""
 
@@ -54,11 +56,13 @@ class Tier(NamedTuple):
     loc: Loc
 
 
+# named tuple, measured hot: part of the policy model, built per rule of every policy loaded
 class Referral(NamedTuple):
     to: str
     mandatory: bool
 
 
+# named tuple, measured hot: part of the policy model, built per rule of every policy loaded
 class Consequence(NamedTuple):
     """One consequence of a violation: an action on a subject, for a time."""
 
@@ -70,6 +74,7 @@ class Consequence(NamedTuple):
     loc: Loc
 
 
+# named tuple, measured hot: part of the policy model, built per rule of every policy loaded
 class Parameter(NamedTuple):
     """A numeric threshold: what the rule allows is ``<value> <comparison> value``."""
 
@@ -82,18 +87,21 @@ class Parameter(NamedTuple):
     loc: Loc
 
 
+# named tuple, measured hot: part of the policy model, built per rule of every policy loaded
 class Notice(NamedTuple):
     text: str
     channel: str | None
     loc: Loc
 
 
+# named tuple, measured hot: part of the policy model, built per rule of every policy loaded
 class Appeal(NamedTuple):
     channel: str
     deadline: str | None  # ISO 8601 duration
     loc: Loc
 
 
+# named tuple, measured hot: part of the policy model, built per rule of every policy loaded
 class SeeAlso(NamedTuple):
     rule: str
     relation: str  # defers_to | overlaps

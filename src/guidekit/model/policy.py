@@ -33,6 +33,7 @@ __all__ = ["PAGE_KIND", "Example", "Override", "Policy", "PolicyException", "Rul
 PAGE_KIND = "page"  # the kind of a Policy built from a plain Markdown page
 
 
+# named tuple, measured hot: one per example of every policy loaded (check, diff, handbook)
 class Example(NamedTuple):
     id: str
     label: str  # "violating" | "allowed"
@@ -45,6 +46,7 @@ class Example(NamedTuple):
     exception: str | None = None  # the policy's exception this example falls under
 
 
+# named tuple, measured hot: one per rule of every policy loaded (1,900 in a 500-policy diff)
 class Rule(NamedTuple):
     id: str
     title: str
@@ -93,6 +95,7 @@ class Rule(NamedTuple):
         return tuple(e for e in self.examples if e.label == "allowed")
 
 
+# named tuple, measured hot: one per exception of every policy loaded
 class PolicyException(NamedTuple):
     id: str
     title: str
@@ -103,6 +106,7 @@ class PolicyException(NamedTuple):
     never_for: tuple[str, ...] = ()  # rules the exception never covers
 
 
+# named tuple, measured hot: one per regional override of every policy loaded
 class Override(NamedTuple):
     market: str
     rule: str
@@ -116,6 +120,7 @@ class Override(NamedTuple):
     inherits_action: bool = False  # no action of its own: ``action`` is the rule's
 
 
+# named tuple, measured hot: one per policy loaded (1,000 in a 500-policy diff)
 class Policy(NamedTuple):
     id: str
     title: str

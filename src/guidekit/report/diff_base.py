@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, NamedTuple, Protocol, TextIO
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol, TextIO
 
 from guidekit.plugins import load_entry
 
@@ -14,7 +15,8 @@ __all__ = ["DIFF_REPORTERS", "MARKDOWN_LIMIT", "DiffReportOptions", "DiffReporte
 MARKDOWN_LIMIT = 60_000  # a GitHub comment holds 65,536 characters; keep a margin
 
 
-class DiffReportOptions(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class DiffReportOptions:
     color: bool = False
     verbose: bool = False
     max_chars: int = MARKDOWN_LIMIT  # markdown only
