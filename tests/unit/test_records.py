@@ -33,7 +33,7 @@ from guidekit.scaffold import Existing
 
 SRC = Path(guidekit.__file__).parent
 # translated guidance's records are left to the translation work (see the closing note)
-NOT_SURVEYED = ("i18n/", "check/rules/translations.py")
+NOT_SURVEYED = ("i18n/", "check/rules/translations.py", "check/translation_stage.py")
 
 SPAN = SourceSpan("a.md", 1, 1)
 # two records of different types holding the same values

@@ -191,6 +191,7 @@ class DocumentChange(NamedTuple):
         return next((r for r in self.rules if rule_id in (r.id, r.old_id)), None)
 
 
+# named tuple, measured hot: one per translation unit a change touches, per locale (thousands)
 class TranslationChange(NamedTuple):
     """One translation unit that a change touches in one locale (guidekit.i18n.changes)."""
 
@@ -203,7 +204,8 @@ class TranslationChange(NamedTuple):
     span: SourceSpan | None = None  # the unit in the source; the catalog entry for orphaned/translated
 
 
-class LocaleTranslations(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class LocaleTranslations:
     """What a change does to one locale's translations."""
 
     locale: str
