@@ -345,11 +345,12 @@ def render_site(
 
 
 def _spans(html: str, articles: list[tuple[str, str]]) -> dict[str, tuple[int, int]]:
-    """Where each page's article is in the printable page (they follow one another there)."""
+    """Where each page's article is in the printable page: they follow one another there,
+    a line apart (looked for only where that does not hold)."""
     spans: dict[str, tuple[int, int]] = {}
     at = 0
     for path, article in articles:
-        start = html.find(article, at)
+        start = at + 1 if spans and html.startswith(article, at + 1) else html.find(article, at)
         if start < 0:
             return {}
         at = start + len(article)

@@ -42,4 +42,6 @@ def as_date(value: Any) -> dt.date | None:
 
 
 def as_strings(value: Any) -> tuple[str, ...]:
-    return tuple(str(v) for v in (value or ()))
+    if not value:
+        return ()
+    return tuple(str(v) for v in value)

@@ -190,6 +190,9 @@ def _rule(d: dict[str, Any], loc: Loc) -> Rule:
             examples.append(_example(e, label, i, loc.at("examples", label, i)))
     contexts, needs_context = context_ids(d.get("requires_context"))
     notice, appeal = d.get("notice"), d.get("appeal")
+    # the second edition's parts are optional: their locations are made only when present
+    conditions, tiers, enforcement = d.get("conditions"), d.get("tiers"), d.get("enforcement")
+    parameters, see = d.get("parameters"), d.get("see")
     return Rule(
         id=d["id"],
         title=d.get("title", ""),  # may be missing where a schema error says so (check.schema.salvage)
@@ -206,17 +209,17 @@ def _rule(d: dict[str, Any], loc: Loc) -> Rule:
         markets=as_strings(d.get("markets")),
         not_markets=as_strings(d.get("not_markets")),
         targets=as_strings(d.get("targets")),
-        conditions=build_conditions(d.get("conditions"), loc.at("conditions")),
-        tiers=build_tiers(d.get("tiers"), loc.at("tiers")),
+        conditions=build_conditions(conditions, loc.at("conditions")) if conditions else (),
+        tiers=build_tiers(tiers, loc.at("tiers")) if tiers else (),
         tier_order=d.get("tier_order"),
-        enforcement=build_consequences(d.get("enforcement"), loc.at("enforcement")),
-        parameters=build_parameters(d.get("parameters"), loc.at("parameters")),
+        enforcement=build_consequences(enforcement, loc.at("enforcement")) if enforcement else (),
+        parameters=build_parameters(parameters, loc.at("parameters")) if parameters else (),
         ladder=d.get("ladder"),
         age_gate=d.get("age_gate"),
         notice=Notice(str(notice["text"]), notice.get("channel"), loc.at("notice")) if notice else None,
         appeal=(Appeal(str(appeal["channel"]), appeal.get("deadline"), loc.at("appeal"))
                 if appeal else None),
-        see=build_see(d.get("see"), loc.at("see")),
+        see=build_see(see, loc.at("see")) if see else (),
         evidence=as_strings(d.get("evidence")),
     )
 
