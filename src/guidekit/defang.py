@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-__all__ = ["LiveLink", "defang", "live_links"]
+__all__ = ["LiveLink", "defang", "live_links", "may_hold_links"]
 
 _SPECIAL_USE = frozenset({"example", "test", "invalid", "localhost", "onion"})  # RFC 2606, 7686
 _DOT = r"(?:\.|\[\.\])"
@@ -36,6 +36,11 @@ _CANDIDATE = re.compile(
     re.IGNORECASE,
 )
 _TRAILING = ".,;:!?"
+# what every candidate above contains (a scheme's ":/" or "[:", or a label character, a dot
+# and a label character): a text without it has no link, found with one cheap scan instead
+# of _CANDIDATE's try at every position (most example texts have none)
+# (written dot first: a pattern that starts with a literal is searched for it, ~8x faster)
+_MAYBE = re.compile(r"\.(?<=\w\.)(?=\w)|\[\.\](?<=\w\[\.\])(?=\w)|:/|\[:")
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,9 +109,17 @@ def _one(m: re.Match[str]) -> tuple[int, str, str] | None:
     return m.start() + len(stripped), stripped, out
 
 
+def may_hold_links(text: str) -> bool:
+    """False when ``text`` surely holds no link (``live_links`` finds none): one cheap scan,
+    which texts joined with newlines can share (no link spans a line break)."""
+    return _MAYBE.search(text) is not None
+
+
 def live_links(text: str) -> list[LiveLink]:
     """The URLs, domains and e-mail addresses in ``text`` that are not defanged yet."""
-    found = []
+    found: list[LiveLink] = []
+    if not _MAYBE.search(text):
+        return found
     for m in _CANDIDATE.finditer(text):
         one = _one(m)
         if one is not None and one[1] != one[2]:

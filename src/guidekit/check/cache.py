@@ -39,7 +39,7 @@ import json
 import os
 import sqlite3
 import sys
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -164,9 +164,9 @@ def decode_result(key: str, blob: str) -> FileResult:
     return FileResult(
         rel=rel, kind=DocKind(kind), key=key, status=status, data=shared(data),
         yaml_line=yaml_line, body_line=body_line, findings=decode_findings(findings),
-        index=DocIndex(frozenset(map(intern, anchors)),
+        index=DocIndex(tuple(map(intern, anchors)),
                        tuple(Link(intern(lk[0]), lk[1], lk[2], lk[3]) for lk in links)),
-        directives=_decode_directives(directives), body=body, tokens=frozenset(map(intern, tokens)),
+        directives=_decode_directives(directives), body=body, tokens=tuple(map(intern, tokens)),
     )
 
 
@@ -183,7 +183,7 @@ class FileState:
     file_findings: tuple[Finding, ...]
     corpus_findings: tuple[Finding, ...]
     directives: tuple[Directive, ...]
-    tokens: frozenset[str] = frozenset()
+    tokens: Collection[str] = frozenset()
 
 
 # --- the store ------------------------------------------------------------------
@@ -320,14 +320,14 @@ class CheckCache:
     def save_state(self, meta: dict[str, str], files: Iterable[FileState]) -> None:
         if self._db is None:
             return
-        rows = [
+        rows = (  # encoded as they are written: a large corpus's rows are never all held
             (f.rel, f.key, json.dumps([f.kind.value, f.status, f.yaml_line, f.body_line,
                                        encode_findings(f.file_findings),
                                        encode_findings(f.corpus_findings),
                                        _encode_directives(f.directives), sorted(f.tokens)],
                                       separators=(",", ":")))
             for f in files
-        ]
+        )
         with contextlib.suppress(sqlite3.Error), self._db:
             self._db.execute("BEGIN IMMEDIATE")
             self._db.execute("DELETE FROM state")

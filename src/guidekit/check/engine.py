@@ -10,7 +10,7 @@ one is asked for.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -226,7 +226,7 @@ class _Run:
         self.results: dict[str, FileResult] = {}
         self.mode = "full"
         self.before: dict[str, FileState] = {}  # the cached state of the last run
-        self._tokens: dict[str, frozenset[str]] | None = None
+        self._tokens: dict[str, Collection[str]] | None = None
         # texts that differ from the files on disk (an editor's unsaved buffers)
         self.texts: dict[str, str] = {}
         # a full run's policies, modelled as their results come in (see _full)
@@ -332,10 +332,10 @@ class _Run:
         return {i for r in self.taxonomy_rels() if r in self.results
                 for i in _item_ids(self.results[r])}
 
-    def token_index(self) -> dict[str, frozenset[str]]:
+    def token_index(self) -> dict[str, Collection[str]]:
         """rel -> the id-like words and file names the file mentions (see incremental.py)."""
         if self._tokens is None:
-            index: dict[str, frozenset[str]] = {}
+            index: dict[str, Collection[str]] = {}
             todo = []
             for rel, d in self.items.items():
                 if rel in self.results:

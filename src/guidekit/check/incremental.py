@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections.abc import Collection, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -108,7 +109,7 @@ def mentioned_tokens(raw: bytes) -> frozenset[str]:
     return frozenset(t.decode("utf-8", "replace") for t in found)
 
 
-def mentions(index: dict[str, frozenset[str]], tokens: set[str]) -> set[str]:
+def mentions(index: Mapping[str, Collection[str]], tokens: set[str]) -> set[str]:
     """Relative paths of the files whose text mentions one of ``tokens``."""
     tokens = {t for t in tokens if t}
     if any(len(t) == 1 for t in tokens):

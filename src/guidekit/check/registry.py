@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import inspect
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -53,7 +53,8 @@ class Link:
 class DocIndex:
     """What corpus rules need from a document's prose, kept small enough to cache."""
 
-    anchors: frozenset[str] = frozenset()
+    # a set, or a sorted tuple where many are held (cache.decode_result): a few per document
+    anchors: Collection[str] = frozenset()
     links: tuple[Link, ...] = ()
 
 

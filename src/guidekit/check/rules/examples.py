@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from typing import Any, ClassVar
 
 from guidekit.check.registry import DocContext, DocumentRule, register
-from guidekit.defang import live_links
+from guidekit.defang import live_links, may_hold_links
 from guidekit.findings import Finding, Severity
 from guidekit.model import Example, Policy
 
@@ -80,7 +80,11 @@ class LiveLinkInExample(DocumentRule):
     name = "live-link-in-example"
 
     def check_document(self, ctx: DocContext) -> Iterator[Finding]:
-        for ex, field in _examples(ctx):
+        examples = list(_examples(ctx))
+        # one scan of all the document's example texts rules out links in most documents
+        if not may_hold_links("\n".join(_value(ex, field) for ex, field in examples)):
+            return
+        for ex, field in examples:
             for link in live_links(_value(ex, field)):
                 pattern = re.compile(re.escape(link.text))
                 yield self.finding(

@@ -22,13 +22,45 @@ _DEFAULT_TERMS = {
 _FIELDS = ("rule", "step", "question", "exception")
 
 
-@lru_cache(maxsize=64)
-def _pattern(term: str) -> re.Pattern[str]:
+def _body(term: str) -> str:
     words = r"\s+".join(re.escape(w) for w in term.split())
     after = r"(?!\w)" if not term[-1].isalnum() else r"(?![\w-])"
     # "May 2026" is a month, not a hedge
     month = r"(?!\s+\d)" if term.lower() == "may" else ""
-    return re.compile(rf"(?i)(?<![\w-]){words}{after}{month}")
+    return f"{words}{after}{month}"
+
+
+@lru_cache(maxsize=64)
+def _pattern(term: str) -> re.Pattern[str]:
+    return re.compile(rf"(?i)(?<![\w-]){_body(term)}")
+
+
+@lru_cache(maxsize=16)
+def _combined(terms: tuple[str, ...]) -> re.Pattern[str] | None:
+    """One alternation of every term, a named group each: one scan of a text finds the
+    matches of all of them, where a pattern a term scanned the text once per term. None when
+    two terms could match overlapping text (a shared word, or a term starting with
+    punctuation): one scan finds only one of two overlapping matches, so those terms are
+    scanned one by one as before."""
+    words = [set(re.findall(r"\w+", t.lower())) for t in terms]
+    if any(not t[:1].isalnum() for t in terms) or any(
+            words[i] & words[j] for i in range(len(terms)) for j in range(i + 1, len(terms))):
+        return None
+    alternatives = "|".join(f"(?P<t{i}>{_body(t)})" for i, t in enumerate(terms))
+    return re.compile(rf"(?i)(?<![\w-])(?:{alternatives})")
+
+
+def _matches(terms: tuple[str, ...], text: str) -> dict[str, list[re.Match[str]]]:
+    """term -> its matches in ``text``, in order (only terms that match)."""
+    combined = _combined(terms)
+    if combined is None:
+        found = {t: list(_pattern(t).finditer(text)) for t in terms}
+        return {t: ms for t, ms in found.items() if ms}
+    out: dict[str, list[re.Match[str]]] = {}
+    for m in combined.finditer(text):
+        term = terms[int(str(m.lastgroup)[1:])]
+        out.setdefault(term, []).append(m)
+    return out
 
 
 # "only licensed lenders may publish", "advertisers may only target adults": a
@@ -90,10 +122,14 @@ class VagueLanguage(DocumentRule):
     def check_document(self, ctx: DocContext) -> Iterator[Finding]:
         terms = {**_DEFAULT_TERMS, **ctx.options["terms"]}
         active = {t: fix for t, fix in terms.items() if fix}
+        names = tuple(active)
         for path, text, what in _texts(ctx, ctx.options["fields"]):
+            hits = _matches(names, text)
             for term, fix in active.items():
+                if term not in hits:
+                    continue
                 pattern = _pattern(term)
-                matches = list(pattern.finditer(text))
+                matches = hits[term]
                 keep = [i for i, m in enumerate(matches) if not _is_permission(term, text, m)]
                 if not keep:
                     continue
