@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 from jsonschema import Draft202012Validator
 
+from conftest import SAMPLE
 from guidekit.check.registry import REGISTRY, CheckRule, all_rules, register
 from guidekit.schemas import available, load_schema
 
@@ -87,6 +89,21 @@ def test_a_command_imports_only_its_own_engine() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip().splitlines()[-1] == "[]"
 
+
+
+def test_a_check_of_named_files_imports_no_sop_engine_nor_renderer(tmp_path: Path) -> None:
+    """What a pre-commit hook runs: the check needs the SOP graph (GK4xx) but not the
+    walker, the case runner or coverage, nor any handbook, diff engine or Markdown parser."""
+    code = (
+        "import sys; from guidekit.cli.app import main; "
+        "rc = main(['check', '--no-cache', sys.argv[1]]); "
+        "print([m for m in ('guidekit.sop.engine', 'guidekit.sop.runner', 'guidekit.sop.coverage', "
+        "'guidekit.handbook', 'guidekit.diff.engine', 'markdown_it', 'jinja2', 'rich') if m in sys.modules])"
+    )
+    shutil.copytree(SAMPLE, tmp_path / "g")
+    out = subprocess.run([sys.executable, "-c", code, "policies/ads/alcohol.md"], capture_output=True, text=True,
+                         check=True, cwd=tmp_path / "g")
+    assert out.stdout.strip().splitlines()[-1] == "[]"
 
 def test_model_exports_every_name_from_its_module() -> None:
     import guidekit.model as model
