@@ -65,3 +65,22 @@ def test_sections_split_at_level_two_outside_code() -> None:
     got = [(s.heading, s.markdown) for s in split_sections(body)]
     assert got == [("", "intro"), ("Rationale", "why\n```\n## not a heading\n```"),
                    ("Definitions", "- a")]
+
+
+def test_a_translated_heading_keeps_the_source_anchor_and_its_links_are_rewritten_once() -> None:
+    from guidekit.handbook.text import Links
+
+    resolved: list[str] = []
+
+    def resolve(href: str) -> str:
+        resolved.append(href)
+        return "ADS-GAMB.html#definitions" if href.startswith("gambling.md") else href
+
+    links = Links(resolve, lambda rule: None)
+    body = "### Definitions\n\nSee [the rule](gambling.md#definitions).\n\n### Escalation\n\nAsk.\n"
+    html = render_markdown(body, ("definitions", "escalation"), links,
+                           {"definitions": "Definições de [jogo](gambling.md#definitions) <b>"})
+    assert ('<h4 id="definitions">Definições de <a href="ADS-GAMB.html#definitions">jogo</a> &lt;b&gt;</h4>'
+            in html)
+    assert '<h4 id="escalation">Escalation</h4>' in html  # no translation: the source's words
+    assert resolved == ["gambling.md#definitions", "gambling.md#definitions"]  # once per link

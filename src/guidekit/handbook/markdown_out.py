@@ -10,7 +10,7 @@ URLs quoted in examples are defanged.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from guidekit.defang import defang
 from guidekit.handbook.handbook import Handbook, PolicyView, SopView, is_graphic
@@ -50,7 +50,7 @@ def _prose_line(line: str) -> str:
     return "".join(parts)
 
 
-def _body(markdown: str, titles: list[str | None]) -> str:
+def _body(markdown: str, titles: Sequence[str | None] = ()) -> str:
     """A Markdown section kept as written, except raw HTML, script links and images outside
     code (blocks as the one reader finds them); headings shift down two levels and take
     ``titles`` (one per heading, in order; None: the source's)."""
