@@ -12,7 +12,8 @@ import pytest
 
 from conftest import bench_module
 from guidekit.check.engine import run_check
-from guidekit.loading.config import load_config
+from guidekit.loading import yamlcompat, yamlio
+from guidekit.loading.config import Config, load_config
 
 
 def _generate(root: Path, n: int) -> list[Path]:
@@ -33,23 +34,47 @@ _EDITS = (
     ("        - id: v1\n", "        - id: v1\n          markets: [XX]\n"),
     ("        - id: v2\n", "        - id: v1\n"),
     ("        - id: a1\n", "        - id: v2\n"),
+    # YAML the one-pass loader leaves to the standard one: an alias, a syntax error
+    ("tags: [generated", "tags: &t [generated"),
+    ("kind: ", "kind: [unclosed "),
 )
 
 
-@pytest.mark.slow
-def test_lean_shared_corpus_reports_the_same_findings(tmp_path: Path) -> None:
-    files = _generate(tmp_path, 2000)
+def _corpus_with_findings(root: Path) -> None:
+    files = _generate(root, 2000)
     rng = random.Random(16)
     for i, path in enumerate(rng.sample(files, 140)):
         old, new = _EDITS[i % len(_EDITS)]
         path.write_text(path.read_text("utf-8").replace(old, new, 1), encoding="utf-8")
+
+
+def _found(config: Config, *, lean: bool = True) -> list[tuple[str, str, int, int, str]]:
+    result = run_check(config, lean=lean, jobs=2)
+    return [(f.rule, f.span.path, f.span.line, f.span.col, f.message) for f in result.findings]
+
+
+@pytest.mark.slow
+def test_one_pass_loader_and_standard_loader_report_the_same_findings(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """check's loading path (libyaml's composer with guidekit's constructor, yamlcompat)
+    against ruamel's standard safe loader (the internals taken away, as test_yaml_compat
+    does): the same findings on a generated 2,000-policy corpus, positions included."""
+    _corpus_with_findings(tmp_path)
+    config = load_config(tmp_path)
+    fast = _found(config)
+    monkeypatch.setattr(yamlcompat, "probe", lambda: None)
+    monkeypatch.setattr(yamlio, "_loader", None)  # the per-process loader is rebuilt
+    standard = _found(config)
+    assert fast == standard
+    assert {"GK001", "GK002"} <= {rule for rule, *_ in fast}, {rule for rule, *_ in fast}  # syntax, duplicate key
+
+
+@pytest.mark.slow
+def test_lean_shared_corpus_reports_the_same_findings(tmp_path: Path) -> None:
+    _corpus_with_findings(tmp_path)
     config = load_config(tmp_path)
 
-    def findings(*, lean: bool) -> list[tuple[str, str, int, int, str]]:
-        result = run_check(config, lean=lean, jobs=2)
-        return [(f.rule, f.span.path, f.span.line, f.span.col, f.message) for f in result.findings]
-
-    lean, full = findings(lean=True), findings(lean=False)
+    lean, full = _found(config, lean=True), _found(config, lean=False)
     assert lean == full
     kinds = {rule for rule, *_ in lean}
     assert len(lean) >= 100 and len(kinds) >= 4, (len(lean), kinds)
