@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import re
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -57,7 +58,10 @@ def test_the_pr_comment_keeps_a_crafted_file_name_in_its_code_span(sample_repo: 
     html = MarkdownIt("commonmark").enable("table").render(out.getvalue())
     assert "evil.example" not in "".join(a.split('"')[1] for a in html.split("<a href=")[1:])
     assert "https://evil.example" not in out.getvalue()  # quoted text is defanged
-    assert html.count("<details>") == 2  # one per changed document: none injected
+    # one per changed document and one per locale whose translations the change touches
+    # (the sample's pt-BR and id catalogs): none injected
+    locales = re.findall(r"<details>\s*<summary>(pt-BR|id): ", html)
+    assert html.count("<details>") == 2 + len(locales) and set(locales) <= {"pt-BR", "id"}
     assert "<td>fake</td>" not in html
 
 
