@@ -139,3 +139,10 @@ def test_the_changelog_lists_translation_updates_per_locale(repo: Path) -> None:
     assert revised["change"] == "revised" and revised["location"]["path"] == f"guidance/{PO}"
     # a range with no catalog change lists the locale with nothing
     assert "## Translations" not in _gk(repo, "changelog", "--since", "HEAD~1").stdout
+
+
+def test_a_document_that_no_longer_fits_its_schema_has_no_units_and_no_crash(repo: Path) -> None:
+    _edit(repo, "id: ADS-GAMB\n", "id: {ads: gambling}\n")
+    data = json.loads(_gk(repo, "diff", "-f", "json").stdout)
+    # compared as text by the diff; its translations are not judged against a broken document
+    assert all(isinstance(u["document"], str) for t in data["translations"] for u in t["units"])

@@ -51,3 +51,12 @@ def test_the_text_report_names_each_unit_with_its_level_and_place() -> None:
     row = next(line for line in lines if "ADS-GAMB-1.a/text" in line)
     assert row.split()[:2] == ["error", "guidance/policies/ads/gambling.md:2"]
     assert not any(line.strip().startswith("de") for line in lines)
+
+
+def test_the_html_report_lists_every_unit_the_pr_comment_may_cut() -> None:
+    from guidekit.report.diff_html import render_html
+
+    page = render_html(_changes(500))
+    assert page.count("<code>ADS-GAMB/rules/") == 1000 and "<h2>Translations</h2>" in page
+    assert "<b>pt-BR</b> (required): 500 units now outdated" in page and "-&gt; account_suspend" in page
+    assert "Translations" not in render_html(_changes(3).with_translations(()))

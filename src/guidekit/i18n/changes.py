@@ -61,7 +61,10 @@ def configured_settings(root: Path) -> TranslationSettings | None:
     from guidekit.i18n.engine import settings_of
 
     config, _ = diff_config(root)
-    settings = settings_of(config)
+    try:
+        settings = settings_of(config)
+    except (GuidekitError, TypeError, ValueError):
+        return None  # a diff does not fail on settings it can do without: `check` reports them
     return settings if settings.locales else None
 
 
@@ -83,11 +86,15 @@ class _Reader:
     def units(self, rev: str | None, rel: str, kind: DocKind) -> list[Unit]:
         from guidekit.i18n.engine import source_units
         from guidekit.loading.source import load_bytes
+        from guidekit.schemas import misfit
 
         raw = self.read(rev, rel)
         if raw is None:
             return []
-        return source_units(load_bytes(self.root / rel, rel, kind, raw, self.config.limits))
+        src = load_bytes(self.root / rel, rel, kind, raw, self.config.limits)
+        if not src.ok or misfit(kind.value, src.data) is not None:
+            return []  # a document that does not fit its schema has no units (the diff compares it as text)
+        return source_units(src)
 
     def catalog(self, rev: str | None, settings: TranslationSettings, locale: str) -> tuple[Catalog, str | None]:
         from guidekit.i18n.catalog import Catalog, catalog_path, read_catalog_text, shown_path

@@ -12,10 +12,12 @@ from guidekit.diff.summary import (
     IMPACT_ORDER,
     counts,
     describe_field,
+    describe_translation,
     field_note,
     line_label,
     shown_paragraphs,
     summarize,
+    translation_tally,
 )
 from guidekit.report.diff_base import DiffReportOptions
 from guidekit.report.paths import from_top
@@ -105,6 +107,28 @@ def _document(d: DocumentChange, anchor: str, root: str) -> str:
     return "\n".join(parts)
 
 
+def _translations(changes: ChangeSet) -> str:
+    """Per locale, every translation unit the change touches (the full list the PR comment
+    may cut), errors first."""
+    touched = [t for t in changes.translations if t.units or t.note]
+    if not touched:
+        return ""
+    parts = ["<h2>Translations</h2>"]
+    for t in touched:
+        head = f"<b>{escape(t.locale)}</b>{' (required)' if t.required else ''}: {escape(translation_tally(t))}"
+        rows = []
+        for u in t.units:
+            where = f"{from_top(changes.root, u.span.path)}:{u.span.line}" if u.span else ""
+            rows.append(f'<li><span class="badge {_LEVEL[u.level]}">{u.level}</span> <code>{escape(u.key)}</code> '
+                        f'<span class="where">{escape(where)}</span> {escape(describe_translation(u))}</li>')
+        note = f'<p class="note">{escape(t.note)}</p>' if t.note else ""
+        parts.append(f"<p>{head}</p>{note}<ul>{''.join(rows)}</ul>")
+    return "\n".join(parts)
+
+
+_LEVEL = {"error": "breaking", "warning": "stricter", "info": "metadata"}  # badge colours
+
+
 def render_html(changes: ChangeSet) -> str:
     docs = sorted(changes, key=lambda d: (-d.impact.rank, d.path, d.id))
     per = counts(docs)
@@ -115,6 +139,8 @@ def render_html(changes: ChangeSet) -> str:
         f"{escape(d.title)}</td><td>{d.change.value}</td><td>{escape(summarize(d))}</td></tr>"
         for k, d in enumerate(docs))
     body = "\n".join(_document(d, f"d{k}", changes.root) for k, d in enumerate(docs))
+    translations = _translations(changes)
+    translations += "\n" if translations else ""
     summary = (f"<p>{len(docs)} documents changed {tally}</p><table><thead><tr><th>Impact</th>"
                f"<th>Document</th><th>Change</th><th>Summary</th></tr></thead><tbody>{rows}</tbody></table>"
                if docs else "<p>No guidance changed.</p>")
@@ -124,7 +150,7 @@ def render_html(changes: ChangeSet) -> str:
             f"<h1>{escape(title)}</h1>"
             f'<div class="meta">guidekit {__version__}'
             + (f" — guidance in {escape(changes.root)}/" if changes.root else "") + "</div>"
-            f"{summary}\n{body}\n</main></body></html>\n")
+            f"{summary}\n{translations}{body}\n</main></body></html>\n")
 
 
 def write_html(changes: ChangeSet, stream: TextIO, options: DiffReportOptions) -> None:
