@@ -8,7 +8,7 @@ from pathlib import Path
 
 import polib
 import pytest
-from i18n_repos import PO, POLICY, translated_sample
+from i18n_repos import PO, POLICY, translate, translated_sample
 from i18n_repos import configure as _configure
 from i18n_repos import edit as _edit
 from i18n_repos import git as _git
@@ -144,5 +144,24 @@ def test_the_changelog_lists_translation_updates_per_locale(repo: Path) -> None:
 def test_a_document_that_no_longer_fits_its_schema_has_no_units_and_no_crash(repo: Path) -> None:
     _edit(repo, "id: ADS-GAMB\n", "id: {ads: gambling}\n")
     data = json.loads(_gk(repo, "diff", "-f", "json").stdout)
-    # compared as text by the diff; its translations are not judged against a broken document
-    assert all(isinstance(u["document"], str) for t in data["translations"] for u in t["units"])
+    # compared as text by the diff; its translations are neither judged against a broken
+    # document nor reported as left over
+    assert _pt(data)["units"] == []
+    _edit(repo, "id: {ads: gambling}\n", "id: ADS-GAMB\n")
+    _edit(repo, "rules:\n", "rules: 1\nold_rules:\n")  # a list become a number
+    data = json.loads(_gk(repo, "diff", "-f", "json").stdout)
+    assert _pt(data)["units"] == []
+
+
+def test_a_new_unit_is_to_translate_where_the_locale_is_required_or_translates_its_document(repo: Path) -> None:
+    _configure(repo, "translations:\n  locales: [pt-BR, id]\n  required: []\n")
+    _gk(repo, "i18n", "init", "--locale", "id")
+    translate(repo / "translations/id/guidance.po", prefix="ADS-ALC/")
+    _git(repo.parent, "add", "-A")
+    _git(repo.parent, "commit", "-qm", "id: the alcohol policy")
+    for rel in (POLICY, "policies/ads/alcohol.md"):
+        path = repo / rel
+        path.write_text(path.read_text("utf-8").rstrip("\n") + "\n\nA closing paragraph, new.\n", "utf-8")
+    data = json.loads(_gk(repo, "diff", "-f", "json").stdout)
+    got = {t["locale"]: [(u["state"], u["document"]) for u in t["units"]] for t in data["translations"]}
+    assert got == {"pt-BR": [("missing", "ADS-GAMB")], "id": [("missing", "ADS-ALC")]}

@@ -134,6 +134,22 @@ def test_misfit_documents_are_diffed_as_text_with_a_note(sample_repo: GitRepo, e
     assert "does not fit the policy schema" in out.getvalue() or "does not load" in out.getvalue()
 
 
+@pytest.mark.parametrize("key", ["rules", "items"])
+def test_a_list_become_a_number_is_diffed_as_text(sample_repo: GitRepo, key: str) -> None:
+    # the rules of a policy, the items of a taxonomy file: what the diff reads ids from
+    rel = POLICY if key == "rules" else "taxonomy/actions.yaml"
+    path = sample_repo.path / rel
+    lines = path.read_text("utf-8").split("\n")
+    start = lines.index(f"{key}:")
+    end = next((k for k in range(start + 1, len(lines)) if lines[k][:1].isalpha()), len(lines))  # next key
+    path.write_text("\n".join([*lines[:start], f"{key}: 1", *lines[end:]]), "utf-8")
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        code = main(["diff", "HEAD", "--root", str(sample_repo.path), "--format", "json"])
+    assert code == 0
+    assert "does not fit the" in out.getvalue()
+
+
 @pytest.mark.parametrize("path", ["/etc/passwd", "../outside", "policies/../../x", ":(top)"])
 def test_a_path_outside_the_root_is_a_usage_error(sample_repo: GitRepo, path: str) -> None:
     err = io.StringIO()

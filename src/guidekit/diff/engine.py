@@ -289,7 +289,7 @@ class DiffSession:
             snap = self.snapshot(rev, _Side(rel, top, None, DocKind.CASES))
             if snap is None or snap.data is None or snap.data.get("sop") != sop_id:
                 continue
-            for i, case in enumerate(snap.data.get("cases") or ()):
+            for i, case in enumerate(_list(snap.data, "cases")):
                 if not isinstance(case, dict):
                     continue
                 where = str(snap.source.span(("cases", i)))
@@ -323,7 +323,7 @@ def _ranks(base: Mapping[str, Snapshot], head: Mapping[str, Snapshot]) -> Ranks:
             snap = tax.get(vocab)
             if snap is None or snap.data is None:
                 continue
-            for item in snap.data.get("items") or ():
+            for item in _list(snap.data, "items"):
                 if isinstance(item, dict) and isinstance(item.get("rank"), int):
                     table[str(item["id"])] = item["rank"]
     return Ranks(actions, severities)
@@ -387,13 +387,20 @@ def _ids(snaps: Sequence[Snapshot]) -> set[str]:
 def _rule_ids(snap: Snapshot) -> set[str]:
     if snap.kind != "policy" or snap.data is None:
         return set()
-    return {str(r["id"]) for r in snap.data.get("rules") or () if isinstance(r, dict) and "id" in r}
+    return {str(r["id"]) for r in _list(snap.data, "rules") if isinstance(r, dict) and "id" in r}
 
 
 def _item_ids(snap: Snapshot) -> set[str]:
     if snap.data is None:
         return set()
-    return {str(i["id"]) for i in snap.data.get("items") or () if isinstance(i, dict) and "id" in i}
+    return {str(i["id"]) for i in _list(snap.data, "items") if isinstance(i, dict) and "id" in i}
+
+
+def _list(data: Mapping[str, Any], key: str) -> list[Any]:
+    """A list the document should hold under ``key``; empty when it holds something else (a
+    document that does not fit its schema is compared as text, and says why)."""
+    value = data.get(key)
+    return value if isinstance(value, list) else []
 
 
 def _rule_homes(snaps: Sequence[Snapshot]) -> dict[str, str]:

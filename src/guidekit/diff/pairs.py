@@ -113,7 +113,8 @@ def _modified(old: Snapshot, new: Snapshot, ctx: Context) -> DocumentChange | No
             isinstance(om, Policy) or isinstance(nm, Policy)):
         fd, items = compare_sop(om, nm, ctx)
         fields = fd.changes
-    elif old.kind == new.kind and old.kind in ("cases", "taxonomy") and old.data and new.data:
+    elif old.kind == new.kind and old.kind in ("cases", "taxonomy") and old.data and new.data \
+            and old.note is None and new.note is None:  # one that does not fit its schema: as text
         fd, items = compare_items(old.kind, old.source, new.source,
                                   "cases" if old.kind == "cases" else "items", ctx)
         fields = fd.changes

@@ -83,7 +83,9 @@ class _Reader:
     def read(self, rev: str | None, rel: str) -> bytes | None:
         return self.repo.read(rev, self.top(rel))
 
-    def units(self, rev: str | None, rel: str, kind: DocKind) -> list[Unit]:
+    def units(self, rev: str | None, rel: str, kind: DocKind) -> list[Unit] | None:
+        """The units of one document at ``rev``; None when it does not load or fit its schema
+        (the diff compares it as text and says why)."""
         from guidekit.i18n.engine import source_units
         from guidekit.loading.source import load_bytes
         from guidekit.schemas import misfit
@@ -93,7 +95,7 @@ class _Reader:
             return []
         src = load_bytes(self.root / rel, rel, kind, raw, self.config.limits)
         if not src.ok or misfit(kind.value, src.data) is not None:
-            return []  # a document that does not fit its schema has no units (the diff compares it as text)
+            return None
         return source_units(src)
 
     def catalog(self, rev: str | None, settings: TranslationSettings, locale: str) -> tuple[Catalog, str | None]:
@@ -108,27 +110,27 @@ class _Reader:
             return Catalog(locale, path, None, {}), f"cannot read {shown_path(path, self.root)} at {where}: {err}"
 
 
-def _units(reader: _Reader, rev: str | None, docs: Iterable[tuple[str, DocKind]]) -> dict[str, Unit]:
-    out: dict[str, Unit] = {}
-    for rel, kind in docs:
-        for u in reader.units(rev, rel, kind):
-            out.setdefault(u.key, u)
-    return out
-
-
-def _sides(docs: Iterable[DocumentChange]) -> tuple[list[tuple[str, DocKind]], list[tuple[str, DocKind]]]:
-    """(path, kind) of the changed documents that have units, at the base and at the head."""
-    base: list[tuple[str, DocKind]] = []
-    head: list[tuple[str, DocKind]] = []
+def _changed_units(reader: _Reader, docs: Iterable[DocumentChange], base: str | None, head: str | None
+                   ) -> tuple[dict[str, Unit], dict[str, Unit], set[str]]:
+    """The units of the changed documents at the base and at the head, and the ids (at the
+    base) of the documents that do not load or fit their schema at the head: their units
+    are not gone, the diff compares them as text."""
+    units_a: dict[str, Unit] = {}
+    units_b: dict[str, Unit] = {}
+    broken: set[str] = set()
     for d in docs:
         kind = _KINDS.get(d.kind)
         if kind is None:
             continue
-        if d.change is not ChangeKind.ADDED:
-            base.append((d.old_path or d.path, kind))
-        if d.change is not ChangeKind.REMOVED:
-            head.append((d.path, kind))
-    return base, head
+        old = reader.units(base, d.old_path or d.path, kind) if d.change is not ChangeKind.ADDED else []
+        new = reader.units(head, d.path, kind) if d.change is not ChangeKind.REMOVED else []
+        for u in old or ():
+            units_a.setdefault(u.key, u)
+        for u in new or ():
+            units_b.setdefault(u.key, u)
+        if new is None:
+            broken.update(u.doc for u in old or ())
+    return units_a, units_b, broken
 
 
 def with_translations(root: Path, changes: ChangeSet) -> ChangeSet:
@@ -149,16 +151,14 @@ def with_translations(root: Path, changes: ChangeSet) -> ChangeSet:
         return changes
     with repo:
         reader = _Reader(root, repo, config)
-        base_docs, head_docs = _sides(changes.documents)
-        units_a = _units(reader, base, base_docs)
-        units_b = _units(reader, head, head_docs)
+        units_a, units_b, broken = _changed_units(reader, changes.documents, base, head)
         rules = rule_changes(changes)
         out = []
         for locale in settings.locales:
             cat_a, note_a = reader.catalog(base, settings, locale)
             cat_b, note_b = reader.catalog(head, settings, locale)
             required = locale in settings.required
-            found = _debt(units_a, units_b, cat_a, cat_b, rules, required, root)
+            found = _debt(units_a, units_b, cat_a, cat_b, rules, required, root, broken)
             found += catalog_updates(cat_a, cat_b, root, skip={u.key for u in found})
             found.sort(key=lambda u: (_LEVEL_ORDER[u.level], u.document, u.span.path if u.span else "",
                                       u.span.line if u.span else 0, u.key))
@@ -168,12 +168,15 @@ def with_translations(root: Path, changes: ChangeSet) -> ChangeSet:
 
 
 def _debt(units_a: dict[str, Unit], units_b: dict[str, Unit], cat_a: Catalog, cat_b: Catalog,
-          rules: dict[tuple[str, str], RuleChange], required: bool, root: Path) -> list[TranslationChange]:
+          rules: dict[tuple[str, str], RuleChange], required: bool, root: Path, broken: set[str]
+          ) -> list[TranslationChange]:
     """The units of the changed documents that the change leaves stale, missing or orphaned in
     one locale (and not already so at the base)."""
     from guidekit.i18n.engine import ENFORCEMENT, level_of, rekey, reworded, unit_states
+    from guidekit.i18n.units import key_document
 
     before = {rekey(s.key, rules): s for s in unit_states(units_a, cat_a, {}) if s.unit is not None}
+    translating = {s.unit.doc for s in before.values() if s.unit is not None and s.state != "missing"}
     states = unit_states(units_b, cat_b, rules)
     carried = reworded(states)
     carried_from = {e.key for e in carried.values()}
@@ -182,12 +185,13 @@ def _debt(units_a: dict[str, Unit], units_b: dict[str, Unit], cat_a: Catalog, ca
         if s.state == "orphaned":
             entry = s.entry
             # only entries of units the change removed (the catalog holds every document's)
-            if entry is not None and entry.key in units_a and entry.key not in carried_from:
+            if entry is not None and entry.key in units_a and entry.key not in carried_from \
+                    and key_document(entry.key) not in broken:
                 was = before.get(rekey(entry.key, rules))
                 if was is None or was.state != "missing":
                     out.append(TranslationChange(s.key, "orphaned", level_of(s, required), None,
                                                  "its unit was removed: the translation is left over",
-                                                 s.key.split("/", 1)[0], _at_entry(cat_b, entry, root)))
+                                                 key_document(s.key), _at_entry(cat_b, entry, root)))
             continue
         if s.unit is None or s.state == "current":
             continue
@@ -197,7 +201,8 @@ def _debt(units_a: dict[str, Unit], units_b: dict[str, Unit], cat_a: Catalog, ca
             out.append(TranslationChange(s.key, "stale", "warning", Impact.EDITORIAL, "the paragraph was reworded",
                                          unit.doc, unit.span))
         elif s.state == "missing":
-            if was is None or was.state != "missing":
+            # a new unit is to translate where the locale is required or translates its document
+            if (was is None and (required or unit.doc in translating)) or (was is not None and was.state != "missing"):
                 out.append(TranslationChange(s.key, "missing", level_of(s, required), None,
                                              "new: not translated yet" if was is None else "no longer translated",
                                              unit.doc, unit.span))
@@ -232,6 +237,8 @@ def catalog_updates(cat_a: Catalog, cat_b: Catalog, root: Path, skip: Iterable[s
                     ) -> list[TranslationChange]:
     """Entries translated (new) or revised (a new translation, or a fuzzy one confirmed)
     between two revisions of a locale's catalog, at their line in the catalog."""
+    from guidekit.i18n.units import key_document
+
     skipped = set(skip)
     out = []
     for key, e in cat_b.entries.items():
@@ -242,7 +249,7 @@ def catalog_updates(cat_a: Catalog, cat_b: Catalog, root: Path, skip: Iterable[s
             continue
         first = old is None or old.obsolete or not old.translation
         out.append(TranslationChange(key, "translated", "info", None, "translated" if first else "revised",
-                                     key.split("/", 1)[0], _at_entry(cat_b, e, root)))
+                                     key_document(key), _at_entry(cat_b, e, root)))
     return out
 
 

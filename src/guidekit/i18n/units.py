@@ -23,7 +23,7 @@ from guidekit.loading.markdown import Block, read_blocks, slugify
 from guidekit.loading.source import DocKind, Source
 from guidekit.model import Loc, Policy, Sop, build_policy, build_sop, build_taxonomy_items
 
-__all__ = ["Unit", "body_blocks", "example_key", "normalize", "units_of"]
+__all__ = ["Unit", "body_blocks", "example_key", "key_document", "normalize", "units_of"]
 
 _SPACE = re.compile(r"\s+")
 
@@ -40,6 +40,11 @@ class Unit(NamedTuple):
     doc: str  # the document id (or "taxonomy")
     rule: str | None  # the rule whose enforcement decides this unit's meaning, if any
     span: SourceSpan
+
+
+def key_document(key: str) -> str:
+    """The id of the document a unit key belongs to ("taxonomy" for taxonomy labels)."""
+    return key.split("/", 1)[0]
 
 
 def example_key(policy_id: str, rule_id: str, label: str, example_id: str) -> str:
