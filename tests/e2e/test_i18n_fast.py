@@ -11,9 +11,11 @@ locale without a catalog) both must give the same findings, cold and warm.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
+import sqlite3
 import subprocess
 from pathlib import Path
 
@@ -125,6 +127,14 @@ def _reference(root: Path) -> set[Finding]:
     return set(found)
 
 
+def _derived_bytes(cache: Path) -> int:
+    total = 0
+    for db in cache.glob("check-*.sqlite"):
+        with contextlib.closing(sqlite3.connect(db)) as con:
+            total += con.execute("SELECT COALESCE(SUM(LENGTH(blob)), 0) FROM derived").fetchone()[0]
+    return total
+
+
 def _gk6(findings: list[Finding]) -> set[Finding]:
     return {f for f in findings if f.rule.startswith("GK6")}
 
@@ -160,6 +170,7 @@ def test_warm_check_reads_no_catalog_and_judges_again_what_changed(corpus: Path,
     cache = tmp_path / "cache"
     expected = _reference(root)
     assert _gk6(run_check(load_config(root), cache_dir=cache).findings) == expected
+    kept = _derived_bytes(cache)
     with monkeypatch.context() as m:  # nothing changed: no unit is extracted, no catalog read
         import guidekit.i18n.engine
 
@@ -176,6 +187,8 @@ def test_warm_check_reads_no_catalog_and_judges_again_what_changed(corpus: Path,
     po.save()
     expected = _reference(root)
     assert _gk6(run_check(load_config(root), cache_dir=cache).findings) == expected
+    # the cache keeps one state of de's catalog, not one per edit (each holds its entries)
+    assert _derived_bytes(cache) < 1.1 * kept
     # a rule of one policy becomes stricter: that policy is judged again in every locale, from the
     # catalogs' entries and the other files' units as the cache holds them
     policy = next((root / "policies").rglob("p00004.md"))

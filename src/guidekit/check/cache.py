@@ -294,6 +294,14 @@ class CheckCache:
             self._db.execute("BEGIN IMMEDIATE")
             self._db.executemany("INSERT OR REPLACE INTO derived VALUES (?, ?)", rows)
 
+    def drop_derived(self, keys: Iterable[str]) -> None:
+        rows = [(k,) for k in dict.fromkeys(keys)]
+        if self._db is None or not rows:
+            return
+        with contextlib.suppress(sqlite3.Error), self._db:
+            self._db.execute("BEGIN IMMEDIATE")
+            self._db.executemany("DELETE FROM derived WHERE key = ?", rows)
+
     # state
     def load_state(self) -> tuple[dict[str, Any], dict[str, FileState]] | None:
         """(meta, files) of the last run, or None."""

@@ -22,6 +22,9 @@ every locale at it. GK601 (a share of all units) adds up the groups' counts.
 
 A catalog whose revision is not a commit id (a branch name moves), or that
 cannot be compared (a commit missing from a shallow clone), is never stored.
+Each locale keeps one state: a run that stores a locale's findings drops those
+of the state it replaced, and the entries of a catalog it replaced (an edited
+catalog shifts the lines of most entries, so every state would hold a copy).
 """
 
 from __future__ import annotations
@@ -111,6 +114,10 @@ class _Store:
     def put(self, rows: dict[str, str]) -> None:
         if self.cache is not None:
             self.cache.put_derived(rows.items())
+
+    def drop(self, keys: Iterable[str]) -> None:
+        if self.cache is not None:
+            self.cache.drop_derived(keys)
 
 
 class _Read(NamedTuple):
@@ -260,6 +267,7 @@ class _Stage:
             self._pending.update((locale_keys[loc], _dumps(encode_findings(found)))
                                  for loc, (found, storable) in judged.items() if storable)
             self.store.put(self._pending)
+            self._forget([loc for loc in locales if judged[loc][1]], locale_keys, cat_keys)
         for found, _ in judged.values():
             findings.extend(found)
         return findings
@@ -298,6 +306,37 @@ class _Stage:
         assert d.kind is not None
         raw = read_guidance(d.path, self.config.limits.max_file_bytes)
         return _bytes_digest(raw), source_units(load_bytes(d.path, d.rel, d.kind, raw, self.config.limits))
+
+    def _forget(self, locales: list[str], locale_keys: dict[str, str], cat_keys: dict[str, str]) -> None:
+        """Keep one state a locale: drop the findings and catalog entries of the state this run
+        replaced (an edited catalog shifts the lines of most entries: each state would keep a copy)."""
+        pointers = {loc: _digest(self.salt, "latest", loc) for loc in locales}
+        before = self.store.get(pointers.values())
+        drop: list[str] = []
+        replaced: list[str] = []
+        for loc in locales:
+            old = before.get(pointers[loc])
+            if not (isinstance(old, list) and len(old) == 2 and all(isinstance(x, str) for x in old)):
+                continue
+            if old[0] != locale_keys[loc]:
+                drop.append(old[0])
+            if old[1] != cat_keys[loc]:
+                replaced.append(old[1])
+        if replaced:
+            indexes = self.store.get([*replaced, *cat_keys.values()])
+
+            def groups(key: str) -> set[str]:
+                row = indexes.get(key)
+                if not (isinstance(row, list) and len(row) == 3 and isinstance(row[2], dict)):
+                    return set()
+                return {d for d in row[2].values() if isinstance(d, str)}
+
+            current = set().union(*(groups(key) for key in cat_keys.values()))
+            for key in replaced:
+                drop.append(key)
+                drop.extend(_digest("entries", d) for d in groups(key) - current)
+        self.store.put({pointers[loc]: _dumps([locale_keys[loc], cat_keys[loc]]) for loc in locales})
+        self.store.drop(drop)
 
     def _judge(self, locales: list[str], cat_keys: dict[str, str]) -> dict[str, tuple[list[Finding], bool]]:
         """locale -> (its findings, whether they may be stored)."""
