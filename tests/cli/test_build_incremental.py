@@ -183,3 +183,13 @@ def test_options_configuration_and_taxonomy_render_everything_again(sample_root:
     assert all(h.rendered == h.documents for h in result.handbooks)
     assert "Gambling and betting" in (out / "ads-global" / "index.html").read_text(encoding="utf-8")
     _same_as_cold(sample_root, out, tmp_path, handbooks=("ads-global", "community"), print_graphic="include")
+
+
+def test_a_printable_page_changed_by_hand_is_not_trusted(sample_root: Path, tmp_path: Path) -> None:
+    out, cache = tmp_path / "site", tmp_path / "cache"
+    _build(sample_root, out, cache, handbooks=("community",))
+    printed = out / "community" / "print.html"
+    printed.write_bytes(b"<!-- moved -->" + printed.read_bytes())
+    result = _build(sample_root, out, cache, handbooks=("community",))
+    assert result.handbooks[0].rendered == result.handbooks[0].documents
+    _same_as_cold(sample_root, out, tmp_path, handbooks=("community",))

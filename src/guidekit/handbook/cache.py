@@ -72,7 +72,11 @@ class PreviousBuild:
             except (OSError, UnicodeDecodeError):
                 self._print = ""
         start, end = span
-        return self._print[start:end] if end <= len(self._print) else None
+        article = self._print[start:end]
+        # a printable page changed by hand is not trusted: each span must still be an article
+        if not (article.startswith("<article") and article.endswith("</article>")):
+            return None
+        return article
 
     def search(self, path: str, key: str) -> list[SearchEntry] | None:
         if self.keys.get(path) != key:
