@@ -101,7 +101,8 @@ def test_markdown_handbook_is_one_file(cli, sample_root: Path, tmp_path: Path) -
     assert "Mercado: Brasil." in br
     crypto = next(line for line in br.splitlines() if line.startswith("| ADS-FIN-2.a |"))
     assert "**Corretoras e carteiras de criptoativos**" in crypto
-    assert "| Anúncio reprovado (Regra do mercado Brasil; em outros mercados: Anúncio restrito" in crypto  # Brazil's action
+    # Brazil's action
+    assert "| Anúncio reprovado (Regra do mercado Brasil; em outros mercados: Anúncio restrito" in crypto
     assert "Alemanha" not in br.split("### Diferenças regionais")[1].split("##")[0]
     gamb = br.split("(ADS-GAMB)")[1].split("\n## ")[0]
     assert "### Definições" in gamb and "#### Exemplos da regra ADS-GAMB-1.a" in gamb
