@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -14,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from conftest import SAMPLE
+from guidekit.handbook.cache import MANIFEST
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -50,10 +53,32 @@ def _temp_folders(out: Path) -> list[Path]:
     return [p for p in out.iterdir() if p.name.startswith(".ads-global.tmp-")]
 
 
+def _pages(folder: Path) -> list[Path]:
+    """The pages under ``folder`` now; empty once it is gone (the build may remove it as we look)."""
+    return [Path(top, name) for top, _dirs, names in os.walk(folder) for name in names if name.endswith(".html")]
+
+
+def _marker(n: int) -> str:
+    return f"Ad disapproved {n}"
+
+
 def _change_every_page(root: Path, n: int) -> None:
     # a taxonomy title is on every page, so no page can be carried over from the last build
     actions = root / "taxonomy" / "actions.yaml"
-    actions.write_text(actions.read_text().replace("title: Ad disapproved", f"title: Ad disapproved {n}"))
+    actions.write_text(re.sub(r"title: Ad disapproved.*", f"title: {_marker(n)}", actions.read_text()))
+
+
+def _writing(folder: Path, n: int) -> bool:
+    """True when the (stopped) build is still writing ``folder``: it holds pages of build ``n``
+    and no manifest yet. Right after the swap the temporary name holds the *previous*
+    handbook while it is removed, so a count of pages alone cannot tell the two apart."""
+    if (folder / MANIFEST).exists():
+        return False
+    new = 0
+    for page in _pages(folder):
+        with contextlib.suppress(FileNotFoundError):
+            new += _marker(n) in page.read_text(encoding="utf-8")
+    return new >= 20
 
 
 @pytest.fixture
@@ -79,18 +104,18 @@ def test_killed_while_writing_leaves_the_previous_handbook(
         # wait until it has started writing the new handbook beside the old one, then freeze it
         while proc.poll() is None:
             tmp = _temp_folders(out)
-            if tmp and sum(1 for _ in tmp[0].rglob("*.html")) >= 20:
-                os.kill(proc.pid, signal.SIGSTOP)
-                caught = tmp[0]
-                break
-            time.sleep(0.002)
+            if tmp and len(_pages(tmp[0])) >= 20:
+                os.kill(proc.pid, signal.SIGSTOP)  # not reaped yet: the pid is still this build's
+                if _writing(tmp[0], attempt):
+                    caught = tmp[0]
+                    break
+                os.kill(proc.pid, signal.SIGCONT)  # it had swapped already (or ended): let it finish
+                proc.wait(timeout=300)
         if caught is not None:
             break
         assert proc.returncode == 0
         before = _digest(site)  # it won the race and finished: that is the new previous build
     assert caught is not None, "never caught the build while it was writing"
-    written = sum(1 for _ in caught.rglob("*.html"))
-    assert written >= 20
     assert _digest(site) == before  # mid-write, readers still see the whole previous handbook
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait(timeout=30)
@@ -109,9 +134,19 @@ def test_killed_while_writing_leaves_the_previous_handbook(
 def test_killed_before_writing_leaves_the_previous_handbook(
         first_build: tuple[Path, Path, dict[str, str]]) -> None:
     root, out, before = first_build
-    _change_every_page(root, 99)
-    proc = _build(root, out)
-    time.sleep(0.3)  # loading and checking: nothing is written yet
-    proc.kill()
-    proc.wait(timeout=30)
-    assert _digest(out / "ads-global") == before
+    site = out / "ads-global"
+    # a kill point, not a wait: loading and checking take seconds, and should this build
+    # be quicker than that, the next attempt kills the next one the moment it starts
+    for attempt, delay in enumerate((0.3, 0.0)):
+        _change_every_page(root, 90 + attempt)
+        proc = _build(root, out)
+        time.sleep(delay)
+        proc.kill()
+        proc.wait(timeout=30)
+        if proc.returncode == -signal.SIGKILL and not _temp_folders(out):
+            break  # killed before it wrote anything
+        for leftover in _temp_folders(out):  # killed while writing: the other test's case
+            shutil.rmtree(leftover)
+        before = _digest(site)
+    assert proc.returncode == -signal.SIGKILL and _temp_folders(out) == []
+    assert _digest(site) == before

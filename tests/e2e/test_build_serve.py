@@ -42,7 +42,7 @@ def served(tmp_path: Path) -> Iterator[tuple[Path, str, subprocess.Popen[str]]]:
 
 
 def _get(url: str) -> str:
-    with urllib.request.urlopen(url, timeout=10) as r:  # 127.0.0.1 only
+    with urllib.request.urlopen(url, timeout=60) as r:  # 127.0.0.1 only
         return r.read().decode()
 
 
@@ -137,7 +137,7 @@ def test_open_pages_reload_after_a_rebuild_and_root_lists_the_handbooks(
 
     root, url, proc = served
     base = url.removesuffix("/ads-br/")
-    with urllib.request.urlopen(base + "/", timeout=10) as r:  # 127.0.0.1 only
+    with urllib.request.urlopen(base + "/", timeout=60) as r:  # 127.0.0.1 only
         assert r.geturl().endswith("/__guidekit/handbooks.html")
         assert 'href="/ads-br/index.html"' in r.read().decode()
     # only serve adds the reload script: the handbook on disk has none

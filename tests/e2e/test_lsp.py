@@ -108,7 +108,8 @@ async def test_renaming_a_rule_id_marks_the_sop_that_names_it(client: LanguageCl
     sop_uri = _uri(repo, SOP)
     text = (repo / FINANCE).read_text("utf-8")
     uri = _open(client, repo, FINANCE)
-    await asyncio.sleep(0.3)
+    # a request answered after the open: every diagnostic the open sent has arrived by then
+    await client.text_document_document_symbol_async(lsp.DocumentSymbolParams(text_document=_doc(uri)))
     assert not any(d.code == "GK210" for d in client.diagnostics.get(sop_uri, []))
     _replace(client, uri, 2, text.replace("id: ADS-FIN-1.a", "id: ADS-FIN-1.z", 1))
     found = await _diagnostics(client, sop_uri, lambda ds: any(d.code == "GK210" for d in ds))

@@ -24,14 +24,14 @@ def _fmt(root: Path, *args: str, timeout: float = 60) -> subprocess.CompletedPro
 
 
 def test_an_alias_bomb_is_refused_fast() -> None:
-    started = time.perf_counter()
+    started = time.process_time()  # this process's CPU, not the wall clock of a busy machine
     try:
         format_text("id: SOP-X\n" + BOMB, "sop")
     except FormatError as err:
         assert "alias bomb" in err.message
     else:
         raise AssertionError("an alias bomb was formatted")
-    assert time.perf_counter() - started < 10  # generous: it used to take over a minute
+    assert time.process_time() - started < 10  # generous: it used to take over a minute
 
 
 def test_fmt_applies_the_size_limit_and_never_blocks(sample_root: Path) -> None:

@@ -41,7 +41,7 @@ def server(tmp_path: Path) -> Iterator[tuple[int, Path]]:
 
 
 def _get(port: int, path: str, host: str | None = None) -> tuple[int, bytes]:
-    con = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    con = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
     con.putrequest("GET", path, skip_host=True)
     con.putheader("Host", host if host is not None else f"127.0.0.1:{port}")
     con.endheaders()
