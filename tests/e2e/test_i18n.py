@@ -3,7 +3,9 @@ impact of what changed (one test per case), and catalogs as gettext's tools and 
 
 from __future__ import annotations
 
+import gettext
 import json
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -150,6 +152,38 @@ def test_catalogs_pass_msgfmt_and_round_trip_through_polib(repo: Path) -> None:
     after = read_catalog(path, "pt-BR")
     assert {k: (e.source, e.translation) for k, e in after.entries.items()} == before
     assert _findings(repo) == []
+
+
+# which plural form gettext picks for n = 0, 1, 2, 3, 5, 11, 21, 22, 25, 100 in each language
+PLURAL_FORMS = {
+    "id": [0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+    "ja": [0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+    "zh-Hans": [0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+    "de": [1, 0, 1, 1, 1, 1, 1, 1, 1, 1],
+    "pt-BR": [0, 0, 2, 2, 2, 2, 2, 2, 2, 2],  # 0 and 1 share the singular, as in (n > 1)
+    "ru": [2, 0, 1, 1, 2, 2, 0, 1, 2, 2],
+    "pl": [2, 0, 1, 1, 2, 2, 2, 1, 2, 2],
+    "ar": [0, 1, 2, 3, 3, 4, 4, 4, 4, 5],
+    "es-419": [2, 0, 2, 2, 2, 2, 2, 2, 2, 2],  # a region Babel has no table for: its language's
+}
+
+
+def test_each_catalog_carries_its_language_s_plural_rule_and_passes_msgfmt(tmp_path: Path) -> None:
+    root = tmp_path / "guidance"
+    shutil.copytree(SAMPLE, root)
+    shutil.rmtree(root / "translations")
+    _gk(root, "i18n", "init", *(a for loc in [*PLURAL_FORMS, "qaa"] for a in ("--locale", loc)))
+    for loc, forms in PLURAL_FORMS.items():
+        po, mo = root / "translations" / loc / "guidance.po", tmp_path / f"{loc}.mo"
+        subprocess.run(["msgfmt", "--check", "-o", str(mo), str(po)], check=True)
+        with mo.open("rb") as fh:
+            compiled = gettext.GNUTranslations(fh)  # gettext's reading of the header msgfmt compiled
+        picked = [compiled.plural(n) for n in (0, 1, 2, 3, 5, 11, 21, 22, 25, 100)]  # type: ignore[attr-defined]
+        assert picked == forms, loc
+    # a private-use language: no rule at all rather than a wrong one, and msgfmt still accepts it
+    qaa = root / "translations" / "qaa" / "guidance.po"
+    assert "Plural-Forms" not in polib.pofile(str(qaa)).metadata
+    subprocess.run(["msgfmt", "--check", "-o", "/dev/null", str(qaa)], check=True)
 
 
 def test_lost_ids_numbers_and_links_are_reported(repo: Path) -> None:

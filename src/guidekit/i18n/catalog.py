@@ -21,8 +21,8 @@ import polib
 from guidekit.fsutil import atomic_write_text
 from guidekit.i18n.units import Unit
 
-__all__ = ["CATALOG_NAME", "TEMPLATE_NAME", "Catalog", "Entry", "Planned", "catalog_path", "read_catalog",
-           "read_catalog_text", "shown_path", "write_catalog"]
+__all__ = ["CATALOG_NAME", "TEMPLATE_NAME", "Catalog", "Entry", "Planned", "catalog_path", "plural_forms",
+           "read_catalog", "read_catalog_text", "shown_path", "write_catalog"]
 
 CATALOG_NAME = "guidance.po"
 TEMPLATE_NAME = "guidance.pot"
@@ -110,6 +110,22 @@ class Planned(NamedTuple):
     stale_note: str | None = None  # "stricter: action ad_restrict -> ad_disapprove"
 
 
+def plural_forms(locale: str) -> str | None:
+    """The gettext ``Plural-Forms`` header of ``locale`` (BCP 47: pt-BR, zh-Hans) from
+    Babel's table (its language's where Babel does not know the region: en-XA, es-419),
+    or None for a language Babel does not know (no rule beats a wrong one: the units have
+    no plural messages, so gettext's tools need none)."""
+    from babel import Locale, UnknownLocaleError  # only writing a catalog needs Babel
+    from babel.messages.plurals import get_plural
+
+    for tag in dict.fromkeys((locale, locale.split("-")[0])):
+        try:
+            return get_plural(Locale.parse(tag, sep="-")).plural_forms
+        except (UnknownLocaleError, ValueError):
+            continue
+    return None
+
+
 def write_catalog(path: Path, locale: str | None, planned: Iterable[Planned], *, revision: str | None,
                   obsolete: Iterable[Entry] = (), header: dict[str, str] | None = None) -> None:
     """Write a PO file (``locale`` None: the template) atomically; ``header`` keeps what a
@@ -130,7 +146,9 @@ def write_catalog(path: Path, locale: str | None, planned: Iterable[Planned], *,
     po.metadata.setdefault("X-Generator", "guidekit")
     if locale:
         po.metadata["Language"] = locale.replace("-", "_")
-        po.metadata["Plural-Forms"] = "nplurals=2; plural=(n != 1);"
+        forms = plural_forms(locale)
+        if forms is not None:  # else what a translator's tool wrote, if anything
+            po.metadata["Plural-Forms"] = forms
     if revision:
         po.metadata[REVISION] = revision
     for p in planned:
