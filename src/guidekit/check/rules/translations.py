@@ -132,15 +132,16 @@ class StaleTranslation(TranslationRule):
 
 
 def _stale(rule: TranslationRule, ctx: TranslationContext, *, enforcement: bool) -> Iterator[Finding]:
-    from guidekit.i18n.engine import ENFORCEMENT
+    """GK602 takes the stale units at level "error", GK603 the rest: the level is the one the
+    diff's translation report gives them (guidekit.i18n.engine.level_of)."""
+    from guidekit.i18n.engine import level_of
 
     for locale, states in sorted(ctx.states.items()):
         required = locale in ctx.required
         for s in states:
             if s.state != "stale" or s.unit is None or s.impact is None:
                 continue
-            strong = s.impact in ENFORCEMENT
-            if (strong and required) != enforcement:
+            if (level_of(s, required) == "error") != enforcement:
                 continue
             impact = s.impact.value
             what = f"became {impact}" if impact in ("stricter", "looser") else \
