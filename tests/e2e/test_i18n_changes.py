@@ -165,3 +165,37 @@ def test_a_new_unit_is_to_translate_where_the_locale_is_required_or_translates_i
     data = json.loads(_gk(repo, "diff", "-f", "json").stdout)
     got = {t["locale"]: [(u["state"], u["document"]) for u in t["units"]] for t in data["translations"]}
     assert got == {"pt-BR": [("missing", "ADS-GAMB")], "id": [("missing", "ADS-ALC")]}
+
+
+def test_diff_path_narrows_the_translations_as_it_narrows_the_documents(repo: Path) -> None:
+    # one change: the gambling policy made stricter, its rule's translation revised, the alcohol
+    # policy and a taxonomy title translated, the alcohol policy edited
+    _edit(repo, *STRICTER)
+    _edit(repo, "title: Alcohol in ads", "title: Alcohol in adverts", rel="policies/ads/alcohol.md")
+    po = polib.pofile(str(repo / PO))
+    for e in po:
+        if e.msgctxt == RULE_TEXT:
+            e.msgstr = "[pt-BR, revisado] " + e.msgid
+        elif e.msgctxt and e.msgctxt.startswith(("ADS-ALC/", "taxonomy/actions/")):
+            e.msgstr = "[pt-BR] " + e.msgid
+    po.save()
+    _git(repo.parent, "commit", "-qam", "stricter gambling ads; alcohol and actions in pt-BR")
+
+    def listed(*paths: str) -> tuple[set[str], set[str]]:
+        args = [a for p in paths for a in ("--path", p)]
+        data = json.loads(_gk(repo, "diff", "HEAD~1", "HEAD", "-f", "json", *args, ok=(0, 1)).stdout)
+        validator_for("diff").validate(data)
+        docs = {d["id"] for d in data["documents"]}
+        return docs, {u["key"].split("/", 1)[0] for u in _pt(data)["units"]}  # type: ignore[attr-defined]
+
+    everything = listed()
+    assert everything[0] == {"ADS-ALC", "ADS-GAMB"} and everything[1] == {"ADS-ALC", "ADS-GAMB", "taxonomy"}
+    # each list holds what lies under the paths, and nothing else
+    assert listed("policies/ads/alcohol.md") == ({"ADS-ALC"}, {"ADS-ALC"})
+    assert listed("policies/ads/gambling.md") == ({"ADS-GAMB"}, {"ADS-GAMB"})
+    assert listed("policies") == ({"ADS-ALC", "ADS-GAMB"}, {"ADS-ALC", "ADS-GAMB"})
+    assert listed("taxonomy") == (set(), {"taxonomy"})
+    assert listed("policies/ads/alcohol.md", "taxonomy") == ({"ADS-ALC"}, {"ADS-ALC", "taxonomy"})
+    # the catalog is a file of the change too: under its folder, every translation it changed
+    assert listed("translations") == (set(), {"ADS-ALC", "ADS-GAMB", "taxonomy"})
+    assert listed("sops") == (set(), set())

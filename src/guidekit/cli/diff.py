@@ -72,7 +72,7 @@ def diff(
     from guidekit.i18n.changes import with_translations
 
     where = guidance_root(root)
-    changes = with_translations(where, diff_revisions(where, base, head, paths=tuple(path)))
+    changes = with_translations(where, diff_revisions(where, base, head, paths=tuple(path)), tuple(path))
     reporter = get_diff_reporter(str(fmt))
     color = str(fmt) == "text" and use_color(output)
     options = DiffReportOptions(color=color, verbose=verbose, max_chars=max_chars)

@@ -8,6 +8,10 @@ plus the translations made or revised in the change. Only what the change
 itself causes is listed: a unit that was already stale or untranslated at
 BASE is the debt of an earlier change.
 
+With ``--path``, each list holds what lies under those paths, as the documents
+do: the debt of the changed documents there, and the translations of documents
+whose file is there (all of a catalog's, where the catalog itself is).
+
 For `guidekit changelog`: the translations made or revised between two
 revisions, per locale (from the catalogs alone), with the commits that
 changed each catalog.
@@ -15,7 +19,7 @@ changed each catalog.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -80,6 +84,12 @@ class _Reader:
     def top(self, rel: str) -> str:
         return f"{self.prefix}/{rel}" if self.prefix else rel
 
+    def rel(self, top: str) -> str | None:
+        """A path from the top of the work tree as a path under the root (None: outside it)."""
+        if not self.prefix:
+            return top
+        return top.removeprefix(self.prefix + "/") if top.startswith(self.prefix + "/") else None
+
     def read(self, rev: str | None, rel: str) -> bytes | None:
         return self.repo.read(rev, self.top(rel))
 
@@ -110,6 +120,50 @@ class _Reader:
             return Catalog(locale, path, None, {}), f"cannot read {shown_path(path, self.root)} at {where}: {err}"
 
 
+class _Scope:
+    """What lies under a diff's ``--path`` files or folders at its head."""
+
+    def __init__(self, reader: _Reader, rev: str | None, paths: Sequence[str]) -> None:
+        self.reader, self.rev = reader, rev
+        self.spec = git.pathspec(reader.prefix, paths)
+        self.files = set(reader.repo.list_files(rev, self.spec))  # from the top of the work tree
+        self._held: dict[str, bool] = {}
+
+    def holds(self, rel: str) -> bool:
+        """Whether the file ``rel`` (under the root) lies under the paths."""
+        return self.reader.top(rel) in self.files
+
+    def documents(self, ids: Iterable[str]) -> set[str]:
+        """Those of the document ids ``ids`` ("taxonomy": the taxonomy files) whose file lies
+        under the paths."""
+        from guidekit.loading.discover import classify
+
+        wanted = set(ids) - self._held.keys()
+        kinds = {rel: classify(rel, self.reader.config)
+                 for rel in (self.reader.rel(top) for top in self.files) if rel is not None}
+        if "taxonomy" in wanted:
+            self._held["taxonomy"] = DocKind.TAXONOMY in kinds.values()
+            wanted.discard("taxonomy")
+        for top in self.reader.repo.grep(self.rev, wanted, self.spec) if wanted else ():
+            rel = self.reader.rel(top)
+            kind = kinds.get(rel) if rel is not None else None
+            if rel is not None and kind in (DocKind.POLICY, DocKind.SOP):
+                for u in self.reader.units(self.rev, rel, kind) or ():
+                    if u.doc in wanted:
+                        self._held[u.doc] = True
+        for doc in wanted:
+            self._held.setdefault(doc, False)
+        return {doc for doc in ids if self._held.get(doc)}
+
+    def narrow(self, updates: list[TranslationChange], catalog: str) -> list[TranslationChange]:
+        """The translations of documents under the paths (all of them where the catalog
+        ``catalog`` is there itself)."""
+        if self.holds(catalog):
+            return updates
+        held = self.documents({u.document for u in updates})
+        return [u for u in updates if u.document in held]
+
+
 def _changed_units(reader: _Reader, docs: Iterable[DocumentChange], base: str | None, head: str | None
                    ) -> tuple[dict[str, Unit], dict[str, Unit], set[str]]:
     """The units of the changed documents at the base and at the head, and the ids (at the
@@ -133,9 +187,10 @@ def _changed_units(reader: _Reader, docs: Iterable[DocumentChange], base: str | 
     return units_a, units_b, broken
 
 
-def with_translations(root: Path, changes: ChangeSet) -> ChangeSet:
+def with_translations(root: Path, changes: ChangeSet, paths: Sequence[str] = ()) -> ChangeSet:
     """``changes`` with what it does to each configured locale's translations (unchanged
-    when guidekit.yaml configures none)."""
+    when guidekit.yaml configures none); ``paths``: the files or folders (relative to
+    ``root``) the diff of ``changes`` was narrowed to."""
     settings = configured_settings(root)
     if settings is None:
         return changes
@@ -153,13 +208,15 @@ def with_translations(root: Path, changes: ChangeSet) -> ChangeSet:
         reader = _Reader(root, repo, config)
         units_a, units_b, broken = _changed_units(reader, changes.documents, base, head)
         rules = rule_changes(changes)
+        scope = _Scope(reader, head, paths) if paths else None
         out = []
         for locale in settings.locales:
             cat_a, note_a = reader.catalog(base, settings, locale)
             cat_b, note_b = reader.catalog(head, settings, locale)
             required = locale in settings.required
             found = _debt(units_a, units_b, cat_a, cat_b, rules, required, root, broken)
-            found += catalog_updates(cat_a, cat_b, root, skip={u.key for u in found})
+            updates = catalog_updates(cat_a, cat_b, root, skip={u.key for u in found})
+            found += updates if scope is None else scope.narrow(updates, shown_path(cat_b.path, root))
             found.sort(key=lambda u: (_LEVEL_ORDER[u.level], u.document, u.span.path if u.span else "",
                                       u.span.line if u.span else 0, u.key))
             out.append(LocaleTranslations(locale, required, shown_path(cat_b.path, root), tuple(found),
