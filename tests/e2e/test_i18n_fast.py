@@ -211,3 +211,59 @@ def test_warm_check_reads_no_catalog_and_judges_again_what_changed(corpus: Path,
     assert calls["load_catalog"] == []
     assert [src.rel for (src,) in calls["source_units"]] == [policy.relative_to(root).as_posix()]
     assert len(calls["unit_states"]) == len(LOCALES)  # one group a locale: the changed policy's
+
+
+def test_an_edit_of_one_policy_is_diffed_alone_where_that_finds_what_the_whole_diff_finds(
+        corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = tmp_path / "guidance"
+    shutil.copytree(corpus, root)
+    cache = tmp_path / "cache"
+    assert _gk6(run_check(load_config(root), cache_dir=cache).findings) == _reference(root)
+    diffs: list[tuple[object, ...]] = []
+
+    def check() -> set[Finding]:
+        import guidekit.i18n.engine
+
+        diffs.clear()
+        real = guidekit.i18n.engine.diff_since
+
+        def spy(root: Path, revision: str, paths: tuple[str, ...] = ()) -> object:
+            diffs.append(tuple(paths))
+            return real(root, revision, paths)
+
+        with monkeypatch.context() as m:
+            m.setattr(guidekit.i18n.engine, "diff_since", spy)
+            return _gk6(run_check(load_config(root), cache_dir=cache, jobs=1).findings)
+
+    policies = sorted((root / "policies").rglob("p000*.md"))
+    # a policy the diff since the catalogs' revision holds, and one it does not, edited in
+    # place (a rule stricter, a reworded summary): each diffed alone, once per revision
+    for policy in (policies[3], policies[4]):
+        bench_module("bench_i18n").change(policy)
+        policy.write_text(policy.read_text("utf-8").replace("\nsummary: ", "\nsummary: Edited. ", 1), "utf-8")
+        assert check() == _reference(root)
+        rel = policy.relative_to(root).as_posix()
+        assert diffs and all(paths == (rel,) for paths in diffs), diffs
+    # a rule added: the ids of the diff change, so the whole guidance is diffed again
+    text = policies[5].read_text("utf-8")
+    first = re.search(r"\n  - id: (P\d+-1\.a)\n", text)
+    assert first is not None
+    end = text.index("\n  - id: ", first.end())
+    policies[5].write_text(text[:end] + text[first.start():end].replace(first.group(1), first.group(1) + "x")
+                           + text[end:], "utf-8")
+    assert check() == _reference(root)
+    assert diffs.count(()) == 2, diffs  # tried alone, then whole: once for each of the two revisions
+    # that policy again: its rule added pairs with ids elsewhere, so it is not diffed alone
+    policies[5].write_text(policies[5].read_text("utf-8").replace("\nsummary: ", "\nsummary: Again. ", 1), "utf-8")
+    assert check() == _reference(root)
+    assert diffs and all(paths == () for paths in diffs), diffs
+    # a rule removed from another: a removed id is named elsewhere or moves, so every edit
+    # from then on is diffed whole
+    text = policies[6].read_text("utf-8")
+    second = re.search(r"\n  - id: (P\d+-2\.a)\n", text)
+    assert second is not None
+    policies[6].write_text(text[:second.start()] + text[text.index("\n  - id: ", second.end()):], "utf-8")
+    assert check() == _reference(root)
+    policies[7].write_text(policies[7].read_text("utf-8").replace("\nsummary: ", "\nsummary: Late. ", 1), "utf-8")
+    assert check() == _reference(root)
+    assert diffs and all(paths == () for paths in diffs), diffs

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from guidekit.check.analyze import FAILED, MODELLED, Analyzer, FileResult, file_key, loader_finding
 from guidekit.check.cache import CheckCache, FileState, decode_result, encode_result, make_salt, unsafe_folder
@@ -41,6 +41,9 @@ from guidekit.loading.source import DocKind, LoadProblem, Source, load_source, r
 from guidekit.loading.yamlio import compose
 from guidekit.model import build_policy
 from guidekit.schemas import available, schema_dir
+
+if TYPE_CHECKING:
+    from guidekit.check.translation_stage import TranslationStage
 
 __all__ = ["CheckResult", "Selection", "load_corpus", "run_check"]
 
@@ -435,20 +438,25 @@ def run_check(
     active = [r for r in rules
               if selection.wants(r) and _enabled_somewhere(settings.rules[r.id])]
     tr_rules = [r for r in active if r.stage == "translations"]
-    # the translations stage reads no result of the others: it runs beside them, in a process
-    # of its own with its own connection to the cache (unless one process was asked for)
+    # the translations stage reads no result of the others: where the cache does not answer
+    # it at once, it runs beside them, in a process of its own with its own connection to the
+    # cache (unless one process was asked for)
     folder = run.cache.folder if run.cache is not None else None
+    stage = _translation_stage(config, tr_rules, settings, jobs, run.cache, plan.items)
+    answered = stage.cached() if stage is not None else []
 
     def translations() -> list[Finding]:
+        if answered is not None:
+            return answered
+        assert stage is not None
         cache = CheckCache(folder, run.salt) if folder is not None else None
         try:
-            return _translations(config, tr_rules, settings, jobs, cache)
+            return stage.run(cache)
         finally:
             if cache is not None:
                 cache.close()
 
-    beside = Beside(translations, enabled=bool(tr_rules) and config.data.get("translations") is not None
-                    and jobs != 1)
+    beside = Beside(translations, enabled=answered is None and jobs != 1)
     try:
         if changed_since is not None:
             corpus, per_file = _changed_since(run, changed_since)
@@ -630,14 +638,21 @@ def _kind_of(config: Config, rel: str) -> DocKind | None:
 
 def _translations(config: Config, rules: list[type[CheckRule]], settings: Settings,
                   jobs: int | None, cache: CheckCache | None = None) -> list[Finding]:
+    stage = _translation_stage(config, rules, settings, jobs, cache)
+    return stage.run() if stage is not None else []
+
+
+def _translation_stage(config: Config, rules: list[type[CheckRule]], settings: Settings, jobs: int | None,
+                       cache: CheckCache | None, discovered: Sequence[Discovered] | None = None,
+                       ) -> TranslationStage | None:
     if not rules or not config.data.get("translations"):
-        return []
+        return None
     from guidekit.check.rules.translations import TranslationRule
-    from guidekit.check.translation_stage import translation_findings
+    from guidekit.check.translation_stage import translation_stage
 
     instances = [r(settings.rules[r.id].severity, settings.rules[r.id].options) for r in rules]
-    return translation_findings(config, [r for r in instances if isinstance(r, TranslationRule)], jobs=jobs,
-                                cache=cache)
+    return translation_stage(config, [r for r in instances if isinstance(r, TranslationRule)], jobs=jobs,
+                             cache=cache, discovered=discovered)
 
 
 def _enabled_somewhere(setting: RuleSetting) -> bool:

@@ -46,7 +46,7 @@ from guidekit.check.parallel import run_all
 from guidekit.check.rules.translations import Coverage, TranslationContext, TranslationRule, UnreadableCatalog
 from guidekit.findings import Finding, SourceSpan
 from guidekit.loading.config import Config
-from guidekit.loading.source import LoadProblem, read_guidance
+from guidekit.loading.source import DocKind, LoadProblem, read_guidance
 
 if TYPE_CHECKING:
     from guidekit.i18n.catalog import Entry
@@ -54,7 +54,7 @@ if TYPE_CHECKING:
     from guidekit.i18n.units import Unit
     from guidekit.loading.discover import Discovered
 
-__all__ = ["translation_findings"]
+__all__ = ["TranslationStage", "translation_findings", "translation_stage"]
 
 _COMMIT = re.compile(r"[0-9a-f]{40}(?:[0-9a-f]{24})?")
 # what a judgement depends on besides the check's salt (check/, loading/, model): the
@@ -64,11 +64,17 @@ _CODE = ("i18n", "diff")
 Changes = dict[tuple[str, str], "RuleChange"]
 
 
+_ALONE = 200  # the most edited files a diff since a revision takes by name (a git command line)
 _RACY_NS = 2_000_000_000  # a file written this recently may change again within its timestamp's tick
 
 
 def _digest(*parts: Any) -> str:
     return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _key(*parts: str) -> str:
+    """A digest of strings (faster than ``_digest``'s JSON where millions are made)."""
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
 
 def _text_digest(text: str) -> str:
@@ -174,28 +180,46 @@ def translation_findings(config: Config, rules: Sequence[TranslationRule], *, jo
                          cache: CheckCache | None = None) -> list[Finding]:
     """Every enabled GK6xx finding for the catalogs ``guidekit.yaml`` configures; ``jobs``
     caps the worker processes, ``cache`` (an open check cache) keeps what was judged."""
+    stage = translation_stage(config, rules, jobs=jobs, cache=cache)
+    return stage.run() if stage is not None else []
+
+
+def translation_stage(config: Config, rules: Sequence[TranslationRule], *, jobs: int | None = None,
+                      cache: CheckCache | None = None, discovered: Sequence[Discovered] | None = None,
+                      ) -> TranslationStage | None:
+    """The stage, ready to run (None when no locale or rule asks for it): ``cached()`` answers
+    from the cache alone where it can, ``run()`` does the rest. ``discovered``: what
+    ``discover`` listed, where the caller has it."""
     if not rules or not (config.data.get("translations") or {}).get("locales"):
-        return []
+        return None
     from guidekit.i18n.engine import settings_of
 
-    return _Stage(config, settings_of(config), rules, _Store(cache), jobs).run()
+    return TranslationStage(config, settings_of(config), rules, _Store(cache), jobs, discovered)
 
 
-class _Stage:
+class TranslationStage:
     def __init__(self, config: Config, settings: TranslationSettings, rules: Sequence[TranslationRule],
-                 store: _Store, jobs: int | None) -> None:
+                 store: _Store, jobs: int | None, discovered: Sequence[Discovered] | None = None) -> None:
         from guidekit.i18n.catalog import catalog_path
         from guidekit.i18n.engine import translatable
+        from guidekit.loading.discover import discover
 
         self.config, self.settings, self.rules, self.store, self.jobs = config, settings, rules, store, jobs
         self.locales = list(dict.fromkeys(settings.locales))
         self.paths = {loc: catalog_path(settings.folder, loc) for loc in self.locales}
-        self.files: list[Discovered] = translatable(config)
+        self.discovered = discover(config) if discovered is None else discovered
+        self.files: list[Discovered] = translatable(config, self.discovered)
         self.salt = ""
         self._pending: dict[str, str] = {}  # rows to store once the run is known to be consistent
-        self.file_digests: dict[str, str] = {}  # rel -> digest of the bytes, as the keys were made
+        self.file_digests: dict[str, str] = {}  # rel -> "kind:digest of the bytes", as the keys were made
+        self.config_digest = ""
         self.catalog_stats: dict[str, tuple[int, int, int] | None] = {}
         self.consistent = True  # no file changed while the stage read it
+        self._probed: tuple[list[Finding], list[str]] | None = None  # (findings kept, locales left)
+        self.cat_keys: dict[str, str] = {}
+        self.locale_keys: dict[str, str] = {}
+        self.revisions: dict[str, str | None] = {}  # locale -> its catalog's revision, once known
+        self.diff_keys: dict[str, str] = {}  # locale -> the key of the diff since its revision, where kept
         if store.cache is not None:
             self.salt = _digest("translations", 1, __version__, code_fingerprint(_CODE), str(config.root),
                                 settings.required, settings.min_translated,
@@ -205,16 +229,20 @@ class _Stage:
     def _guidance_digest(self) -> str:
         """Every guidance file's path and bytes, and the configuration (the diffs read them all);
         the digest of each translatable file's bytes is kept for its units' key."""
-        from guidekit.loading.discover import discover
-
+        self.config_digest = _text_digest(_dumps(self.config.data))
         h = hashlib.sha256(_dumps(self.config.data).encode())
-        for d in discover(self.config):
-            h.update(f"\0{d.rel}\0{d.kind.value if d.kind else ''}\0{d.outside_link}\0".encode())
+        for d in self.discovered:
+            kind = d.kind.value if d.kind else ""
+            h.update(f"\0{d.rel}\0{kind}\0{d.outside_link}\0".encode())
             if not d.outside_link:
                 digest = _bytes_digest(read_guidance(d.path, self.config.limits.max_file_bytes))
-                self.file_digests[d.rel] = digest
+                self.file_digests[d.rel] = f"{kind}:{digest}"
                 h.update(digest.encode())
         return h.hexdigest()
+
+    def _bytes_of(self, rel: str) -> str:
+        """The digest of a file's bytes as the guidance digest read them."""
+        return self.file_digests.get(rel, "").partition(":")[2]
 
     def _catalog_keys(self, locales: Iterable[str]) -> dict[str, str]:
         """A key for each catalog's bytes. A catalog is large: its digest is remembered under its
@@ -243,22 +271,39 @@ class _Stage:
         return {loc: _digest(self.salt, "catalog", loc, str(self.paths[loc]), digests[loc]) for loc in locales}
 
     # the run --------------------------------------------------------------------------
-    def run(self) -> list[Finding]:
+    def cached(self) -> list[Finding] | None:
+        """Every locale's findings where the cache holds them all, else None (``run`` judges
+        the locales it lacks): cheap, so a caller can skip starting a process for ``run``."""
+        if self._probed is None:
+            self._probed = self._probe()
+        found, left = self._probed
+        return None if left else found
+
+    def _probe(self) -> tuple[list[Finding], list[str]]:
+        if self.store.cache is None:
+            return [], self.locales
         findings: list[Finding] = []
-        locales = self.locales
-        cat_keys: dict[str, str] = {}
-        locale_keys: dict[str, str] = {}
-        if self.store.cache is not None:
-            guidance = self._guidance_digest()
-            cat_keys = self._catalog_keys(locales)
-            locale_keys = {loc: _digest(self.salt, "locale", guidance, cat_keys[loc]) for loc in locales}
-            hits = self.store.get(locale_keys.values())
-            for loc in locales:
-                if locale_keys[loc] in hits:
-                    findings.extend(decode_findings(hits[locale_keys[loc]]))
-            locales = [loc for loc in locales if locale_keys[loc] not in hits]
-            if not locales:
-                return findings
+        guidance = self._guidance_digest()
+        self.cat_keys = self._catalog_keys(self.locales)
+        self.locale_keys = {loc: _digest(self.salt, "locale", guidance, self.cat_keys[loc]) for loc in self.locales}
+        hits = self.store.get(self.locale_keys.values())
+        for loc in self.locales:
+            if self.locale_keys[loc] in hits:
+                findings.extend(decode_findings(hits[self.locale_keys[loc]]))
+        return findings, [loc for loc in self.locales if self.locale_keys[loc] not in hits]
+
+    def run(self, cache: CheckCache | None = None) -> list[Finding]:
+        """Every finding; ``cache``: the connection to use from here on (a process of its own
+        needs its own), when another than the one the stage was made with."""
+        if cache is not None:
+            self.store = _Store(cache)
+        if self._probed is None:
+            self._probed = self._probe()
+        findings, locales = self._probed
+        findings = list(findings)
+        if not locales:
+            return findings
+        cat_keys, locale_keys = self.cat_keys, self.locale_keys
         judged = self._judge(locales, cat_keys)
         # stored only where no file changed while it was read; a locale's findings only where
         # its revision is a commit that could be compared
@@ -307,6 +352,49 @@ class _Stage:
         raw = read_guidance(d.path, self.config.limits.max_file_bytes)
         return _bytes_digest(raw), source_units(load_bytes(d.path, d.rel, d.kind, raw, self.config.limits))
 
+    def _changes_since(self, revision: str | None) -> tuple[Changes, str | None]:
+        """The rule changes since a catalog's revision. With a cache, the diff is kept under the
+        revision with the digest of every guidance file it saw; an edit of a few policies since
+        then is diffed alone where that gives what the whole diff would (guidekit.i18n.since)."""
+        from guidekit.i18n.engine import diff_since, enforcement_changes
+
+        if revision is None or not _COMMIT.fullmatch(revision):
+            return enforcement_changes(self.config.root, revision)
+        from guidekit.i18n.since import after_edit, alone, decode_summary, encode_summary, summarize
+
+        key = _digest(self.salt, "diff", revision, self.config_digest)
+        self.diff_keys.update((loc, key) for loc in self.locales if self.revisions.get(loc) == revision)
+        files = self.file_digests
+        summary = None
+        try:
+            seen, row = self.store.get([key])[key]
+            old = decode_summary(row)
+        except (KeyError, TypeError, ValueError):
+            old = None
+        if old is not None and isinstance(seen, dict):
+            edited = {rel for rel in {*files, *seen} if files.get(rel) != seen.get(rel)}
+            if not edited:
+                return old.changes, None
+            policy = DocKind.POLICY.value + ":"
+            if len(edited) <= _ALONE and all(files.get(rel, "").startswith(policy)
+                                             and str(seen.get(rel, "")).startswith(policy) for rel in edited):
+                raw = {rel: read_guidance(self.config.root / rel, self.config.limits.max_file_bytes)
+                       for rel in edited}
+                now = {rel: b for rel, b in raw.items()
+                       if isinstance(b, bytes) and _bytes_digest(b) == self._bytes_of(rel)}
+                if len(now) == len(raw) and alone(old, now):
+                    limited, note = diff_since(self.config.root, revision, sorted(edited))
+                    if limited is None:
+                        return {}, note
+                    summary = after_edit(old, now, limited)
+        if summary is None:
+            whole, note = diff_since(self.config.root, revision)
+            if whole is None:
+                return {}, note
+            summary = summarize(whole)
+        self._pending[key] = _dumps([files, encode_summary(summary)])
+        return summary.changes, None
+
     def _forget(self, locales: list[str], locale_keys: dict[str, str], cat_keys: dict[str, str]) -> None:
         """Keep one state a locale: drop the findings and catalog entries of the state this run
         replaced (an edited catalog shifts the lines of most entries: each state would keep a copy)."""
@@ -316,12 +404,14 @@ class _Stage:
         replaced: list[str] = []
         for loc in locales:
             old = before.get(pointers[loc])
-            if not (isinstance(old, list) and len(old) == 2 and all(isinstance(x, str) for x in old)):
+            if not (isinstance(old, list) and len(old) == 3 and all(isinstance(x, str) for x in old)):
                 continue
             if old[0] != locale_keys[loc]:
                 drop.append(old[0])
             if old[1] != cat_keys[loc]:
                 replaced.append(old[1])
+            if old[2] not in self.diff_keys.values():  # the diff since a revision no catalog is at now
+                drop.append(old[2])
         if replaced:
             indexes = self.store.get([*replaced, *cat_keys.values()])
 
@@ -335,7 +425,8 @@ class _Stage:
             for key in replaced:
                 drop.append(key)
                 drop.extend(_digest("entries", d) for d in groups(key) - current)
-        self.store.put({pointers[loc]: _dumps([locale_keys[loc], cat_keys[loc]]) for loc in locales})
+        self.store.put({pointers[loc]: _dumps([locale_keys[loc], cat_keys[loc], self.diff_keys.get(loc, "")])
+                        for loc in locales})
         self.store.drop(drop)
 
     def _judge(self, locales: list[str], cat_keys: dict[str, str]) -> dict[str, tuple[list[Finding], bool]]:
@@ -352,7 +443,7 @@ class _Stage:
                     index[key] = (rev, err, dict(groups))
         # a file's units are stored under its bytes, with the documents they belong to beside them
         # (small: an edit needs the units of the documents it touches only)
-        unit_keys = {d.rel: self._units_key(d, self.file_digests[d.rel]) for d in self.files} if cached else {}
+        unit_keys = {d.rel: self._units_key(d, self._bytes_of(d.rel)) for d in self.files} if cached else {}
         docs_of: dict[str, list[str]] = {}
         known = self.store.get(_digest(key, "docs") for key in unit_keys.values())
         for rel, key in unit_keys.items():
@@ -384,7 +475,7 @@ class _Stage:
                 key = self._units_key(by_rel[rel], digest)
                 self._pending[key] = _dumps(_encode_units(of_file))
                 self._pending[_digest(key, "docs")] = _dumps(docs_of[rel])
-                self.consistent &= digest == self.file_digests.get(rel)
+                self.consistent &= digest == self._bytes_of(rel)
         # the files that hold each document's units, in the order their units are taken (the
         # first of two units with one key wins, as in collect_units)
         holders: dict[str, list[str]] = {}
@@ -409,32 +500,51 @@ class _Stage:
                 revision[loc], error[loc], group_digest[loc] = index[cat_keys[loc]]
 
         diffs: dict[str | None, tuple[Changes, str | None]] = {}
+        self.revisions = dict(revision)
         for loc in locales:
             if revision[loc] not in diffs:
-                diffs[revision[loc]] = enforcement_changes(self.config.root, revision[loc])
-        changes_by_doc = {rev: _changes_by_doc(c) for rev, (c, _) in diffs.items()} if cached else {}
-        units_digest = {doc: _digest([unit_keys[rel] for rel in rels]) for doc, rels in holders.items()} \
+                diffs[revision[loc]] = self._changes_since(revision[loc]) if cached else \
+                    enforcement_changes(self.config.root, revision[loc])
+        # a group's key, from its entries, its units and its rules' changes (made for every
+        # group of every locale: plain strings hashed, no JSON)
+        changed_docs = {rev: {doc: _dumps(c) for doc, c in _changes_by_doc(changes).items()}
+                        for rev, (changes, _) in diffs.items()} if cached else {}
+        units_digest = {doc: _key(*(unit_keys[rel] for rel in rels)) for doc, rels in holders.items()} \
             if cached else {}
 
-        # which groups are judged: all without a cache, else those whose result is not stored
+        # which groups are judged: all without a cache, else those whose result is not stored,
+        # in the locale's sheet (its groups' results in the run before) or on their own
         group_keys: dict[str, dict[str, str]] = {}
         results: dict[str, dict[str, _Group]] = {loc: {} for loc in locales}
+        kept: dict[str, dict[str, Any]] = {loc: {} for loc in locales}  # doc -> its stored row, as stored
         todo: dict[str, list[str]] = {}
+        sheet_keys = {loc: _digest(self.salt, "sheet", loc) for loc in locales} if cached else {}
+        sheets = self.store.get(sheet_keys.values())
+        resheet: dict[str, bool] = {}  # whether a locale's sheet is to be written again
         for loc in locales:
             docs = sorted(set(holders) | (set(read[loc].groups) if loc in read else set(group_digest[loc])))
-            if cached:
-                rev = revision[loc]
-                group_keys[loc] = {doc: _digest(self.salt, "group", loc, str(self.paths[loc]),
-                                                group_digest[loc].get(doc), units_digest.get(doc),
-                                                changes_by_doc[rev].get(doc)) for doc in docs}
-                hits = self.store.get(group_keys[loc].values())
-                for doc in docs:
-                    got = hits.get(group_keys[loc][doc])
-                    if got is not None:
-                        results[loc][doc] = _Group(list(decode_findings(got[0])), got[1], Counter(got[2]))
-                todo[loc] = [doc for doc in docs if doc not in results[loc]]
-            else:
+            if not cached:
                 todo[loc] = docs
+                continue
+            base = _key(self.salt, "group", loc, str(self.paths[loc]))
+            changed = changed_docs[revision[loc]]
+            group_keys[loc] = {doc: _key(base, doc, group_digest[loc].get(doc, ""), units_digest.get(doc, ""),
+                                         changed.get(doc, "")) for doc in docs}
+            sheet = sheets.get(sheet_keys[loc])
+            sheet = sheet if isinstance(sheet, dict) else {}
+            rows = {doc: row for doc in docs if isinstance(row := sheet.get(doc), list) and len(row) == 4
+                    and row[0] == group_keys[loc][doc]}
+            resheet[loc] = len(rows) != len(docs) or len(sheet) != len(docs)
+            rest = [group_keys[loc][doc] for doc in docs if doc not in rows]
+            hits = self.store.get(rest) if rest else {}
+            for doc in docs:
+                if doc not in rows and isinstance(got := hits.get(group_keys[loc][doc]), list) and len(got) == 3:
+                    rows[doc] = [group_keys[loc][doc], *got]
+            for doc, row in rows.items():
+                with contextlib.suppress(TypeError, ValueError, IndexError):
+                    results[loc][doc] = _Group(list(decode_findings(row[1])), int(row[2]), Counter(row[3]))
+                    kept[loc][doc] = row
+            todo[loc] = [doc for doc in docs if doc not in results[loc]]
         # the entries of groups to judge whose catalog was not read: from the cache
         wanted = {_digest("entries", group_digest[loc][doc]): (loc, doc) for loc in locales if loc not in read
                   for doc in todo[loc] if doc in group_digest[loc]}
@@ -475,8 +585,12 @@ class _Stage:
             results[loc].update(groups)
             if cached:
                 for doc, g in groups.items():
-                    self._pending[group_keys[loc][doc]] = _dumps([encode_findings(g.findings), g.units,
-                                                                  dict(g.missing)])
+                    row = [encode_findings(g.findings), g.units, dict(g.missing)]
+                    self._pending[group_keys[loc][doc]] = _dumps(row)
+                    kept[loc][doc] = [group_keys[loc][doc], *row]
+        for loc in locales:
+            if cached and resheet[loc]:
+                self._pending[sheet_keys[loc]] = _dumps(kept[loc])
 
         broken = [r for r in self.rules if isinstance(r, UnreadableCatalog)]
         out: dict[str, tuple[list[Finding], bool]] = {}

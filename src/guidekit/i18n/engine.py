@@ -23,7 +23,7 @@ from guidekit.loading.config import Config
 from guidekit.loading.discover import Discovered, discover
 from guidekit.loading.source import DocKind, Source, load_source
 
-__all__ = ["ENFORCEMENT", "RuleChange", "TranslationSettings", "UnitState", "collect_units",
+__all__ = ["ENFORCEMENT", "RuleChange", "TranslationSettings", "UnitState", "collect_units", "diff_since",
            "enforcement_changes", "file_units", "level_of", "load_catalog", "load_catalogs", "plan_update", "rekey",
            "reworded", "rule_changes", "settings_of", "source_units", "translatable", "unit_states", "write_update"]
 
@@ -49,9 +49,10 @@ def settings_of(config: Config) -> TranslationSettings:
                                float(t.get("min_translated", 100)))
 
 
-def translatable(config: Config) -> list[Discovered]:
-    """The files that hold units: policies, SOPs and taxonomy files under the root."""
-    return [d for d in discover(config)
+def translatable(config: Config, discovered: Sequence[Discovered] | None = None) -> list[Discovered]:
+    """The files that hold units: policies, SOPs and taxonomy files under the root (of
+    ``discovered``, the files ``discover`` listed, where the caller has them)."""
+    return [d for d in (discover(config) if discovered is None else discovered)
             if d.kind in (DocKind.POLICY, DocKind.SOP, DocKind.TAXONOMY) and not d.outside_link]
 
 
@@ -94,13 +95,19 @@ def enforcement_changes(root: Path, revision: str | None) -> tuple[dict[tuple[st
     note when the revision cannot be diffed (unknown commit, no git)."""
     if not revision:
         return {}, None
+    changes, note = diff_since(root, revision)
+    return (rule_changes(changes) if changes is not None else {}), note
+
+
+def diff_since(root: Path, revision: str, paths: Sequence[str] = ()) -> tuple[ChangeSet | None, str | None]:
+    """The diff from a catalog's revision to the working tree (limited to ``paths``), or
+    None and why it cannot be made."""
     from guidekit.diff import diff_revisions
 
     try:
-        changes: ChangeSet = diff_revisions(root, base=revision, head=None)
+        return diff_revisions(root, base=revision, head=None, paths=paths), None
     except GuidekitError as err:
-        return {}, f"cannot compare with {revision[:12]}: {err.message}"
-    return rule_changes(changes), None
+        return None, f"cannot compare with {revision[:12]}: {err.message}"
 
 
 def rule_changes(changes: ChangeSet) -> dict[tuple[str, str], RuleChange]:

@@ -33,5 +33,5 @@ def check_result_dict(result: CheckResult) -> dict[str, Any]:
 
 
 def write_json(result: CheckResult, stream: TextIO, options: ReportOptions) -> None:
-    json.dump(check_result_dict(result), stream, indent=2, ensure_ascii=False)
-    stream.write("\n")
+    # one write: json.dump writes every token on its own (a hundred thousand for a few thousand findings)
+    stream.write(json.dumps(check_result_dict(result), indent=2, ensure_ascii=False) + "\n")
