@@ -7,7 +7,6 @@ import json
 import re
 from collections.abc import Iterator
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -25,7 +24,9 @@ SCHEMA_NAMES = ("policy", "sop", "cases", "taxonomy", "config")
 def schema_dir() -> Path:
     """Inside the wheel the schemas sit in ``guidekit/schemas``; in a source checkout
     (editable install) they are the repository's ``schemas/`` folder."""
-    packaged = Path(str(resources.files("guidekit"))) / "schemas"
+    # guidekit's package folder, as importlib.resources.files would name it (without
+    # importing its zip readers, a few ms of every command's start-up)
+    packaged = Path(__file__).parent / "schemas"
     if packaged.is_dir():
         return packaged
     checkout = Path(__file__).resolve().parents[2] / "schemas"

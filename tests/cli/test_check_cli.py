@@ -210,12 +210,12 @@ def test_config_found_by_walking_up(cli, sample_root: Path) -> None:
 
 def test_internal_errors_exit_3_without_traceback(cli, sample_root: Path,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
-    from guidekit.check import engine
+    from guidekit import corpus
 
     def boom(*a: object, **k: object) -> None:
         raise RuntimeError("simulated bug")
 
-    monkeypatch.setattr(engine, "build_corpus", boom)
+    monkeypatch.setattr(corpus, "build_corpus", boom)
     r = cli("check", str(sample_root))
     assert r.exit_code == 3
     assert "internal error" in r.stderr and "Traceback" not in r.stderr + r.stdout

@@ -105,6 +105,25 @@ def test_a_check_of_named_files_imports_no_sop_engine_nor_renderer(tmp_path: Pat
                          check=True, cwd=tmp_path / "g")
     assert out.stdout.strip().splitlines()[-1] == "[]"
 
+def test_a_warm_check_of_named_files_builds_no_model_and_starts_no_process(tmp_path: Path) -> None:
+    """A pre-commit hook's second run, nothing changed: every finding (the translations'
+    too: the sample has two locales) comes from the cache, so no model, corpus or Markdown
+    rule is imported and no process is forked for the translations stage."""
+    code = (
+        "import sys; from guidekit.cli.app import main; "
+        "rc = main(['check', '--cache-dir', sys.argv[1], 'policies/ads/alcohol.md', 'policies/ads/dating.md']); "
+        "print(rc, [m for m in ('multiprocessing', 'guidekit.model.policy', 'guidekit.model.sop', "
+        "'guidekit.model.taxonomy', 'guidekit.corpus', 'guidekit.check.markdown', 'jsonschema') "
+        "if m in sys.modules])"
+    )
+    shutil.copytree(SAMPLE, tmp_path / "g")
+    runs = [subprocess.run([sys.executable, "-c", code, str(tmp_path / "cache")], capture_output=True,
+                           text=True, check=True, cwd=tmp_path / "g").stdout.strip().splitlines()[-1]
+            for _ in range(2)]
+    assert runs[0].startswith("0 ['multiprocessing'")  # the cold run forks and builds models
+    assert runs[1] == "0 []"
+
+
 def test_model_exports_every_name_from_its_module() -> None:
     import guidekit.model as model
 

@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from guidekit.check.incremental import mentioned_tokens
 from guidekit.check.registry import CheckRule, DocContext, DocIndex, Link, find_rule
@@ -21,7 +21,9 @@ from guidekit.check.schema import salvage, schema_findings
 from guidekit.check.suppress import Directive, scan_directives
 from guidekit.findings import Finding, SourceSpan
 from guidekit.loading.source import DocKind, Limits, Source, load_bytes, load_text, read_guidance
-from guidekit.model import Policy, Sop, build_policy, build_sop
+
+if TYPE_CHECKING:  # the models are built (and imported) only for files that are analysed
+    from guidekit.model import Policy, Sop
 
 __all__ = ["FAILED", "INVALID", "PARTIAL", "VALID", "Analyzer", "FileResult", "file_key", "lean_policy_data",
            "shared"]
@@ -196,6 +198,8 @@ class Analyzer:
         declared = _declared(src.data)
         # with schema errors, the rest of the document is still checked when it can be modelled
         modelled = not schema or salvage(src)
+        from guidekit.model import build_policy, build_sop
+
         doc: Policy | Sop | None = None
         try:
             if modelled and kind is DocKind.POLICY:

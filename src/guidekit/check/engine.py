@@ -32,18 +32,17 @@ from guidekit.check.registry import CheckRule, RuleContext, all_rules, find_rule
 from guidekit.check.schema import schema_findings
 from guidekit.check.settings import RuleSetting, Settings
 from guidekit.check.suppress import Directive, apply_suppressions
-from guidekit.corpus import Corpus, build_corpus
 from guidekit.errors import GuidekitError
 from guidekit.findings import Finding, Severity, SourceSpan
 from guidekit.loading.config import Config
 from guidekit.loading.discover import Discovered
 from guidekit.loading.source import DocKind, LoadProblem, Source, load_source, read_guidance
 from guidekit.loading.yamlio import compose
-from guidekit.model import build_policy
 from guidekit.schemas import available, schema_dir
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the corpus and the models are imported by the runs that build them
     from guidekit.check.translation_stage import TranslationStage
+    from guidekit.corpus import Corpus
 
 __all__ = ["CheckResult", "Selection", "load_corpus", "run_check"]
 
@@ -56,7 +55,8 @@ class CheckResult:
     # files with findings have their text loaded (reporters show the line)
     sources: dict[str, Source] = field(default_factory=dict)
     rules: list[type[CheckRule]] = field(default_factory=list)
-    # the corpus the rules saw (without policy prose when run_check(lean=True))
+    # the corpus the rules saw (without policy prose when run_check(lean=True)); None when
+    # a cached run found nothing changed (no rule ran) and ``whole`` was not asked for
     corpus: Corpus | None = None
     cache_hits: int = 0
     # how the corpus rules ran: "full", "incremental" (a cached re-run),
@@ -122,6 +122,8 @@ def load_corpus(config: Config, *, verbose: bool = False,
             if schema:
                 invalid.add(id(src))
                 findings.extend(schema)
+    from guidekit.corpus import build_corpus
+
     corpus = build_corpus(config, sources, lambda s: id(s) not in invalid)
     return corpus, findings, plan
 
@@ -301,6 +303,8 @@ class _Run:
         for src in sources:
             src.positions = keep is None or src.rel in keep
         valid = {s.rel for s in sources if self.results[s.rel].status in MODELLED}
+        from guidekit.corpus import build_corpus
+
         return build_corpus(self.config, sources, lambda s: s.rel in valid, self.models or None)
 
     def corpus_findings(self, rels: Iterable[str],
@@ -457,6 +461,7 @@ def run_check(
                 cache.close()
 
     beside = Beside(translations, enabled=answered is None and jobs != 1)
+    corpus: Corpus | None  # None when nothing changed since the cached run (and not ``whole``)
     try:
         if changed_since is not None:
             corpus, per_file = _changed_since(run, changed_since)
@@ -484,7 +489,7 @@ def run_check(
     findings = _apply_settings(settings, selection, findings)
     findings = _suppress(findings, directives, settings, selection)
     findings = sorted({f for f in findings if plan.wanted(f.span.path)}, key=Finding.sort_key)
-    sources: dict[str, Source] = {s.rel: s for s in corpus.sources}
+    sources: dict[str, Source] = {s.rel: s for s in corpus.sources} if corpus is not None else {}
     for f in findings:
         src = sources.get(f.span.path)
         known = per_file.get(f.span.path)
@@ -531,6 +536,8 @@ def _modelled_as_they_come(run: _Run) -> Callable[[FileResult], FileResult]:
     small model per policy (no prose, only the examples a corpus rule reads: see
     analyze.lean_policy_data) and the names of each policy's top-level keys (for
     ``registry.written``)."""
+    from guidekit.model import build_policy
+
     limit = run.config.limits.max_file_bytes
     key_sets: dict[tuple[Any, ...], dict[Any, None]] = {}  # one shared dict per set of keys
 
@@ -564,7 +571,7 @@ def _full(run: _Run) -> tuple[Corpus, dict[str, FileState]]:
     return corpus, states
 
 
-def _cached(run: _Run) -> tuple[Corpus, dict[str, FileState]]:
+def _cached(run: _Run) -> tuple[Corpus | None, dict[str, FileState]]:
     """A re-run: only files changed since the last run, and their neighbours, are checked."""
     assert run.cache is not None
     run.hash_all()
@@ -576,9 +583,8 @@ def _cached(run: _Run) -> tuple[Corpus, dict[str, FileState]]:
     gone = set(before) - set(run.items)
     moved = changed | gone
     if not moved:
-        run.mode = "unchanged"
-        corpus, _ = run.corpus_findings(())
-        return corpus, {rel: before[rel] for rel in run.items}
+        run.mode = "unchanged"  # every finding is known: no corpus (and no model) is built
+        return None, {rel: before[rel] for rel in run.items}
     tax = run.taxonomy_rels() | {r for r in gone if before[r].kind is DocKind.TAXONOMY}
     too_many = len(moved) > _INCREMENTAL_MAX * max(1, len(run.items))
     if too_many or moved & tax or not all(r.incremental for r in run.rules):

@@ -10,12 +10,13 @@ items run in this process.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from multiprocessing.connection import Connection
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+if TYPE_CHECKING:  # multiprocessing is imported when a run forks (a warm re-run seldom does)
+    from multiprocessing.connection import Connection
 
 __all__ = ["MIN_PARALLEL", "Beside", "default_jobs", "run_all"]
 
@@ -35,6 +36,8 @@ def default_jobs() -> int:
 
 
 def _forkable() -> bool:
+    import multiprocessing
+
     return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
 
 
@@ -55,6 +58,8 @@ def run_all(fn: Callable[[T], R], items: Sequence[T], *, jobs: int | None = None
             if progress:
                 progress(1)
         return
+    import multiprocessing
+
     _task = fn
     try:
         ctx = multiprocessing.get_context("fork")
@@ -89,6 +94,8 @@ class Beside(Generic[R]):
         self._proc: Any = None
         self._conn: Connection | None = None
         if enabled and _forkable():
+            import multiprocessing
+
             ctx = multiprocessing.get_context("fork")
             recv, send = ctx.Pipe(duplex=False)
             self._proc = ctx.Process(target=_send, args=(fn, send))

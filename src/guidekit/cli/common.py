@@ -7,15 +7,17 @@ import os
 from collections.abc import Iterable, Sequence
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
 # re-exported: the commands take every shared helper from here
 from guidekit.cli.streams import output_stream as output_stream
 from guidekit.cli.streams import use_color as use_color
-from guidekit.loading.config import Config, load_config
 from guidekit.loading.root import guidance_root
+
+if TYPE_CHECKING:  # loaded by the commands that read the configuration (diff reads it in its engine)
+    from guidekit.loading.config import Config
 
 
 def root_option(*, paths: bool = True) -> Any:
@@ -41,6 +43,8 @@ def choices(name: str, values: Iterable[str]) -> Any:
 
 def resolve_config(root: Path | None, paths: Sequence[Path] = ()) -> Config:
     """The configuration of the guidance root (guidekit.loading.root's one rule)."""
+    from guidekit.loading.config import load_config
+
     return load_config(guidance_root(root, paths))
 
 

@@ -16,12 +16,14 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterator
-from typing import NamedTuple, TypeVar
+from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
 from guidekit.findings import SourceSpan
 from guidekit.loading.markdown import Block, read_blocks, slugify
 from guidekit.loading.source import DocKind, Source
-from guidekit.model import Loc, Policy, Sop, build_policy, build_sop, build_taxonomy_items
+
+if TYPE_CHECKING:  # the models are built when units are extracted, not when a cached check starts
+    from guidekit.model import Loc, Policy, Sop
 
 __all__ = ["Unit", "body_blocks", "example_key", "key_document", "normalize", "units_of"]
 
@@ -131,6 +133,8 @@ def _sop_units(s: Sop) -> Iterator[Unit]:
 
 
 def _taxonomy_units(src: Source) -> Iterator[Unit]:
+    from guidekit.model import build_taxonomy_items
+
     vocab, items = build_taxonomy_items(src)
     for item in items:
         for field in ("title", "description"):
@@ -140,7 +144,7 @@ def _taxonomy_units(src: Source) -> Iterator[Unit]:
                                  "taxonomy", item.loc.at(field))
 
 
-_Doc = TypeVar("_Doc", Policy, Sop)
+_Doc = TypeVar("_Doc", "Policy", "Sop")
 
 
 def _named(doc: _Doc) -> _Doc:
@@ -154,6 +158,8 @@ def units_of(src: Source) -> list[Unit]:
     """The units of one schema-valid source (policies, SOPs and taxonomy files have them).
 
     Raises TypeError, ValueError, KeyError or AttributeError for one that does not fit."""
+    from guidekit.model import build_policy, build_sop
+
     if src.kind is DocKind.POLICY:
         return list(_policy_units(_named(build_policy(src))))
     if src.kind is DocKind.SOP:

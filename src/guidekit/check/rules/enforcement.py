@@ -5,10 +5,13 @@ vocabularies hold together (target parents, ladder and age-gate references)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from guidekit.check.registry import CheckRule, DocContext, DocumentRule, RuleContext, register
 from guidekit.findings import Finding, Severity
-from guidekit.model import AgeGate, Ladder, Loc, Policy, Target
+
+if TYPE_CHECKING:  # imported where used: listing the rules (every check's start) builds no model
+    from guidekit.model import Loc
 
 
 @register
@@ -85,6 +88,8 @@ class MissingSeverity(DocumentRule):
     name = "missing-severity"
 
     def check_document(self, ctx: DocContext) -> Iterator[Finding]:
+        from guidekit.model import Policy
+
         if not isinstance(ctx.doc, Policy):
             return
         for r in ctx.doc.rules:
@@ -107,6 +112,8 @@ class TaxonomyReference(CheckRule):
     name = "taxonomy-reference"
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
+        from guidekit.model import AgeGate, Ladder, Target
+
         tax = ctx.corpus.taxonomy
         subjects = set(tax.subjects) | {"content", "account", "monetization", "ad"}
         for _src, _vocab, items in ctx.corpus.taxonomy_sources:

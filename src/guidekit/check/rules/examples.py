@@ -4,18 +4,21 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from guidekit.check.registry import DocContext, DocumentRule, register
-from guidekit.defang import live_links, may_hold_links
 from guidekit.findings import Finding, Severity
-from guidekit.model import Example, Policy
+
+if TYPE_CHECKING:  # imported where used: listing the rules (every check's start) builds no model
+    from guidekit.model import Example
 
 _HTML = re.compile(r"</?[a-zA-Z][a-zA-Z0-9-]*(?:\s[^<>]*)?/?>")
 
 
 def _examples(ctx: DocContext) -> Iterator[tuple[Example, str]]:
     """(example, field) for the text and note of every example of a valid policy."""
+    from guidekit.model import Policy
+
     if isinstance(ctx.doc, Policy):
         for rule in ctx.doc.rules:
             for ex in rule.examples:
@@ -49,6 +52,8 @@ class MissingExamples(DocumentRule):
     }
 
     def check_document(self, ctx: DocContext) -> Iterator[Finding]:
+        from guidekit.model import Policy
+
         if not isinstance(ctx.doc, Policy):
             return
         for rule in ctx.doc.rules:
@@ -80,6 +85,8 @@ class LiveLinkInExample(DocumentRule):
     name = "live-link-in-example"
 
     def check_document(self, ctx: DocContext) -> Iterator[Finding]:
+        from guidekit.defang import live_links, may_hold_links
+
         examples = list(_examples(ctx))
         # one scan of all the document's example texts rules out links in most documents
         if not may_hold_links("\n".join(_value(ex, field) for ex, field in examples)):

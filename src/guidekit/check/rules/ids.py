@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING
 
 from guidekit.check.registry import CheckRule, RuleContext, register
 from guidekit.findings import Finding
-from guidekit.model import Loc, Policy, Sop
+
+if TYPE_CHECKING:  # imported where used: listing the rules (every check's start) builds no model
+    from guidekit.model import Loc, Policy, Sop
 
 
 @register

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from guidekit.check.registry import CheckRule, RuleContext, register, written
 from guidekit.findings import Finding, Severity
-from guidekit.model import Policy, Sop, Status
+
+if TYPE_CHECKING:  # imported where used: listing the rules (every check's start) builds no model
+    from guidekit.model import Policy, Sop
 
 
 @register
@@ -64,6 +67,8 @@ class ActiveUsesDeprecated(CheckRule):
     name = "active-uses-deprecated"
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
+        from guidekit.model import Status
+
         c = ctx.corpus
         successors: dict[str, str] = {}
         for p in c.policies.values():
@@ -96,6 +101,8 @@ class SupersededStillActive(CheckRule):
     severity = Severity.WARNING
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
+        from guidekit.model import Status
+
         c = ctx.corpus
         for p in c.all_policies:
             if p.status is not Status.ACTIVE or not written(p, "status"):

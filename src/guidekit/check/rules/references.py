@@ -5,12 +5,14 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable, Iterator
 from itertools import chain
+from typing import TYPE_CHECKING
 
 from guidekit.check.registry import CheckRule, RuleContext, register
-from guidekit.corpus import Corpus
 from guidekit.findings import Finding
-from guidekit.model import Condition, Loc, Policy, Rule, Sop, Tier
-from guidekit.model.taxonomy import BUILTIN_UNITS
+
+if TYPE_CHECKING:  # imported where used: listing the rules (every check's start) builds no model
+    from guidekit.corpus import Corpus
+    from guidekit.model import Condition, Loc, Policy, Rule, Sop, Tier
 
 _VOCAB_NOUN = {
     "actions": "action",
@@ -26,7 +28,7 @@ _VOCAB_NOUN = {
     "units": "unit",
 }
 
-Ref = tuple[str, str, Loc]  # (what it names, the value, where)
+Ref = tuple[str, str, "Loc"]  # (what it names, the value, where)
 
 
 def _listed(values: Iterable[str], loc: Loc, key: str, vocab: str) -> Iterator[Ref]:
@@ -127,6 +129,8 @@ def _suggest(value: str, known: Iterable[str]) -> str | None:
 
 
 def _known(corpus: Corpus, what: str) -> set[str]:
+    from guidekit.model.taxonomy import BUILTIN_UNITS
+
     if what == "documents":
         return corpus.doc_ids()
     if what == "policies":
@@ -284,6 +288,8 @@ class TreeReference(CheckRule):
     name = "tree-reference"
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
+        from guidekit.model import Loc
+
         c = ctx.corpus
         for s in c.all_sops:
             nodes = {n.id: n for n in s.tree.nodes}

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from guidekit.check.registry import CheckRule, DocContext, DocumentRule, RuleContext, register, written
-from guidekit.corpus import Corpus
 from guidekit.findings import Finding, Severity
-from guidekit.model import Policy, Sop, Status
+
+if TYPE_CHECKING:  # imported where used: listing the rules (every check's start) builds no model
+    from guidekit.corpus import Corpus
+    from guidekit.model import Policy, Sop
 
 
 def _documents(corpus: Corpus) -> list[Policy | Sop]:
@@ -28,6 +30,8 @@ class ReviewOverdue(CheckRule):
     severity = Severity.WARNING
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
+        from guidekit.model import Status
+
         for doc in _documents(ctx.corpus):
             if doc.review_by and doc.review_by < ctx.today and doc.status is not Status.DEPRECATED:
                 days = (ctx.today - doc.review_by).days
@@ -52,6 +56,8 @@ class DraftPastEffective(CheckRule):
     severity = Severity.WARNING
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
+        from guidekit.model import Status
+
         for doc in _documents(ctx.corpus):
             if (doc.status is Status.DRAFT and written(doc, "status") and doc.effective
                     and doc.effective < ctx.today):
@@ -86,6 +92,8 @@ class MissingOwner(DocumentRule):
     }
 
     def check_document(self, ctx: DocContext) -> Iterator[Finding]:
+        from guidekit.model import Policy, Sop
+
         doc = ctx.doc
         if not isinstance(doc, (Policy, Sop)) or not written(doc, "owners"):
             return

@@ -8,10 +8,11 @@ from typing import Any, ClassVar
 from guidekit.check.registry import DocContext, DocumentRule, register
 from guidekit.findings import Finding, SourceSpan
 from guidekit.loading.source import DocKind
-from guidekit.model import Policy
 
 
 def _policy_kind(ctx: DocContext) -> str | None:
+    from guidekit.model import Policy
+
     if isinstance(ctx.doc, Policy):
         return ctx.doc.kind
     data = ctx.source.data

@@ -9,16 +9,20 @@ unknown rules or actions are GK210.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from guidekit.check.registry import CheckRule, RuleContext, register
 from guidekit.findings import Finding, Severity
-from guidekit.model import Answer, Rule, Sop, Tier
-from guidekit.sop.graph import TreeGraph
+
+if TYPE_CHECKING:  # imported where used: listing the rules (every check's start) builds no model
+    from guidekit.model import Answer, Rule, Sop, Tier
+    from guidekit.sop.graph import TreeGraph
 
 
 def _graphs(ctx: RuleContext, *, started: bool = False) -> Iterator[tuple[Sop, TreeGraph]]:
     """Each SOP with its graph; with ``started`` only trees whose start exists (else GK213)."""
+    from guidekit.sop.graph import TreeGraph
+
     for sop in ctx.corpus.all_sops:
         g = TreeGraph.of(sop)
         if not started or sop.tree.start in g.nodes:

@@ -9,7 +9,6 @@ from typing import Any, ClassVar
 
 from guidekit.check.registry import DocContext, DocumentRule, register
 from guidekit.findings import Finding, JsonPath
-from guidekit.model import Policy, Sop
 
 _DEFAULT_TERMS = {
     "generally": "say when the rule applies and list the exceptions",
@@ -78,6 +77,8 @@ def _is_permission(term: str, text: str, m: re.Match[str]) -> bool:
 
 def _texts(ctx: DocContext, fields: list[str]) -> Iterator[tuple[JsonPath, str, str]]:
     """(json path, text, what it is) for the fields that carry decisions."""
+    from guidekit.model import Policy, Sop
+
     doc = ctx.doc
     if isinstance(doc, Policy):
         if "rule" in fields:
