@@ -14,12 +14,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
-from typing import NamedTuple
-
-import polib
+from typing import TYPE_CHECKING, NamedTuple
 
 from guidekit.fsutil import atomic_write_text
-from guidekit.i18n.units import Unit
+
+if TYPE_CHECKING:  # polib is imported to read or write a catalog (a cached check does neither)
+    from guidekit.i18n.units import Unit
 
 __all__ = ["CATALOG_NAME", "TEMPLATE_NAME", "Catalog", "Entry", "Planned", "catalog_path", "plural_forms",
            "read_catalog", "read_catalog_text", "shown_path", "write_catalog"]
@@ -86,6 +86,8 @@ def read_catalog_text(text: str, path: Path, locale: str) -> Catalog:
 
 
 def _catalog(path_or_text: str, path: Path, locale: str) -> Catalog:
+    import polib
+
     try:
         po = polib.pofile(path_or_text, wrapwidth=0)
     except (OSError, UnicodeDecodeError, ValueError) as err:
@@ -130,6 +132,8 @@ def write_catalog(path: Path, locale: str | None, planned: Iterable[Planned], *,
                   obsolete: Iterable[Entry] = (), header: dict[str, str] | None = None) -> None:
     """Write a PO file (``locale`` None: the template) atomically; ``header`` keeps what a
     translator's tool wrote there (last translator, team, revision date)."""
+    import polib
+
     po = polib.POFile(wrapwidth=78)
     po.header = (f"{locale} translation of the guidance" if locale else "Template of the guidance's units") + \
         " (guidekit i18n: keys in msgctxt, staleness in #. comments)"

@@ -13,15 +13,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from guidekit.diff import ChangeSet, Impact
 from guidekit.errors import GuidekitError
 from guidekit.i18n.catalog import Catalog, Entry, Planned, catalog_path, read_catalog, write_catalog
-from guidekit.i18n.units import Unit, units_of
 from guidekit.loading.config import Config
 from guidekit.loading.discover import Discovered, discover
 from guidekit.loading.source import DocKind, Source, load_source
+
+if TYPE_CHECKING:  # units (and the Markdown reader) are imported where they are extracted
+    from guidekit.i18n.units import Unit
 
 __all__ = ["ENFORCEMENT", "RuleChange", "TranslationSettings", "UnitState", "collect_units", "diff_since",
            "enforcement_changes", "file_units", "level_of", "load_catalog", "load_catalogs", "plan_update", "rekey",
@@ -79,6 +81,8 @@ def source_units(src: Source) -> list[Unit]:
     if not src.ok:
         return []
     try:
+        from guidekit.i18n.units import units_of
+
         return units_of(src)
     except (KeyError, TypeError, ValueError, AttributeError):
         return []
