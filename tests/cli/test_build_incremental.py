@@ -1,5 +1,7 @@
 """A second `guidekit build` after an edit: the warm check cache, only changed pages rendered,
-and every file byte for byte what a cold build of the edited guidance writes.
+and every file byte for byte what a cold build of the edited guidance writes. Edits that no
+other page reads (rule text, examples, summaries, bodies) load only the changed documents
+(guidekit.handbook.quick); everything else takes the whole way.
 
 Real files throughout: a copy of the sample guidance (three handbooks: two markets, two
 interface languages, one translated), a real check cache folder, real output folders.
@@ -11,6 +13,9 @@ import re
 import shutil
 from pathlib import Path
 
+import pytest
+
+from guidekit.check.engine import run_check
 from guidekit.handbook import BuildOptions, BuildResult, build
 from guidekit.handbook.cache import MANIFEST
 from guidekit.handbook.changes import marks_for
@@ -36,10 +41,13 @@ def _stamps(folder: Path) -> dict[str, tuple[int, int]]:
 
 
 def _same_as_cold(root: Path, out: Path, tmp: Path, **opts: object) -> None:
-    """Every handbook in ``out`` holds exactly the files, byte for byte, of a cold build."""
-    cold = tmp / "cold"
+    """Every handbook in ``out`` holds exactly the files of a cold build (no previous output,
+    an empty cache folder), byte for byte, the manifest included."""
+    cold, cache = tmp / "cold", tmp / "cold-cache"
     shutil.rmtree(cold, ignore_errors=True)
-    _build(root, cold, None, **opts)
+    shutil.rmtree(cache, ignore_errors=True)
+    assert not _build(root, cold, cache, **opts).quick
+    assert {p.name for p in cold.iterdir()} <= {p.name for p in out.iterdir()}
     for folder in sorted(cold.iterdir()):
         want, got = _files(folder), _files(out / folder.name)
         assert sorted(got) == sorted(want), folder.name
@@ -193,3 +201,149 @@ def test_a_printable_page_changed_by_hand_is_not_trusted(sample_root: Path, tmp_
     result = _build(sample_root, out, cache, handbooks=("community",))
     assert result.handbooks[0].rendered == result.handbooks[0].documents
     _same_as_cold(sample_root, out, tmp_path, handbooks=("community",))
+
+
+HANDBOOKS = ("ads-global", "ads-br", "community")
+
+
+def _edit(path: Path, old: str, new: str, count: int = 1) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new, count), encoding="utf-8")
+
+
+@pytest.fixture
+def untranslated(sample_root: Path) -> Path:
+    """The sample without its translations: a handbook that is not translated."""
+    config = sample_root / "guidekit.yaml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text[:text.index("translations:")], encoding="utf-8")
+    shutil.rmtree(sample_root / "translations")
+    return sample_root
+
+
+def _rendered(result: BuildResult) -> dict[str, int]:
+    return {h.name: h.rendered for h in result.handbooks}
+
+
+def test_prose_edits_load_only_the_changed_document(untranslated: Path, tmp_path: Path) -> None:
+    root, out, cache = untranslated, tmp_path / "site", tmp_path / "cache"
+    assert not _build(root, out, cache).quick
+    again = _build(root, out, cache)  # nothing changed
+    assert again.quick and _rendered(again) == dict.fromkeys(HANDBOOKS, 0)
+    alcohol = root / "policies" / "ads" / "alcohol.md"
+
+    # a rule's text: its page, the printable page and a search chunk, in both ads handbooks
+    _edit(alcohol, "never below 18, only in markets", "never below 18 (no exception), only in markets")
+    result = _build(root, out, cache)
+    assert result.quick
+    assert _rendered(result) == {"ads-global": 1, "ads-br": 1, "community": 0}
+    assert "no exception" in (out / "ads-br" / "ADS-ALC.html").read_text(encoding="utf-8")
+    _same_as_cold(root, out, tmp_path)
+
+    # a summary (on the start page) and the body's prose
+    _edit(alcohol, "How alcoholic drinks are advertised", "How drinks with alcohol are advertised")
+    _edit(alcohol, "## Rationale\n", "## Rationale\n\nA sentence added to the rationale.\n")
+    result = _build(root, out, cache)
+    assert result.quick
+    assert "How drinks with alcohol" in (out / "ads-global" / "index.html").read_text(encoding="utf-8")
+    _same_as_cold(root, out, tmp_path)
+
+    # two documents at once, one of them only in the community handbook
+    _edit(root / "policies" / "ads" / "financial-services.md", "at risk.", "at risk (said twice).")
+    _edit(root / "policies" / "community" / "minor-safety.md", "## Rationale\n", "## Rationale\n\nMore.\n")
+    result = _build(root, out, cache)
+    assert result.quick
+    assert _rendered(result) == {"ads-global": 1, "ads-br": 1, "community": 1}
+    _same_as_cold(root, out, tmp_path)
+
+
+def test_a_check_run_between_two_builds_does_not_hide_an_edit(untranslated: Path, tmp_path: Path) -> None:
+    """The build compares files with its own manifest, not with check's last run."""
+    root, out, cache = untranslated, tmp_path / "site", tmp_path / "cache"
+    _build(root, out, cache)
+    _edit(root / "policies" / "ads" / "alcohol.md", "never below 18, only", "never below 18 years, only")
+    assert run_check(load_config(root), cache_dir=cache).mode == "incremental"
+    result = _build(root, out, cache)
+    assert result.check.mode == "unchanged" and result.quick
+    assert "18 years" in (out / "ads-global" / "ADS-ALC.html").read_text(encoding="utf-8")
+    _same_as_cold(root, out, tmp_path)
+
+
+# edits that other pages, the lists or every page read: the whole way, and still a cold build's bytes
+_WHOLE = {
+    "title": ("policies/community/minor-safety.md", "title: Minor safety", "title: Safety of minors"),
+    "taxonomy label": ("taxonomy/categories.yaml", "title: Alcohol,", "title: Alcoholic drinks,"),
+    # the Brazil override of ADS-FIN-2.a replaces its action in a SOP outcome only while the
+    # outcome takes the rule's own action
+    "rule action a SOP shows": ("policies/ads/financial-services.md", "risk statement.\n    action: ad_restrict",
+                                "risk statement.\n    action: age_restrict"),
+    "status": ("policies/ads/dating.md", "status: active", "status: draft"),
+    "SOP": ("sops/ad-creative-review.sop.yaml", "title: Restrict to certified advertisers",
+            "title: Restrict to certified advertisers only"),
+    "configuration": ("guidekit.yaml", "title: Ads review handbook, Brazil", "title: Ads handbook, Brazil"),
+}
+
+
+@pytest.mark.parametrize("what", sorted(_WHOLE))
+def test_edits_that_others_read_take_the_whole_way(untranslated: Path, tmp_path: Path, what: str) -> None:
+    root, out, cache = untranslated, tmp_path / "site", tmp_path / "cache"
+    _build(root, out, cache)
+    rel, old, new = _WHOLE[what]
+    _edit(root / rel, old, new)
+    assert not _build(root, out, cache).quick
+    _same_as_cold(root, out, tmp_path)
+    assert _build(root, out, cache).quick  # and the next build is quick again
+
+
+def test_added_and_deleted_documents_and_another_print_option(untranslated: Path, tmp_path: Path) -> None:
+    root, out, cache = untranslated, tmp_path / "site", tmp_path / "cache"
+    _build(root, out, cache)
+    (root / "policies" / "ads" / "personal-loans.md").unlink()
+    assert not _build(root, out, cache).quick
+    assert not (out / "ads-global" / "ADS-LOANS.html").exists()
+    _same_as_cold(root, out, tmp_path)
+
+    copy = root / "policies" / "ads" / "alcohol-copy.md"
+    text = (root / "policies" / "ads" / "alcohol.md").read_text(encoding="utf-8")
+    copy.write_text(re.sub(r"\bADS-ALC\b", "ADS-ALC2", text).replace("title: Alcohol", "title: Alcohol 2", 1),
+                    encoding="utf-8")
+    assert not _build(root, out, cache).quick
+    _same_as_cold(root, out, tmp_path)
+
+    assert not _build(root, out, cache, print_graphic="include").quick
+    _same_as_cold(root, out, tmp_path, print_graphic="include")
+
+
+def test_an_output_changed_by_hand_is_not_trusted(untranslated: Path, tmp_path: Path) -> None:
+    root, out, cache = untranslated, tmp_path / "site", tmp_path / "cache"
+    _build(root, out, cache)
+    _edit(root / "policies" / "ads" / "alcohol.md", "never below 18, only", "never below 18 years, only")
+    (out / "community" / "CG-MINOR.html").unlink()  # a page the quick build would take as it is
+    printed = out / "ads-global" / "print.html"
+    printed.write_bytes(printed.read_bytes().replace(b"<article", b"<section", 1))
+    assert not _build(root, out, cache).quick
+    _same_as_cold(root, out, tmp_path)
+
+
+def test_a_translated_handbook_takes_the_whole_way_and_matches_a_cold_build(sample_root: Path,
+                                                                              tmp_path: Path) -> None:
+    """Edits to a title, a taxonomy label, a catalog entry and a deleted document, one after
+    the other, with the sample's translations: each build writes what a cold build writes."""
+    root, out, cache = sample_root, tmp_path / "site", tmp_path / "cache"
+    _build(root, out, cache)
+    _edit(root / "policies" / "community" / "minor-safety.md", "title: Minor safety", "title: Safety of minors")
+    _edit(root / "taxonomy" / "categories.yaml", "title: Alcohol,", "title: Alcoholic drinks,")
+    catalog = root / "translations" / "pt-BR" / "guidance.po"
+    text = catalog.read_text(encoding="utf-8")
+    m = re.search(r'msgctxt "(ADS-[A-Z]+)/title"\nmsgid "[^"]*"\nmsgstr "([^"]+)"', text)
+    assert m, "the sample's pt-BR catalog translates an ads policy title"
+    catalog.write_text(text.replace(m.group(0), m.group(0)[:-1] + ' (revisto)"'), encoding="utf-8")
+    for step in ("title, label and catalog", "deleted"):
+        if step == "deleted":
+            (root / "policies" / "ads" / "personal-loans.md").unlink()
+        result = _build(root, out, cache)
+        assert not result.quick
+        _same_as_cold(root, out, tmp_path)
+    assert "(revisto)" in (out / "ads-br" / f"{m.group(1)}.html").read_text(encoding="utf-8")
+    assert MANIFEST in _files(out / "community")

@@ -10,7 +10,7 @@ one is asked for.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -66,6 +66,8 @@ class CheckResult:
     notes: list[str] = field(default_factory=list)
     # files given by name that the configuration does not cover, as given
     skipped: list[str] = field(default_factory=list)
+    # with a cache: each file's content key (its bytes, path, kind and the run's settings)
+    file_keys: dict[str, str] = field(default_factory=dict)
 
     def count(self, severity: Severity) -> int:
         return sum(1 for f in self.findings if f.severity is severity)
@@ -417,6 +419,7 @@ def run_check(
     progress: Callable[[int, int], None] | None = None,
     lean: bool = False,
     whole: bool = False,
+    wanted: Callable[[Mapping[str, str]], Collection[str] | None] | None = None,
 ) -> CheckResult:
     """Check the guidance under ``config.root``; report on ``paths`` (default: everything).
 
@@ -428,7 +431,9 @@ def run_check(
     for a large corpus, for callers that only want findings. With a cache or
     ``changed_since``, ``corpus`` holds only the documents that were needed,
     unless ``whole``: then it holds every document, the unchanged ones from
-    the cache (what ``guidekit build`` renders from).
+    the cache (what ``guidekit build`` renders from). ``wanted``, for a cached run, is
+    given each file's content key and names the files the corpus must hold besides the
+    ones checked (the taxonomy comes with them), or None for every document.
     """
     selection = selection or Selection()
     selection.validate()
@@ -467,9 +472,8 @@ def run_check(
             corpus, per_file = _changed_since(run, changed_since)
         elif run.cache is not None and run.cache.usable:
             corpus, per_file = _cached(run)
-            if whole and run.mode != "full":
-                run.load(run.items)
-                corpus = run.corpus(run.items)
+            if run.mode != "full" and (whole or wanted is not None):
+                corpus = _holding(run, corpus, None if whole or wanted is None else wanted(run.keys))
         else:
             corpus, per_file = _full(run)
         translated = beside.result()
@@ -511,7 +515,21 @@ def run_check(
         mode=run.mode,
         notes=run.notes,
         skipped=plan.skipped,
+        file_keys=run.keys,
     )
+
+
+def _holding(run: _Run, corpus: Corpus, rels: Collection[str] | None) -> Corpus:
+    """The corpus with these documents (and the taxonomy) in it too; None: every document."""
+    if rels is None:
+        run.load(run.items)
+        return run.corpus(run.items)
+    have = {s.rel for s in corpus.sources}
+    need = ({r for r in rels if r in run.items} | run.taxonomy_rels()) - have
+    if not need:
+        return corpus
+    run.load(need)
+    return run.corpus(have | need)
 
 
 def _states(run: _Run, rels: Iterable[str], corpus_findings: list[Finding]) -> dict[str, FileState]:

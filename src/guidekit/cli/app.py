@@ -38,7 +38,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "changelog": ("guidekit.cli.diff", "changelog", "Release notes grouped by policy."),
     "history": ("guidekit.cli.diff", "history", "Every commit that changed one document, newest first."),
     "build": ("guidekit.cli.build", "build_cmd", "Build the reviewer handbooks defined in guidekit.yaml."),
-    "serve": ("guidekit.cli.build", "serve",
+    "serve": ("guidekit.cli.serve", "serve",
               "Build the handbooks, serve them on 127.0.0.1 and rebuild when guidance changes."),
     "test": ("guidekit.cli.sop_test", "test",
              "Run every SOP's labelled cases and report pass/fail, the path taken and coverage."),

@@ -1,33 +1,23 @@
-"""`guidekit build` and `guidekit serve`: reviewer handbooks."""
+"""`guidekit build`: reviewer handbooks (`guidekit serve` is in cli.serve)."""
 
 from __future__ import annotations
 
-import functools
 import sys
-import threading
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from http.server import ThreadingHTTPServer
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from guidekit.check.cache import default_folder
 from guidekit.cli.common import ROOT_OPTION, choices, resolve_config
-from guidekit.errors import ExitCode, GuidekitError
+from guidekit.errors import ExitCode
 from guidekit.handbook import FORMATS, PRINT_GRAPHIC, BuildOptions, BuildResult, build
 from guidekit.handbook.changes import marks_for
-from guidekit.handbook.handbook import handbook_specs
-from guidekit.handbook.httpd import HandbookHandler
-from guidekit.handbook.live import LiveBuild
-from guidekit.handbook.reload import Rebuilds
-from guidekit.handbook.watch import snapshot
-from guidekit.handbook.writer import check_target, output_folder
-from guidekit.loading.config import CONFIG_NAME, Config
+from guidekit.handbook.writer import output_folder
+from guidekit.loading.config import Config
 from guidekit.report.base import ReportOptions, get_reporter
 
 if TYPE_CHECKING:
@@ -37,18 +27,18 @@ else:
     Format = choices("Format", FORMATS)
     PrintGraphic = choices("PrintGraphic", PRINT_GRAPHIC)
 
-_PATH = typer.Argument(None, metavar="PATH", help="The guidance root, or a folder inside it. Default: found "
+PATH_ARGUMENT = typer.Argument(None, metavar="PATH", help="The guidance root, or a folder inside it. Default: found "
                        "from the working directory.", file_okay=False)
-_HANDBOOK = typer.Option([], "--handbook", "-H", metavar="NAME", help="Build only this handbook (a name from "
+HANDBOOK_OPTION = typer.Option([], "--handbook", "-H", metavar="NAME", help="Build only this handbook (a name from "
                          "guidekit.yaml). Repeatable. Default: all.")
-_OUT = typer.Option(None, "--output", "-o", "--out", metavar="DIR", file_okay=False,
+OUT_OPTION = typer.Option(None, "--output", "-o", "--out", metavar="DIR", file_okay=False,
                     help="Output folder; each handbook goes into DIR/NAME/ (HTML) or DIR/NAME.md "
                     "(Markdown). Default: ROOT/site.")
-_SINCE = typer.Option(None, "--since", metavar="REV", help="Git revision to mark changes against, instead of "
+SINCE_OPTION = typer.Option(None, "--since", metavar="REV", help="Git revision to mark changes against, instead of "
                       "each handbook's baseline.")
 
 
-def _config(path: Path | None, root: Path | None) -> Config:
+def guidance_config(path: Path | None, root: Path | None) -> Config:
     return resolve_config(root, [path] if path else [])
 
 
@@ -58,6 +48,8 @@ def _progress(console: Console) -> Iterator[Callable[[str, int], Callable[[int],
     if not console.is_terminal:
         yield None
         return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
                   TimeElapsedColumn(), console=console, transient=True) as bar:
         def start(name: str, total: int) -> Callable[[int], None]:
@@ -94,11 +86,11 @@ def _run(config: Config, opts: BuildOptions, console: Console) -> BuildResult:
 
 
 def build_cmd(
-    path: Path | None = _PATH,
+    path: Path | None = PATH_ARGUMENT,
     root: Path | None = ROOT_OPTION,
-    handbook: list[str] = _HANDBOOK,
-    out: Path | None = _OUT,
-    since: str | None = _SINCE,
+    handbook: list[str] = HANDBOOK_OPTION,
+    out: Path | None = OUT_OPTION,
+    since: str | None = SINCE_OPTION,
     fmt: Format = typer.Option("html", "--format", "-f", help="html (a static site per handbook) or markdown (one file "
                             "per handbook, for wikis)."),
     force: bool = typer.Option(False, "--force", help="Build even when `check` finds errors."),
@@ -118,7 +110,7 @@ def build_cmd(
     handbook is written into a temporary folder and swapped in, so an
     interrupted build leaves the previous one intact.
     """
-    config = _config(path, root)
+    config = guidance_config(path, root)
     opts = BuildOptions(out=output_folder(config.root, out), handbooks=tuple(handbook),
                         since=since, fmt=str(fmt), force=force,
                         print_graphic=str(print_graphic),
@@ -128,81 +120,3 @@ def build_cmd(
     _report(result, console, str(fmt))
     if result.blocked:
         raise typer.Exit(ExitCode.FINDINGS)
-
-
-class _Quiet(HandbookHandler):
-    def log_message(self, format: str, *args: Any) -> None:  # stdlib's name
-        return
-
-
-def _live(live: LiveBuild, changed: set[str] | None = None) -> None:
-    result = live.rebuild(changed)
-    for f in result.findings:
-        typer.echo(f"{f.span}: {f.severity.value} {f.rule} {f.message} (left out of the preview)",
-                   err=True)
-    typer.echo(f"built {result.documents} document(s) ({result.rendered} rendered) in "
-               f"{result.seconds:.2f}s")
-    sys.stdout.flush()
-
-
-def serve(
-    path: Path | None = _PATH,
-    root: Path | None = ROOT_OPTION,
-    handbook: list[str] = _HANDBOOK,
-    out: Path | None = _OUT,
-    since: str | None = _SINCE,
-    port: int = typer.Option(8000, "--port", metavar="N", help="Port on 127.0.0.1 (0 picks a free one)."),
-    interval: float = typer.Option(0.3, "--interval", metavar="SECONDS", help="Seconds between checks for changes."),
-) -> None:
-    """Build the handbooks, serve them on 127.0.0.1 and rebuild when guidance changes.
-
-    For authors: a save is on the page within a second. Files that fail to load
-    or match their schema are reported and left out of the preview; run
-    `guidekit check` (or `guidekit build`, which refuses to publish with
-    errors) for the cross-document checks. Stop with Ctrl+C.
-    """
-    config = _config(path, root)
-    target = output_folder(config.root, out)
-    opts = BuildOptions(out=target, handbooks=tuple(handbook), since=since)
-    console = Console(stderr=True, highlight=False)
-    for spec in handbook_specs(config, opts.handbooks):
-        check_target(target / spec.name)
-    live = LiveBuild(config, opts, marks_for())
-    _live(live)
-    rebuilds = Rebuilds()  # open pages reload when it moves
-    served = type("_Served", (_Quiet,), {
-        "rebuilds": rebuilds,
-        "handbooks": [(s.name, s.title) for s in handbook_specs(config, opts.handbooks)]})
-    handler = functools.partial(served, directory=str(target))
-    server = ThreadingHTTPServer(("127.0.0.1", port), handler)
-    host, bound = server.server_address[:2]
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    # take the snapshot before saying "serving": an edit made right after that line
-    # must be seen as a change
-    seen = snapshot(config.root, (target,))
-    for spec in handbook_specs(config, opts.handbooks):
-        typer.echo(f"serving http://{host!s}:{bound}/{spec.name}/index.html")
-    sys.stdout.flush()
-    try:
-        while True:
-            time.sleep(interval)
-            now = snapshot(config.root, (target,))
-            if now == seen:
-                continue
-            edited = {rel for rel in now if rel in seen and now[rel] != seen[rel]}
-            same_files = now.keys() == seen.keys()
-            seen = now
-            try:
-                if CONFIG_NAME in edited:  # handbooks, paths or limits may differ: start afresh
-                    config = _config(path, root)
-                    live = LiveBuild(config, opts, marks_for())
-                _live(live, edited if same_files else None)
-                rebuilds.bump()
-            except GuidekitError as err:
-                console.print(f"guidekit: error: {err.message}", style="red", markup=False)
-    except KeyboardInterrupt:
-        typer.echo("stopped")
-    finally:
-        rebuilds.close()
-        server.shutdown()
-        server.server_close()

@@ -8,7 +8,6 @@ built from escaped pieces or from markdown-it-py's output with raw HTML off.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import posixpath
 from collections.abc import Iterable
@@ -23,6 +22,7 @@ from markupsafe import Markup, escape
 from guidekit.corpus import Corpus
 from guidekit.defang import defang
 from guidekit.diff.redline import reader_runs, segments_html
+from guidekit.handbook.directory import Directory
 from guidekit.handbook.enforcement import enforcement_view
 from guidekit.handbook.handbook import Handbook, PolicyView, RuleView, SopView, is_graphic
 from guidekit.handbook.i18n import UI, translation_notice, ui_for
@@ -97,26 +97,22 @@ def _kind_labels(ui: UI) -> dict[str, tuple[str, str]]:
 class Helpers:
     """What templates may call: titles from the taxonomy, links, safe text, change marks."""
 
-    def __init__(self, hb: Handbook, corpus: Corpus, marks: ChangeMarks, ui: UI | None = None) -> None:
+    def __init__(self, hb: Handbook, corpus: Corpus, marks: ChangeMarks, ui: UI | None = None,
+                 directory: Directory | None = None) -> None:
         self.hb = hb
         self.ui = ui or ui_for(hb.spec.locale)[0]
         self._kinds = _kind_labels(self.ui)
         self.tax = corpus.taxonomy
         self.marks = marks
-        self._included = {v.id for v in hb.policies} | {v.id for v in hb.sops}
-        self._titles = {p.id: p.title for p in corpus.policies.values()}
-        self._titles.update({s.id: s.title for s in corpus.sops.values()})
-        self._rule_doc = {r.id: p.id for p in corpus.policies.values() for r in p.rules}
+        self.directory = d = directory or Directory.of(hb, corpus)
+        self._included = d.included
+        self._titles = d.titles
+        self._rule_doc = d.rule_doc
         # guidance files by repository path, and each policy's rule ids by their lower case
         # (the anchors ``check`` accepts), for the links written in prose
-        self._by_path = {p.source.rel: p.id for p in corpus.policies.values()}
-        self._by_path.update({s.source.rel: s.id for s in corpus.sops.values()})
-        self._rule_ids = {p.id: {r.id.lower(): r.id for r in p.rules}
-                          for p in corpus.policies.values()}
-        # what every page's links depend on: a page renders again when it changes
-        self.links_key = hashlib.sha256(repr((
-            sorted(self._included), sorted(self._by_path.items()), sorted(self._rule_doc.items()),
-        )).encode()).hexdigest()
+        self._by_path = d.by_path
+        self._rule_ids = {pid: {r.lower(): r for r in rules} for pid, rules in d.rules.items()}
+        self.links_key = d.links_key()
 
     def translation_note(self, doc_id: str, rule_id: str = "") -> Markup:
         """A notice for text shown in the source language because its translation is missing
@@ -146,6 +142,10 @@ class Helpers:
 
     def href(self, doc_id: str) -> str | None:
         return page_name(doc_id) if doc_id in self._included else None
+
+    def shown_elsewhere(self, rule_id: str, doc_id: str) -> bool:
+        """True when a page of this handbook other than ``doc_id``'s shows the rule."""
+        return any(d != doc_id for d in self.directory.shown.get(rule_id, ()))
 
     def rule_href(self, rule_id: str) -> str | None:
         doc = self._rule_doc.get(rule_id)

@@ -157,8 +157,7 @@ def _rule_link(h: Helpers, v: PolicyView, rule_id: str) -> dict[str, str | None]
     policy's page, or nowhere (a rule of another market or of a policy left out)."""
     if any(r.id == rule_id for r in v.rules):
         return {"id": rule_id, "url": f"#{rule_id}"}
-    shown = any(r.id == rule_id for pv in h.hb.policies if pv.id != v.id for r in pv.rules)
-    return {"id": rule_id, "url": h.rule_href(rule_id) if shown else None}
+    return {"id": rule_id, "url": h.rule_href(rule_id) if h.shown_elsewhere(rule_id, v.id) else None}
 
 
 def _exceptions(h: Helpers, v: PolicyView) -> list[dict[str, Any]]:

@@ -21,8 +21,8 @@ from guidekit.handbook.html import render_site
 from guidekit.handbook.i18n import ui_for
 from guidekit.handbook.markdown_out import render_markdown_handbook
 from guidekit.handbook.marks import ChangeMarks
+from guidekit.handbook.quick import QuickBuild, inputs_key, shapes, state
 from guidekit.handbook.writer import check_target, write_site
-from guidekit.i18n.content import translate
 from guidekit.loading.config import Config
 from guidekit.loading.source import read_guidance
 from guidekit.model import Policy
@@ -67,6 +67,8 @@ class BuildResult:
     check: CheckResult
     blocked: bool  # check found errors and --force was not given
     handbooks: list[HandbookOutput] = field(default_factory=list)
+    # only the changed documents were loaded, the rest came from the previous build (handbook.quick)
+    quick: bool = False
 
     @property
     def errors(self) -> int:
@@ -111,7 +113,11 @@ def localized_handbook(corpus: Corpus, spec: HandbookSpec,
     """The corpus as the handbook's reviewers read it and the handbook drawn from it: with
     a catalog for its ``locale``, current translations in place and notices where the
     source text is shown (guidekit.i18n.content). ``build`` and ``serve`` both come here."""
-    local = translate(corpus, spec.locale) if corpus.config.data.get("translations") else None
+    if not corpus.config.data.get("translations"):
+        return corpus, select_handbook(corpus, spec, memo)
+    from guidekit.i18n.content import translate  # a handbook without translations does without it
+
+    local = translate(corpus, spec.locale)
     if local is None:
         return corpus, select_handbook(corpus, spec, memo)
     hb = select_handbook(local.corpus, spec, memo)
@@ -168,17 +174,34 @@ def _build(config: Config, opts: BuildOptions, progress: Progress | None, marks_
     if opts.fmt == "html":
         for spec in specs:  # fail before the slow part, not after it
             check_target(_target(opts, spec))
+    builds = [PreviousBuild.open(_target(opts, spec)) for spec in specs] if opts.fmt == "html" else []
+    quick = None
+    if opts.fmt == "html" and opts.cache_dir is not None:
+        quick = QuickBuild.plan(config, specs, builds, print_graphic=opts.print_graphic,
+                                marked=opts.since is not None)
     # with a cache, only files changed since the last run (and their neighbours) are checked
-    # again; ``whole`` still hands back every document, the unchanged ones from the cache
+    # again; the corpus holds every document (the unchanged ones from the cache), or, when
+    # the previous build can serve (handbook.quick), only the changed ones
     files = _check_progress(progress)
-    checked = run_check(config, progress=files, cache_dir=opts.cache_dir, whole=True)
+    checked = run_check(config, progress=files, cache_dir=opts.cache_dir, whole=quick is None,
+                        wanted=quick.wanted if quick is not None else None)
     result = BuildResult(check=checked, blocked=checked.count(Severity.ERROR) > 0 and not opts.force)
     if result.blocked:
         return result
     corpus = checked.corpus
     assert corpus is not None
     _with_bodies(corpus)
+    if quick is not None and quick.changed is not None:
+        if _quickly(result, opts, specs, corpus, quick, marks_for, progress):
+            result.quick = True
+            return result
+        # the previous build cannot serve after all: every document
+        whole = run_check(config, cache_dir=opts.cache_dir, whole=True).corpus
+        assert whole is not None
+        corpus = whole
+        _with_bodies(corpus)
     loaded()
+    shaped = shapes(corpus) if opts.fmt == "html" and opts.cache_dir is not None else {}
     for spec in specs:
         shown, hb = localized_handbook(corpus, spec)
         marks = marks_for(corpus, hb, opts.since)
@@ -194,8 +217,31 @@ def _build(config: Config, opts: BuildOptions, progress: Progress | None, marks_
             advance = progress(spec.name, docs) if progress else None
             site = render_site(hb, shown, marks, previous=previous, progress=advance, ui=ui,
                                print_graphic=opts.print_graphic)
+            if shaped and not marks.label and not corpus.config.data.get("translations"):
+                site.state = state(inputs_key(config, spec, opts.print_graphic), checked.file_keys, shaped,
+                                   site, hb)
             write_site(site, target, previous)
             rendered = site.rendered
         result.handbooks.append(HandbookOutput(spec.name, target, docs, rendered, hb.omitted,
                                                tuple(notes)))
     return result
+
+
+def _quickly(result: BuildResult, opts: BuildOptions, specs: list[HandbookSpec], corpus: Corpus,
+             quick: QuickBuild, marks_for: MarksFor, progress: Progress | None) -> bool:
+    """Build every handbook from the previous build and the changed documents (handbook.quick);
+    False when that cannot be done, and nothing was written."""
+    uis = [ui_for(spec.locale) for spec in specs]
+    marks = [marks_for(corpus, Handbook(spec, (), (), (), ()), opts.since) for spec in specs]
+    sites = quick.render(corpus, result.check.file_keys, [u for u, _note in uis], marks)
+    if sites is None:
+        return False
+    for spec, site, prev, (_ui, locale_note), mark in zip(specs, sites, quick.previous, uis, marks, strict=True):
+        target = _target(opts, spec)
+        if progress is not None:
+            progress(spec.name, len(site.listings))(len(site.listings))
+        write_site(site, target, prev.build)
+        notes = [*prev.notes, *(f"handbook {spec.name}: {n}" for n in (locale_note, mark.note) if n)]
+        result.handbooks.append(HandbookOutput(spec.name, target, len(site.listings), site.rendered,
+                                               prev.omitted, tuple(notes)))
+    return True

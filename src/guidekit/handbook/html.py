@@ -16,7 +16,6 @@ from __future__ import annotations
 import hashlib
 import json
 import weakref
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -36,6 +35,8 @@ from guidekit.handbook.articles import (
     render_sop,
     template,
 )
+from guidekit.handbook.cache import PreviousBuild
+from guidekit.handbook.directory import Directory
 from guidekit.handbook.handbook import Handbook, PolicyView, SopView
 from guidekit.handbook.i18n import LOCALES, UI
 from guidekit.handbook.marks import ChangeMarks
@@ -52,7 +53,7 @@ from guidekit.handbook.search import (
 from guidekit.loading.markdown import read_headings
 from guidekit.loading.source import Source
 
-__all__ = ["ASSETS", "PageCache", "SiteFiles", "page_name", "render_site"]
+__all__ = ["ASSETS", "Listing", "PageCache", "SiteFiles", "Stale", "page_name", "render_changed", "render_site"]
 
 _HERE = Path(__file__).resolve().parent
 ASSETS = _HERE / "assets"
@@ -113,9 +114,13 @@ class SiteFiles:
     # page path -> (key, printable article, search entries if at hand), for callers that keep
     # them in memory
     documents: dict[str, tuple[str, str, list[SearchEntry] | None]] = field(default_factory=dict)
-    # page path -> where its article is in print.html (start, end: characters), so that the
+    # page path -> where its article is in print.html (start, end: bytes), so that the
     # next build copies the articles of unchanged pages from there
     printed: dict[str, tuple[int, int]] = field(default_factory=dict)
+    listings: list[Listing] = field(default_factory=list)  # every document, in page order
+    directory: Directory | None = None
+    # what a second build needs to render only what changed (handbook.quick), for the manifest
+    state: dict[str, Any] = field(default_factory=dict)
 
 
 def _hash(*parts: str) -> str:
@@ -207,6 +212,39 @@ def _sop_key(ctx: _Context, v: SopView) -> str:
 
 
 @dataclass(frozen=True, slots=True)
+class Listing:
+    """How the start page, the sidebar and the printable page's contents name a document."""
+
+    id: str
+    kind: str  # the policy's kind; "" for a SOP
+    category: str | None  # a policy's first category
+    title: str
+    summary: str | None
+
+    @property
+    def page(self) -> str:
+        return page_name(self.id)
+
+    @classmethod
+    def of(cls, view: PolicyView | SopView) -> Listing:
+        if isinstance(view, SopView):
+            return cls(view.id, "", None, view.sop.title, view.sop.summary)
+        p = view.policy
+        return cls(p.id, p.kind, p.categories[0] if p.categories else None, p.title, p.summary)
+
+    def to_json(self) -> list[str | None]:
+        return [self.id, self.kind, self.category, self.title, self.summary]
+
+    @classmethod
+    def from_json(cls, data: Any) -> Listing | None:
+        if (not isinstance(data, list) or len(data) != 5 or not all(isinstance(x, str) for x in data[:2])
+                or not isinstance(data[3], str)
+                or not all(x is None or isinstance(x, str) for x in (data[2], data[4]))):
+            return None
+        return cls(data[0], data[1], data[2], data[3], data[4])
+
+
+@dataclass(frozen=True, slots=True)
 class _Entry:
     href: str
     title: str
@@ -215,42 +253,55 @@ class _Entry:
     summary: str | None
 
 
-def _entry(h: Helpers, doc_id: str, title: str, summary: str | None) -> _Entry:
-    return _Entry(page_name(doc_id), title, doc_id, badge(h.marks.doc(doc_id), h.ui), summary)
+def _entry(h: Helpers, e: Listing) -> _Entry:
+    return _Entry(e.page, e.title, e.id, badge(h.marks.doc(e.id), h.ui), e.summary)
 
 
-def _sections(hb: Handbook, h: Helpers) -> list[tuple[str, str, list[tuple[str, list[_Entry]]]]]:
+def _sections(policies: list[Listing], h: Helpers) -> list[tuple[str, str, list[tuple[str, list[_Entry]]]]]:
     """Policies by kind, then by category (their first), as start-page entries."""
     kinds: dict[str, dict[str, list[_Entry]]] = {}
-    for v in hb.policies:
-        p = v.policy
-        cat = h.title("categories", p.categories[0]) if p.categories else h.ui.gettext("Other")
-        kinds.setdefault(p.kind, {}).setdefault(cat, []).append(
-            _entry(h, p.id, p.title, p.summary))
+    for e in policies:
+        cat = h.title("categories", e.category) if e.category else h.ui.gettext("Other")
+        kinds.setdefault(e.kind, {}).setdefault(cat, []).append(_entry(h, e))
     return [(k, h.kind_group(k), sorted(groups.items())) for k, groups in kinds.items()]
 
 
 NAV_FILE = "assets/nav.js"
 
 
-def _nav_script(hb: Handbook, h: Helpers) -> bytes:
+def _nav_script(policies: list[Listing], sops: list[Listing], h: Helpers) -> bytes:
     """The sidebar's data, one small script every page loads: no page repeats the whole site."""
     groups: list[Any] = []
-    if hb.sops:
-        groups.append([h.ui.gettext("Procedures"),
-                       [["", [[page_name(v.id), v.id, v.sop.title] for v in hb.sops]]]])
-    for _kind, label, cats in _sections(hb, h):
+    if sops:
+        groups.append([h.ui.gettext("Procedures"), [["", [[e.page, e.id, e.title] for e in sops]]]])
+    for _kind, label, cats in _sections(policies, h):
         groups.append([label, [[cat, [[e.href, e.id, e.title] for e in entries]]
                                for cat, entries in cats]])
     return f"window.GK_NAV={json.dumps(groups, separators=(',', ':'))};\n".encode()
 
 
-def _documents(ctx: _Context) -> Iterator[tuple[str, str, str, str, Any]]:
-    """(path, key, id, title, view) for every document page."""
-    for v in ctx.hb.policies:
-        yield page_name(v.id), _policy_key(ctx, v), v.id, v.policy.title, v
-    for s in ctx.hb.sops:
-        yield page_name(s.id), _sop_key(ctx, s), s.id, s.sop.title, s
+def _key(ctx: _Context, view: PolicyView | SopView) -> str:
+    return _policy_key(ctx, view) if isinstance(view, PolicyView) else _sop_key(ctx, view)
+
+
+def _context(hb: Handbook, corpus: Corpus, marks: ChangeMarks, h: Helpers, built_from: str | None,
+             print_graphic: str) -> _Context:
+    market = h.title("markets", hb.spec.market) if hb.spec.market else None
+    base = {"hb": hb.spec, "version": __version__, "market": market, "built_from": built_from,
+            "messages": _messages(h.ui), "print_graphic": print_graphic}
+    fingerprint = _hash(code_fingerprint(), repr(hb.spec), repr(base), marks.label,
+                        *(_content(s) for s, _v, _i in corpus.taxonomy_sources),
+                        hb.translation_keys.get("taxonomy", ""))
+    return _Context(hb, h, base, fingerprint)
+
+
+# (page path, key, listing, view): a document page; with no view, the page must come from
+# the previous build
+_Doc = tuple[str, str, Listing, "PolicyView | SopView | None"]
+
+
+class Stale(Exception):
+    """A page that was to come from the previous build is not there as its key says."""
 
 
 def render_site(
@@ -269,17 +320,42 @@ def render_site(
     A page is reused when its key is; a search-index chunk when the keys of
     all its pages are, so an edit re-encodes only the chunk of the edited page.
     """
-    previous = previous or _NoCache()
     h = Helpers(hb, corpus, marks, ui)
+    ctx = _context(hb, corpus, marks, h, built_from, print_graphic)
+    views: list[PolicyView | SopView] = [*hb.policies, *hb.sops]
+    docs: list[_Doc] = [(page_name(v.id), _key(ctx, v), Listing.of(v), v) for v in views]
+    return _site(ctx, docs, previous or _NoCache(), progress, None)
+
+
+def render_changed(hb: Handbook, corpus: Corpus, marks: ChangeMarks, directory: Directory,
+                   listings: list[Listing], previous: PreviousBuild, *, ui: UI | None = None,
+                   print_graphic: str = "omit") -> SiteFiles:
+    """The site again after documents changed that no other page reads (``handbook.quick``
+    decides that): ``hb`` holds the changed documents only, ``listings`` every document in
+    page order and ``directory`` what the pages read of each other, both from the previous
+    build; every other page, its search entries and its printable article come from there.
+    Raises Stale when the previous build does not hold what its manifest says."""
+    h = Helpers(hb, corpus, marks, ui, directory)
+    ctx = _context(hb, corpus, marks, h, None, print_graphic)
+    changed: list[PolicyView | SopView] = [*hb.policies, *hb.sops]
+    views = {v.id: v for v in changed}
+    docs: list[_Doc] = []
+    for e in listings:
+        view = views.get(e.id)
+        key = _key(ctx, view) if view is not None else previous.keys.get(e.page)
+        if key is None:
+            raise Stale(e.page)
+        docs.append((e.page, key, e, view))
+    return _site(ctx, docs, previous, None, previous)
+
+
+def _site(ctx: _Context, docs: list[_Doc], previous: PageCache, progress: Any,
+          splice: PreviousBuild | None) -> SiteFiles:
+    """The files of the site: pages rendered unless their key says the previous build holds
+    them; with ``splice``, the printable page is the previous one with the changed articles
+    put in (every other part of it is the same: see render_changed)."""
+    h = ctx.h
     _ = h.ui.gettext
-    market = h.title("markets", hb.spec.market) if hb.spec.market else None
-    base = {"hb": hb.spec, "version": __version__, "market": market, "built_from": built_from,
-            "messages": _messages(h.ui), "print_graphic": print_graphic}
-    fingerprint = _hash(code_fingerprint(), repr(hb.spec), repr(base), marks.label,
-                        *(_content(s) for s, _v, _i in corpus.taxonomy_sources),
-                        hb.translation_keys.get("taxonomy", ""))
-    ctx = _Context(hb, h, base, fingerprint)
-    docs = list(_documents(ctx))
     count = chunk_count(len(docs))
     members: dict[str, list[tuple[str, str]]] = {}
     for path, key, *_rest in docs:
@@ -290,18 +366,19 @@ def render_site(
     reused: list[str] = sorted(set(chunk_keys) - fresh_chunks)
     keys: dict[str, str] = {**chunk_keys, CHUNKS_FILE: str(count)}
     articles: list[str] = []
-    toc: list[tuple[str, str]] = []
+    fresh_articles: dict[str, str] = {}
     search: dict[str, dict[str, list[SearchEntry]]] = {c: {} for c in fresh_chunks}
     documents: dict[str, tuple[str, str, list[SearchEntry] | None]] = {}
     rendered = 0
-    for path, key, doc_id, title, view in docs:
+    for path, key, _listing, view in docs:
         keys[path] = key
-        toc.append((doc_id, title))
         chunk = chunk_path(path, count)
         printable = previous.printed(path, key) if previous.key(path) == key else None
         entries = previous.search(path, key) if printable is not None and chunk in search else None
         if printable is not None and (entries is not None or chunk not in search):
             reused.append(path)
+        elif view is None:
+            raise Stale(path)
         else:
             if isinstance(view, PolicyView):
                 article = render_policy(ctx.h, view)
@@ -311,8 +388,8 @@ def render_site(
                 article = render_sop(ctx.h, view)
                 entries = entries_for_sop(view, path, _("standard operating procedure"))
                 crumbs = [_("Procedures"), view.id]
-            files[path] = _page(ctx, title, crumbs, article)
-            printable = _printable(article, view)
+            files[path] = _page(ctx, _listing.title, crumbs, article)
+            printable = fresh_articles[path] = _printable(article, view)
             rendered += 1
         articles.append(printable)
         if entries is not None and chunk in search:
@@ -320,36 +397,62 @@ def render_site(
         documents[path] = (key, printable, entries)
         if progress is not None:
             progress(1)
+    policies = [d[2] for d in docs if d[2].kind]
+    sops = [d[2] for d in docs if not d[2].kind]
     counts = _("%(policies)s, %(procedures)s.") % {
-        "policies": h.ui.ngettext("%(n)s policy", "%(n)s policies", len(hb.policies))
-        % {"n": len(hb.policies)},
-        "procedures": h.ui.ngettext("%(n)s procedure", "%(n)s procedures", len(hb.sops))
-        % {"n": len(hb.sops)}}
+        "policies": h.ui.ngettext("%(n)s policy", "%(n)s policies", len(policies))
+        % {"n": len(policies)},
+        "procedures": h.ui.ngettext("%(n)s procedure", "%(n)s procedures", len(sops))
+        % {"n": len(sops)}}
     files["index.html"] = template("index.html", h.ui).render(
-        **base, page_title=_("Start"), crumbs=[], h=h, changes=marks,
-        sops=[_entry(h, v.id, v.sop.title, v.sop.summary) for v in hb.sops],
-        sections=_sections(hb, h), counts=counts).encode()
-    printed = template("print.html", h.ui).render(
-        **base, page_title=_("Printable handbook"), crumbs=[_("Printable handbook")], toc=toc,
-        articles=[Markup(a) for a in articles])
-    files["print.html"] = printed.encode()
+        **ctx.base, page_title=_("Start"), crumbs=[], h=h, changes=h.marks,
+        sops=[_entry(h, e) for e in sops], sections=_sections(policies, h), counts=counts).encode()
+    if splice is not None:
+        files["print.html"], printed = _spliced(splice, [d[0] for d in docs], fresh_articles)
+    else:
+        html = template("print.html", h.ui).render(
+            **ctx.base, page_title=_("Printable handbook"), crumbs=[_("Printable handbook")],
+            toc=[(d[2].id, d[2].title) for d in docs], articles=[Markup(a) for a in articles])
+        files["print.html"] = html.encode()
+        printed = _spans(files["print.html"], [(d[0], a) for d, a in zip(docs, articles, strict=True)])
     for chunk, pages in search.items():
         files[chunk] = encode_chunk(pages)
     files[CHUNKS_FILE] = chunks_script(count)
-    files[NAV_FILE] = _nav_script(hb, h)
+    files[NAV_FILE] = _nav_script(policies, sops, h)
     for asset in sorted(ASSETS.iterdir()):
         if asset.is_file():
             files[f"assets/{asset.name}"] = asset.read_bytes()
-    return SiteFiles(files, reused, keys, rendered, documents,
-                     _spans(printed, [(d[0], a) for d, a in zip(docs, articles, strict=True)]))
+    return SiteFiles(files, reused, keys, rendered, documents, printed,
+                     [d[2] for d in docs], h.directory)
 
 
-def _spans(html: str, articles: list[tuple[str, str]]) -> dict[str, tuple[int, int]]:
-    """Where each page's article is in the printable page: they follow one another there,
-    a line apart (looked for only where that does not hold)."""
+def _spliced(previous: PreviousBuild, pages: list[str],
+             fresh: dict[str, str]) -> tuple[bytes, dict[str, tuple[int, int]]]:
+    """The previous printable page with the ``fresh`` articles in place of the old ones."""
+    old = previous.print_bytes()
+    out = bytearray()
     spans: dict[str, tuple[int, int]] = {}
     at = 0
-    for path, article in articles:
+    for path in pages:
+        span = previous.spans.get(path)
+        if span is None or span[0] < at:
+            raise Stale("print.html")
+        out += old[at:span[0]]
+        start = len(out)
+        out += fresh[path].encode() if path in fresh else old[span[0]:span[1]]
+        spans[path] = (start, len(out))
+        at = span[1]
+    out += old[at:]
+    return bytes(out), spans
+
+
+def _spans(html: bytes, articles: list[tuple[str, str]]) -> dict[str, tuple[int, int]]:
+    """Where each page's article is in the printable page (bytes): they follow one another
+    there, a line apart (looked for only where that does not hold)."""
+    spans: dict[str, tuple[int, int]] = {}
+    at = 0
+    for path, text in articles:
+        article = text.encode()
         start = at + 1 if spans and html.startswith(article, at + 1) else html.find(article, at)
         if start < 0:
             return {}

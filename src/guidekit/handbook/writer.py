@@ -166,7 +166,7 @@ def write_site(site: SiteFiles, target: Path, previous: PreviousBuild | None) ->
     parent = target.parent
     parent.mkdir(parents=True, exist_ok=True)
     _sweep(parent, target.name)
-    manifest = manifest_bytes(site.keys, site.printed)
+    manifest = manifest_bytes(site.keys, site.printed, site.state)
     fresh = {rel: data for rel, data in [*site.files.items(), (MANIFEST, manifest)]
              if previous is None or not _same(previous.file(rel), data)}
     if previous is not None and not fresh and _holds_only(target, {*site.reused, *site.files, MANIFEST}):

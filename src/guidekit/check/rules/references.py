@@ -187,7 +187,10 @@ class UnresolvedReference(CheckRule):
                     )
                 continue
             noun = _VOCAB_NOUN.get(what) or {"rules": "rule", "policies": "policy"}.get(what, "document")
-            hint = _suggest(value, known)
+            # a document loaded only as context for a re-check of others (check.engine) names
+            # what is outside that context, and its findings are dropped: no suggestion to seek
+            context = not getattr(loc.source, "positions", True)
+            hint = None if context else _suggest(value, known)
             notes = [hint] if hint else []
             if unreadable and what in ("documents", "policies", "rules"):
                 notes.append(f"{unreadable} file(s) could not be read; it may be defined in one of them")
