@@ -519,14 +519,14 @@ def run_check(
     )
 
 
-def _holding(run: _Run, corpus: Corpus, rels: Collection[str] | None) -> Corpus:
+def _holding(run: _Run, corpus: Corpus | None, rels: Collection[str] | None) -> Corpus:
     """The corpus with these documents (and the taxonomy) in it too; None: every document."""
     if rels is None:
         run.load(run.items)
         return run.corpus(run.items)
-    have = {s.rel for s in corpus.sources}
+    have = {s.rel for s in corpus.sources} if corpus is not None else set()
     need = ({r for r in rels if r in run.items} | run.taxonomy_rels()) - have
-    if not need:
+    if not need and corpus is not None:
         return corpus
     run.load(need)
     return run.corpus(have | need)
