@@ -347,3 +347,19 @@ def test_a_translated_handbook_takes_the_whole_way_and_matches_a_cold_build(samp
         _same_as_cold(root, out, tmp_path)
     assert "(revisto)" in (out / "ads-br" / f"{m.group(1)}.html").read_text(encoding="utf-8")
     assert MANIFEST in _files(out / "community")
+
+
+def test_compiled_templates_are_kept_beside_the_check_cache(untranslated: Path, tmp_path: Path) -> None:
+    root, out, cache = untranslated, tmp_path / "site", tmp_path / "cache"
+    _build(root, out, cache)
+    kept = sorted((cache / "templates").glob("*.cache"))
+    assert kept, "the first build keeps its compiled templates"
+    prefix = kept[0].name.split("-")[0]
+    assert all(p.name.startswith(f"{prefix}-") for p in kept)
+    stale = cache / "templates" / "0123456789abcdef-old.cache"  # another version of guidekit's
+    stale.write_bytes(b"not a template")
+    _edit(root / "policies" / "ads" / "alcohol.md", "never below 18, only", "never below 18 years, only")
+    assert _build(root, out, cache).quick
+    assert not stale.exists()
+    assert sorted((cache / "templates").glob("*.cache")) == kept
+    _same_as_cold(root, out, tmp_path)

@@ -9,16 +9,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
-from rich.console import Console
 
 from guidekit.check.cache import default_folder
 from guidekit.cli.common import ROOT_OPTION, choices, resolve_config
+from guidekit.cli.progress import wants_progress
 from guidekit.errors import ExitCode
 from guidekit.handbook import FORMATS, PRINT_GRAPHIC, BuildOptions, BuildResult, build
 from guidekit.handbook.changes import marks_for
 from guidekit.handbook.writer import output_folder
 from guidekit.loading.config import Config
-from guidekit.report.base import ReportOptions, get_reporter
 
 if TYPE_CHECKING:
     Format = str
@@ -43,36 +42,42 @@ def guidance_config(path: Path | None, root: Path | None) -> Config:
 
 
 @contextmanager
-def _progress(console: Console) -> Iterator[Callable[[str, int], Callable[[int], None]] | None]:
+def _progress() -> Iterator[Callable[[str, int], Callable[[int], None]] | None]:
     """A rich progress bar on a terminal; nothing when output is piped or captured."""
-    if not console.is_terminal:
+    if not wants_progress():
         yield None
         return
+    from rich.console import Console  # only for a bar: a build in CI or a pipe does without rich
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
-                  TimeElapsedColumn(), console=console, transient=True) as bar:
+                  TimeElapsedColumn(), console=Console(stderr=True), transient=True) as bar:
         def start(name: str, total: int) -> Callable[[int], None]:
             task = bar.add_task(name, total=total)
             return lambda n: bar.advance(task, n)
         yield start
 
 
-def _report(result: BuildResult, console: Console, fmt: str) -> None:
+def _warn(text: str, colour: str = "yellow") -> None:
+    typer.secho(text, fg=colour, err=True)
+
+
+def _report(result: BuildResult, fmt: str) -> None:
     for note in result.check.notes:  # about the run itself, e.g. a cache folder refused
-        console.print(f"warning: {note}", style="yellow", markup=False)
+        _warn(f"warning: {note}")
     if result.blocked or result.errors:
+        from guidekit.report.base import ReportOptions, get_reporter  # only with findings to show
+
         get_reporter("text")(result.check, sys.stdout, ReportOptions())
     if result.blocked:
-        console.print(f"guidekit: not building: check found {result.errors} error(s); fix them "
-                      "or pass --force to build anyway", style="red")
+        _warn(f"guidekit: not building: check found {result.errors} error(s); fix them "
+              "or pass --force to build anyway", "red")
         return
     if result.errors:
-        console.print(f"guidekit: building despite {result.errors} check error(s) (--force)",
-                      style="yellow")
+        _warn(f"guidekit: building despite {result.errors} check error(s) (--force)")
     for hb in result.handbooks:
         for note in hb.notes:
-            console.print(f"warning: {note}", style="yellow")
+            _warn(f"warning: {note}")
         where = hb.path / "index.html" if fmt == "html" else hb.path
         reused = hb.documents - hb.rendered
         extra = f", {reused} unchanged page(s) reused" if fmt == "html" and reused else ""
@@ -80,8 +85,8 @@ def _report(result: BuildResult, console: Console, fmt: str) -> None:
                    f"-> {where}")
 
 
-def _run(config: Config, opts: BuildOptions, console: Console) -> BuildResult:
-    with _progress(console) as progress:
+def _run(config: Config, opts: BuildOptions) -> BuildResult:
+    with _progress() as progress:
         return build(config, opts, progress=progress, marks_for=marks_for())
 
 
@@ -115,8 +120,7 @@ def build_cmd(
                         since=since, fmt=str(fmt), force=force,
                         print_graphic=str(print_graphic),
                         cache_dir=None if no_cache else (cache_dir or default_folder(config.root)))
-    console = Console(stderr=True, highlight=False)
-    result = _run(config, opts, console)
-    _report(result, console, str(fmt))
+    result = _run(config, opts)
+    _report(result, str(fmt))
     if result.blocked:
         raise typer.Exit(ExitCode.FINDINGS)

@@ -16,7 +16,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template
+from jinja2 import BytecodeCache, Environment, FileSystemLoader, StrictUndefined, Template
 from markupsafe import Markup, escape
 
 from guidekit.corpus import Corpus
@@ -31,8 +31,8 @@ from guidekit.handbook.text import Links, Section, render_markdown, split_sectio
 from guidekit.model import Escalation, Example, Policy, Rule, Sop
 from guidekit.model.policy import PAGE_KIND
 
-__all__ = ["TEMPLATES", "Helpers", "badge", "json_for_script", "page_name", "redline", "render_policy", "render_sop",
-           "template"]
+__all__ = ["TEMPLATES", "Helpers", "badge", "json_for_script", "keep_compiled", "page_name", "redline",
+           "render_policy", "render_sop", "template"]
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 _RESERVED = {"index", "print", "search"}
@@ -58,11 +58,21 @@ def redline(runs: Runs) -> Markup:
     return Markup("".join(parts))  # every text part escaped above
 
 
+_COMPILED: list[BytecodeCache] = []  # where compiled templates are kept (see keep_compiled)
+
+
+def keep_compiled(cache: BytecodeCache) -> None:
+    """Load and keep compiled templates in ``cache``, for the environments made from now on."""
+    _COMPILED[:] = [cache]
+    _env.cache_clear()
+
+
 @cache
 def _env(ui: UI) -> Environment:
     """One environment per interface language: templates say ``_("...")`` for every word."""
     env = Environment(
         loader=FileSystemLoader(str(TEMPLATES)),
+        bytecode_cache=_COMPILED[0] if _COMPILED else None,
         autoescape=True,
         trim_blocks=True,
         lstrip_blocks=True,

@@ -11,15 +11,15 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from guidekit.check.cache import unsafe_folder
 from guidekit.check.engine import CheckResult, run_check
 from guidekit.corpus import Corpus
 from guidekit.findings import Severity
 from guidekit.fsutil import atomic_write_text
 from guidekit.handbook.cache import PreviousBuild
 from guidekit.handbook.handbook import Handbook, HandbookSpec, PolicyView, handbook_specs, select_handbook
-from guidekit.handbook.html import render_site
+from guidekit.handbook.html import keep_compiled_templates, render_site
 from guidekit.handbook.i18n import ui_for
-from guidekit.handbook.markdown_out import render_markdown_handbook
 from guidekit.handbook.marks import ChangeMarks
 from guidekit.handbook.quick import QuickBuild, inputs_key, shapes, state
 from guidekit.handbook.writer import check_target, write_site
@@ -175,6 +175,8 @@ def _build(config: Config, opts: BuildOptions, progress: Progress | None, marks_
         for spec in specs:  # fail before the slow part, not after it
             check_target(_target(opts, spec))
     builds = [PreviousBuild.open(_target(opts, spec)) for spec in specs] if opts.fmt == "html" else []
+    if opts.cache_dir is not None and unsafe_folder(opts.cache_dir, config.root) is None:
+        keep_compiled_templates(opts.cache_dir / "templates")
     quick = None
     if opts.fmt == "html" and opts.cache_dir is not None:
         quick = QuickBuild.plan(config, specs, builds, print_graphic=opts.print_graphic,
@@ -210,6 +212,8 @@ def _build(config: Config, opts: BuildOptions, progress: Progress | None, marks_
         target = _target(opts, spec)
         docs = len(hb.policies) + len(hb.sops)
         if opts.fmt == "markdown":
+            from guidekit.handbook.markdown_out import render_markdown_handbook
+
             atomic_write_text(target, render_markdown_handbook(hb, shown.taxonomy, marks, ui))
             rendered = docs
         else:
