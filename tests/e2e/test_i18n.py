@@ -193,3 +193,20 @@ def test_lost_ids_numbers_and_links_are_reported(repo: Path) -> None:
     po.save()
     found = [f for f in _findings(repo) if f["rule"] == "GK604"]
     assert found and "number 18" in str(found[0]["message"])
+
+
+def test_a_document_that_does_not_fit_its_schema_keeps_its_translations(repo: Path) -> None:
+    po = (repo / PO).read_bytes()
+    _edit(repo, "version: 3\n", "version: three\n")  # the schema wants a number
+    # check reports the document (GK100) and judges none of its translations: none is
+    # left over, none stale against what is left of it
+    proc = _gk(repo, "check", "-f", "json", "--no-cache", ok=(1,))
+    rules = {str(f["rule"]) for f in json.loads(proc.stdout)["findings"]}
+    assert "GK100" in rules and not {r for r in rules if r.startswith("GK6")}
+    # update would take its translations for leftovers: it refuses and writes nothing
+    refused = _gk(repo, "i18n", "update", "--locale", "pt-BR", ok=(2,))
+    assert f"{POLICY} do(es) not load or fit the schema" in refused.stderr
+    assert (repo / PO).read_bytes() == po
+    _edit(repo, "version: three\n", "version: 3\n")
+    _gk(repo, "i18n", "update", "--locale", "pt-BR")
+    assert _findings(repo) == []

@@ -343,14 +343,17 @@ class TranslationStage:
     def _units_key(self, d: Discovered, digest: str) -> str:
         return _digest(self.salt, "units", d.rel, d.kind.value if d.kind else "", digest)
 
-    def _extract(self, d: Discovered) -> tuple[str, list[Unit]]:
-        """(the digest of the bytes read, the units in them): the units are keyed by what they came from."""
-        from guidekit.i18n.engine import source_units
+    def _extract(self, d: Discovered) -> tuple[str, list[Unit], str | None]:
+        """(the digest of the bytes read, the units in them, and for a file that does not load
+        or fit its schema, the document it names): the units are keyed by what they came from."""
+        from guidekit.i18n.engine import named_document, source_units
         from guidekit.loading.source import load_bytes
 
         assert d.kind is not None
         raw = read_guidance(d.path, self.config.limits.max_file_bytes)
-        return _bytes_digest(raw), source_units(load_bytes(d.path, d.rel, d.kind, raw, self.config.limits))
+        src = load_bytes(d.path, d.rel, d.kind, raw, self.config.limits)
+        units = source_units(src)
+        return _bytes_digest(raw), units or [], named_document(src) if units is None else None
 
     def _changes_since(self, revision: str | None) -> tuple[Changes, str | None]:
         """The rule changes since a catalog's revision. With a cache, the diff is kept under the
@@ -461,21 +464,28 @@ class TranslationStage:
                 return None, {d.rel: self._extract(d) for d in to_extract}
             return item, _read(self.settings, item, blobs=cached)
 
-        extracted: dict[str, tuple[str, list[Unit]]] = {}
+        extracted: dict[str, tuple[str, list[Unit], str | None]] = {}
         for item, got in run_all(task, [None, *to_read], jobs=self.jobs, min_items=2):
             if item is None:
                 extracted.update(got)
             else:
                 read[item] = got
         by_rel = {d.rel: d for d in self.files}
-        for rel, (digest, of_file) in extracted.items():
+        # documents of files that do not fit their schema: check reports why, and their
+        # translations are not judged against what is left of them (so such a file is never
+        # stored: it is extracted again on each run)
+        unjudged: set[str] = set()
+        for rel, (digest, of_file, unfit) in extracted.items():
             units_of_file[rel] = of_file
             docs_of[rel] = list(dict.fromkeys(_doc(u.key) for u in of_file))
+            if unfit is not None:
+                unjudged.add(unfit)
             if cached:
-                key = self._units_key(by_rel[rel], digest)
-                self._pending[key] = _dumps(_encode_units(of_file))
-                self._pending[_digest(key, "docs")] = _dumps(docs_of[rel])
                 self.consistent &= digest == self._bytes_of(rel)
+                if unfit is None:
+                    key = self._units_key(by_rel[rel], digest)
+                    self._pending[key] = _dumps(_encode_units(of_file))
+                    self._pending[_digest(key, "docs")] = _dumps(docs_of[rel])
         # the files that hold each document's units, in the order their units are taken (the
         # first of two units with one key wins, as in collect_units)
         holders: dict[str, list[str]] = {}
@@ -522,7 +532,8 @@ class TranslationStage:
         sheets = self.store.get(sheet_keys.values())
         resheet: dict[str, bool] = {}  # whether a locale's sheet is to be written again
         for loc in locales:
-            docs = sorted(set(holders) | (set(read[loc].groups) if loc in read else set(group_digest[loc])))
+            docs = sorted((set(holders) | (set(read[loc].groups) if loc in read else set(group_digest[loc])))
+                          - unjudged)
             if not cached:
                 todo[loc] = docs
                 continue

@@ -56,7 +56,8 @@ def i18n(
 
     config = resolve_config(root)
     settings = settings_of(config)
-    units = collect_units(config)
+    unfit: list[str] = []
+    units = collect_units(config, unfit=unfit)
     head = _head(config.root)
     if action == "extract":
         path = output or settings.folder / TEMPLATE_NAME
@@ -74,6 +75,12 @@ def i18n(
             write_update(settings, Catalog(loc, path, None, {}), units, {}, head)
             typer.echo(f"{loc}: {len(units)} units to translate in {path}")
         return
+    if action == "update" and unfit:
+        # its units are unknown: update would take their translations for leftovers and drop them
+        shown = ", ".join(unfit[:5]) + (f" and {len(unfit) - 5} more" if len(unfit) > 5 else "")
+        raise GuidekitError(f"not updating the catalogs: {shown} do(es) not load or fit the schema, so "
+                            "their translations would be taken for leftovers",
+                            hint="`guidekit check` says what is wrong; fix it, then update")
     catalogs = load_catalogs(settings, locales)
     if action == "update" and head and _dirty(config.root):
         typer.echo("guidekit: the guidance has uncommitted changes: translations are dated to the last commit, "

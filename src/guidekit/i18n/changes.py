@@ -94,19 +94,15 @@ class _Reader:
         return self.repo.read(rev, self.top(rel))
 
     def units(self, rev: str | None, rel: str, kind: DocKind) -> list[Unit] | None:
-        """The units of one document at ``rev``; None when it does not load or fit its schema
-        (the diff compares it as text and says why)."""
+        """The units of one document at ``rev`` ([] where there is none); None when it does
+        not load or fit its schema (the diff compares it as text and says why)."""
         from guidekit.i18n.engine import source_units
         from guidekit.loading.source import load_bytes
-        from guidekit.schemas import misfit
 
         raw = self.read(rev, rel)
         if raw is None:
             return []
-        src = load_bytes(self.root / rel, rel, kind, raw, self.config.limits)
-        if not src.ok or misfit(kind.value, src.data) is not None:
-            return None
-        return source_units(src)
+        return source_units(load_bytes(self.root / rel, rel, kind, raw, self.config.limits))
 
     def catalog(self, rev: str | None, settings: TranslationSettings, locale: str) -> tuple[Catalog, str | None]:
         from guidekit.i18n.catalog import Catalog, catalog_path, read_catalog_text, shown_path

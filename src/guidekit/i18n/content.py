@@ -103,7 +103,7 @@ _UNITS: weakref.WeakKeyDictionary[Source, list[Unit]] = weakref.WeakKeyDictionar
 def _units(src: Source) -> list[Unit]:
     got = _UNITS.get(src)
     if got is None:
-        got = _UNITS[src] = source_units(src)
+        got = _UNITS[src] = source_units(src) or []  # one that does not fit: shown in the source
     return got
 
 

@@ -26,7 +26,8 @@ if TYPE_CHECKING:  # units (and the Markdown reader) are imported where they are
     from guidekit.i18n.units import Unit
 
 __all__ = ["ENFORCEMENT", "RuleChange", "TranslationSettings", "UnitState", "collect_units", "diff_since",
-           "enforcement_changes", "file_units", "level_of", "load_catalog", "load_catalogs", "plan_update", "rekey",
+           "enforcement_changes", "file_units", "level_of", "load_catalog", "load_catalogs", "named_document",
+           "plan_update", "rekey",
            "reworded", "rule_changes", "settings_of", "source_units", "translatable", "unit_states", "write_update"]
 
 ENFORCEMENT = (Impact.BREAKING, Impact.STRICTER, Impact.LOOSER)
@@ -58,34 +59,60 @@ def translatable(config: Config, discovered: Sequence[Discovered] | None = None)
             if d.kind in (DocKind.POLICY, DocKind.SOP, DocKind.TAXONOMY) and not d.outside_link]
 
 
-def file_units(config: Config, d: Discovered) -> list[Unit]:
-    """The units of one file (none where it does not load or is not schema-valid)."""
+def file_units(config: Config, d: Discovered) -> list[Unit] | None:
+    """The units of one file; None where it does not load or fit its schema (see source_units)."""
     assert d.kind is not None
     return source_units(load_source(d.path, d.rel, d.kind, config.limits))
 
 
-def collect_units(config: Config, rels: Iterable[str] | None = None) -> dict[str, Unit]:
-    """Every unit of the schema-valid policies, SOPs and taxonomy files (by key)."""
+def collect_units(config: Config, rels: Iterable[str] | None = None, *,
+                  unfit: list[str] | None = None) -> dict[str, Unit]:
+    """Every unit of the schema-valid policies, SOPs and taxonomy files (by key); the files
+    that do not load or fit their schema are added to ``unfit`` when given."""
     wanted = set(rels) if rels is not None else None
     out: dict[str, Unit] = {}
     for d in translatable(config):
         if wanted is not None and d.rel not in wanted:
             continue
-        for u in file_units(config, d):
+        units = file_units(config, d)
+        if units is None and unfit is not None:
+            unfit.append(d.rel)
+        for u in units or ():
             out.setdefault(u.key, u)
     return out
 
 
-def source_units(src: Source) -> list[Unit]:
-    """The units of one loaded file; none when it does not load or fit its model (check says why)."""
-    if not src.ok:
-        return []
-    try:
-        from guidekit.i18n.units import units_of
+_TRANSLATABLE = (DocKind.POLICY, DocKind.SOP, DocKind.TAXONOMY)
 
-        return units_of(src)
-    except (KeyError, TypeError, ValueError, AttributeError):
+
+def source_units(src: Source) -> list[Unit] | None:
+    """The units of one loaded file: None when it does not load or fit its schema (check
+    says why; a diff compares it as text, check leaves its translations unjudged), [] for
+    one that fits and has none (or is of a kind without units).
+
+    The one gate in front of guidekit.i18n.units.units_of: every consumer of units
+    (check, diff, i18n, handbooks) takes them from here."""
+    if src.kind not in _TRANSLATABLE:
         return []
+    if not src.ok:
+        return None
+    from guidekit.schemas import misfit
+
+    if misfit(src.kind.value, src.data) is not None:
+        return None
+    from guidekit.i18n.units import units_of
+
+    return units_of(src)
+
+
+def named_document(src: Source) -> str | None:
+    """The document a file holds as far as it says, even where it does not fit its schema:
+    its id where that is a string ("taxonomy" for a taxonomy file); None where the file
+    does not load or names none."""
+    if src.kind is DocKind.TAXONOMY:
+        return "taxonomy"
+    ident = src.data.get("id") if isinstance(src.data, dict) else None
+    return ident if isinstance(ident, str) and ident else None
 
 
 class RuleChange(NamedTuple):

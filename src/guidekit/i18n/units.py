@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, NamedTuple
 
 from guidekit.findings import SourceSpan
 from guidekit.loading.markdown import Block, read_blocks, slugify
@@ -144,26 +144,16 @@ def _taxonomy_units(src: Source) -> Iterator[Unit]:
                                  "taxonomy", item.loc.at(field))
 
 
-_Doc = TypeVar("_Doc", "Policy", "Sop")
-
-
-def _named(doc: _Doc) -> _Doc:
-    # a document that does not fit its schema (``id: [1, 2]``) has no units: check reports it
-    if not isinstance(doc.id, str):
-        raise TypeError(f"document id {doc.id!r} is not a string")
-    return doc
-
-
 def units_of(src: Source) -> list[Unit]:
     """The units of one schema-valid source (policies, SOPs and taxonomy files have them).
 
-    Raises TypeError, ValueError, KeyError or AttributeError for one that does not fit."""
+    Only for a source that fits its schema: guidekit.i18n.engine.source_units is the gate."""
     from guidekit.model import build_policy, build_sop
 
     if src.kind is DocKind.POLICY:
-        return list(_policy_units(_named(build_policy(src))))
+        return list(_policy_units(build_policy(src)))
     if src.kind is DocKind.SOP:
-        return list(_sop_units(_named(build_sop(src))))
+        return list(_sop_units(build_sop(src)))
     if src.kind is DocKind.TAXONOMY:
         return list(_taxonomy_units(src))
     return []
