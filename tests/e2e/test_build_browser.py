@@ -31,6 +31,9 @@ from guidekit.handbook.search import words
 from guidekit.loading.config import load_config
 
 pytestmark = pytest.mark.e2e
+# Playwright's assertions wait 5 s by default, its actions 30 s: on a loaded two-core CI
+# machine a page's script can take longer than 5 s, so the assertions wait as long as the actions
+expect.set_options(timeout=30_000)
 
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
