@@ -10,6 +10,7 @@ Built on Typer's public API only: ``typer.Typer(cls=...)`` with a subclass of
 
 from __future__ import annotations
 
+import difflib
 import importlib
 import sys
 from typing import Any
@@ -107,8 +108,6 @@ class LazyGroup(TyperGroup):
     def resolve_command(self, ctx: Any, args: list[str]) -> Any:
         name = args[0] if args else ""
         if name and name not in COMMANDS and not name.startswith("-"):
-            import difflib  # only for a mistyped command
-
             close = difflib.get_close_matches(name, list(COMMANDS))
             ctx.fail(f"No such command {name!r}."
                      + (f" Did you mean {', '.join(repr(c) for c in close)}?" if close else ""))

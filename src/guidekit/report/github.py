@@ -25,7 +25,7 @@ def _prop(text: str) -> str:
 
 
 def write_github(result: CheckResult, stream: TextIO, options: ReportOptions) -> None:
-    prefix = report_prefix(result.root)
+    prefix = report_prefix(result.root) if result.findings else ""  # asks git: only to show a path
     for f in result.findings:
         props = [f"file={_prop(shown(prefix, f.span.path))}", f"line={f.span.line}", f"col={f.span.col}"]
         if f.span.end_line is not None and f.span.end_line >= f.span.line:

@@ -72,7 +72,7 @@ def excerpt(line: str, col: int, width: int) -> tuple[str, int, int]:
 
 def write_text(result: CheckResult, stream: TextIO, options: ReportOptions) -> None:
     paint = _Painter(options.color)
-    prefix = report_prefix(result.root)
+    prefix = report_prefix(result.root) if result.findings else ""  # asks git: only to show a path
     out: list[str] = []
     for path, group in groupby(result.findings, key=lambda f: f.span.path):
         out.append(paint(one_line(shown(prefix, path)), "bold underline"))
