@@ -19,6 +19,11 @@ does not), with the load average:
    same two commits, wall clock (bench/bench_diff.py's repository, N policies).
    Target: <= 25x.
 
+Also, as a reference and not a target: the CLI library alone, a Typer command
+with `guidekit check`'s twelve parameters that does nothing (TYPER_ALONE), whose
+CPU share of check-jsonschema's shows what any Typer command costs before
+guidekit runs (Typer 0.29 converts parameters through pydantic).
+
 check-jsonschema runs from a bench-only virtual environment
 (bench/out/check-jsonschema+ruamel.yaml.clib-venv, made on first use, with ruamel.yaml.clib so
 that it parses YAML with the C extension, its fast configuration). Exits 1 when
@@ -47,6 +52,39 @@ GUIDEKIT = Path(sys.executable).with_name("guidekit")
 FILES = ("policies/ads/alcohol.md", "policies/ads/dating.md", "policies/community/frauds-scams.md")
 _ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 _ENV.update({"NO_COLOR": "1", "GITHUB_ACTIONS": "", "CI": "1"})
+
+
+# a Typer command shaped like `guidekit check` (12 parameters: arguments, options with
+# choices, paths, lists, an int with a minimum, flags) that does nothing
+TYPER_ALONE = """
+import sys
+from enum import StrEnum
+from pathlib import Path
+
+import typer
+
+Fmt = StrEnum("Fmt", {v: v for v in ("text", "json", "sarif", "github", "junit")})
+Sev = StrEnum("Sev", {v: v for v in ("error", "warning", "info")})
+app = typer.Typer(add_completion=False)
+
+
+@app.command()
+def check(paths: list[Path] = typer.Argument(None), root: Path | None = typer.Option(None, file_okay=False),
+          fmt: Fmt | None = typer.Option(None, "--format"), output: Path | None = typer.Option(None, dir_okay=False),
+          fail_on: Sev | None = typer.Option(None), select: list[str] = typer.Option([]),
+          ignore: list[str] = typer.Option([]), changed_since: str | None = typer.Option(None),
+          cache_dir: Path | None = typer.Option(None, file_okay=False), no_cache: bool = typer.Option(False),
+          jobs: int | None = typer.Option(None, min=1), verbose: bool = typer.Option(False)) -> None:
+    pass
+
+
+@app.command()
+def other() -> None:
+    pass
+
+
+sys.exit(app(["check", *sys.argv[1:]], standalone_mode=False) or 0)
+"""
 
 
 def _children_cpu() -> float:
@@ -116,6 +154,8 @@ def main() -> int:
     schema = str(REPO / "schemas" / "policy.schema.json")
     repo, (base, small, _large) = build(args.out / "diff", args.n, args.k)
 
+    alone = args.out / "typer_alone.py"
+    alone.write_text(TYPER_ALONE, "utf-8")
     check = [str(GUIDEKIT), "check", *FILES]
     peer_check = [str(peer), "--schemafile", schema, *map(str, yamls)]
     for cmd, cwd in ((check, sample), (peer_check, REPO), ([str(GUIDEKIT), "diff", base, small], repo)):
@@ -130,6 +170,7 @@ def main() -> int:
         "check-jsonschema (3 files)": (peer_check, REPO),
         "guidekit diff": ([str(GUIDEKIT), "diff", base, small], repo),
         "git diff --stat": (["git", "diff", "--stat", base, small], repo),
+        "Typer alone (check's args)": ([sys.executable, str(alone), *FILES], REPO),
     }, args.runs)
     for name, samples in runs.items():
         print(f"  {name:<28} {_ms(samples)}")
@@ -144,7 +185,11 @@ def main() -> int:
         f"guidekit diff of {args.k} documents <= 25x git diff --stat, wall ({diff_wall:.1f}x; "
         f"cpu {diff_cpu:.1f}x)": diff_wall <= 25,
     }
+    typer_cpu = _ratio(runs["Typer alone (check's args)"], runs["check-jsonschema (3 files)"], cpu=True)
+    typer_git = _ratio(runs["Typer alone (check's args)"], runs["git diff --stat"], cpu=True)
     print(f"load average after: {os.getloadavg()[0]:.2f}")
+    print(f"  (reference) Typer alone, a command with check's parameters that does nothing: "
+          f"{typer_cpu:.2f}x check-jsonschema's cpu on the 3 files, {typer_git:.1f}x git diff --stat's cpu")
     for name, ok in checks.items():
         print(f"  {'met   ' if ok else 'MISSED'} {name}")
     return 0 if all(checks.values()) else 1
