@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -236,3 +238,17 @@ def test_nothing_to_check_is_a_usage_error(cli, tmp_path: Path) -> None:
     r = cli("check", str(tmp_path))
     assert r.exit_code == 2
     assert "nothing to check" in r.stderr
+
+
+def test_a_bad_translations_folder_is_an_error_that_leaves_no_connection_open(sample_root: Path) -> None:
+    """The check cache is open when the translations stage reads its configuration: an error
+    there closes it too (Python 3.13 reports an unclosed SQLite connection as a ResourceWarning)."""
+    config = sample_root / "guidekit.yaml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace("  locales: [pt-BR, id]\n", "  locales: [pt-BR, id]\n  folder: ../../etc\n"),
+                      encoding="utf-8")
+    run = subprocess.run([sys.executable, "-X", "dev", "-W", "error::ResourceWarning", "-m", "guidekit", "check"],
+                         cwd=sample_root, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 2, run.stderr
+    assert "translations.folder" in run.stderr and "outside the guidance repository" in run.stderr
+    assert "ResourceWarning" not in run.stderr and "Traceback" not in run.stderr, run.stderr

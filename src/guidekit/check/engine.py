@@ -451,23 +451,24 @@ def run_check(
     # it at once, it runs beside them, in a process of its own with its own connection to the
     # cache (unless one process was asked for)
     folder = run.cache.folder if run.cache is not None else None
-    stage = _translation_stage(config, tr_rules, settings, jobs, run.cache, plan.items)
-    answered = stage.cached() if stage is not None else []
-
-    def translations() -> list[Finding]:
-        if answered is not None:
-            return answered
-        assert stage is not None
-        cache = CheckCache(folder, run.salt) if folder is not None else None
-        try:
-            return stage.run(cache)
-        finally:
-            if cache is not None:
-                cache.close()
-
-    beside = Beside(translations, enabled=answered is None and jobs != 1)
+    beside: Beside[list[Finding]] | None = None
     corpus: Corpus | None  # None when nothing changed since the cached run (and not ``whole``)
-    try:
+    try:  # from here on the cache's connection is open: every way out closes it
+        stage = _translation_stage(config, tr_rules, settings, jobs, run.cache, plan.items)
+        answered = stage.cached() if stage is not None else []
+
+        def translations() -> list[Finding]:
+            if answered is not None:
+                return answered
+            assert stage is not None
+            cache = CheckCache(folder, run.salt) if folder is not None else None
+            try:
+                return stage.run(cache)
+            finally:
+                if cache is not None:
+                    cache.close()
+
+        beside = Beside(translations, enabled=answered is None and jobs != 1)
         if changed_since is not None:
             corpus, per_file = _changed_since(run, changed_since)
         elif run.cache is not None and run.cache.usable:
@@ -478,7 +479,8 @@ def run_check(
             corpus, per_file = _full(run)
         translated = beside.result()
     finally:
-        beside.close()
+        if beside is not None:
+            beside.close()
         if run.cache is not None:
             run.cache.close()
     findings: list[Finding] = []
