@@ -124,6 +124,7 @@ class _Scope:
         self.spec = git.pathspec(reader.prefix, paths)
         self.files = set(reader.repo.list_files(rev, self.spec))  # from the top of the work tree
         self._held: dict[str, bool] = {}
+        self._kinds: dict[str, DocKind | None] | None = None
 
     def holds(self, rel: str) -> bool:
         """Whether the file ``rel`` (under the root) lies under the paths."""
@@ -135,8 +136,12 @@ class _Scope:
         from guidekit.loading.discover import classify
 
         wanted = set(ids) - self._held.keys()
-        kinds = {rel: classify(rel, self.reader.config)
-                 for rel in (self.reader.rel(top) for top in self.files) if rel is not None}
+        if not wanted:
+            return {doc for doc in ids if self._held[doc]}
+        if self._kinds is None:  # once for every locale
+            self._kinds = {rel: classify(rel, self.reader.config)
+                           for rel in (self.reader.rel(top) for top in self.files) if rel is not None}
+        kinds = self._kinds
         if "taxonomy" in wanted:
             self._held["taxonomy"] = DocKind.TAXONOMY in kinds.values()
             wanted.discard("taxonomy")
