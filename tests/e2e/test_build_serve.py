@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SAMPLE
+from conftest import SAMPLE, chromium_path
 
 pytestmark = pytest.mark.e2e
 
@@ -143,7 +143,7 @@ def test_open_pages_reload_after_a_rebuild_and_root_lists_the_handbooks(
     # only serve adds the reload script: the handbook on disk has none
     assert "__guidekit" not in (tmp_path / "site" / "ads-br" / "ADS-ALC.html").read_text()
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium",
+        browser = p.chromium.launch(executable_path=chromium_path(),
                                     args=["--headless", "--no-sandbox", "--disable-gpu"])
         try:
             page = browser.new_page()
