@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,7 +22,48 @@ from guidekit.model import (
     build_taxonomy_items,
 )
 
-__all__ = ["Corpus", "build_corpus"]
+__all__ = ["Corpus", "RuleIndex", "build_corpus"]
+
+
+class RuleIndex(Mapping[str, tuple[Policy, Rule]]):
+    """Rule id -> (the first policy that defines it, the rule).
+
+    Indexed on first use (most corpus rules never ask: check's parent holds every
+    policy of a large corpus, and several rules a policy), and holds only the policy
+    of each id: the pair is made when asked for."""
+
+    __slots__ = ("_owner_", "_policies")
+
+    def __init__(self, policies: list[Policy] | None = None) -> None:
+        self._policies = policies if policies is not None else []
+        self._owner_: dict[str, Policy] | None = None
+
+    @property
+    def _owner(self) -> dict[str, Policy]:
+        if self._owner_ is None:
+            self._owner_ = {}
+            for p in self._policies:
+                for r in p.rules:
+                    self._owner_.setdefault(r.id, p)
+        return self._owner_
+
+    def __getitem__(self, rule_id: str) -> tuple[Policy, Rule]:
+        p = self._owner[rule_id]
+        r = p.rule(rule_id)  # the policy's first rule of that id: the one added first
+        assert r is not None
+        return p, r
+
+    def get(self, rule_id: str, default: Any = None) -> Any:
+        return self[rule_id] if rule_id in self._owner else default
+
+    def __contains__(self, rule_id: object) -> bool:
+        return rule_id in self._owner
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._owner)
+
+    def __len__(self) -> int:
+        return len(self._owner)
 
 
 @dataclass
@@ -33,7 +74,7 @@ class Corpus:
     pages: dict[str, Policy] = field(default_factory=dict)  # plain Markdown: documents without rules
     sops: dict[str, Sop] = field(default_factory=dict)
     taxonomy: Taxonomy = field(default_factory=Taxonomy.empty)
-    rules: dict[str, tuple[Policy, Rule]] = field(default_factory=dict)
+    rules: Mapping[str, tuple[Policy, Rule]] = field(default_factory=RuleIndex)
     # every model in load order, duplicates included (rules report those)
     all_policies: list[Policy] = field(default_factory=list)
     all_sops: list[Sop] = field(default_factory=list)
@@ -88,6 +129,7 @@ def build_corpus(
     caller (``guidekit serve``) that reloads only changed files builds only their models.
     """
     corpus = Corpus(config=config, sources=list(sources))
+    corpus.rules = RuleIndex(corpus.all_policies)  # indexed when first asked
     tax = corpus.taxonomy
 
     def once(src: Source, make: Callable[[Source], Any]) -> Any:
@@ -107,8 +149,6 @@ def build_corpus(
             p = once(src, build_policy)
             corpus.all_policies.append(p)
             corpus.policies.setdefault(p.id, p)
-            for r in p.rules:
-                corpus.rules.setdefault(r.id, (p, r))
         elif src.kind is DocKind.PAGE:
             page = once(src, build_page)
             corpus.pages.setdefault(page.id, page)

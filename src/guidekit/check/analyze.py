@@ -111,17 +111,30 @@ def _lean_examples(examples: dict[str, Any]) -> dict[str, Any]:
 _SHORT = 32  # strings up to this length are shared (keys, ids, vocabulary values)
 
 
-def shared(value: Any) -> Any:
-    """``value`` with its keys and short strings interned: equal, but one object per distinct
+def shared(value: Any, strings: dict[str, str] | None = None) -> Any:
+    """``value`` with its keys and short strings shared: equal, but one object per distinct
     string, so the parent, which holds what corpus rules read of every document, keeps one
     copy of each id and vocabulary value instead of one per use (results arrive as text:
-    cache.decode_result)."""
+    cache.decode_result). ``strings`` is the table of the strings seen so far (the run
+    drops it once every result is in: a table entry costs about what a short string
+    does, and most ids occur in one or two documents); without it, ``sys.intern``'s."""
+    one: Callable[[str], str] = sys.intern if strings is None else _setdefault(strings)
+    return _shared(value, one)
+
+
+def _setdefault(strings: dict[str, str]) -> Callable[[str], str]:
+    def one(s: str) -> str:
+        return strings.setdefault(s, s)
+    return one
+
+
+def _shared(value: Any, one: Callable[[str], str]) -> Any:
     if isinstance(value, str):
-        return sys.intern(value) if len(value) <= _SHORT else value
+        return one(value) if len(value) <= _SHORT else value
     if isinstance(value, dict):
-        return {sys.intern(k) if isinstance(k, str) else k: shared(v) for k, v in value.items()}
+        return {one(k) if isinstance(k, str) else k: _shared(v, one) for k, v in value.items()}
     if isinstance(value, list):
-        return [shared(v) for v in value]
+        return [_shared(v, one) for v in value]
     return value
 
 

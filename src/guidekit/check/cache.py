@@ -47,7 +47,7 @@ from typing import Any
 from guidekit import __version__
 from guidekit.check.analyze import FileResult, shared
 from guidekit.check.changes import tracked_under
-from guidekit.check.registry import DocIndex, Link
+from guidekit.check.registry import DocIndex, Link, Words
 from guidekit.check.suppress import Directive
 from guidekit.findings import Finding, Severity, SourceSpan
 from guidekit.loading.source import DocKind
@@ -157,15 +157,17 @@ def encode_result(r: FileResult) -> str:
     ], separators=(",", ":"))
 
 
-def decode_result(key: str, blob: str) -> FileResult:
+def decode_result(key: str, blob: str, strings: dict[str, str] | None = None) -> FileResult:
+    """``strings``: the table of strings shared between results (see analyze.shared)."""
     (rel, kind, status, data, yaml_line, body_line, findings, anchors, links, directives, body,
      tokens) = json.loads(blob)
-    intern = sys.intern  # ids, file names and vocabulary values recur across documents
+    # ids, file names and vocabulary values recur across documents
+    intern = sys.intern if strings is None else (lambda s: strings.setdefault(s, s))
     return FileResult(
-        rel=rel, kind=DocKind(kind), key=key, status=status, data=shared(data),
+        rel=rel, kind=DocKind(kind), key=key, status=status, data=shared(data, strings),
         yaml_line=yaml_line, body_line=body_line, findings=decode_findings(findings),
-        index=DocIndex(tuple(map(intern, anchors)),
-                       tuple(Link(intern(lk[0]), lk[1], lk[2], lk[3]) for lk in links)),
+        index=DocIndex(Words(anchors),
+                       tuple(Link(lk[0], lk[1], lk[2], lk[3]) for lk in links)),
         directives=_decode_directives(directives), body=body, tokens=tuple(map(intern, tokens)),
     )
 
@@ -238,8 +240,9 @@ class CheckCache:
             self._db = None
 
     # entries
-    def get_many(self, keys: Iterable[str]) -> dict[str, FileResult]:
-        """The cached results among ``keys`` (damaged entries are misses)."""
+    def get_many(self, keys: Iterable[str], strings: dict[str, str] | None = None) -> dict[str, FileResult]:
+        """The cached results among ``keys`` (damaged entries are misses); ``strings``: as
+        ``decode_result``'s."""
         out: dict[str, FileResult] = {}
         if self._db is None:
             return out
@@ -252,7 +255,7 @@ class CheckCache:
                                         chunk).fetchall()
                 for key, blob in rows:
                     with contextlib.suppress(ValueError, TypeError, KeyError):
-                        out[key] = decode_result(key, blob)
+                        out[key] = decode_result(key, blob, strings)
         except sqlite3.Error:
             return out
         self.hits += len(out)

@@ -144,6 +144,15 @@ class _LeanSource(Source):
     The text is read again only when a position or a line is asked for, which
     happens for files with findings."""
 
+    __slots__ = ("limit", "positions")  # no __dict__: one is held for every policy of a corpus
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.limit = 5 * 1024 * 1024  # limits.max_file_bytes of the run
+        # False for documents loaded only as context for others: their findings are
+        # dropped, so their positions are never worth reading the file again for
+        self.positions = True
+
     def hydrate(self) -> None:
         if self.text:
             return
@@ -161,12 +170,6 @@ class _LeanSource(Source):
             self.yaml_text = "\n".join(lines[self.yaml_line:max(self.yaml_line, end)]) + "\n"
         else:
             self.yaml_text = text
-
-    limit = 5 * 1024 * 1024  # limits.max_file_bytes of the run
-
-    # False for documents loaded only as context for others: their findings are
-    # dropped, so their positions are never worth reading the file again for
-    positions = True
 
     def _root_node(self) -> Any:
         if not self.positions:
@@ -202,6 +205,7 @@ def _salt(config: Config, rules: Iterable[str], *, lean: bool, verbose: bool) ->
     return make_salt(relevant, texts, rules)
 
 
+_STRINGS = 1 << 15  # entries of the table of shared strings before it begins anew
 _INCREMENTAL_MAX = 0.2  # above this share of changed files, a full run is as cheap
 
 
@@ -239,6 +243,11 @@ class _Run:
         # a full run's policies, modelled as their results come in (see _full)
         self.sources: dict[str, _LeanSource] = {}
         self.models: dict[Source, Any] = {}
+        # short strings of the results loaded so far, shared between them (analyze.shared):
+        # begun anew past _STRINGS entries (most ids occur in one or two documents, and a
+        # table entry costs about what a short string does; a vocabulary value is then held
+        # once per table) and dropped when the corpus rules start
+        self.strings: dict[str, str] = {}
 
     # per-file results -----------------------------------------------------------
     def hash_all(self) -> None:
@@ -252,7 +261,8 @@ class _Run:
         sees each result as it comes (while the workers go on) and returns what to hold."""
         todo = [r for r in rels if r in self.items and r not in self.results]
         if self.cache is not None:
-            for r in self.cache.get_many(self.keys[r] for r in todo if self.keys.get(r)).values():
+            for r in self.cache.get_many((self.keys[r] for r in todo if self.keys.get(r)),
+                                         self.strings).values():
                 self._take(r, keep)
         pending: list[tuple[Path, str, DocKind]] = []
         for rel in todo:
@@ -273,7 +283,7 @@ class _Run:
                 self._take(sent, keep)
                 continue
             key, blob = sent
-            self._take(decode_result(key, blob), keep)
+            self._take(decode_result(key, blob, self.strings), keep)
             if self.cache is not None:
                 fresh.append(sent)
                 if len(fresh) >= 1000:  # written as they come: less memory
@@ -292,6 +302,8 @@ class _Run:
             return r
 
     def _take(self, r: FileResult, keep: Callable[[FileResult], FileResult] | None) -> None:
+        if len(self.strings) > _STRINGS:
+            self.strings = {}
         self.results[r.rel] = keep(r) if keep is not None else r
 
     # corpus findings ---------------------------------------------------------------
@@ -313,6 +325,7 @@ class _Run:
                         keep: set[str] | None = None) -> tuple[Corpus, list[Finding]]:
         """Build the corpus of ``rels`` and run every enabled corpus rule on it; with
         ``keep``, only findings in those files are wanted (the rest is context)."""
+        self.strings = {}
         corpus = self.corpus(rels, keep)
         index = {s.rel: self.results[s.rel].index for s in corpus.sources}
         findings: list[Finding] = []
@@ -571,7 +584,8 @@ def _modelled_as_they_come(run: _Run) -> Callable[[FileResult], FileResult]:
         keys = tuple(src.data)
         src.data = key_sets.setdefault(keys, dict.fromkeys(keys))
         run.sources[r.rel] = src
-        return replace(r, data=None)
+        key = run.keys.get(r.rel)  # the same key, read by the parent: one string for both
+        return replace(r, data=None, key=key if key == r.key else r.key)
 
     return keep
 

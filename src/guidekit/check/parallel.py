@@ -6,10 +6,16 @@ available, another thread is running (a forked child would inherit its locks
 held, and Python warns from 3.12: `guidekit serve`'s server, for one), or the
 batch is small enough that starting workers costs more than it saves, the
 items run in this process.
+
+While workers run, the parent's garbage collector is paused: the parent only
+takes results in and keeps them, so each collection would walk every result
+kept so far again, for nothing (~10% of the parent's CPU at 5,000 policies).
+The workers, forked before the pause, collect as usual.
 """
 
 from __future__ import annotations
 
+import gc
 import os
 import threading
 from collections.abc import Callable, Iterator, Sequence
@@ -61,16 +67,20 @@ def run_all(fn: Callable[[T], R], items: Sequence[T], *, jobs: int | None = None
     import multiprocessing
 
     _task = fn
+    collecting = gc.isenabled()
     try:
         ctx = multiprocessing.get_context("fork")
         chunk = max(1, min(64, len(items) // (jobs * 8)))
         with ctx.Pool(jobs) as pool:
+            gc.disable()  # after the fork: the workers collect as usual
             for result in pool.imap_unordered(_call, items, chunksize=chunk):
                 yield result
                 if progress:
                     progress(1)
     finally:
         _task = None
+        if collecting:
+            gc.enable()
 
 
 def _send(fn: Callable[[], Any], conn: Connection) -> None:

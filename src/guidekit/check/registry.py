@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import inspect
-from collections.abc import Callable, Collection, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -32,6 +32,7 @@ __all__ = [
     "DocumentRule",
     "Link",
     "RuleContext",
+    "Words",
     "all_rules",
     "get_rule",
     "register",
@@ -49,11 +50,41 @@ class Link:
     end_col: int
 
 
+class Words(Collection[str]):
+    """A set of words held as one string: where every document's are held (the anchors of
+    each document, in check's parent), one string costs a third of a tuple of words, most of
+    which (headings' slugs, rule ids in lower case) no other object shares."""
+
+    __slots__ = ("_text",)
+
+    def __init__(self, words: Iterable[str]) -> None:
+        unique = sorted(set(words))
+        self._text = "\n" + "\n".join(unique) + "\n" if unique else ""
+
+    def __contains__(self, word: object) -> bool:
+        return isinstance(word, str) and "\n" not in word and f"\n{word}\n" in self._text
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._text[1:-1].split("\n") if self._text else ())
+
+    def __len__(self) -> int:
+        return self._text.count("\n") - 1 if self._text else 0
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Words) and other._text == self._text
+
+    def __hash__(self) -> int:
+        return hash(self._text)
+
+    def __repr__(self) -> str:
+        return f"Words({list(self)!r})"
+
+
 @dataclass(frozen=True, slots=True)
 class DocIndex:
     """What corpus rules need from a document's prose, kept small enough to cache."""
 
-    # a set, or a sorted tuple where many are held (cache.decode_result): a few per document
+    # a set, or ``Words`` where many are held (cache.decode_result): a few per document
     anchors: Collection[str] = frozenset()
     links: tuple[Link, ...] = ()
 

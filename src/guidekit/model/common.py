@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
+from functools import lru_cache
 from typing import Any, NamedTuple
 
 from guidekit.findings import JsonPath, SourceSpan
@@ -29,14 +30,23 @@ class Loc(NamedTuple):
         return self.source.span(self.path, key=key)
 
     def at(self, *more: str | int) -> Loc:
-        return Loc(self.source, self.path + more)
+        return Loc(self.source, _one(self.path + more))
+
+
+# Immutable values that recur across documents (JSON paths such as ("rules", 0), vocabulary
+# lists such as ("feed", "live"), dates) are shared: one object for all equal ones. check's
+# parent holds a model of every policy; sharing them is a fifth of a model's memory. Least
+# recently used values are dropped: a value seen once (a list of ids) costs one slot, not memory.
+@lru_cache(maxsize=4096)
+def _one(value: Any) -> Any:
+    return value
 
 
 def as_date(value: Any) -> dt.date | None:
     if value is None:
         return None
     try:
-        return dt.date.fromisoformat(str(value))
+        return _one(dt.date.fromisoformat(str(value)))  # type: ignore[no-any-return]
     except ValueError:
         return None
 
@@ -44,4 +54,4 @@ def as_date(value: Any) -> dt.date | None:
 def as_strings(value: Any) -> tuple[str, ...]:
     if not value:
         return ()
-    return tuple(str(v) for v in value)
+    return _one(tuple(str(v) for v in value))  # type: ignore[no-any-return]
