@@ -37,7 +37,7 @@ class Loc(NamedTuple):
 # lists such as ("feed", "live"), dates) are shared: one object for all equal ones. check's
 # parent holds a model of every policy; sharing them is a fifth of a model's memory. Least
 # recently used values are dropped: a value seen once (a list of ids) costs one slot, not memory.
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=1024)
 def _one(value: Any) -> Any:
     return value
 

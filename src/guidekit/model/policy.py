@@ -233,6 +233,10 @@ def _override(o: dict[str, Any], rules: dict[str, Any], loc: Loc) -> Override:
                     "action" not in o)
 
 
+# the codes of a policy that has none: one dict for all of them (models are never changed)
+_NO_CODES: dict[str, str] = {}
+
+
 def build_policy(src: Source) -> Policy:
     d = src.data
     root = Loc(src, ())
@@ -252,7 +256,7 @@ def build_policy(src: Source) -> Policy:
         markets=as_strings(d.get("markets")),
         categories=as_strings(d.get("categories")),
         tags=as_strings(d.get("tags")),
-        codes=dict(d.get("codes") or {}),
+        codes=dict(codes) if (codes := d.get("codes")) else _NO_CODES,
         rules=tuple(_rule(r, root.at("rules", i)) for i, r in enumerate(d.get("rules") or ()) if r is not None),
         exceptions=tuple(
             PolicyException(e["id"], e["title"], e["text"], as_strings(e.get("rules")), root.at("exceptions", i),
