@@ -129,6 +129,7 @@ def main() -> int:
                          "two cached ways of check (the cold runs at 10,000 policies take many minutes each)")
     ap.add_argument("--reuse", action="store_true",
                     help="keep the corpus and catalogs an earlier run with the same --n and --locales made")
+    ap.add_argument("--setup-only", action="store_true", help="make the corpus and catalogs, time nothing")
     ap.add_argument("--out", type=Path, default=REPO / "bench" / "out" / "i18n")
     args = ap.parse_args()
     locales = _LOCALES[: args.locales]
@@ -142,6 +143,8 @@ def main() -> int:
     folder, pot = root / "translations", out / "guidance.pot"
     print(f"{args.n} policies, {units} units, {len(locales)} locales, {len(policies[::20])} policies changed",
           flush=True)
+    if args.setup_only:
+        return 0
 
     shutil.rmtree(merged, ignore_errors=True)
     merged.mkdir()

@@ -177,6 +177,8 @@ class UnitState(NamedTuple):
     entry: Entry | None
 
 
+_IMPACTS = {i.value: i for i in Impact}
+
 # where a unit key holds a rule id: ADS-X/rules/<rule>/..., ADS-X/regional_overrides/<market>/<rule>/note
 _RULE_AT = {"rules": 2, "regional_overrides": 3}
 
@@ -205,10 +207,13 @@ def unit_states(units: dict[str, Unit], catalog: Catalog,
     """The state of every unit (and of every catalog entry whose unit is gone) in one locale."""
     by_key: dict[str, Entry] = {}
     orphans: list[Entry] = []
+    # a key is looked up in the changes only in documents that have some (most have none)
+    changed = {doc for doc, _ in changes}
+    renamed = {doc for (doc, _), c in changes.items() if c.new_id}
     for e in catalog.entries.values():
         if e.obsolete:
             continue
-        key = rekey(e.key, changes)
+        key = rekey(e.key, changes) if renamed and e.key.partition("/")[0] in renamed else e.key
         if key in units:
             by_key.setdefault(key, e)
         elif e.translation:
@@ -222,13 +227,12 @@ def unit_states(units: dict[str, Unit], catalog: Catalog,
             continue
         e = found
         rule_change = None
-        if unit.rule is not None:
+        if unit.rule is not None and unit.doc in changed:
             rule_change = changes.get((unit.doc, _key_rule(e.key) or unit.rule))
         if rule_change is not None and rule_change.impact in ENFORCEMENT:
             out.append(UnitState(key, loc, "stale", rule_change.impact, rule_change.note, unit, e))
         elif e.fuzzy:
-            known = {i.value: i for i in Impact}
-            impact = known.get(e.recorded or "", Impact.EDITORIAL)
+            impact = _IMPACTS.get(e.recorded or "", Impact.EDITORIAL)
             note = e.note or "marked fuzzy: the source changed since"
             out.append(UnitState(key, loc, "stale", impact, note, unit, e))
         elif e.source != unit.text:
