@@ -10,7 +10,7 @@ import threading
 import pytest
 
 from guidekit.check.parallel import MIN_PARALLEL, run_all
-from guidekit.cli.progress import MIN_FILES, progress_bar, wants_progress
+from guidekit.cli.progress import MIN_FILES, progress_bar, stage_bars, wants_progress
 
 
 class _Tty(io.StringIO):
@@ -62,6 +62,29 @@ def test_the_bar_draws_without_a_thread(monkeypatch: pytest.MonkeyPatch) -> None
             update(done, MIN_FILES * 2)
             assert threading.active_count() == before
     assert "checking" in err.getvalue()
+
+
+def test_build_s_stage_bars_draw_without_a_thread(monkeypatch: pytest.MonkeyPatch) -> None:
+    # build shows a bar while its check forks workers and its translations stage: as check's bar,
+    # no refresh thread (with one, run_all and the translations stage fall back to one process)
+    err = _Tty()
+    monkeypatch.setattr(sys, "stderr", err)
+    monkeypatch.delenv("CI", raising=False)
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+    before = threading.active_count()
+    with stage_bars() as start:
+        assert start is not None
+        advance = start("check", 400)
+        for _ in range(8):
+            advance(50)
+            assert threading.active_count() == before
+        pages = start("reviewers", 3)
+        pages(3)
+        assert threading.active_count() == before
+    assert "check" in err.getvalue() and "reviewers" in err.getvalue()
+    monkeypatch.setenv("CI", "true")
+    with stage_bars() as start:
+        assert start is None
 
 
 def _pid(_item: int) -> int:

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -12,7 +10,7 @@ import typer
 
 from guidekit.check.cache import default_folder
 from guidekit.cli.common import ROOT_OPTION, choices, resolve_config
-from guidekit.cli.progress import wants_progress
+from guidekit.cli.progress import stage_bars
 from guidekit.errors import ExitCode
 from guidekit.handbook import FORMATS, PRINT_GRAPHIC, BuildOptions, BuildResult, build
 from guidekit.handbook.changes import marks_for
@@ -39,23 +37,6 @@ SINCE_OPTION = typer.Option(None, "--since", metavar="REV", help="Git revision t
 
 def guidance_config(path: Path | None, root: Path | None) -> Config:
     return resolve_config(root, [path] if path else [])
-
-
-@contextmanager
-def _progress() -> Iterator[Callable[[str, int], Callable[[int], None]] | None]:
-    """A rich progress bar on a terminal; nothing when output is piped or captured."""
-    if not wants_progress():
-        yield None
-        return
-    from rich.console import Console  # only for a bar: a build in CI or a pipe does without rich
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-    with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
-                  TimeElapsedColumn(), console=Console(stderr=True), transient=True) as bar:
-        def start(name: str, total: int) -> Callable[[int], None]:
-            task = bar.add_task(name, total=total)
-            return lambda n: bar.advance(task, n)
-        yield start
 
 
 def _warn(text: str, colour: str = "yellow") -> None:
@@ -86,7 +67,7 @@ def _report(result: BuildResult, fmt: str) -> None:
 
 
 def _run(config: Config, opts: BuildOptions) -> BuildResult:
-    with _progress() as progress:
+    with stage_bars() as progress:
         return build(config, opts, progress=progress, marks_for=marks_for())
 
 
