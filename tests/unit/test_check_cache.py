@@ -194,3 +194,29 @@ def test_whole_hands_back_every_document_from_a_warm_cache(sample_root: Path, tm
     unchanged = run_check(load_config(sample_root), cache_dir=cache, whole=True)
     assert unchanged.mode == "unchanged" and _documents(unchanged) == _documents(cold)
     assert len(_documents(cold)) >= 20
+
+
+def test_a_cache_that_opens_for_the_translations_stage_only_is_not_half_used(
+        sample_root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two runs at once: the first connection can fail ("database is locked") and the translations
+    stage's own one, opened a moment later, succeed. The stage was keyed without a cache, so it
+    goes on without one (it judged a locale it had no key for, a KeyError, one run in three)."""
+    from guidekit.check import cache as cache_module
+
+    opened = cache_module.CheckCache._open
+    calls = {"n": 0}
+
+    def first_is_locked(self: cache_module.CheckCache) -> sqlite3.Connection:
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise sqlite3.OperationalError("database is locked")
+        return opened(self)
+
+    monkeypatch.setattr(cache_module.CheckCache, "_open", first_is_locked)
+    config = load_config(sample_root)
+    got = run_check(config, cache_dir=tmp_path / "cache", jobs=1, lean=True)
+    assert calls["n"] >= 2  # the translations stage did open its own connection
+    monkeypatch.setattr(cache_module.CheckCache, "_open", opened)
+    cold = run_check(config, lean=True)
+    assert [(f.rule, f.span.path, f.span.line) for f in got.findings] == \
+        [(f.rule, f.span.path, f.span.line) for f in cold.findings]

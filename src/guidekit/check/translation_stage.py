@@ -294,8 +294,11 @@ class TranslationStage:
 
     def run(self, cache: CheckCache | None = None) -> list[Finding]:
         """Every finding; ``cache``: the connection to use from here on (a process of its own
-        needs its own), when another than the one the stage was made with."""
-        if cache is not None:
+        needs its own), when another than the one the stage was made with (ignored when that
+        one was not usable)."""
+        if cache is not None and self.store.cache is not None:
+            # a stage made without a usable cache (its connection failed, e.g. locked by another
+            # run) has no keys (salt, catalogs): it goes on without one rather than half use one
             self.store = _Store(cache)
         if self._probed is None:
             self._probed = self._probe()
