@@ -52,11 +52,10 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from gen_corpus import generate, peer_tool
+from gen_corpus import generate, peer_tool, timed_env
 
 GUIDEKIT = Path(sys.executable).with_name("guidekit")
-_ENV = {**{k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"},
-        "NO_COLOR": "1", "GITHUB_ACTIONS": "", "NO_MKDOCS_2_WARNING": "1"}
+_ENV = timed_env(NO_COLOR="1", GITHUB_ACTIONS="", NO_MKDOCS_2_WARNING="1")
 
 
 def _size(folder: Path) -> int:

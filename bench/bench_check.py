@@ -51,11 +51,11 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from gen_corpus import generate, peer_tool
+from gen_corpus import generate, peer_tool, timed_env
 
 REPO = Path(__file__).resolve().parents[1]
 GUIDEKIT = Path(sys.executable).with_name("guidekit")
-_ENV = {**os.environ, "NO_COLOR": "1", "GITHUB_ACTIONS": "", "CI": "1"}
+_ENV = timed_env(NO_COLOR="1", GITHUB_ACTIONS="", CI="1")
 _CLIB = ("ruamel.yaml.clib",)
 
 # The floor: read every file, load it with the C YAML loader, ask jsonschema_rs whether it is valid.

@@ -36,16 +36,13 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from gen_corpus import generate
+from gen_corpus import generate, timed_env
 
 from guidekit.diff import diff_revisions
 
 GUIDEKIT = Path(sys.executable).with_name("guidekit")
-# PYTHONDONTWRITEBYTECODE (set in some sandboxes) would make every run compile guidekit's
-# modules again; an installed guidekit runs from cached bytecode, so the bench does too
-_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-_ENV.update({"GIT_AUTHOR_NAME": "bench", "GIT_AUTHOR_EMAIL": "bench@example.test", "GIT_COMMITTER_NAME": "bench",
-             "GIT_COMMITTER_EMAIL": "bench@example.test", "NO_COLOR": "1", "GITHUB_ACTIONS": ""})
+_ENV = timed_env(GIT_AUTHOR_NAME="bench", GIT_AUTHOR_EMAIL="bench@example.test", GIT_COMMITTER_NAME="bench",
+                 GIT_COMMITTER_EMAIL="bench@example.test", NO_COLOR="1", GITHUB_ACTIONS="")
 
 
 def git(repo: Path, *args: str) -> str:

@@ -44,14 +44,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_diff import build
-from gen_corpus import peer_tool
+from gen_corpus import peer_tool, timed_env
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "guidance"
 GUIDEKIT = Path(sys.executable).with_name("guidekit")
 FILES = ("policies/ads/alcohol.md", "policies/ads/dating.md", "policies/community/frauds-scams.md")
-_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-_ENV.update({"NO_COLOR": "1", "GITHUB_ACTIONS": "", "CI": "1"})
+_ENV = timed_env(NO_COLOR="1", GITHUB_ACTIONS="", CI="1")
 
 
 # a Typer command shaped like `guidekit check` (12 parameters: arguments, options with

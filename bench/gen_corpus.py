@@ -15,6 +15,7 @@ which is what a schema-only validator such as check-jsonschema reads.
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import subprocess
 import sys
@@ -258,3 +259,12 @@ def peer_tool(folder: Path, package: str, command: str, extra: tuple[str, ...] =
         subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
         subprocess.run([str(venv / "bin" / "pip"), "install", "-q", package, *extra], check=True)
     return exe
+
+
+def timed_env(**extra: str) -> dict[str, str]:
+    """The environment of a timed process: this one's, less PYTHONDONTWRITEBYTECODE (set in some
+    shells and sandboxes, it makes every timed Python process, guidekit's and the peers', compile
+    its modules again: an installed tool has its byte code), plus ``extra``."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env.update(extra)
+    return env
