@@ -18,10 +18,18 @@ class _Tty(io.StringIO):
         return True
 
 
-def test_no_bar_in_ci_or_in_a_pipe(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(sys, "stderr", _Tty())
+def _terminal(monkeypatch: pytest.MonkeyPatch) -> _Tty:
+    """stderr a terminal, outside CI: where the bars draw (set in the test itself: pytest puts
+    its own stderr back between a fixture's set-up and the test)."""
+    err = _Tty()
+    monkeypatch.setattr(sys, "stderr", err)
     monkeypatch.delenv("CI", raising=False)
     monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+    return err
+
+
+def test_no_bar_in_ci_or_in_a_pipe(monkeypatch: pytest.MonkeyPatch) -> None:
+    _terminal(monkeypatch)
     assert wants_progress()
     monkeypatch.setenv("CI", "true")
     assert not wants_progress()
@@ -33,10 +41,7 @@ def test_no_bar_in_ci_or_in_a_pipe(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_bar_draws_for_long_runs_only(monkeypatch: pytest.MonkeyPatch) -> None:
-    err = _Tty()
-    monkeypatch.setattr(sys, "stderr", err)
-    monkeypatch.delenv("CI", raising=False)
-    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+    err = _terminal(monkeypatch)
     with progress_bar(enabled=False) as update:
         assert update is None
     with progress_bar() as update:
@@ -51,10 +56,7 @@ def test_bar_draws_for_long_runs_only(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_the_bar_draws_without_a_thread(monkeypatch: pytest.MonkeyPatch) -> None:
     # check forks its workers while the bar shows: no other thread may run then
-    err = _Tty()
-    monkeypatch.setattr(sys, "stderr", err)
-    monkeypatch.delenv("CI", raising=False)
-    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+    err = _terminal(monkeypatch)
     before = threading.active_count()
     with progress_bar() as update:
         assert update is not None
@@ -67,10 +69,7 @@ def test_the_bar_draws_without_a_thread(monkeypatch: pytest.MonkeyPatch) -> None
 def test_build_s_stage_bars_draw_without_a_thread(monkeypatch: pytest.MonkeyPatch) -> None:
     # build shows a bar while its check forks workers and its translations stage: as check's bar,
     # no refresh thread (with one, run_all and the translations stage fall back to one process)
-    err = _Tty()
-    monkeypatch.setattr(sys, "stderr", err)
-    monkeypatch.delenv("CI", raising=False)
-    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+    err = _terminal(monkeypatch)
     before = threading.active_count()
     with stage_bars() as start:
         assert start is not None
