@@ -39,6 +39,16 @@ def test_help_imports_no_command_module() -> None:
     assert out.stdout.strip().splitlines()[-1] == "[] []"
 
 
+def test_the_process_entry_freezes_the_heap_and_an_in_process_call_does_not() -> None:
+    """main() as the process's own command line hands its objects to the system at exit
+    (gc.freeze: out of the final collections); main(argv), as tests and embedders call
+    it, leaves the collector as it was."""
+    code = ("import gc, sys; from guidekit.cli.app import main; main(['--version']); a = gc.get_freeze_count(); "
+            "sys.argv = ['guidekit', '--version']; main(); print(a, gc.get_freeze_count() > 0)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip().splitlines()[-1] == "0 True"
+
+
 def test_help_lists_every_command_with_its_line() -> None:
     from guidekit.cli.app import COMMANDS
 

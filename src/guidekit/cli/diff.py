@@ -69,10 +69,13 @@ def diff(
     # one short run that allocates many small objects and frees them by reference counting:
     # collect cycles rarely (Python's default ran ~57 collections per 50-policy diff)
     gc.set_threshold(50_000, 20, 20)
+    where = guidance_root(root)
+    changes = diff_revisions(where, base, head, paths=tuple(path))
+    # imported once git has started: the modules it shares with the diff engine then load
+    # while git works (before git, they delayed it by ~10 ms)
     from guidekit.i18n.changes import with_translations
 
-    where = guidance_root(root)
-    changes = with_translations(where, diff_revisions(where, base, head, paths=tuple(path)), tuple(path))
+    changes = with_translations(where, changes, tuple(path))
     reporter = get_diff_reporter(str(fmt))
     color = str(fmt) == "text" and use_color(output)
     options = DiffReportOptions(color=color, verbose=verbose, max_chars=max_chars)
