@@ -120,15 +120,49 @@ def test_serve_applies_translations_as_build_does(served: tuple[Path, str, subpr
     assert "<h1 id=\"ADS-ALC-t\">Bebidas alcoólicas na publicidade</h1>" in _get(url + "ADS-ALC.html")
 
 
-def test_serve_reports_a_broken_file_and_keeps_serving(
+_GOOD_TITLE = "<h1 id=\"ADS-ALC-t\">Bebidas alcoólicas em anúncios</h1>"
+
+
+def test_serve_reports_a_broken_file_and_keeps_its_last_good_version(
         served: tuple[Path, str, subprocess.Popen[str]]) -> None:
     root, url, proc = served
     policy = root / "policies" / "ads" / "alcohol.md"
     policy.write_text(policy.read_text().replace("kind: ads", "kind: [ads", 1))
     line = _wait_for_line(proc, r"alcohol\.md:\d+:\d+: error")
-    assert "left out of the preview" in line
+    assert "the preview keeps its last good version" in line
     _wait_for_line(proc, r"^built ")
-    assert "ADS-FIN" in _get(url + "index.html")
+    index = _get(url + "index.html")
+    assert "ADS-FIN" in index and "ADS-ALC.html" in index
+    assert _GOOD_TITLE in _get(url + "ADS-ALC.html")
+    # a new file that never loaded has no good version: it is left out
+    (root / "policies" / "ads" / "draft.md").write_text("---\nid: ADS-DRAFT\ntitle: [Draft\n---\n")
+    line = _wait_for_line(proc, r"draft\.md:\d+:\d+: error")
+    assert "left out of the preview" in line
+
+
+def test_serve_waits_for_a_file_written_in_two_halves(
+        served: tuple[Path, str, subprocess.Popen[str]]) -> None:
+    """An editor that writes in place: serve may look between the halves. The torn file
+    is reported, the handbook served stays the last good one (its page, its title), and
+    the whole file is on the page once the second half is there."""
+    root, url, proc = served
+    policy = root / "policies" / "ads" / "alcohol.md"
+    new = policy.read_bytes().replace(b"title: Alcohol in ads", b"title: Alcohol in adverts")
+    half = len(new) // 2  # inside the front matter's rules: it is not closed yet
+    with open(policy, "r+b") as fh:
+        fh.truncate(0)
+        fh.write(new[:half])
+        fh.flush()
+        line = _wait_for_line(proc, r"alcohol\.md:\d+:\d+: error")
+        assert "the preview keeps its last good version" in line
+        _wait_for_line(proc, r"^built ")
+        assert _GOOD_TITLE in _get(url + "ADS-ALC.html")
+        assert "ADS-ALC.html" in _get(url + "index.html")
+        fh.write(new[half:])
+    # each rebuild prints a line; the whole file is on the page after one of them
+    while _GOOD_TITLE in _get(url + "ADS-ALC.html"):
+        _wait_for_line(proc, r"^built ")
+    assert "<h1 id=\"ADS-ALC-t\">Alcohol in adverts</h1>" in _get(url + "ADS-ALC.html")
 
 
 def test_open_pages_reload_after_a_rebuild_and_root_lists_the_handbooks(

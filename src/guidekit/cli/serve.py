@@ -6,6 +6,7 @@ import functools
 import sys
 import threading
 import time
+from collections.abc import Iterable
 from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -22,7 +23,7 @@ from guidekit.handbook.handbook import handbook_specs
 from guidekit.handbook.httpd import HandbookHandler
 from guidekit.handbook.live import LiveBuild
 from guidekit.handbook.reload import Rebuilds
-from guidekit.handbook.watch import snapshot
+from guidekit.handbook.watch import Watcher
 from guidekit.handbook.writer import check_target, output_folder
 from guidekit.loading.config import CONFIG_NAME
 
@@ -32,11 +33,21 @@ class _Quiet(HandbookHandler):
         return
 
 
-def _live(live: LiveBuild, changed: set[str] | None = None) -> None:
-    result = live.rebuild(changed)
+def _waiting(rels: Iterable[str]) -> None:
+    for rel in sorted(rels):
+        typer.echo(f"{rel}: still being written; waiting for it to settle", err=True)
+
+
+def _live(live: LiveBuild, watcher: Watcher, changed: set[str] | None = None) -> None:
+    result = live.rebuild(watcher.digests(), changed)
     for f in result.findings:
-        typer.echo(f"{f.span}: {f.severity.value} {f.rule} {f.message} (left out of the preview)",
+        kept = f.span.path in result.kept
+        typer.echo(f"{f.span}: {f.severity.value} {f.rule} {f.message} "
+                   f"({'the preview keeps its last good version' if kept else 'left out of the preview'})",
                    err=True)
+    if result.moving:
+        _waiting(result.moving)
+        watcher.again(result.moving)
     typer.echo(f"built {result.documents} document(s) ({result.rendered} rendered) in "
                f"{result.seconds:.2f}s")
     sys.stdout.flush()
@@ -53,8 +64,10 @@ def serve(
 ) -> None:
     """Build the handbooks, serve them on 127.0.0.1 and rebuild when guidance changes.
 
-    For authors: a save is on the page within a second. Files that fail to load
-    or match their schema are reported and left out of the preview; run
+    For authors: a save is on the page within a second. A change is a change of
+    a file's bytes (a touch is not); a file still being written is waited for.
+    Files that fail to load or match their schema are reported, and the preview
+    keeps their last good version (or leaves them out); run
     `guidekit check` (or `guidekit build`, which refuses to publish with
     errors) for the cross-document checks. Stop with Ctrl+C.
     """
@@ -64,8 +77,11 @@ def serve(
     console = Console(stderr=True, highlight=False)
     for spec in handbook_specs(config, opts.handbooks):
         check_target(target / spec.name)
+    # the first look before the first build: an edit made during it is seen as a change
+    watcher = Watcher(config.root, (target,), max_bytes=config.limits.max_file_bytes)
+    watcher.start()
     live = LiveBuild(config, opts, marks_for())
-    _live(live)
+    _live(live, watcher)
     rebuilds = Rebuilds()  # open pages reload when it moves
     served = type("_Served", (_Quiet,), {
         "rebuilds": rebuilds,
@@ -74,26 +90,24 @@ def serve(
     server = ThreadingHTTPServer(("127.0.0.1", port), handler)
     host, bound = server.server_address[:2]
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    # take the snapshot before saying "serving": an edit made right after that line
-    # must be seen as a change
-    seen = snapshot(config.root, (target,))
     for spec in handbook_specs(config, opts.handbooks):
         typer.echo(f"serving http://{host!s}:{bound}/{spec.name}/index.html")
     sys.stdout.flush()
+    waiting: set[str] = set()
     try:
         while True:
             time.sleep(interval)
-            now = snapshot(config.root, (target,))
-            if now == seen:
+            change = watcher.changes()
+            _waiting(change.moving - waiting)
+            waiting = set(change.moving)
+            if not change:
                 continue
-            edited = {rel for rel in now if rel in seen and now[rel] != seen[rel]}
-            same_files = now.keys() == seen.keys()
-            seen = now
             try:
-                if CONFIG_NAME in edited:  # handbooks, paths or limits may differ: start afresh
+                if CONFIG_NAME in change.edited:  # handbooks, paths or limits may differ: start afresh
                     config = guidance_config(path, root)
+                    watcher.max_bytes = config.limits.max_file_bytes
                     live = LiveBuild(config, opts, marks_for())
-                _live(live, edited if same_files else None)
+                _live(live, watcher, None if change.listing else set(change.edited))
                 rebuilds.bump()
             except GuidekitError as err:
                 console.print(f"guidekit: error: {err.message}", style="red", markup=False)

@@ -1,18 +1,20 @@
 """`guidekit serve`'s rebuild: a long-lived process that redoes only what a change touched.
 
 Between two saves of one policy, nothing else changed: the other files are
-not read again (their stat data is the same), their models are not built
-again, and their pages are not rendered again (their articles and search
-entries stay in memory). A change is on the page in well under a second even
-for thousands of documents. Files that fail to load or to match their schema
-are reported and left out of the preview; `guidekit build` stays the gate that
-refuses to publish a handbook with errors.
+not read again (their content is the same: see ``handbook.watch``), their
+models are not built again, and their pages are not rendered again (their
+articles and search entries stay in memory). A change is on the page in well
+under a second even for thousands of documents. A file that fails to load or
+to match its schema is reported; the preview keeps its last good version (a
+file caught half-written, or saved broken, never takes a page away), or leaves
+it out when it never had one. `guidekit build` stays the gate that refuses to
+publish a handbook with errors.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,28 +28,35 @@ from guidekit.handbook.engine import BuildOptions, MarksFor, localized_handbook
 from guidekit.handbook.handbook import handbook_specs
 from guidekit.handbook.html import render_site
 from guidekit.handbook.search import SearchEntry
+from guidekit.handbook.watch import digest
 from guidekit.handbook.writer import write_site
 from guidekit.loading.config import Config
 from guidekit.loading.discover import Discovered, discover
-from guidekit.loading.source import Source, load_source
+from guidekit.loading.source import Source, load_bytes, read_guidance
 
 __all__ = ["LiveBuild", "LiveResult"]
 
 
 @dataclass
 class LiveResult:
-    findings: list[Finding]  # load and schema errors of the files left out
+    findings: list[Finding]  # load and schema errors of the files as they are now
     rendered: int
     documents: int
     seconds: float
     handbooks: list[Path] = field(default_factory=list)
+    # files with findings whose last good version the preview keeps (the others are left out)
+    kept: set[str] = field(default_factory=set)
+    # files whose bytes were not the ones the watcher saw settle: still being written, not
+    # read this time (the preview keeps what it had); the watcher looks at them again
+    moving: set[str] = field(default_factory=set)
 
 
 @dataclass
 class _File:
-    stamp: tuple[int, int]
-    source: Source
-    findings: list[Finding]
+    key: str  # digest of the bytes last read ("" when they could not be read)
+    source: Source  # the last read
+    findings: list[Finding]  # the last read's load and schema findings
+    good: Source | None  # what the preview shows: the last read that had none
 
 
 class _Remembered:
@@ -85,7 +94,8 @@ class LiveBuild:
         self._memory = _Remembered()
         self._views: dict[str, dict[int, Any]] = {}  # per handbook: policy views
 
-    def _load(self, changed: set[str] | None) -> list[_File]:
+    def _load(self, seen: Mapping[str, str] | None, changed: set[str] | None,
+              result: LiveResult) -> list[_File]:
         limits = self.config.limits
         if changed is not None and self._items and changed <= self._items.keys():
             items = list(self._items.values())  # only edits of known files: no need to walk again
@@ -100,39 +110,50 @@ class LiveBuild:
             if changed is not None and d.rel not in changed and known is not None:
                 files[d.rel] = known
                 continue
-            try:
-                st = d.path.stat()
-            except OSError:
+            raw = read_guidance(d.path, limits.max_file_bytes)
+            key = digest(raw) if isinstance(raw, bytes) else ""
+            if seen is not None and key and d.rel in seen and key != seen[d.rel]:
+                # written to since the watcher saw it settle: not read torn
+                result.moving.add(d.rel)
+                if known is not None:
+                    files[d.rel] = known
                 continue
-            stamp = (st.st_mtime_ns, st.st_size)
-            if known is not None and known.stamp == stamp:
+            if known is not None and key and known.key == key:
                 files[d.rel] = known
                 continue
-            src = load_source(d.path, d.rel, d.kind, limits)
+            src = load_bytes(d.path, d.rel, d.kind, raw, limits)
             found = [loader_finding(p.rule, p.message, SourceSpan(d.rel, p.line + 1, p.col + 1))
                      for p in src.problems]
             if src.ok:
                 found += schema_findings(src)
-            files[d.rel] = _File(stamp, src, found)
-        keep = {f.source for f in files.values()}
+            files[d.rel] = _File(key, src, found, known.good if found and known is not None else
+                                 None if found else src)
+        keep = {f.good for f in files.values()} | {f.source for f in files.values()}
         self._models = {s: m for s, m in self._models.items() if s in keep}
         self._files = files
         return list(files.values())
 
-    def rebuild(self, changed: set[str] | None = None,
+    def rebuild(self, seen: Mapping[str, str] | None = None, changed: set[str] | None = None,
                 progress: Callable[[str, int], Callable[[int], None]] | None = None) -> LiveResult:
-        """Build again; ``changed`` (paths relative to the root) says which files were edited,
-        when the caller knows that no file was added or removed."""
+        """Build again. ``seen``: each file's digest as the watcher saw it settle (a file whose
+        bytes differ now is still being written and is not read); ``changed`` (paths relative
+        to the root) says which files were edited, when the caller knows that no file was
+        added or removed.
+
+        Every handbook is rendered before any is written, and each is swapped in whole
+        (``write_site``): a rebuild that fails leaves the last good build being served."""
         started = time.perf_counter()
-        files = self._load(changed)
-        bad = {id(f.source) for f in files if f.findings}
-        corpus = build_corpus(self.config, [f.source for f in files],
-                              lambda s: id(s) not in bad, memo=self._models)
-        result = LiveResult([x for f in files for x in f.findings if x.severity is Severity.ERROR],
-                            0, 0, 0.0)
+        result = LiveResult([], 0, 0, 0.0)
+        files = self._load(seen, changed, result)
+        shown = [f.good if f.findings and f.good is not None else f.source for f in files]
+        bad = {id(f.source) for f in files if f.findings and f.good is None}
+        corpus = build_corpus(self.config, shown, lambda s: id(s) not in bad, memo=self._models)
+        result.findings = [x for f in files for x in f.findings if x.severity is Severity.ERROR]
+        result.kept = {f.source.rel for f in files if f.findings and f.good is not None}
+        sites = []
         for spec in handbook_specs(self.config, self.opts.handbooks):
             views = self._views.setdefault(spec.name, {})
-            shown, hb = localized_handbook(corpus, spec, views)
+            local, hb = localized_handbook(corpus, spec, views)
             keep = {id(v.policy) for v in hb.policies}
             for gone in [k for k in views if k not in keep]:
                 del views[gone]
@@ -141,12 +162,14 @@ class LiveBuild:
             disk = PreviousBuild.open(target)
             self._memory.disk, self._memory.handbook = disk, spec.name
             advance = progress(spec.name, len(hb.policies) + len(hb.sops)) if progress else None
-            site = render_site(hb, shown, marks, previous=self._memory, progress=advance,
+            site = render_site(hb, local, marks, previous=self._memory, progress=advance,
                                print_graphic=self.opts.print_graphic)
-            write_site(site, target, disk)
-            self._memory.docs[spec.name] = site.documents
+            sites.append((spec.name, site, target, disk))
             result.rendered += site.rendered
             result.documents += len(hb.policies) + len(hb.sops)
+        for name, site, target, disk in sites:
+            write_site(site, target, disk)
+            self._memory.docs[name] = site.documents
             result.handbooks.append(target)
         result.seconds = time.perf_counter() - started
         return result
