@@ -12,6 +12,7 @@ enforcement changed under a translation.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
@@ -88,17 +89,26 @@ def read_catalog_text(text: str, path: Path, locale: str) -> Catalog:
 def _catalog(path_or_text: str, path: Path, locale: str) -> Catalog:
     import polib
 
+    # the collector is paused while polib makes its objects: none of them is garbage
+    # before the read ends, and each collection would walk all made so far (~7% of the read)
+    collecting = gc.isenabled()
+    gc.disable()
     try:
         po = polib.pofile(path_or_text, wrapwidth=0)
     except (OSError, UnicodeDecodeError, ValueError) as err:
         raise ValueError(str(err)) from None
+    finally:
+        if collecting:
+            gc.enable()
     entries: dict[str, Entry] = {}
     for e in po:
-        if not e.msgctxt:
+        key = e.msgctxt
+        if not key:
             continue
-        impact, note = _recorded(e.comment)
-        entries[e.msgctxt] = Entry(e.msgctxt, e.msgid, e.msgstr, "fuzzy" in e.flags, impact, e.linenum,
-                                   bool(e.obsolete), e.previous_msgid or None, note)
+        comment = e.comment
+        impact, note = _recorded(comment) if STALE_MARK in comment else (None, None)
+        entries[key] = Entry(key, e.msgid, e.msgstr, "fuzzy" in e.flags, impact, e.linenum, bool(e.obsolete),
+                             e.previous_msgid or None, note)
     return Catalog(locale, path, po.metadata.get(REVISION) or None, entries, dict(po.metadata))
 
 

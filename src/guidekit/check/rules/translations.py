@@ -158,20 +158,30 @@ _PLACEHOLDER = re.compile(r"\{[A-Za-z_][A-Za-z0-9_]*\}|%\([a-z_]+\)s|%[sd]")
 _MARKUP = re.compile(r"\*\*|__|`|\]\(")
 
 
+_KINDS = ((_ID, "id"), (_URL, "link"), (_PLACEHOLDER, "placeholder"), (_MARKUP, "markup"))
+_ALL = frozenset(("id", "link", "placeholder", "markup", "number"))
+
+
 @functools.lru_cache(maxsize=1 << 16)
-def _source_tokens(text: str) -> Counter[str]:
-    """The tokens of a source text: one source is the msgid of an entry in every locale."""
-    return _tokens(text)
+def _source_tokens(text: str) -> tuple[Counter[str], frozenset[str]]:
+    """The tokens of a source text and their kinds: one source is the msgid of an entry in
+    every locale, so this is worked out once a source, not once a locale."""
+    tokens = _tokens(text)
+    return tokens, frozenset(t.partition(" ")[0] for t in tokens)
 
 
-def _tokens(text: str) -> Counter[str]:
+def _tokens(text: str, kinds: frozenset[str] = _ALL) -> Counter[str]:
+    """The tokens of ``kinds`` in a text (a translation is searched only for the kinds its
+    source has: what the source lacks cannot be lost)."""
     out: Counter[str] = Counter()
-    for pattern, kind in ((_ID, "id"), (_URL, "link"), (_PLACEHOLDER, "placeholder"), (_MARKUP, "markup")):
-        for m in pattern.finditer(text):
-            out[f"{kind} {m.group(0).rstrip('.,;:)')}"] += 1
-    stripped = _URL.sub(" ", _ID.sub(" ", text))
-    for m in _NUMBER.finditer(stripped):
-        out[f"number {re.sub(r'[.,]', '', m.group(0))}"] += 1
+    for pattern, kind in _KINDS:
+        if kind in kinds:
+            for m in pattern.finditer(text):
+                out[f"{kind} {m.group(0).rstrip('.,;:)')}"] += 1
+    if "number" in kinds:
+        stripped = _URL.sub(" ", _ID.sub(" ", text))
+        for m in _NUMBER.finditer(stripped):
+            out["number " + m.group(0).replace(".", "").replace(",", "")] += 1
     return out
 
 
@@ -194,10 +204,10 @@ class LostInTranslation(TranslationRule):
                 entry = s.entry
                 if s.state not in ("current", "stale") or entry is None or not entry.translation:
                     continue
-                source = _source_tokens(entry.source)
-                if not source:
+                source, kinds = _source_tokens(entry.source)
+                if not kinds:
                     continue
-                lost = sorted((source - _tokens(entry.translation)).elements())
+                lost = sorted((source - _tokens(entry.translation, kinds)).elements())
                 if lost:
                     yield self.finding(self._at_entry(ctx, locale, entry.line),
                                        f"{locale} translation of {s.key} loses {', '.join(lost)}",
