@@ -30,7 +30,7 @@ from typing import Any, NamedTuple
 from guidekit.errors import GuidekitError
 
 __all__ = ["WORKTREE", "Commit", "GitCommandError", "GitRepo", "PathChange", "init_work_tree", "pathspec", "run",
-           "work_tree_top"]
+           "within_reach", "work_tree_top"]
 
 WORKTREE = None  # the "revision" of the working tree
 _NULL_SHA = "0" * 40
@@ -391,6 +391,57 @@ def work_tree_top(path: Path) -> Path | None:
     except (GitCommandError, GuidekitError, OSError):
         return None
     return Path(top) if top else None
+
+
+# what moves git's repository or work tree away from where the folders put it
+_PLACING_ENV = ("GIT_DIR", "GIT_WORK_TREE", "GIT_CONFIG", "GIT_CONFIG_PARAMETERS", "GIT_CONFIG_COUNT")
+
+
+def within_reach(start: Path, folder: Path) -> bool:
+    """Whether ``folder`` may lie in the work tree of the repository git finds from ``start``;
+    False only where it certainly does not, found without running git (a process costs a
+    short ``guidekit check`` more than the rest of its cache probe).
+
+    git looks for ``.git`` in ``start`` and the folders above it; the work tree is the folder
+    that holds it, unless the environment or a ``core.worktree`` setting places it elsewhere.
+    So ``folder`` is out of reach when no folder above ``start`` that holds a ``.git`` holds
+    ``folder`` too, and none of those repositories' own configuration names a work tree (the
+    check looks for the word; where it cannot read the configuration, it says True)."""
+    if any(name in os.environ for name in _PLACING_ENV):
+        return True
+    start = Path(os.path.realpath(start))
+    folder = Path(os.path.realpath(folder))
+    for top in (start, *start.parents):
+        dot = top / ".git"
+        if not os.path.lexists(dot):
+            continue
+        if folder == top or folder.is_relative_to(top) or _names_a_work_tree(dot):
+            return True
+    return False
+
+
+def _names_a_work_tree(dot: Path) -> bool:
+    """Whether the configuration of the repository at ``dot`` (a .git folder, or a .git file
+    naming one, as a linked work tree or a submodule has) may set core.worktree."""
+    try:
+        gitdir = dot
+        if not dot.is_dir():
+            line = dot.read_text("utf-8").strip()
+            if not line.startswith("gitdir:"):
+                return True
+            gitdir = dot.parent / line.removeprefix("gitdir:").strip()
+        places = [gitdir]
+        common = gitdir / "commondir"
+        if common.is_file():
+            places.append(gitdir / common.read_text("utf-8").strip())
+        for place in places:
+            for name in ("config", "config.worktree"):
+                config = place / name
+                if config.is_file() and "worktree" in config.read_text("utf-8", "replace").lower():
+                    return True
+    except (OSError, ValueError):
+        return True
+    return False
 
 
 def _env() -> dict[str, str]:

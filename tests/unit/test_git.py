@@ -56,3 +56,44 @@ def test_changed_since_lists_committed_staged_and_new_files(sample_repo: GitRepo
     assert changed == {"taxonomy/new.yaml", policy.relative_to(sample_repo.path).as_posix()}
     assert old_text(sample_repo.path, base, "taxonomy/new.yaml") is None
     assert old_text(sample_repo.path, base, "guidekit.yaml") == (sample_repo.path / "guidekit.yaml").read_text()
+
+
+def test_within_reach_is_false_only_where_git_tracks_nothing(tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """The cache's tracked-folder test asks git only where a folder may be in reach of the
+    repository: each False here is checked against git's own answer."""
+    from conftest import git
+    from guidekit.check.changes import tracked_under
+    from guidekit.git import within_reach
+
+    repo = tmp_path / "repo"
+    (repo / "guidance").mkdir(parents=True)
+    (repo / "cache").mkdir()
+    (repo / "cache" / "check-x.sqlite").write_text("committed", "utf-8")
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "a committed cache")
+    root = repo / "guidance"
+    outside = tmp_path / "user-cache" / "guidekit"
+    assert within_reach(root, repo / "cache") and tracked_under(root, repo / "cache")
+    assert not within_reach(root, outside) and not tracked_under(root, outside)
+    # a linked work tree (its .git is a file naming the repository's folder)
+    linked = tmp_path / "linked"
+    git(repo, "worktree", "add", "-q", str(linked))
+    assert within_reach(linked, linked / "cache") and tracked_under(linked, linked / "cache")
+    assert not within_reach(linked, outside) and not tracked_under(linked, outside)
+    # a work tree placed above the repository by core.worktree: git is asked
+    placed = tmp_path / "placed"
+    (placed / "meta").mkdir(parents=True)
+    (placed / "cache").mkdir()
+    (placed / "cache" / "check-y.sqlite").write_text("committed", "utf-8")
+    git(placed / "meta", "init", "-q", "-b", "main")
+    git(placed / "meta", "config", "core.worktree", str(placed))
+    git(placed / "meta", "add", "../cache")
+    git(placed / "meta", "commit", "-q", "-m", "a cache beside the repository folder")
+    assert within_reach(placed / "meta", placed / "cache") and tracked_under(placed / "meta", placed / "cache")
+    # the environment can place the repository anywhere: git is asked
+    monkeypatch.setenv("GIT_DIR", str(repo / ".git"))
+    assert within_reach(tmp_path, outside)
+    monkeypatch.delenv("GIT_DIR")
+    assert not within_reach(tmp_path, outside)

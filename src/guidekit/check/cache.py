@@ -50,10 +50,11 @@ from guidekit.check.changes import tracked_under
 from guidekit.check.registry import DocIndex, Link, Words
 from guidekit.check.suppress import Directive
 from guidekit.findings import Finding, Severity, SourceSpan
+from guidekit.loading.config import CONFIG_NAME, Config, config_from_bytes, read_config
 from guidekit.loading.source import DocKind
 
-__all__ = ["CheckCache", "FileState", "code_fingerprint", "decode_result", "default_folder", "encode_result",
-           "make_salt", "unsafe_folder"]
+__all__ = ["CheckCache", "ConfigMemo", "FileState", "code_fingerprint", "decode_result", "default_folder",
+           "encode_result", "make_salt", "unsafe_folder"]
 
 _FORMAT = 4
 _KEEP = 4  # cache files of other salts kept (other configs, other branches)
@@ -119,6 +120,102 @@ def make_salt(settings: Any, schema_texts: Iterable[str], rules: Iterable[str]) 
         default=str,
     )
     return hashlib.sha256(blob.encode()).hexdigest()
+
+
+def _ensure_folder(folder: Path) -> None:
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    ignore = folder / ".gitignore"
+    if not ignore.exists():
+        with contextlib.suppress(OSError):
+            ignore.write_text("# written by guidekit: never commit the cache\n*\n", "utf-8")
+
+
+def _prune(folder: Path, pattern: str, keep: Path) -> None:
+    """Remove the files of ``pattern`` but ``keep`` and the _KEEP newest others."""
+    others = sorted(folder.glob(pattern), key=_mtime, reverse=True)
+    for old in [p for p in others if p != keep][_KEEP:]:
+        for suffix in ("", "-wal", "-shm"):
+            with contextlib.suppress(OSError):
+                os.unlink(f"{old}{suffix}")
+
+
+# --- the configuration ------------------------------------------------------------
+
+
+class ConfigMemo:
+    """guidekit.yaml as a past run found it, kept beside the check cache under a hash of its
+    bytes: a re-run with the same configuration neither parses its YAML nor validates it (what
+    importing the YAML parser and the schema validator, and using them, costs is a good part
+    of a pre-commit ``guidekit check`` of a few files).
+
+    The hash binds the bytes, guidekit's version and code and the configuration's schema, as
+    the check cache's salt does, so an edit of any of them is a miss, and a miss loads and
+    validates the configuration as if there were no memo (a broken one is reported as ever).
+    A memo is written by ``keep``, only after a run that validated the whole configuration
+    (rule settings included), and only where JSON gives back exactly the data the YAML gave.
+    The caller reads it only from a folder ``unsafe_folder`` accepts."""
+
+    def __init__(self, folder: Path, root: Path) -> None:
+        self.folder = folder
+        self.root = root
+        self._pending: tuple[Path, str, dict[str, Any]] | None = None
+
+    def load(self) -> Config:
+        """The configuration: from the memo where it holds these bytes, else loaded and validated."""
+        raw = read_config(self.root)
+        if raw is None:
+            return Config(root=self.root)
+        if not isinstance(raw, bytes):
+            return config_from_bytes(self.root, raw)  # the problem, reported
+        key = _config_key(raw)
+        memo = self.folder / f"config-{key[:24]}.json"
+        with contextlib.suppress(OSError, ValueError):
+            stored = json.loads(memo.read_text("utf-8"))
+            if isinstance(stored, dict) and stored.get("key") == key and isinstance(stored.get("data"), dict):
+                return Config(root=self.root, data=stored["data"], settled=True)
+        config = config_from_bytes(self.root, raw)
+        self._pending = (memo, key, config.data)
+        return config
+
+    def keep(self) -> None:
+        """Remember the configuration ``load`` validated: the run has validated the rest of it."""
+        if self._pending is None:
+            return
+        memo, key, data = self._pending
+        self._pending = None
+        try:
+            text = json.dumps({"key": key, "data": data}, ensure_ascii=False, allow_nan=False)
+        except (TypeError, ValueError):
+            return  # a value JSON cannot carry: loaded anew each run
+        if not _same(json.loads(text)["data"], data):
+            return  # (e.g. keys that are not strings)
+        from guidekit.fsutil import atomic_write_text
+
+        with contextlib.suppress(OSError):
+            _ensure_folder(self.folder)
+            atomic_write_text(memo, text, mode=0o600)
+            _prune(self.folder, "config-*.json", memo)
+
+
+def _config_key(raw: bytes) -> str:
+    from guidekit.schemas import schema_dir
+
+    schema = (schema_dir() / "config.schema.json").read_bytes()
+    blob = json.dumps([_FORMAT, __version__, code_fingerprint(), CONFIG_NAME,
+                       hashlib.sha256(schema).hexdigest()]).encode()
+    return hashlib.sha256(blob + b"\0" + raw).hexdigest()
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Equal, and of the very same types throughout (``1 == 1.0`` and ``"a" == str_subclass("a")``
+    hold in Python, yet JSON would give back other data)."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, dict):
+        return list(a) == list(b) and all(_same(a[k], b[k]) for k in a)
+    if isinstance(a, list):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
+    return bool(a == b)
 
 
 # --- encoding -------------------------------------------------------------------
@@ -204,7 +301,7 @@ class CheckCache:
             self._db = self._open()
 
     def _open(self) -> sqlite3.Connection:
-        self._ensure_folder()
+        _ensure_folder(self.folder)
         db = sqlite3.connect(self.path, timeout=_TIMEOUT, isolation_level=None)
         try:
             db.execute("PRAGMA journal_mode=WAL")
@@ -222,13 +319,6 @@ class CheckCache:
             db.close()  # a damaged file: no connection is left open behind the miss
             raise
         return db
-
-    def _ensure_folder(self) -> None:
-        self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        ignore = self.folder / ".gitignore"
-        if not ignore.exists():
-            with contextlib.suppress(OSError):
-                ignore.write_text("# written by guidekit: never commit the cache\n*\n", "utf-8")
 
     @property
     def usable(self) -> bool:
@@ -349,11 +439,7 @@ class CheckCache:
         self._prune()
 
     def _prune(self) -> None:
-        others = sorted(self.folder.glob("check-*.sqlite"), key=_mtime, reverse=True)
-        for old in [p for p in others if p != self.path][_KEEP:]:
-            for suffix in ("", "-wal", "-shm"):
-                with contextlib.suppress(OSError):
-                    os.unlink(f"{old}{suffix}")
+        _prune(self.folder, "check-*.sqlite", self.path)
 
 
 def _mtime(p: Path) -> float:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from guidekit.errors import GuidekitError
-from guidekit.git import GitCommandError, run
+from guidekit.git import GitCommandError, run, within_reach
 
 __all__ = ["changed_since", "old_text", "tracked_under"]
 
@@ -42,6 +42,8 @@ def old_text(root: Path, rev: str, rel: str) -> str | None:
 
 def tracked_under(root: Path, folder: Path) -> bool:
     """True when git tracks a file in ``folder`` (False outside a git work tree or without git)."""
+    if not within_reach(root, folder):
+        return False  # the usual case, the user's cache folder: git need not be asked
     try:
         return bool(run(root, "ls-files", "-z", "--", str(folder)).strip("\0"))
     except (GitCommandError, GuidekitError):

@@ -37,7 +37,6 @@ from guidekit.findings import Finding, Severity, SourceSpan
 from guidekit.loading.config import Config
 from guidekit.loading.discover import Discovered
 from guidekit.loading.source import DocKind, LoadProblem, Source, load_source, read_guidance
-from guidekit.loading.yamlio import compose
 from guidekit.schemas import available, schema_dir
 
 if TYPE_CHECKING:  # the corpus and the models are imported by the runs that build them
@@ -175,6 +174,8 @@ class _LeanSource(Source):
         if not self.positions:
             return None
         if not self._composed:
+            from guidekit.loading.yamlio import compose  # only for a finding's position
+
             self.hydrate()
             self._nodes = compose(self.yaml_text)
             self._composed = True

@@ -106,6 +106,8 @@ class Settings:
     def _options(self, rule: type[CheckRule], given: Any, path: JsonPath) -> dict[str, Any]:
         if given is None:
             return {}
+        if self.config.settled:  # these very options passed below in a past run of this code
+            return dict(given)
         schema = {"type": "object", "additionalProperties": False, "properties": rule.option_schema}
         for err in _option_errors(schema, given):
             where = (*path, *err.absolute_path)

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from guidekit.check.cache import default_folder
+from guidekit.check.cache import ConfigMemo, default_folder, unsafe_folder
 from guidekit.check.engine import Selection, run_check
 from guidekit.cli.common import (
     OUTPUT_OPTION,
@@ -20,13 +20,14 @@ from guidekit.cli.common import (
     default_format,
     echo_skipped,
     output_stream,
-    resolve_config,
     use_color,
 )
 from guidekit.cli.outcome import echo_err
 from guidekit.cli.progress import progress_bar
 from guidekit.errors import ExitCode, GuidekitError
 from guidekit.findings import Severity
+from guidekit.loading.config import load_config
+from guidekit.loading.root import guidance_root
 from guidekit.report.base import REPORTERS, ReportOptions, get_reporter
 
 if TYPE_CHECKING:
@@ -68,10 +69,13 @@ def check(
     """
     paths = paths or []
     started = time.perf_counter()
-    config = resolve_config(root, paths)
+    top = guidance_root(root, paths)
     fmt = default_format(fmt)
-    cache = None if no_cache else (cache_dir or default_folder(config.root))
+    cache = None if no_cache else (cache_dir or default_folder(top))
     fresh_cache = cache is not None and not cache.exists()
+    # the configuration as a past run validated it, where the cache folder may be read
+    memo = ConfigMemo(cache, top) if cache is not None and unsafe_folder(cache, top) is None else None
+    config = memo.load() if memo is not None else load_config(top)
     with progress_bar(enabled=fmt == "text" and output is None) as progress:
         result = run_check(config, paths, selection=Selection(tuple(select), tuple(ignore)),
                            verbose=verbose, cache_dir=cache, jobs=jobs,
@@ -91,6 +95,8 @@ def check(
             + (f" in {', '.join(str(p) for p in paths)}" if paths else ""),
             hint="documents are found by the paths globs in guidekit.yaml (`guidekit init` writes a start)",
         )
+    if memo is not None:
+        memo.keep()  # the run validated the whole configuration
     reporter = get_reporter(fmt)
     with output_stream(output) as stream:
         reporter(result, stream, ReportOptions(verbose=verbose, color=use_color(output),

@@ -10,9 +10,10 @@ from typing import Any
 from guidekit.errors import GuidekitError
 from guidekit.findings import Severity
 from guidekit.loading.root import CONFIG_NAME, find_root
-from guidekit.loading.source import DocKind, Limits, Source, load_source
+from guidekit.loading.source import DocKind, Limits, LoadProblem, Source, load_bytes, read_guidance
 
-__all__ = ["CONFIG_NAME", "DEFAULT_PATHS", "Config", "find_root", "load_config"]
+__all__ = ["CONFIG_NAME", "DEFAULT_PATHS", "Config", "config_from_bytes", "find_root", "load_config",
+           "read_config"]
 
 
 DEFAULT_PATHS: dict[str, tuple[str, ...]] = {
@@ -30,6 +31,9 @@ class Config:
     root: Path
     data: dict[str, Any] = field(default_factory=dict)
     source: Source | None = None
+    # True when a past run of this guidekit validated these very bytes whole, rule settings
+    # included (check's memo, guidekit.check.cache.ConfigMemo): no second look is needed
+    settled: bool = False
 
     @property
     def paths(self) -> dict[str, tuple[str, ...]]:
@@ -69,12 +73,24 @@ class Config:
 
 def load_config(root: Path) -> Config:
     """Load and validate guidekit.yaml under ``root``; a broken config is a usage error."""
+    raw = read_config(root)
+    return Config(root=root) if raw is None else config_from_bytes(root, raw)
+
+
+def read_config(root: Path) -> bytes | LoadProblem | None:
+    """The bytes of guidekit.yaml under ``root`` (or what stopped the read); None without one."""
+    path = root / CONFIG_NAME
+    if not path.is_file():
+        return None
+    return read_guidance(path, Limits().max_file_bytes)
+
+
+def config_from_bytes(root: Path, raw: bytes | LoadProblem) -> Config:
+    """The configuration in ``raw`` (guidekit.yaml's bytes, as read_config read them), validated."""
     from guidekit.check.schema import schema_findings  # the check layer builds on loading
 
     path = root / CONFIG_NAME
-    if not path.is_file():
-        return Config(root=root)
-    src = load_source(path, CONFIG_NAME, DocKind.CONFIG)
+    src = load_bytes(path, CONFIG_NAME, DocKind.CONFIG, raw)
     if src.problems:
         p = src.problems[0]
         raise GuidekitError(f"{path}:{p.line + 1}:{p.col + 1}: {p.message}")

@@ -13,20 +13,12 @@ import stat
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, NamedTuple
-
-from ruamel.yaml.nodes import Node
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from guidekit.findings import JsonPath, SourceSpan
-from guidekit.loading.yamlio import (
-    Unusual,
-    YamlProblem,
-    compose,
-    load_with_nodes,
-    load_yaml,
-    locate_node,
-    refused_shape,
-)
+
+if TYPE_CHECKING:  # the YAML parser is imported by what parses: a cached check reads no YAML
+    from ruamel.yaml.nodes import Node
 
 __all__ = ["DocKind", "Limits", "LoadProblem", "Source", "load_bytes", "load_source", "load_text",
            "read_guidance"]
@@ -100,12 +92,16 @@ class Source:
 
     def _root_node(self) -> Node | None:
         if not self._composed:
+            from guidekit.loading.yamlio import compose
+
             self._nodes = compose(self.yaml_text)
             self._composed = True
         return self._nodes
 
     def span(self, path: JsonPath = (), *, key: bool = False) -> SourceSpan:
         """The source span of the node at ``path`` (its key with ``key=True``)."""
+        from guidekit.loading.yamlio import locate_node
+
         node, key_node = locate_node(self._root_node(), path)
         target = key_node if key and key_node is not None else node
         if target is None:
@@ -183,6 +179,8 @@ def _split_front_matter(src: Source) -> bool:
 
 def load_text(src: Source, limits: Limits) -> Source:
     """Fill ``src`` (whose ``text`` is set) with data or problems."""
+    from guidekit.loading.yamlio import Unusual, YamlProblem, load_with_nodes, load_yaml, locate_node, refused_shape
+
     text = src.text
     if not text.strip():
         src.problems.append(LoadProblem("empty-file", "file is empty"))
