@@ -1,6 +1,7 @@
 """The diff's cheaper paths against straightforward references: the one-pass YAML
-constructor (fastyaml.py, loading/yamlcompat.py); and body diffs on generated
-Markdown edits (their redlines spell both sides).
+constructor (fastyaml.py, loading/yamlcompat.py); body diffs on generated
+Markdown edits (their redlines spell both sides); a reader's redline of prose
+without markup, a run at a time, against the token-by-token one.
 
 Each reference is the first version of the code, kept as it was; the modules
 have since been made cheaper, and must give the same answers.
@@ -10,12 +11,14 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from guidekit.diff.fastyaml import load_with_nodes
 from guidekit.diff.model import ChangeKind
+from guidekit.diff.redline import _marked_reader_runs, _plain_reader_runs, reader_runs, word_redline
 from guidekit.diff.text import (
     diff_bodies,
 )
@@ -146,3 +149,39 @@ def test_construct_agrees_with_the_reference(text: str) -> None:
     assert repr(data) == repr(load_yaml(text))
 
 
+
+
+# --- a reader's redline -----------------------------------------------------------------------
+
+# prose, whitespace of every kind, numbers (ASCII and not), the marks that are markup only at
+# a line's start, and now and then markup itself
+_PIECES = ["word", "And", "x", "12", "3", "\u00b2", "\u0661\u0662", "\u00e9t\u00e9", " ", "  ", "\n", "\n\n", "\t",
+           "\u00a0", "\u2003", "\r", ".", ",", ")", "(", "-", ":", "'", "!", "?"]
+_MARKUP = ["*", "**", "_", "`", "\\", "|", "#", "[", "](x)", "=", ">", "+", "!["]
+_prose = st.lists(st.sampled_from(_PIECES * 8 + _MARKUP), max_size=14).map("".join)
+_runs = st.lists(st.tuples(st.sampled_from(["equal", "insert", "delete"]), _prose), max_size=6)
+
+
+@given(_runs, st.tuples(_prose, _prose))
+@settings(max_examples=1500, deadline=None)
+def test_reader_runs_of_prose_agree_with_the_token_by_token_reading(runs: list[tuple[str, str]],
+                                                                  texts: tuple[str, str]) -> None:
+    for redline in (runs, word_redline(*texts), word_redline(texts[0] + texts[1], texts[1] + texts[0])):
+        assert reader_runs(redline) == _marked_reader_runs(redline)
+
+
+def test_the_prose_path_is_taken_for_prose(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without this, the test above would pass with the cheap path never taken: a line
+    starting "word.", a hyphenated word, a number inside a line are prose."""
+    from guidekit.diff import redline as module
+
+    redline = word_redline("A well-known rule.\nmessage. It has 12 parts.",
+                           "A well-known rule.\nmessage. It has 13 parts.")
+    expected = _marked_reader_runs(redline)
+
+    def never(_runs: object) -> None:
+        raise AssertionError("the token-by-token path was taken")
+
+    monkeypatch.setattr(module, "_marked_reader_runs", never)
+    assert reader_runs(redline) == _plain_reader_runs(redline) == expected
+    assert "".join(s.text for s in expected).count("12") == 1

@@ -41,6 +41,10 @@ _BULLETS = frozenset(("-", "*", "+", ">"))
 # number and a dot, or a rule/underline character (texts without are words alone)
 _MAYBE_MARKUP = re.compile(r"[*_~`\\|#\[\]=>+]|^[ \t]*(?:-|:|\d{1,9}[.)])", re.M)
 _LINE_MARKUP = frozenset("-=*_|: \t")  # setext underlines, rules, table delimiter rows
+# a wider net than _MAYBE_MARKUP, for a text made of runs: where it finds nothing, _kinds
+# finds no markup in the text's tokens (any line break starts a line, any whitespace
+# may indent it, and a number is any run of digits or of word characters beyond ASCII)
+_ANY_MARKUP = re.compile(r"[*_~`\\|#\[\]=>+]|(?:\A|\n)\s*(?:[-:]|[^\W_a-zA-Z]+[.)])")
 
 
 def normalize(text: str) -> str:
@@ -291,19 +295,20 @@ def reader_runs(runs: tuple[tuple[str, str], ...] | list[tuple[str, str]]) -> li
     """The redline as a reader sees it: markup tokens gone and applied to the words around
     them (each side keeps its own emphasis), link text tied to its target, whitespace one
     space, a space that came or went shown as SPACE_MARK. Adjacent segments alike merge."""
+    if not any(_ANY_MARKUP.search(_side_text(runs, side)) for side in (DELETE, INSERT)):
+        return _plain_reader_runs(runs)  # most prose: the same answer, ~10x sooner
+    return _marked_reader_runs(runs)
+
+
+def _marked_reader_runs(runs: tuple[tuple[str, str], ...] | list[tuple[str, str]]) -> list[Segment]:
+    """reader_runs token by token, markup classified and applied."""
     old, new = _Style(), _Style()
     out: list[Segment] = []
 
     def emit(op: str, text: str, st: _Style) -> None:
         # text inside [...] waits for its target: "" until the "](target)" comes
         seg = Segment(op, text, st.bold, st.italic, st.code, "" if st.pending else None)
-        if (out and EQUAL in (op, out[-1].op) and out[-1].op != op and out[-1].text[-1:].isalnum()
-                and text[:1].isalnum()):
-            out[-1] = out[-1]._replace(text=out[-1].text + " ")  # the space one side had
-        if out and out[-1][0] == op and out[-1][2:] == seg[2:]:
-            out[-1] = out[-1]._replace(text=out[-1].text + text)
-        else:
-            out.append(seg)
+        _add(out, seg)
 
     # each side's tokens classified in their own stream (a line's bullet, a link's "["
     # and its target may sit in different runs)
@@ -353,6 +358,40 @@ def reader_runs(runs: tuple[tuple[str, str], ...] | list[tuple[str, str]]) -> li
             emit(op, w + space, sides[-1])
     # text that waited for a target that never came is plain text
     return [s._replace(link=None) if s.link == "" else s for s in out]
+
+
+def _add(out: list[Segment], seg: Segment) -> None:
+    """``seg`` after the segments so far: merged into the last when they are alike."""
+    if out and EQUAL in (seg.op, out[-1].op) and out[-1].op != seg.op and out[-1].text[-1:].isalnum() \
+            and seg.text[:1].isalnum():
+        out[-1] = out[-1]._replace(text=out[-1].text + " ")  # the space one side had
+    if out and out[-1][0] == seg.op and out[-1][2:] == seg[2:]:
+        out[-1] = out[-1]._replace(text=out[-1].text + seg.text)
+    else:
+        out.append(seg)
+
+
+def _side_text(runs: Iterable[tuple[str, str]], side: str) -> str:
+    """One side's text as reader_runs classifies its tokens: the equal runs and that
+    side's, less the runs that only add or remove spaces."""
+    return "".join(text for op, text in runs
+                   if op == EQUAL or (op == side and not (text and text.isspace())))
+
+
+def _plain_reader_runs(runs: Iterable[tuple[str, str]]) -> list[Segment]:
+    """reader_runs of a redline without markup: each run's words, whitespace one space;
+    a whole run at a time (the tokens of such a text are all words)."""
+    out: list[Segment] = []
+    for op, text in runs:
+        if op != EQUAL and text and text.isspace():
+            _add(out, Segment(op, SPACE_MARK))
+            continue
+        if text[:1].isspace() and out and not out[-1].text.endswith(" "):
+            out[-1] = out[-1]._replace(text=out[-1].text + " ")
+        words = text.split()
+        if words:
+            _add(out, Segment(op, " ".join(words) + (" " if text[-1].isspace() else "")))
+    return out
 
 
 def _tie_link(out: list[Segment], target: str) -> None:
