@@ -267,3 +267,31 @@ def test_an_edit_of_one_policy_is_diffed_alone_where_that_finds_what_the_whole_d
     policies[7].write_text(policies[7].read_text("utf-8").replace("\nsummary: ", "\nsummary: Late. ", 1), "utf-8")
     assert check() == _reference(root)
     assert diffs and all(paths == () for paths in diffs), diffs
+
+
+def test_a_catalog_whose_header_is_not_its_first_entry_is_judged_at_its_revision(corpus: Path,
+                                                                                  tmp_path: Path) -> None:
+    # the stage takes a catalog's revision from its first entry to diff before the catalogs are
+    # read; a header elsewhere (gettext allows it) is found when the whole catalog is read,
+    # and that locale is judged after the diff since its revision
+    from guidekit.i18n.catalog import read_catalog, read_revision
+
+    root = tmp_path / "guidance"
+    shutil.copytree(corpus, root)
+    po = root / "translations" / "pt-BR" / "guidance.po"
+    revision = read_catalog(po, "pt-BR").revision
+    assert revision is not None
+    assert read_revision(po) == revision
+    header, _, rest = po.read_text("utf-8").partition("\n\n")
+    po.write_text(rest.rstrip("\n") + "\n\n" + header + "\n", "utf-8")
+    assert read_revision(po) is None
+    assert read_catalog(po, "pt-BR").revision == revision
+    config = load_config(root)
+    expected = _reference(root)
+    assert {f for f in expected if f.rule == "GK602" and "pt-BR" in f.message}  # judged at its revision
+    rules = [r() for r in all_rules() if issubclass(r, TranslationRule)]
+    assert set(translation_findings(config, rules, jobs=2)) == expected
+    assert set(translation_findings(config, rules, jobs=1)) == expected
+    cache = tmp_path / "cache"
+    assert _gk6(run_check(config, jobs=2, cache_dir=cache).findings) == expected
+    assert _gk6(run_check(config, jobs=2, cache_dir=cache).findings) == expected

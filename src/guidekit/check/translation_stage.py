@@ -15,10 +15,13 @@ everything it depends on (plus guidekit's version and code and the settings):
 - a group's findings, by its entries, its units and its rules' changes: an edit
   of one policy judges that policy again in each locale, nothing else.
 
-What is not in the cache is done on every core: the catalogs are read (polib's
-parse is most of the time) beside the extraction of the units, then the groups
-of each locale are judged. The diff since a revision is made once and shared by
-every locale at it. GK601 (a share of all units) adds up the groups' counts.
+What is not in the cache is done on every core: the units are extracted, the
+diff since each catalog's revision (as its header says) is made, then each
+catalog to read is read and judged whole by one worker (polib's parse is most
+of the time; the entries never cross between processes), and the groups of
+catalogs not read are judged from the cached entries. The diff since a revision
+is made once and shared by every locale at it. GK601 (a share of all units)
+adds up the groups' counts.
 
 A catalog whose revision is not a commit id (a branch name moves), or that
 cannot be compared (a commit missing from a shallow clone), is never stored.
@@ -218,8 +221,8 @@ class TranslationStage:
         self._probed: tuple[list[Finding], list[str]] | None = None  # (findings kept, locales left)
         self.cat_keys: dict[str, str] = {}
         self.locale_keys: dict[str, str] = {}
-        self.revisions: dict[str, str | None] = {}  # locale -> its catalog's revision, once known
         self.diff_keys: dict[str, str] = {}  # locale -> the key of the diff since its revision, where kept
+        self._diff_key_of: dict[str, str] = {}  # revision -> the key of the diff since it
         if store.cache is not None:
             self.salt = _digest("translations", 1, __version__, code_fingerprint(_CODE), str(config.root),
                                 settings.required, settings.min_translated,
@@ -369,7 +372,7 @@ class TranslationStage:
         from guidekit.i18n.since import after_edit, alone, decode_summary, encode_summary, summarize
 
         key = _digest(self.salt, "diff", revision, self.config_digest)
-        self.diff_keys.update((loc, key) for loc in self.locales if self.revisions.get(loc) == revision)
+        self._diff_key_of[revision] = key
         files = self.file_digests
         summary = None
         try:
@@ -437,7 +440,7 @@ class TranslationStage:
 
     def _judge(self, locales: list[str], cat_keys: dict[str, str]) -> dict[str, tuple[list[Finding], bool]]:
         """locale -> (its findings, whether they may be stored)."""
-        from guidekit.i18n.catalog import shown_path
+        from guidekit.i18n.catalog import read_revision, shown_path
         from guidekit.i18n.engine import enforcement_changes
 
         cached = self.store.cache is not None
@@ -458,21 +461,10 @@ class TranslationStage:
                 docs_of[rel] = row
 
         to_read = [loc for loc in locales if cat_keys.get(loc) not in index]
-        to_extract = [d for d in self.files if d.rel not in docs_of]
+        # the units of the files not in the cache are extracted first: a catalog that is read is
+        # then judged whole in the worker that read it (its entries never cross between processes)
         units_of_file: dict[str, list[Unit]] = {}
-        read: dict[str, _Read] = {}
-
-        def task(item: str | None) -> tuple[str | None, Any]:
-            if item is None:  # the units of the files not in the cache: one task beside the catalogs
-                return None, {d.rel: self._extract(d) for d in to_extract}
-            return item, _read(self.settings, item, blobs=cached)
-
-        extracted: dict[str, tuple[str, list[Unit], str | None]] = {}
-        for item, got in run_all(task, [None, *to_read], jobs=self.jobs, min_items=2):
-            if item is None:
-                extracted.update(got)
-            else:
-                read[item] = got
+        extracted = {d.rel: self._extract(d) for d in self.files if d.rel not in docs_of}
         by_rel = {d.rel: d for d in self.files}
         # documents of files that do not fit their schema: check reports why, and their
         # translations are not judged against what is left of them (so such a file is never
@@ -496,28 +488,60 @@ class TranslationStage:
             for doc in docs_of.get(d.rel, ()):
                 holders.setdefault(doc, []).append(d.rel)
 
-        # each catalog's revision, error and entry groups (digests, and entries where read)
+        # each catalog's revision, error and entry groups (digests, and entries where read); the
+        # revision of a catalog to read is first taken from its header alone, so that the diff
+        # since it is made before the catalogs are read (a worker that finds another revision in
+        # the whole catalog hands its entries back: judged below, after that diff)
         revision: dict[str, str | None] = {}
         error: dict[str, str | None] = {}
         group_digest: dict[str, dict[str, str]] = {}
         for loc in locales:
-            if loc in read:
-                r = read[loc]
+            if loc in to_read:
+                revision[loc], error[loc], group_digest[loc] = read_revision(self.paths[loc]), None, {}
+            else:
+                revision[loc], error[loc], group_digest[loc] = index[cat_keys[loc]]
+        peeked = dict(revision)
+        diffs: dict[str | None, tuple[Changes, str | None]] = {}
+
+        def diff_since(rev: str | None) -> tuple[Changes, str | None]:
+            if rev not in diffs:
+                diffs[rev] = self._changes_since(rev) if cached else enforcement_changes(self.config.root, rev)
+            return diffs[rev]
+
+        for loc in locales:
+            diff_since(revision[loc])
+
+        results: dict[str, dict[str, _Group]] = {loc: {} for loc in locales}
+        read: dict[str, _Read] = {}
+        whole: set[str] = set()  # locales whose every group a worker judged
+        if to_read:
+            units = self._units_by_doc(set(holders) - unjudged, holders, unit_keys, units_of_file)
+
+            def read_and_judge(loc: str) -> tuple[str, _Read, dict[str, _Group] | None]:
+                r = _read(self.settings, loc, blobs=cached)
+                if r.revision != peeked[loc]:
+                    return loc, r, None
+                changes, note = diffs[r.revision]
+                docs = sorted((set(holders) | set(r.groups)) - unjudged)
+                return loc, r._replace(groups={}), {
+                    doc: self._group(loc, r.revision, r.groups.get(doc, []), units.get(doc, {}), changes, note)
+                    for doc in docs}
+
+            for loc, r, judged in run_all(read_and_judge, to_read, jobs=self.jobs, min_items=2):
+                read[loc] = r
                 revision[loc], error[loc] = r.revision, r.error
                 group_digest[loc] = {doc: _text_digest(blob) for doc, blob in r.blobs.items()}
                 if cached:
                     for doc, blob in r.blobs.items():
                         self._pending[_digest("entries", group_digest[loc][doc])] = blob
                     self._pending[cat_keys[loc]] = _dumps([r.revision, r.error, group_digest[loc]])
-            else:
-                revision[loc], error[loc], group_digest[loc] = index[cat_keys[loc]]
-
-        diffs: dict[str | None, tuple[Changes, str | None]] = {}
-        self.revisions = dict(revision)
-        for loc in locales:
-            if revision[loc] not in diffs:
-                diffs[revision[loc]] = self._changes_since(revision[loc]) if cached else \
-                    enforcement_changes(self.config.root, revision[loc])
+                if judged is None:
+                    diff_since(r.revision)
+                else:
+                    results[loc] = judged
+                    whole.add(loc)
+        self.diff_keys = {loc: self._diff_key_of[rev] for loc, rev in revision.items()
+                          if rev is not None and rev in self._diff_key_of}
         # a group's key, from its entries, its units and its rules' changes (made for every
         # group of every locale: plain strings hashed, no JSON)
         changed_docs = {rev: {doc: _dumps(c) for doc, c in _changes_by_doc(changes).items()}
@@ -528,17 +552,19 @@ class TranslationStage:
         # which groups are judged: all without a cache, else those whose result is not stored,
         # in the locale's sheet (its groups' results in the run before) or on their own
         group_keys: dict[str, dict[str, str]] = {}
-        results: dict[str, dict[str, _Group]] = {loc: {} for loc in locales}
         kept: dict[str, dict[str, Any]] = {loc: {} for loc in locales}  # doc -> its stored row, as stored
         todo: dict[str, list[str]] = {}
         sheet_keys = {loc: _digest(self.salt, "sheet", loc) for loc in locales} if cached else {}
         sheets = self.store.get(sheet_keys.values())
         resheet: dict[str, bool] = {}  # whether a locale's sheet is to be written again
         for loc in locales:
-            docs = sorted((set(holders) | (set(read[loc].groups) if loc in read else set(group_digest[loc])))
-                          - unjudged)
+            if loc in whole:
+                docs = list(results[loc])
+            else:
+                docs = sorted((set(holders) | (set(read[loc].groups) if loc in read else set(group_digest[loc])))
+                              - unjudged)
             if not cached:
-                todo[loc] = docs
+                todo[loc] = [] if loc in whole else docs
                 continue
             base = _key(self.salt, "group", loc, str(self.paths[loc]))
             changed = changed_docs[revision[loc]]
@@ -549,6 +575,14 @@ class TranslationStage:
             rows = {doc: row for doc in docs if isinstance(row := sheet.get(doc), list) and len(row) == 4
                     and row[0] == group_keys[loc][doc]}
             resheet[loc] = len(rows) != len(docs) or len(sheet) != len(docs)
+            if loc in whole:  # judged already: stored where the sheet does not hold it
+                for doc, g in results[loc].items():
+                    row = [group_keys[loc][doc], encode_findings(g.findings), g.units, dict(g.missing)]
+                    if doc not in rows:
+                        self._pending[row[0]] = _dumps(row[1:])
+                    kept[loc][doc] = row
+                todo[loc] = []
+                continue
             rest = [group_keys[loc][doc] for doc in docs if doc not in rows]
             hits = self.store.get(rest) if rest else {}
             for doc in docs:
@@ -579,21 +613,9 @@ class TranslationStage:
                                     units_of_file)
 
         def judge(loc: str) -> tuple[str, dict[str, _Group]]:
-            from guidekit.i18n.catalog import Catalog
-            from guidekit.i18n.engine import unit_states
-
             changes, note = diffs[revision[loc]]
-            out = {}
-            for doc in todo[loc]:
-                group = entries.get((loc, doc), [])
-                cat = Catalog(loc, self.paths[loc], revision[loc], {e.key: e for e in group})
-                states = unit_states(by_doc.get(doc, {}), cat, changes)
-                ctx = TranslationContext(self.config.root, self.settings.required, self.settings.min_translated,
-                                         {loc: states}, self.paths, {loc: note} if note else {}, {})
-                cov = Coverage.of(states)
-                out[doc] = _Group([f for rule in self.rules for f in rule.check_translations(ctx)], cov.units,
-                                  cov.missing)
-            return loc, out
+            return loc, {doc: self._group(loc, revision[loc], entries.get((loc, doc), []), by_doc.get(doc, {}),
+                                          changes, note) for doc in todo[loc]}
 
         for loc, groups in run_all(judge, [loc for loc in locales if todo[loc]], jobs=self.jobs, min_items=2):
             results[loc].update(groups)
@@ -624,3 +646,16 @@ class TranslationStage:
             rev = revision[loc]
             out[loc] = (found, (rev is None or _COMMIT.fullmatch(rev) is not None) and diffs[rev][1] is None)
         return out
+
+    def _group(self, loc: str, revision: str | None, entries: list[Entry], units: dict[str, Unit],
+               changes: Changes, note: str | None) -> _Group:
+        """The findings of the per-unit rules on one (locale, document) group, and its counts."""
+        from guidekit.i18n.catalog import Catalog
+        from guidekit.i18n.engine import unit_states
+
+        cat = Catalog(loc, self.paths[loc], revision, {e.key: e for e in entries})
+        states = unit_states(units, cat, changes)
+        ctx = TranslationContext(self.config.root, self.settings.required, self.settings.min_translated,
+                                 {loc: states}, self.paths, {loc: note} if note else {}, {})
+        cov = Coverage.of(states)
+        return _Group([f for rule in self.rules for f in rule.check_translations(ctx)], cov.units, cov.missing)

@@ -23,7 +23,7 @@ if TYPE_CHECKING:  # polib is imported to read or write a catalog (a cached chec
     from guidekit.i18n.units import Unit
 
 __all__ = ["CATALOG_NAME", "TEMPLATE_NAME", "Catalog", "Entry", "Planned", "catalog_path", "plural_forms",
-           "read_catalog", "read_catalog_text", "shown_path", "write_catalog"]
+           "read_catalog", "read_catalog_text", "read_revision", "shown_path", "write_catalog"]
 
 CATALOG_NAME = "guidance.po"
 TEMPLATE_NAME = "guidance.pot"
@@ -110,6 +110,28 @@ def _catalog(path_or_text: str, path: Path, locale: str) -> Catalog:
         entries[key] = Entry(key, e.msgid, e.msgstr, "fuzzy" in e.flags, impact, e.linenum, bool(e.obsolete),
                              e.previous_msgid or None, note)
     return Catalog(locale, path, po.metadata.get(REVISION) or None, entries, dict(po.metadata))
+
+
+_HEAD = 1 << 16  # the most bytes read_revision reads to find the header's end
+
+
+def read_revision(path: Path) -> str | None:
+    """The revision a catalog's header records, read from its first entry alone (by polib):
+    a first look for work that must start before the whole catalog is read. ``read_catalog``
+    gives the revision that counts; this gives None where the header is not the first entry
+    (ended by a blank line within the file's first 64 KiB), or the file cannot be read."""
+    import polib
+
+    try:
+        with path.open("rb") as f:
+            head = f.read(_HEAD)
+        end = min((i for i in (head.find(b"\n\n"), head.find(b"\n\r\n")) if i >= 0), default=-1)
+        if end < 0 and len(head) == _HEAD:
+            return None
+        po = polib.pofile((head[:end + 1] if end >= 0 else head).decode("utf-8"), wrapwidth=0)
+    except (OSError, UnicodeDecodeError, ValueError):
+        return None
+    return po.metadata.get(REVISION) or None
 
 
 class Planned(NamedTuple):
