@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -12,7 +13,7 @@ from pathlib import Path
 import pytest
 from jsonschema import Draft202012Validator
 
-from conftest import SAMPLE
+from conftest import SAMPLE, git
 from guidekit.check.registry import REGISTRY, CheckRule, all_rules, register
 from guidekit.schemas import available, load_schema
 
@@ -108,20 +109,34 @@ def test_a_check_of_named_files_imports_no_sop_engine_nor_renderer(tmp_path: Pat
 def test_a_warm_check_of_named_files_builds_no_model_and_starts_no_process(tmp_path: Path) -> None:
     """A pre-commit hook's second run, nothing changed: every finding (the translations'
     too: the sample has two locales) comes from the cache, so no model, corpus or Markdown
-    rule is imported and no process is forked for the translations stage."""
+    rule is imported and no process is forked for the translations stage; the configuration
+    comes from its memo (no YAML parser, no schema validator), and the cache folder, outside
+    the repository, is known to be out of git's reach without asking git."""
     code = (
         "import sys; from guidekit.cli.app import main; "
         "rc = main(['check', '--cache-dir', sys.argv[1], 'policies/ads/alcohol.md', 'policies/ads/dating.md']); "
         "print(rc, [m for m in ('multiprocessing', 'guidekit.model.policy', 'guidekit.model.sop', "
-        "'guidekit.model.taxonomy', 'guidekit.corpus', 'guidekit.check.markdown', 'jsonschema') "
-        "if m in sys.modules])"
+        "'guidekit.model.taxonomy', 'guidekit.corpus', 'guidekit.check.markdown', 'jsonschema', "
+        "'ruamel.yaml', 'jsonschema_rs') if m in sys.modules])"
     )
     shutil.copytree(SAMPLE, tmp_path / "g")
-    runs = [subprocess.run([sys.executable, "-c", code, str(tmp_path / "cache")], capture_output=True,
-                           text=True, check=True, cwd=tmp_path / "g").stdout.strip().splitlines()[-1]
-            for _ in range(2)]
+    git(tmp_path / "g", "init", "-q", "-b", "main")
+    git(tmp_path / "g", "add", "-A")
+    git(tmp_path / "g", "commit", "-q", "-m", "sample")
+    # git as ever, with each command it is asked written down
+    spy = tmp_path / "bin" / "git"
+    spy.parent.mkdir()
+    spy.write_text(f'#!/bin/sh\necho "$*" >> {tmp_path / "git.log"}\nexec {shutil.which("git")} "$@"\n', "utf-8")
+    spy.chmod(0o755)
+    env = {**os.environ, "PATH": f"{spy.parent}{os.pathsep}{os.environ['PATH']}"}
+    runs = []
+    for _ in range(2):
+        (tmp_path / "git.log").write_text("", "utf-8")
+        runs.append(subprocess.run([sys.executable, "-c", code, str(tmp_path / "cache")], capture_output=True,
+                                   text=True, check=True, cwd=tmp_path / "g", env=env).stdout.strip().splitlines()[-1])
     assert runs[0].startswith("0 ['multiprocessing'")  # the cold run forks and builds models
     assert runs[1] == "0 []"
+    assert (tmp_path / "git.log").read_text("utf-8") == ""
 
 
 def test_model_exports_every_name_from_its_module() -> None:
