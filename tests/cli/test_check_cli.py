@@ -252,3 +252,15 @@ def test_a_bad_translations_folder_is_an_error_that_leaves_no_connection_open(sa
     assert run.returncode == 2, run.stderr
     assert "translations.folder" in run.stderr and "outside the guidance repository" in run.stderr
     assert "ResourceWarning" not in run.stderr and "Traceback" not in run.stderr, run.stderr
+
+
+def test_checks_on_off_options_are_flags() -> None:
+    """Typer takes a boolean flag's value as it is, without building a converter for it (a
+    converter costs every run ~2 ms, whatever the value): the options of `check` that say yes
+    or no stay flags (--no-cache, --verbose); the other ten carry a value."""
+    from guidekit.cli.app import load_command
+
+    params = {p.name: p for p in load_command("check").params}
+    flags = sorted(name for name, p in params.items() if getattr(p, "is_flag", False))
+    assert flags == ["no_cache", "verbose"]
+    assert len(params) == 12
