@@ -270,18 +270,13 @@ class GitRepo:
         wanted = list(dict.fromkeys(shas))
         if not wanted:
             return {}
-        # --buffer: one write at the end, not a flush per object; the answer is read in
-        # one call (communicate() reads it 32 KiB at a time through poll)
+        # --buffer: one write at the end, not a flush per object. The requests go in while
+        # the answers come out (communicate polls both pipes): written first in one go, a
+        # request larger than a pipe holds (~1,600 objects) waits on a git that waits on us
         proc = _popen(self.top, ["cat-file", "--batch", "--buffer"], stdin=subprocess.PIPE,
                       stdout=subprocess.PIPE)
-        assert proc.stdin is not None and proc.stdout is not None
-        try:
-            proc.stdin.write(("\n".join(wanted) + "\n").encode())
-            proc.stdin.close()
-            out = proc.stdout.read()
-        finally:
-            proc.stdout.close()
-            status = proc.wait()
+        out, _err = proc.communicate(("\n".join(wanted) + "\n").encode())
+        status = proc.returncode
         if status != 0:
             raise GitCommandError(("cat-file", "--batch"), status, "")
         found: dict[str, bytes] = {}

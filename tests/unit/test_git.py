@@ -47,6 +47,27 @@ def test_a_revision_that_looks_like_an_option_is_refused(sample_repo: GitRepo, r
     assert not (sample_repo.path / "hijacked.txt").exists()
 
 
+def test_many_blobs_are_read_in_one_go(git_repo: GitRepo) -> None:
+    """More objects than a pipe holds requests for (a diff of a few thousand files): read
+    while they are asked for, not after (asked for first, git and guidekit waited on each
+    other for ever)."""
+    import threading
+
+    folder = git_repo.path / "many"
+    folder.mkdir()
+    names = [f"f{i}.txt" for i in range(3000)]
+    for i, name in enumerate(names):
+        (folder / name).write_text(f"file {i}\n" * 4)
+    shas = run(git_repo.path, "hash-object", "-w", "--", *(f"many/{n}" for n in names)).split()
+    found: dict[str, bytes] = {}
+    with Repo.open(git_repo.path) as repo:
+        reader = threading.Thread(target=lambda: found.update(repo.read_blobs(shas)), daemon=True)
+        reader.start()
+        reader.join(timeout=120)
+    assert not reader.is_alive(), "read_blobs hung"
+    assert len(found) == 3000 and found[shas[2999]] == b"file 2999\n" * 4
+
+
 def test_changed_since_lists_committed_staged_and_new_files(sample_repo: GitRepo) -> None:
     base = sample_repo.git("rev-parse", "HEAD")
     (sample_repo.path / "taxonomy" / "new.yaml").write_text("taxonomy: new\nitems: []\n", encoding="utf-8")
