@@ -295,3 +295,42 @@ def test_a_catalog_whose_header_is_not_its_first_entry_is_judged_at_its_revision
     cache = tmp_path / "cache"
     assert _gk6(run_check(config, jobs=2, cache_dir=cache).findings) == expected
     assert _gk6(run_check(config, jobs=2, cache_dir=cache).findings) == expected
+
+
+def test_a_cached_check_s_translations_take_the_digests_the_check_made_and_see_every_edit(
+        corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # the translations stage keys its cache on the digests of the files' bytes the check made
+    # when it hashed them (it reads no file of its own to hash it); an edit of a policy or of a
+    # catalog is still seen
+    import guidekit.check.translation_stage
+
+    root = tmp_path / "guidance"
+    shutil.copytree(corpus, root)
+    cache = tmp_path / "cache"
+    assert _gk6(run_check(load_config(root), cache_dir=cache, jobs=1).findings) == _reference(root)
+    reads: list[str] = []
+    real = guidekit.check.translation_stage.read_guidance
+
+    def spy(path: Path, limit: int) -> object:
+        reads.append(path.relative_to(root).as_posix())
+        return real(path, limit)
+
+    def check() -> set[Finding]:
+        reads.clear()
+        with monkeypatch.context() as m:
+            m.setattr(guidekit.check.translation_stage, "read_guidance", spy)
+            return _gk6(run_check(load_config(root), cache_dir=cache, jobs=1).findings)
+
+    assert check() == _reference(root)
+    assert reads == []
+    policy = next((root / "policies").rglob("p00004.md"))
+    bench_module("bench_i18n").change(policy)
+    assert check() == _reference(root)
+    assert set(reads) == {policy.relative_to(root).as_posix()}  # its units extracted, its diff made
+    po = polib.pofile(str(root / "translations" / "pt-BR" / "guidance.po"))
+    for e in po:
+        e.msgstr = ""
+    po.save()
+    expected = _reference(root)
+    assert check() == expected
+    assert {f for f in expected if f.rule == "GK601" and f.message.startswith("pt-BR")}

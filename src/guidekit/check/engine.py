@@ -10,6 +10,7 @@ one is asked for.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -235,6 +236,7 @@ class _Run:
         self.cache = (CheckCache(cache_dir, self.salt)
                       if cache_dir is not None and unsafe is None else None)
         self.keys: dict[str, str] = {}
+        self.digests: dict[str, str] | None = None  # rel -> sha256 of its bytes, once hashed
         self.results: dict[str, FileResult] = {}
         self.mode = "full"
         self.before: dict[str, FileState] = {}  # the cached state of the last run
@@ -252,10 +254,17 @@ class _Run:
 
     # per-file results -----------------------------------------------------------
     def hash_all(self) -> None:
+        """Every file's cache key, and the digest of its bytes (the translations stage's keys
+        take them from here: each file is read once). Done once a run."""
+        if self.digests is not None:
+            return
+        self.digests = {}
         for rel, d in self.items.items():
             assert d.kind is not None
             raw = read_guidance(d.path, self.config.limits.max_file_bytes)
             self.keys[rel] = file_key(self.salt, rel, d.kind, raw) if isinstance(raw, bytes) else ""
+            if isinstance(raw, bytes):
+                self.digests[rel] = hashlib.sha256(raw).hexdigest()
 
     def load(self, rels: Iterable[str], keep: Callable[[FileResult], FileResult] | None = None) -> None:
         """Make sure ``results`` holds these files: from the cache, else analysed. ``keep``
@@ -468,7 +477,9 @@ def run_check(
     beside: Beside[list[Finding]] | None = None
     corpus: Corpus | None  # None when nothing changed since the cached run (and not ``whole``)
     try:  # from here on the cache's connection is open: every way out closes it
-        stage = _translation_stage(config, tr_rules, settings, jobs, run.cache, plan.items)
+        if tr_rules and run.cache is not None:  # hashed here, before the stage's keys are made
+            run.hash_all()
+        stage = _translation_stage(config, tr_rules, settings, jobs, run.cache, plan.items, run.digests)
         answered = stage.cached() if stage is not None else []
 
         def translations() -> list[Finding]:
@@ -685,7 +696,7 @@ def _translations(config: Config, rules: list[type[CheckRule]], settings: Settin
 
 def _translation_stage(config: Config, rules: list[type[CheckRule]], settings: Settings, jobs: int | None,
                        cache: CheckCache | None, discovered: Sequence[Discovered] | None = None,
-                       ) -> TranslationStage | None:
+                       digests: Mapping[str, str] | None = None) -> TranslationStage | None:
     if not rules or not config.data.get("translations"):
         return None
     from guidekit.check.rules.translations import TranslationRule
@@ -693,7 +704,7 @@ def _translation_stage(config: Config, rules: list[type[CheckRule]], settings: S
 
     instances = [r(settings.rules[r.id].severity, settings.rules[r.id].options) for r in rules]
     return translation_stage(config, [r for r in instances if isinstance(r, TranslationRule)], jobs=jobs,
-                             cache=cache, discovered=discovered)
+                             cache=cache, discovered=discovered, digests=digests)
 
 
 def _enabled_somewhere(setting: RuleSetting) -> bool:

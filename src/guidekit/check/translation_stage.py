@@ -39,7 +39,7 @@ import re
 import stat
 import time
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -189,20 +189,22 @@ def translation_findings(config: Config, rules: Sequence[TranslationRule], *, jo
 
 def translation_stage(config: Config, rules: Sequence[TranslationRule], *, jobs: int | None = None,
                       cache: CheckCache | None = None, discovered: Sequence[Discovered] | None = None,
-                      ) -> TranslationStage | None:
+                      digests: Mapping[str, str] | None = None) -> TranslationStage | None:
     """The stage, ready to run (None when no locale or rule asks for it): ``cached()`` answers
     from the cache alone where it can, ``run()`` does the rest. ``discovered``: what
-    ``discover`` listed, where the caller has it."""
+    ``discover`` listed, and ``digests``: the sha256 of files' bytes (by path under the root),
+    where the caller has them (a file without one is read and hashed here)."""
     if not rules or not (config.data.get("translations") or {}).get("locales"):
         return None
     from guidekit.i18n.engine import settings_of
 
-    return TranslationStage(config, settings_of(config), rules, _Store(cache), jobs, discovered)
+    return TranslationStage(config, settings_of(config), rules, _Store(cache), jobs, discovered, digests)
 
 
 class TranslationStage:
     def __init__(self, config: Config, settings: TranslationSettings, rules: Sequence[TranslationRule],
-                 store: _Store, jobs: int | None, discovered: Sequence[Discovered] | None = None) -> None:
+                 store: _Store, jobs: int | None, discovered: Sequence[Discovered] | None = None,
+                 digests: Mapping[str, str] | None = None) -> None:
         from guidekit.i18n.catalog import catalog_path
         from guidekit.i18n.engine import translatable
         from guidekit.loading.discover import discover
@@ -212,6 +214,7 @@ class TranslationStage:
         self.paths = {loc: catalog_path(settings.folder, loc) for loc in self.locales}
         self.discovered = discover(config) if discovered is None else discovered
         self.files: list[Discovered] = translatable(config, self.discovered)
+        self.digests: Mapping[str, str] = digests or {}
         self.salt = ""
         self._pending: dict[str, str] = {}  # rows to store once the run is known to be consistent
         self.file_digests: dict[str, str] = {}  # rel -> "kind:digest of the bytes", as the keys were made
@@ -238,7 +241,8 @@ class TranslationStage:
             kind = d.kind.value if d.kind else ""
             h.update(f"\0{d.rel}\0{kind}\0{d.outside_link}\0".encode())
             if not d.outside_link:
-                digest = _bytes_digest(read_guidance(d.path, self.config.limits.max_file_bytes))
+                digest = self.digests.get(d.rel) or _bytes_digest(read_guidance(d.path,
+                                                                                self.config.limits.max_file_bytes))
                 self.file_digests[d.rel] = f"{kind}:{digest}"
                 h.update(digest.encode())
         return h.hexdigest()
