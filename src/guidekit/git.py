@@ -140,6 +140,21 @@ class GitRepo:
             raise not_a_repo
         return cls(Path(lines[1]))
 
+    @classmethod
+    def open_resolving(cls, path: Path, revs: Sequence[str]) -> tuple[GitRepo, list[str] | None]:
+        """``open(path)`` and the full shas of the commits ``revs`` name, in one git call;
+        the shas are None on any doubt (``resolve`` each then: it also says why not)."""
+        if path.is_dir() and revs and not any(rev.startswith("-") for rev in revs):
+            try:
+                lines = run(path, "rev-parse", "--is-bare-repository", "--show-toplevel", "--revs-only",
+                            "--end-of-options", *(f"{rev}^{{commit}}" for rev in revs)).splitlines()
+            except GitCommandError:
+                lines = []
+            if (len(lines) == 2 + len(revs) and lines[0] == "false"
+                    and all(_HEX.fullmatch(sha) for sha in lines[2:])):
+                return cls(Path(lines[1])), lines[2:]
+        return cls.open(path), None
+
     def close(self) -> None:
         if self._cat is not None:
             for stream in (self._cat.stdin, self._cat.stdout):

@@ -4,6 +4,7 @@ the answer, and every error, must be what the engine alone gives."""
 from __future__ import annotations
 
 import io
+import os
 import shutil
 import subprocess
 import sys
@@ -70,7 +71,37 @@ def test_the_fetch_reads_what_the_diff_needs(nested: Path) -> None:
         c.new_path for c in got.changes if c.new_path)
     assert all(p.startswith("trust/guidance/") for c in got.changes for p in (c.old_path, c.new_path) if p)
     assert {c.new_blob for c in got.changes if c.new_blob} <= set(got.blobs)
+    assert got.base_taxonomy is None  # no settings handed over: the engine lists the taxonomy
     got.repo.close()
+
+
+def test_with_the_settings_the_fetch_reads_the_base_taxonomy_too(nested: Path) -> None:
+    from guidekit.diff.settings import diff_config
+
+    fetch = Fetch(nested, "HEAD~1", "HEAD")
+    fetch.settle(diff_config(nested))
+    got = fetch.result()
+    assert got is not None and got.base_taxonomy is not None
+    names = {p.removeprefix("trust/guidance/") for p, _blob in got.base_taxonomy}
+    assert {"taxonomy/actions.yaml", "taxonomy/severities.yaml"} <= names
+    assert {blob for _p, blob in got.base_taxonomy} <= set(got.blobs)
+    got.repo.close()
+
+
+def test_a_diff_of_two_commits_asks_git_four_things(nested: Path, tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where the repository is with both revisions, what changed, the base's taxonomy
+    files, and one read of every blob the diff needs (the changed files' and the
+    taxonomy's): each git process costs a diff a few milliseconds."""
+    log = tmp_path / "git.log"
+    spy = tmp_path / "bin" / "git"
+    spy.parent.mkdir()
+    spy.write_text(f'#!/bin/sh\necho "$1" >> {log}\nexec {shutil.which("git")} "$@"\n', "utf-8")
+    spy.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{spy.parent}{os.pathsep}{os.environ['PATH']}")
+    changes = diff_revisions(nested, "HEAD~1", "HEAD")
+    assert any(d.id == "ADS-GAMB" for d in changes.documents)
+    assert log.read_text("utf-8").split() == ["rev-parse", "diff", "ls-tree", "cat-file"]
 
 
 @pytest.mark.parametrize(("base", "head"), [("nope", "HEAD"), ("HEAD", "nope"), ("--all", "HEAD")])

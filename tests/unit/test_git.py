@@ -47,6 +47,16 @@ def test_a_revision_that_looks_like_an_option_is_refused(sample_repo: GitRepo, r
     assert not (sample_repo.path / "hijacked.txt").exists()
 
 
+def test_open_resolving_is_open_and_resolve_in_one_call(sample_repo: GitRepo, tmp_path: Path) -> None:
+    head = run(sample_repo.path, "rev-parse", "HEAD").strip()
+    repo, shas = Repo.open_resolving(sample_repo.path / "policies", ["HEAD", head[:12]])
+    assert repo.top == Repo.open(sample_repo.path).top and shas == [head, head]
+    for revs in (["HEAD", "nope"], ["HEAD~5..HEAD"], ["--all"], []):  # the caller resolves each
+        assert Repo.open_resolving(sample_repo.path, revs)[1] is None
+    with pytest.raises(GuidekitError, match="not inside a git repository"):
+        Repo.open_resolving(tmp_path, ["HEAD"])
+
+
 def test_many_blobs_are_read_in_one_go(git_repo: GitRepo) -> None:
     """More objects than a pipe holds requests for (a diff of a few thousand files): read
     while they are asked for, not after (asked for first, git and guidekit waited on each

@@ -89,6 +89,13 @@ def diff_revisions(root: Path, base: str = "HEAD", head: str | None = None, *,
     sys.setswitchinterval(min(interval, 0.001))
     try:
         fetch = Fetch(root, base, head, paths)
+        settings = None
+        try:
+            from guidekit.diff.settings import diff_config
+
+            settings = diff_config(root.resolve())  # while git resolves and diffs
+        finally:
+            fetch.settle(settings)
         from guidekit.diff.engine import DiffSession
 
         session = DiffSession(root, fetch=fetch)

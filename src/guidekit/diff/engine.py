@@ -19,7 +19,7 @@ from guidekit.diff.fields import Context, Ranks
 from guidekit.diff.fork import jobs_for, split
 from guidekit.diff.model import ChangeSet, DocumentChange, Revision
 from guidekit.diff.pairs import document_change
-from guidekit.diff.settings import diff_config
+from guidekit.diff.settings import diff_config, taxonomy_folders
 from guidekit.findings import format_json_path
 from guidekit.git import GitRepo, PathChange, pathspec
 from guidekit.loading.config import CONFIG_NAME
@@ -47,7 +47,8 @@ class DiffSession:
     def __init__(self, root: Path, *, fetch: Fetch | None = None) -> None:
         """``fetch``: the git work of the first diff, already started (guidekit.diff.diff_revisions)."""
         self.root = root.resolve()
-        self.config, self.configured = diff_config(self.root)  # while git works
+        settings = fetch.settings if fetch is not None else None  # read while git worked
+        self.config, self.configured = settings if settings is not None else diff_config(self.root)
         self._fetched = fetch.result() if fetch is not None else None
         self.git = self._fetched.repo if self._fetched is not None else GitRepo.open(self.root)
         self.prefix = self.git.prefix_of(self.root)
@@ -132,18 +133,20 @@ class DiffSession:
                     out.append(_Side(rel, top, blob, kind))
         return old, new
 
-    def _taxonomy_sides(self, rev: str | None) -> Callable[[], list[_Side]]:
+    def _taxonomy_sides(self, rev: str | None, listed: Sequence[tuple[str, str]] | None = None,
+                        ) -> Callable[[], list[_Side]]:
         """The taxonomy files at a revision. For a commit, git lists them (with their blob
-        ids) while the caller goes on; call the result to collect them."""
+        ids) while the caller goes on; call the result to collect them. ``listed``: what
+        git listed already (a fetch's)."""
         globs = self.config.paths["taxonomy"]
-        dirs = sorted({_literal_dir(g) for g in globs})
-        under = [self._top(d) if d else self.prefix for d in dirs] if any(dirs) or self.prefix else []
-        if rev is None:
-            listed: list[tuple[str, str | None]] = [(top, None) for top in self.git.list_files(rev, under)]
+        under = taxonomy_folders(self.config, self.prefix)
+        pending: Callable[[], Sequence[tuple[str, str | None]]]
+        if listed is not None or rev is None:
+            found = listed if listed is not None else [(top, None) for top in self.git.list_files(rev, under)]
 
-            def now() -> list[tuple[str, str | None]]:
-                return listed
-            pending: Callable[[], Sequence[tuple[str, str | None]]] = now
+            def now() -> Sequence[tuple[str, str | None]]:
+                return found
+            pending = now
         else:
             pending = self.git.tree_blobs(rev, under)
 
@@ -205,7 +208,7 @@ class DiffSession:
         fetched, self._fetched = self._fetched, None
         if fetched is not None and fetched.request == (base, head, tuple(paths)) and base_sha is head_sha is None:
             bsha, hsha, changes, blobs = fetched.base_sha, fetched.head_sha, fetched.changes, fetched.blobs
-            base_listing = self._taxonomy_sides(bsha)
+            base_listing = self._taxonomy_sides(bsha, fetched.base_taxonomy)
         else:
             if base_sha is None and head_sha is None and head:
                 bsha, hsha = self.git.resolve_pair(base, head)
@@ -303,16 +306,6 @@ class DiffSession:
                     for one in value if isinstance(value, list) else [value]:
                         refs.setdefault(f"answer:{node}={one}", []).append(where)
         return refs
-
-
-def _literal_dir(glob: str) -> str:
-    """The folder part of a glob before its first wildcard ('' for the root)."""
-    parts = []
-    for part in glob.split("/")[:-1]:
-        if any(ch in part for ch in "*?["):
-            break
-        parts.append(part)
-    return "/".join(parts)
 
 
 def _ranks(base: Mapping[str, Snapshot], head: Mapping[str, Snapshot]) -> Ranks:

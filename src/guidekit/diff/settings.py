@@ -16,7 +16,7 @@ from guidekit.errors import GuidekitError
 from guidekit.loading.config import CONFIG_NAME, DEFAULT_PATHS, Config
 from guidekit.loading.yamlio import YamlProblem, load_yaml, locate_node
 
-__all__ = ["diff_config"]
+__all__ = ["diff_config", "taxonomy_folders"]
 
 _HINT = "run `guidekit check` for every problem in guidekit.yaml"
 
@@ -59,3 +59,22 @@ def diff_config(root: Path) -> tuple[Config, bool]:
                                                for v in limits.values()):
         fail(("limits",), "limits must map names to whole numbers")
     return Config(root=root, data=data), True
+
+
+def taxonomy_folders(config: Config, prefix: str) -> list[str]:
+    """Where the taxonomy files lie, as folders below the top of the work tree (``prefix``:
+    the guidance root's path there); [] for everywhere. What `git ls-tree` lists for ranks."""
+    dirs = sorted({_literal_dir(g) for g in config.paths["taxonomy"]})
+    if not any(dirs) and not prefix:
+        return []
+    return [(f"{prefix}/{d}" if prefix else d) if d else prefix for d in dirs]
+
+
+def _literal_dir(glob: str) -> str:
+    """The folder part of a glob before its first wildcard ('' for the root)."""
+    parts = []
+    for part in glob.split("/")[:-1]:
+        if any(ch in part for ch in "*?["):
+            break
+        parts.append(part)
+    return "/".join(parts)
