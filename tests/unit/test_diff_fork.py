@@ -162,3 +162,45 @@ def test_a_rule_held_twice_moves_to_the_same_place_however_shared(sample_repo: G
     assert _json(sample_repo.path, "HEAD~1", "HEAD") == alone
     rule = json.loads(alone)["documents"][0]["rules"]
     assert any(r["id"] == "ADS-ALC-1.b" and r["change"] == "moved" for r in rule)
+
+
+def test_a_child_does_not_import_what_loading_needs(sample_repo: GitRepo) -> None:
+    """What loading the changed documents needs on first use (the schema validators and
+    their libraries, the SOP model) is made before the fork, once, not in each process."""
+    import subprocess
+    import sys
+
+    for path in sorted(sample_repo.path.glob("policies/**/*.md")):
+        text = path.read_text(encoding="utf-8")
+        path.write_text(re.sub(r"severity: (low|medium|high)", "severity: critical", text, count=1),
+                        encoding="utf-8")
+    for path in sorted(sample_repo.path.glob("sops/*.sop.yaml")):
+        text = path.read_text(encoding="utf-8")
+        path.write_text(re.sub(r"^title: ", "title: Now ", text, count=1, flags=re.M), encoding="utf-8")
+    sample_repo.commit("edit policies and SOPs")
+    # the child's first act is to drop the parent's git helper; its last, os._exit
+    probe = """
+import os, sys
+from pathlib import Path
+import guidekit.diff.engine as e
+from guidekit.git import GitRepo
+e.jobs_for = lambda items, per_job: 2
+at_fork = set()
+forget, leave = GitRepo.forget_helpers, os._exit
+def forget_helpers(self):
+    at_fork.update(sys.modules)
+    forget(self)
+def _exit(code):
+    print(sorted(set(sys.modules) - at_fork), file=sys.stderr, flush=True)
+    leave(code)
+GitRepo.forget_helpers, os._exit = forget_helpers, _exit
+from guidekit.diff import diff_revisions
+print(sorted({d.kind for d in diff_revisions(Path("."), "HEAD~1", "HEAD").documents}))
+print(sorted(m for m in ("jsonschema_rs", "jsonschema", "guidekit.model.sop") if m in sys.modules))
+"""
+    out = subprocess.run([sys.executable, "-c", probe], cwd=sample_repo.path, capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.split("\n")[:2] == ["['policy', 'sop']", "['guidekit.model.sop', 'jsonschema', 'jsonschema_rs']"]
+    child = out.stderr.strip().splitlines()[-1]
+    assert child.startswith("[") and not {"'jsonschema_rs'", "'jsonschema'", "'guidekit.model.sop'"} & set(
+        child.strip("[]").split(", ")), child

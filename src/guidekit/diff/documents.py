@@ -13,6 +13,7 @@ path without the extension.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -24,13 +25,13 @@ from guidekit.loading.discover import classify
 from guidekit.loading.source import DocKind, Limits, Source, load_text
 from guidekit.loading.yamlio import locate_node
 from guidekit.model.policy import Policy, build_policy, page_id
-from guidekit.schemas import misfit
+from guidekit.schemas import fast_validator, misfit, validator_for
 
 if TYPE_CHECKING:
     from guidekit.model.sop import Sop
 
 __all__ = ["MARKDOWN_SUFFIXES", "Draft", "Snapshot", "doc_kind", "draft", "load_pair", "load_snapshot",
-           "markdown_id"]
+           "markdown_id", "prepare"]
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 # policy entries the model does not require: skipped when both versions agree on them
@@ -221,6 +222,25 @@ def load_snapshot(d: Draft, limits: Limits, yaml_text: str | None = None) -> Sna
     src.text = d.text
     load_text(src, limits)
     return _snapshot(src, d)
+
+
+def prepare(pairs: Iterable[tuple[DocKind | None, DocKind | None]]) -> None:
+    """Make now what loading these pairs of document kinds makes on its first use: the
+    schema validators (their libraries' imports included) and the SOP model. A diff
+    calls this before it forks, so that the processes share them instead of each
+    making its own."""
+    wanted: set[tuple[DocKind, bool]] = set()
+    for old, new in set(pairs):
+        for kind in {k for k in (old, new) if k is not None and k not in (DocKind.CONFIG, DocKind.PAGE)}:
+            # a policy changed in place is checked without the items both versions share
+            wanted.add((kind, kind is DocKind.POLICY and old is new))
+            if kind is DocKind.SOP:
+                import guidekit.model.sop  # noqa: F401
+
+                wanted.add((DocKind.CASES, False))  # an SOP is compared with the cases naming it
+    for what, partial in wanted:
+        if fast_validator(what.value, partial=partial) is None:  # the schema refers to others
+            validator_for(what.value, partial=partial)
 
 
 def load_pair(old: Draft, new: Draft, limits: Limits) -> tuple[Snapshot, Snapshot]:

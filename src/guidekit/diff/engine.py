@@ -13,7 +13,16 @@ from functools import cache
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from guidekit.diff.documents import MARKDOWN_SUFFIXES, Draft, Snapshot, doc_kind, draft, load_pair, load_snapshot
+from guidekit.diff.documents import (
+    MARKDOWN_SUFFIXES,
+    Draft,
+    Snapshot,
+    doc_kind,
+    draft,
+    load_pair,
+    load_snapshot,
+    prepare,
+)
 from guidekit.diff.fetch import Fetch
 from guidekit.diff.fields import Context, Ranks
 from guidekit.diff.fork import jobs_for, split
@@ -252,6 +261,8 @@ class DiffSession:
         # each document loads and compares on its own: share them over the cores (a
         # taxonomy change re-ranks everything, so it stays in one process)
         jobs = jobs_for(len(side_pairs), per_job=_PER_JOB) if same else 1
+        if jobs > 1:
+            prepare((o.kind if o else None, n.kind if n else None) for o, n in side_pairs)
         docs = split(side_pairs, jobs, load, context, compare, in_child=self.git.forget_helpers)
         docs.sort(key=lambda d: (d.path, d.id))
         return ChangeSet(Revision(base, bsha), Revision(head or "working tree", hsha),
