@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-import guidekit.loading.source as source_mod
+import guidekit.loading.yamlio as yamlio
 from guidekit.check.engine import CheckResult
 from guidekit.findings import Finding, Severity, SourceSpan
 from guidekit.loading.source import DocKind, Source, load_source
@@ -78,8 +78,9 @@ def test_a_long_list_is_parsed_once(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     path = tmp_path / "list.sop.yaml"
     path.write_text("id: SOP-LIST\nnotes:\n" + "  - x\n" * 200_000, encoding="utf-8")
     parses: list[str] = []
-    monkeypatch.setattr(source_mod, "load_yaml", lambda t: parses.append("load_yaml"))
-    monkeypatch.setattr(source_mod, "compose", lambda t: parses.append("compose"))
+    # the loader takes its parsers from yamlio where it parses
+    monkeypatch.setattr(yamlio, "load_yaml", lambda t: parses.append("load_yaml"))
+    monkeypatch.setattr(yamlio, "compose", lambda t: parses.append("compose"))
     src = load_source(path, "sops/list.sop.yaml", DocKind.SOP)
     assert src.ok and len(src.data["notes"]) == 200_000
     assert src.span(("notes", 199_999)).line == 200_002

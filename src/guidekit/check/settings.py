@@ -106,7 +106,7 @@ class Settings:
     def _options(self, rule: type[CheckRule], given: Any, path: JsonPath) -> dict[str, Any]:
         if given is None:
             return {}
-        if self.config.settled:  # these very options passed below in a past run of this code
+        if self.config.settled:  # a past run of this code validated these very options (ConfigMemo)
             return dict(given)
         schema = {"type": "object", "additionalProperties": False, "properties": rule.option_schema}
         for err in _option_errors(schema, given):
