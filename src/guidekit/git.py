@@ -404,7 +404,8 @@ def work_tree_top(path: Path) -> Path | None:
 
 
 # what moves git's repository or work tree away from where the folders put it
-_PLACING_ENV = ("GIT_DIR", "GIT_WORK_TREE", "GIT_CONFIG", "GIT_CONFIG_PARAMETERS", "GIT_CONFIG_COUNT")
+_PLACING_ENV = ("GIT_DIR", "GIT_WORK_TREE", "GIT_COMMON_DIR", "GIT_CONFIG", "GIT_CONFIG_PARAMETERS",
+                "GIT_CONFIG_COUNT")
 
 
 def within_reach(start: Path, folder: Path) -> bool:
@@ -415,8 +416,11 @@ def within_reach(start: Path, folder: Path) -> bool:
     git looks for ``.git`` in ``start`` and the folders above it; the work tree is the folder
     that holds it, unless the environment or a ``core.worktree`` setting places it elsewhere.
     So ``folder`` is out of reach when no folder above ``start`` that holds a ``.git`` holds
-    ``folder`` too, and none of those repositories' own configuration names a work tree (the
-    check looks for the word; where it cannot read the configuration, it says True)."""
+    ``folder`` too, and none of those repositories' own configuration names a work tree or
+    includes other files (the check looks for the words; where it cannot read the
+    configuration, it says True). The user's and the system's git configuration are not read:
+    a work tree set there would move every repository's, and no repository's authors can
+    write them (nor a ``.git`` into the repository: git refuses to track one)."""
     if any(name in os.environ for name in _PLACING_ENV):
         return True
     start = Path(os.path.realpath(start))
@@ -447,7 +451,8 @@ def _names_a_work_tree(dot: Path) -> bool:
         for place in places:
             for name in ("config", "config.worktree"):
                 config = place / name
-                if config.is_file() and "worktree" in config.read_text("utf-8", "replace").lower():
+                text = config.read_text("utf-8", "replace").lower() if config.is_file() else ""
+                if "worktree" in text or "include" in text:
                     return True
     except (OSError, ValueError):
         return True

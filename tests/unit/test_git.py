@@ -128,3 +128,6 @@ def test_within_reach_is_false_only_where_git_tracks_nothing(tmp_path: Path,
     assert within_reach(tmp_path, outside)
     monkeypatch.delenv("GIT_DIR")
     assert not within_reach(tmp_path, outside)
+    # a configuration that includes other files may set the work tree there: git is asked
+    git(repo, "config", "include.path", str(tmp_path / "more.gitconfig"))
+    assert within_reach(root, outside)
