@@ -21,6 +21,7 @@ def test_tokens_of_some_kinds_are_the_full_tokens_of_those_kinds(pieces: list[st
     text = "".join(pieces)
     full = _tokens(text)
     assert _tokens(text, frozenset(kinds)) == {t: n for t, n in full.items() if t.partition(" ")[0] in kinds}
+    assert _source_tokens.__wrapped__(text) == (full, frozenset(t.partition(" ")[0] for t in full))
 
 
 def test_a_source_s_kinds_are_those_of_its_tokens() -> None:
