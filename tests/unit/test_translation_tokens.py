@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 from guidekit.check.rules.translations import _source_tokens, _tokens
 
 _PIECES = ["ADS-FIN-2.a", "P00001-1.b", "12", "3.5", "1,000", "hxxps://a[.]b/c", "evil[.]com", "{content}",
-           "%(name)s", "%s", "**", "__", "`", "](", "word", " ", ".", ",", ")", "(", "[", "]", "-", "\n"]
+           "%(name)s", "%s", "**", "__", "`", "](", "word", "\u0663\u0664", "\uff13", "hxxp://x.y", "e-mail",
+           " ", ".", ",", ")", "(", "[", "]", "-", "\n"]
 _KINDS = ("id", "link", "placeholder", "markup", "number")
 
 

@@ -162,9 +162,9 @@ _KINDS = ((_ID, "id"), (_URL, "link"), (_PLACEHOLDER, "placeholder"), (_MARKUP, 
 _ALL = frozenset(("id", "link", "placeholder", "markup", "number"))
 
 
-# a text has a token of some kind where one of the patterns matches it (numbers are searched
-# with ids and links blanked, but a text with an id or a link has tokens anyway)
-_ANY = re.compile("|".join(f"(?:{p.pattern})" for p in (_ID, _URL, _PLACEHOLDER, _MARKUP, _NUMBER)))
+# a character every token needs one of: an id's hyphen, a digit, a placeholder's brace or
+# percent sign, a markup character or a defanged link's bracket; "hxxp" starts the other links
+_NEEDED = re.compile(r"[-\d{%*_`\[\]]")
 _NONE: tuple[Counter[str], frozenset[str]] = (Counter(), frozenset())
 
 
@@ -172,8 +172,8 @@ _NONE: tuple[Counter[str], frozenset[str]] = (Counter(), frozenset())
 def _source_tokens(text: str) -> tuple[Counter[str], frozenset[str]]:
     """The tokens of a source text and their kinds: one source is the msgid of an entry in
     every locale, so this is worked out once a source, not once a locale (most have none:
-    one search says so)."""
-    if not _ANY.search(text):
+    a search for one character says so)."""
+    if not _NEEDED.search(text) and "hxxp" not in text:
         return _NONE
     tokens = _tokens(text)
     return tokens, frozenset(t.partition(" ")[0] for t in tokens)
