@@ -91,6 +91,27 @@ def test_jobs_follow_the_work() -> None:
     assert 1 <= jobs_for(10_000, per_job=8) <= len(os.sched_getaffinity(0))
 
 
+@pytest.mark.parametrize(("loadavg", "jobs"), [
+    ("0.10 0.20 0.30 1/250 4242\n", 4),  # only this process runs: every core
+    ("1.50 1.20 1.00 2/250 4242\n", 3),  # one other process runs
+    ("7.00 6.00 5.00 9/250 4242\n", 1),  # a busy machine: no child waiting for a core
+    (None, 4),  # no run queue to read: every core
+    ("garbage\n", 4),
+])
+def test_jobs_leave_the_cores_other_processes_run_on(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                     loadavg: str | None, jobs: int) -> None:
+    from guidekit.diff import fork
+
+    queue = tmp_path / "loadavg"
+    if loadavg is not None:
+        queue.write_text(loadavg, encoding="ascii")
+    monkeypatch.setattr(fork, "_RUN_QUEUE", str(queue))
+    monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: {0, 1, 2, 3})
+    assert jobs_for(10_000, per_job=8) == jobs
+    assert jobs_for(20, per_job=8) == min(jobs, 2)
+    assert jobs_for(3, per_job=8) == 1
+
+
 # --- the diff itself -----------------------------------------------------------------
 
 def _edit_every_document(root: Path) -> None:

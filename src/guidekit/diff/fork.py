@@ -13,8 +13,9 @@ Children are forked (they inherit everything the functions close over, nothing
 is pickled but the facts, the combined result and the answers) and leave with
 ``os._exit``. Anything that goes wrong in a child (an exception, a crash, a
 kill) costs time, not the answer: the parent does that share itself. Where fork
-is missing, another thread is running (forking it would copy its locks), or
-there is too little work, everything runs in this process.
+is missing, another thread is running (forking it would copy its locks), there
+is too little work, or other processes keep the other cores busy, everything
+runs in this process.
 """
 
 from __future__ import annotations
@@ -36,17 +37,35 @@ C = TypeVar("C")  # the facts combined
 R = TypeVar("R")  # phase two's answer for one share
 
 _FAILED: Any = object()  # what receive() gives for a child that failed
+_RUN_QUEUE = "/proc/loadavg"  # its fourth field: runnable / all scheduling entities
 
 
 def jobs_for(items: int, *, per_job: int) -> int:
-    """How many processes to use for ``items`` items, at least ``per_job`` each."""
+    """How many processes to use for ``items`` items, at least ``per_job`` each, and no
+    more than there are cores free of other work now."""
     if not hasattr(os, "fork") or threading.active_count() > 1:
         return 1
     try:
         cores = len(os.sched_getaffinity(0))
     except AttributeError:  # pragma: no cover - not Linux
         cores = os.cpu_count() or 1
-    return max(1, min(cores, items // per_job))
+    wanted = min(cores, items // per_job)
+    if wanted <= 1:
+        return 1
+    return max(1, min(wanted, _free_cores(cores)))
+
+
+def _free_cores(cores: int) -> int:
+    """Cores that no other runnable process wants at this moment (Linux's run queue, in
+    /proc/loadavg, counts this process too); all of them where that cannot be read. A
+    child that has to wait for a core holds the parent up at each exchange: on a busy
+    machine one process finishes sooner than two."""
+    try:
+        with open(_RUN_QUEUE, "rb") as fh:
+            running = int(fh.read().split()[3].split(b"/")[0])
+    except (OSError, ValueError, IndexError):
+        return cores
+    return max(0, cores - max(0, running - 1))
 
 
 def split(items: Sequence[T], jobs: int, first: Callable[[Sequence[T]], tuple[S, F]],
