@@ -187,7 +187,8 @@ def test_a_rule_held_twice_moves_to_the_same_place_however_shared(sample_repo: G
 
 def test_a_child_does_not_import_what_loading_needs(sample_repo: GitRepo) -> None:
     """What loading the changed documents needs on first use (the schema validators and
-    their libraries, the SOP model) is made before the fork, once, not in each process."""
+    their libraries, jsonschema's for the cases, whose schema refers to others, and the
+    SOP model) is made before the fork, once, not in each process."""
     import subprocess
     import sys
 
@@ -195,10 +196,10 @@ def test_a_child_does_not_import_what_loading_needs(sample_repo: GitRepo) -> Non
         text = path.read_text(encoding="utf-8")
         path.write_text(re.sub(r"severity: (low|medium|high)", "severity: critical", text, count=1),
                         encoding="utf-8")
-    for path in sorted(sample_repo.path.glob("sops/*.sop.yaml")):
+    for path in sorted(sample_repo.path.glob("sops/*.yaml")):  # SOPs and their cases
         text = path.read_text(encoding="utf-8")
-        path.write_text(re.sub(r"^title: ", "title: Now ", text, count=1, flags=re.M), encoding="utf-8")
-    sample_repo.commit("edit policies and SOPs")
+        path.write_text(re.sub(r"^( *)title: ", r"\1title: Now ", text, count=1, flags=re.M), encoding="utf-8")
+    sample_repo.commit("edit policies, SOPs and cases")
     # the child's first act is to drop the parent's git helper; its last, os._exit
     probe = """
 import os, sys
@@ -221,7 +222,8 @@ print(sorted(m for m in ("jsonschema_rs", "jsonschema", "guidekit.model.sop") if
 """
     out = subprocess.run([sys.executable, "-c", probe], cwd=sample_repo.path, capture_output=True, text=True,
                          check=True)
-    assert out.stdout.split("\n")[:2] == ["['policy', 'sop']", "['guidekit.model.sop', 'jsonschema', 'jsonschema_rs']"]
+    assert out.stdout.split("\n")[:2] == ["['cases', 'policy', 'sop']",
+                                          "['guidekit.model.sop', 'jsonschema', 'jsonschema_rs']"]
     child = out.stderr.strip().splitlines()[-1]
     assert child.startswith("[") and not {"'jsonschema_rs'", "'jsonschema'", "'guidekit.model.sop'"} & set(
         child.strip("[]").split(", ")), child

@@ -236,8 +236,6 @@ def prepare(pairs: Iterable[tuple[DocKind | None, DocKind | None]]) -> None:
             wanted.add((kind, kind is DocKind.POLICY and old is new))
             if kind is DocKind.SOP:
                 import guidekit.model.sop  # noqa: F401
-
-                wanted.add((DocKind.CASES, False))  # an SOP is compared with the cases naming it
     for what, partial in wanted:
         if fast_validator(what.value, partial=partial) is None:  # the schema refers to others
             validator_for(what.value, partial=partial)
