@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import gettext
 import json
+import re
 import shutil
 import subprocess
 from pathlib import Path
 
 import polib
 import pytest
-from i18n_repos import PO, POLICY, translated_sample
+from i18n_repos import PO, POLICY, translate, translated_sample
 from i18n_repos import edit as _edit
 from i18n_repos import git as _git
 from i18n_repos import gk as _gk
@@ -22,6 +23,7 @@ from conftest import SAMPLE
 pytestmark = pytest.mark.e2e
 
 RULE_TEXT = "ADS-GAMB/rules/ADS-GAMB-1.a/text"
+ALCOHOL = "policies/ads/alcohol.md"
 
 
 @pytest.fixture
@@ -210,3 +212,48 @@ def test_a_document_that_does_not_fit_its_schema_keeps_its_translations(repo: Pa
     _edit(repo, "version: three\n", "version: 3\n")
     _gk(repo, "i18n", "update", "--locale", "pt-BR")
     assert _findings(repo) == []
+
+
+def _check(root: Path, *cache: str) -> tuple[list[dict[str, object]], str]:
+    """Every finding of ``check`` (JSON) and its text report (without the time it took), with
+    these cache options."""
+    options = list(cache) or ["--no-cache"]
+    found = json.loads(_gk(root, "check", "-f", "json", *options, ok=(0, 1)).stdout)["findings"]
+    return found, re.sub(r" in [0-9.]+s\)", ")", _gk(root, "check", *options, ok=(0, 1)).stdout)
+
+
+def test_a_policy_whose_front_matter_does_not_parse_leaves_its_translations_unjudged(repo: Path,
+                                                                                      tmp_path: Path) -> None:
+    # findings before the break: a stricter change in ADS-GAMB (GK602, its file) and a reworded
+    # rule of ADS-ALC, translated too (GK603, another file)
+    translate(repo / PO, "ADS-ALC/")
+    _git(repo.parent, "commit", "-qam", "pt-BR translation of ADS-ALC")
+    _edit(repo, "    action: ad_disapprove\n    severity: medium\n    requires_context: true\n",
+          "    action: account_suspend\n    severity: medium\n    requires_context: true\n")
+    _edit(repo, "Alcohol ads run as restricted ads", "Alcohol ads only run as restricted ads", rel=ALCOHOL)
+    cache = ["--cache-dir", str(tmp_path / "cache")]
+    before, before_text = _check(repo)
+    assert {(f["rule"], f["path"]) for f in before} == {("GK602", f"guidance/{POLICY}"),
+                                                       ("GK603", f"guidance/{ALCOHOL}")}
+    assert _check(repo, *cache) == (before, before_text)  # the cache, warm from here on
+
+    # the front matter no longer parses: the file names no document, so its entries are known
+    # by their #: references; the parse error is its one finding, none of its entries is left
+    # over (GK605), stale or missing, and the other files' translations are judged as before
+    _edit(repo, "title: Gambling and betting in ads\n", "title: [Gambling and betting in ads\n")
+    for options in ([], cache, cache):  # without a cache, then cold and warm for this state
+        broken, text = _check(repo, *options)
+        assert [(f["rule"], f["line"]) for f in broken if f["path"] == f"guidance/{POLICY}"] == [("GK001", 5)]
+        assert [f for f in broken if str(f["rule"]).startswith("GK6")] == \
+            [f for f in before if f["path"] != f"guidance/{POLICY}"]
+        assert "GK001" in text and "GK605" not in text and "GK6" in text
+    # status says the same: no entry of the file left over, and why its units are not counted
+    status = _gk(repo, "i18n", "status", "-f", "json", ok=(1,))
+    (pt,) = json.loads(status.stdout)
+    assert pt["orphaned"] == 0 and "(gone)" not in pt["documents"]
+    assert f"{POLICY} do(es) not load or fit the schema" in status.stderr
+
+    # fixed: judged as before, the cached run too (it keeps no answer of the broken file)
+    _edit(repo, "title: [Gambling and betting in ads\n", "title: Gambling and betting in ads\n")
+    assert _check(repo, *cache) == (before, before_text)
+    assert _check(repo) == (before, before_text)

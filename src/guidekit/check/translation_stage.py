@@ -130,13 +130,15 @@ class _Store:
 
 
 class _Read(NamedTuple):
-    """One catalog as a worker read it: its revision, or why it cannot be read, and its
-    entries per document (in catalog order) with each group's JSON (what is stored)."""
+    """One catalog as a worker read it: its revision, or why it cannot be read, its entries
+    per document (in catalog order) with each group's JSON (what is stored), and the files
+    each document's entries were written from (guidekit.i18n.engine.entry_files)."""
 
     revision: str | None
     error: str | None
     groups: dict[str, list[Entry]]
     blobs: dict[str, str]
+    files: dict[str, list[str]]
 
 
 class _Group(NamedTuple):
@@ -149,17 +151,18 @@ class _Group(NamedTuple):
 
 
 def _read(settings: TranslationSettings, locale: str, *, blobs: bool) -> _Read:
-    from guidekit.i18n.engine import load_catalog
+    from guidekit.i18n.engine import entry_files, load_catalog
 
     try:
         cat = load_catalog(settings, locale)
     except ValueError as err:
-        return _Read(None, str(err), {}, {})
+        return _Read(None, str(err), {}, {}, {})
     groups: dict[str, list[Entry]] = {}
     for e in cat.entries.values():
         groups.setdefault(_doc(e.key), []).append(e)
     return _Read(cat.revision, None, groups,
-                 {doc: _dumps([list(e) for e in entries]) for doc, entries in groups.items()} if blobs else {})
+                 {doc: _dumps([list(e) for e in entries]) for doc, entries in groups.items()} if blobs else {},
+                 entry_files(cat.entries.values()))
 
 
 def _encode_units(units: Iterable[Unit]) -> list[Any]:
@@ -339,7 +342,7 @@ class TranslationStage:
             try:
                 units_of_file[rel] = _decode_units(rows[unit_keys[rel]])
             except (KeyError, TypeError, ValueError, IndexError):  # gone or damaged: extracted again
-                units_of_file[rel] = self._extract(by_rel[rel])[1]
+                units_of_file[rel] = self._extract(by_rel[rel])[1] or []
         merged: dict[str, Unit] = {}
         for rel in rels:
             for u in units_of_file[rel]:
@@ -353,9 +356,10 @@ class TranslationStage:
     def _units_key(self, d: Discovered, digest: str) -> str:
         return _digest(self.salt, "units", d.rel, d.kind.value if d.kind else "", digest)
 
-    def _extract(self, d: Discovered) -> tuple[str, list[Unit], str | None]:
-        """(the digest of the bytes read, the units in them, and for a file that does not load
-        or fit its schema, the document it names): the units are keyed by what they came from."""
+    def _extract(self, d: Discovered) -> tuple[str, list[Unit] | None, str | None]:
+        """(the digest of the bytes read, the units in them (None where the file does not load
+        or fit its schema), and for such a file the document it names, if any): the units are
+        keyed by what they came from."""
         from guidekit.i18n.engine import named_document, source_units
         from guidekit.loading.source import load_bytes
 
@@ -363,7 +367,7 @@ class TranslationStage:
         raw = read_guidance(d.path, self.config.limits.max_file_bytes)
         src = load_bytes(d.path, d.rel, d.kind, raw, self.config.limits)
         units = source_units(src)
-        return _bytes_digest(raw), units or [], named_document(src) if units is None else None
+        return _bytes_digest(raw), units, named_document(src) if units is None else None
 
     def _changes_since(self, revision: str | None) -> tuple[Changes, str | None]:
         """The rule changes since a catalog's revision. With a cache, the diff is kept under the
@@ -430,7 +434,7 @@ class TranslationStage:
 
             def groups(key: str) -> set[str]:
                 row = indexes.get(key)
-                if not (isinstance(row, list) and len(row) == 3 and isinstance(row[2], dict)):
+                if not (isinstance(row, list) and len(row) == 4 and isinstance(row[2], dict)):
                     return set()
                 return {d for d in row[2].values() if isinstance(d, str)}
 
@@ -445,15 +449,16 @@ class TranslationStage:
     def _judge(self, locales: list[str], cat_keys: dict[str, str]) -> dict[str, tuple[list[Finding], bool]]:
         """locale -> (its findings, whether they may be stored)."""
         from guidekit.i18n.catalog import read_revision, shown_path
-        from guidekit.i18n.engine import enforcement_changes
+        from guidekit.i18n.engine import enforcement_changes, unjudged_documents
 
         cached = self.store.cache is not None
-        index: dict[str, tuple[str | None, str | None, dict[str, str]]] = {}
+        index: dict[str, tuple[str | None, str | None, dict[str, str], dict[str, list[str]]]] = {}
         for key, row in (self.store.get(cat_keys[loc] for loc in locales) if cached else {}).items():
-            with contextlib.suppress(TypeError, ValueError):
-                rev, err, groups = row
-                if all(isinstance(x, str) for x in groups.values()):
-                    index[key] = (rev, err, dict(groups))
+            with contextlib.suppress(TypeError, ValueError, AttributeError):
+                rev, err, groups, files = row
+                if all(isinstance(x, str) for x in groups.values()) and all(isinstance(x, list)
+                                                                             for x in files.values()):
+                    index[key] = (rev, err, dict(groups), dict(files))
         # a file's units are stored under its bytes, with the documents they belong to beside them
         # (small: an edit needs the units of the documents it touches only)
         unit_keys = {d.rel: self._units_key(d, self._bytes_of(d.rel)) for d in self.files} if cached else {}
@@ -470,18 +475,18 @@ class TranslationStage:
         units_of_file: dict[str, list[Unit]] = {}
         extracted = {d.rel: self._extract(d) for d in self.files if d.rel not in docs_of}
         by_rel = {d.rel: d for d in self.files}
-        # documents of files that do not fit their schema: check reports why, and their
-        # translations are not judged against what is left of them (so such a file is never
-        # stored: it is extracted again on each run)
-        unjudged: set[str] = set()
-        for rel, (digest, of_file, unfit) in extracted.items():
-            units_of_file[rel] = of_file
-            docs_of[rel] = list(dict.fromkeys(_doc(u.key) for u in of_file))
-            if unfit is not None:
-                unjudged.add(unfit)
+        # files that do not load or fit their schema (path -> the document they name, if any):
+        # check reports why, and their documents' translations are not judged against what is
+        # left of them (so such a file is never stored: it is extracted again on each run)
+        failed: dict[str, str | None] = {}
+        for rel, (digest, of_file, named) in extracted.items():
+            units_of_file[rel] = of_file or []
+            docs_of[rel] = list(dict.fromkeys(_doc(u.key) for u in units_of_file[rel]))
+            if of_file is None:
+                failed[rel] = named
             if cached:
                 self.consistent &= digest == self._bytes_of(rel)
-                if unfit is None:
+                if of_file is not None:
                     key = self._units_key(by_rel[rel], digest)
                     self._pending[key] = _dumps(_encode_units(of_file))
                     self._pending[_digest(key, "docs")] = _dumps(docs_of[rel])
@@ -492,6 +497,10 @@ class TranslationStage:
             for doc in docs_of.get(d.rel, ()):
                 holders.setdefault(doc, []).append(d.rel)
 
+        def unjudged(files_of: Mapping[str, list[str]]) -> set[str]:
+            """The documents of the failed files, in a catalog whose entries came from these files."""
+            return unjudged_documents(failed, files_of, holders)
+
         # each catalog's revision, error and entry groups (digests, and entries where read); the
         # revision of a catalog to read is first taken from its header alone, so that the diff
         # since it is made before the catalogs are read (a worker that finds another revision in
@@ -499,11 +508,13 @@ class TranslationStage:
         revision: dict[str, str | None] = {}
         error: dict[str, str | None] = {}
         group_digest: dict[str, dict[str, str]] = {}
+        entry_files: dict[str, dict[str, list[str]]] = {}
         for loc in locales:
             if loc in to_read:
                 revision[loc], error[loc], group_digest[loc] = read_revision(self.paths[loc]), None, {}
+                entry_files[loc] = {}
             else:
-                revision[loc], error[loc], group_digest[loc] = index[cat_keys[loc]]
+                revision[loc], error[loc], group_digest[loc], entry_files[loc] = index[cat_keys[loc]]
         peeked = dict(revision)
         diffs: dict[str | None, tuple[Changes, str | None]] = {}
 
@@ -519,26 +530,26 @@ class TranslationStage:
         read: dict[str, _Read] = {}
         whole: set[str] = set()  # locales whose every group a worker judged
         if to_read:
-            units = self._units_by_doc(set(holders) - unjudged, holders, unit_keys, units_of_file)
+            units = self._units_by_doc(set(holders) - unjudged({}), holders, unit_keys, units_of_file)
 
             def read_and_judge(loc: str) -> tuple[str, _Read, dict[str, _Group] | None]:
                 r = _read(self.settings, loc, blobs=cached)
                 if r.revision != peeked[loc]:
                     return loc, r, None
                 changes, note = diffs[r.revision]
-                docs = sorted((set(holders) | set(r.groups)) - unjudged)
+                docs = sorted((set(holders) | set(r.groups)) - unjudged(r.files))
                 return loc, r._replace(groups={}), {
                     doc: self._group(loc, r.revision, r.groups.get(doc, []), units.get(doc, {}), changes, note)
                     for doc in docs}
 
             for loc, r, judged in run_all(read_and_judge, to_read, jobs=self.jobs, min_items=2):
                 read[loc] = r
-                revision[loc], error[loc] = r.revision, r.error
+                revision[loc], error[loc], entry_files[loc] = r.revision, r.error, r.files
                 group_digest[loc] = {doc: _text_digest(blob) for doc, blob in r.blobs.items()}
                 if cached:
                     for doc, blob in r.blobs.items():
                         self._pending[_digest("entries", group_digest[loc][doc])] = blob
-                    self._pending[cat_keys[loc]] = _dumps([r.revision, r.error, group_digest[loc]])
+                    self._pending[cat_keys[loc]] = _dumps([r.revision, r.error, group_digest[loc], r.files])
                 if judged is None:
                     diff_since(r.revision)
                 else:
@@ -566,7 +577,7 @@ class TranslationStage:
                 docs = list(results[loc])
             else:
                 docs = sorted((set(holders) | (set(read[loc].groups) if loc in read else set(group_digest[loc])))
-                              - unjudged)
+                              - unjudged(entry_files[loc]))
             if not cached:
                 todo[loc] = [] if loc in whole else docs
                 continue

@@ -48,11 +48,14 @@ def i18n(
     from guidekit.i18n.engine import (
         collect_units,
         enforcement_changes,
+        entry_files,
         load_catalogs,
         settings_of,
         unit_states,
+        unjudged_documents,
         write_update,
     )
+    from guidekit.i18n.units import key_document
 
     config = resolve_config(root)
     settings = settings_of(config)
@@ -102,9 +105,16 @@ def i18n(
     # status
     report: list[dict[str, object]] = []
     failed = False
+    if unfit:
+        shown = ", ".join(unfit[:5]) + (f" and {len(unfit) - 5} more" if len(unfit) > 5 else "")
+        typer.echo(f"guidekit: {shown} do(es) not load or fit the schema: their translations are not judged "
+                   "(`guidekit check` says what is wrong)", err=True)
+    held = {u.doc for u in units.values()}
     for cat in catalogs:
         changes, note = enforcement_changes(config.root, cat.revision)
-        states = unit_states(units, cat, changes)
+        # the entries of a file that does not load are not left over: its units are unknown
+        left = unjudged_documents(dict.fromkeys(unfit), entry_files(cat.entries.values()), held)
+        states = [s for s in unit_states(units, cat, changes) if s.unit is not None or key_document(s.key) not in left]
         per_doc: dict[str, Counter[str]] = {}
         for s in states:
             doc = s.unit.doc if s.unit else "(gone)"

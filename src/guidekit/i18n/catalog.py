@@ -41,6 +41,9 @@ class Entry(NamedTuple):
     obsolete: bool = False
     previous: str | None = None  # the ``#| msgid`` of a stale entry: the source it was translated from
     note: str | None = None  # what update wrote changed on a stale entry ("action: ad_disapprove -> ...")
+    # the file its unit was in when the entry was written (its first ``#:`` reference): what
+    # names its document's file while that file does not load
+    origin: str | None = None
 
 
 class Catalog(NamedTuple):
@@ -108,7 +111,7 @@ def _catalog(path_or_text: str, path: Path, locale: str) -> Catalog:
         comment = e.comment
         impact, note = _recorded(comment) if STALE_MARK in comment else (None, None)
         entries[key] = Entry(key, e.msgid, e.msgstr, "fuzzy" in e.flags, impact, e.linenum, bool(e.obsolete),
-                             e.previous_msgid or None, note)
+                             e.previous_msgid or None, note, e.occurrences[0][0] if e.occurrences else None)
     return Catalog(locale, path, po.metadata.get(REVISION) or None, entries, dict(po.metadata))
 
 

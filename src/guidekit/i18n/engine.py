@@ -11,7 +11,7 @@ is stale as ``editorial``; a reflow (whitespace) is no change at all.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -26,9 +26,9 @@ if TYPE_CHECKING:  # units (and the Markdown reader) are imported where they are
     from guidekit.i18n.units import Unit
 
 __all__ = ["ENFORCEMENT", "RuleChange", "TranslationSettings", "UnitState", "collect_units", "diff_since",
-           "enforcement_changes", "file_units", "level_of", "load_catalog", "load_catalogs", "named_document",
-           "plan_update", "rekey",
-           "reworded", "rule_changes", "settings_of", "source_units", "translatable", "unit_states", "write_update"]
+           "enforcement_changes", "entry_files", "file_units", "level_of", "load_catalog", "load_catalogs",
+           "named_document", "plan_update", "rekey", "reworded", "rule_changes", "settings_of", "source_units",
+           "translatable", "unit_states", "unjudged_documents", "write_update"]
 
 ENFORCEMENT = (Impact.BREAKING, Impact.STRICTER, Impact.LOOSER)
 
@@ -113,6 +113,31 @@ def named_document(src: Source) -> str | None:
         return "taxonomy"
     ident = src.data.get("id") if isinstance(src.data, dict) else None
     return ident if isinstance(ident, str) and ident else None
+
+
+def entry_files(entries: Iterable[Entry]) -> dict[str, list[str]]:
+    """Document id (the first part of each entry's key) -> the files its entries were written
+    from (their ``#:`` references), in catalog order."""
+    out: dict[str, dict[str, None]] = {}
+    for e in entries:
+        if e.origin:
+            out.setdefault(e.key.partition("/")[0], {})[e.origin] = None
+    return {doc: list(files) for doc, files in out.items()}
+
+
+def unjudged_documents(failed: Mapping[str, str | None], files_of: Mapping[str, Iterable[str]],
+                       held: Collection[str]) -> set[str]:
+    """The documents whose translations are not judged while the files ``failed`` (path ->
+    the document it still names, or None) do not load or fit their schema: its units are
+    unknown, so its entries are neither left over nor stale nor missing. A file that names no
+    document (its YAML does not parse) is known by its entries' ``#:`` references
+    (``files_of``, from entry_files), unless a file that loads holds that document now
+    (``held``: it moved there)."""
+    if not failed:
+        return set()
+    named = {doc for doc in failed.values() if doc is not None}
+    return named | {doc for doc, files in files_of.items()
+                    if doc not in held and any(f in failed for f in files)}
 
 
 class RuleChange(NamedTuple):

@@ -229,6 +229,8 @@ class OrphanedTranslation(TranslationRule):
     changed without a rename the diff engine could follow).
 
     `guidekit i18n update` moves it to the catalog's obsolete entries (``#~``).
+    The entries of a file that does not load or fit its schema are not reported
+    (its units are unknown): the file's own finding says what is wrong.
     """
 
     id = "GK605"
