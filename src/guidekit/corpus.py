@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from guidekit.loading.config import Config
-from guidekit.loading.source import DocKind, Source
+from guidekit.loading.source import DocKind, Source, named_document
 from guidekit.model import (
     Case,
     Policy,
@@ -80,7 +80,8 @@ class Corpus:
     all_sops: list[Sop] = field(default_factory=list)
     case_files: list[tuple[Source, str, tuple[Case, ...]]] = field(default_factory=list)
     taxonomy_sources: list[tuple[Source, str, list[Any]]] = field(default_factory=list)
-    # ids declared by documents that failed their schema: references to them resolve
+    # ids declared by documents that failed their schema, or named by files that do not load
+    # (check.analyze._still_named): references to them resolve, the file's own finding is the one
     declared_ids: set[str] = field(default_factory=set)
     declared_rule_ids: set[str] = field(default_factory=set)
 
@@ -108,7 +109,10 @@ class Corpus:
 
 def _declare_invalid(corpus: Corpus, src: Source) -> None:
     data = src.data
-    if not isinstance(data, dict):
+    if not isinstance(data, dict):  # a file whose YAML does not parse names its document only
+        named = named_document(src) if src.kind in (DocKind.POLICY, DocKind.SOP) else None
+        if named is not None:
+            corpus.declared_ids.add(named)
         return
     if isinstance(data.get("id"), str):
         corpus.declared_ids.add(data["id"])
@@ -140,9 +144,7 @@ def build_corpus(
         return memo[src]
 
     for src in corpus.sources:
-        if not src.ok:
-            continue
-        if not is_valid(src):
+        if not src.ok or not is_valid(src):
             _declare_invalid(corpus, src)
             continue
         if src.kind is DocKind.POLICY:

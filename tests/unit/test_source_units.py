@@ -32,7 +32,7 @@ def test_a_document_that_fits_has_its_units(tmp_path: Path) -> None:
 @pytest.mark.parametrize(("old", "new", "named"), [
     ("version: 3\n", "version: three\n", "ADS-GAMB"),  # the model would build: the schema says no
     ("id: ADS-GAMB\n", "id: [1, 2]\n", None),
-    ("kind: ads\n", "kind: [ads\n", None),  # does not load at all
+    ("kind: ads\n", "kind: [ads\n", "ADS-GAMB"),  # does not load at all: its id line still names it
 ], ids=["version", "id", "yaml"])
 def test_a_document_that_does_not_fit_its_schema_has_no_units_at_all(tmp_path: Path, old: str, new: str,
                                                                         named: str | None) -> None:

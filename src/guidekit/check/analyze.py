@@ -15,12 +15,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from guidekit.check.incremental import mentioned_tokens
+from guidekit.check.incremental import id_like, mentioned_tokens
 from guidekit.check.registry import CheckRule, DocContext, DocIndex, Link, find_rule
 from guidekit.check.schema import salvage, schema_findings
 from guidekit.check.suppress import Directive, scan_directives
 from guidekit.findings import Finding, SourceSpan
-from guidekit.loading.source import DocKind, Limits, Source, load_bytes, load_text, read_guidance
+from guidekit.loading.source import DocKind, Limits, Source, load_bytes, load_text, named_document, read_guidance
 
 if TYPE_CHECKING:  # the models are built (and imported) only for files that are analysed
     from guidekit.model import Policy, Sop
@@ -41,7 +41,7 @@ class FileResult:
     status: str  # FAILED (not loaded), INVALID (schema errors), PARTIAL or VALID
     # VALID: the document's data with long prose elided; PARTIAL: the same of what
     # is left without its broken nodes; INVALID: the ids it declares (so references
-    # to it still resolve); FAILED: None
+    # to it still resolve); FAILED: what it still names, in the same shape (_still_named)
     data: Any
     yaml_line: int
     body_line: int
@@ -171,6 +171,18 @@ def _declared(data: Any) -> dict[str, Any]:
     return out
 
 
+def _still_named(src: Source, tokens: Collection[str]) -> dict[str, Any] | None:
+    """What a file that does not load still names, in the shape of ``_declared``: the
+    document of its ``id:`` line (loading.source.named_document) and, as its rules, the ids
+    written in it. References to them are not judged while it is broken (its load finding
+    is the one to fix), and come back once it loads."""
+    doc = named_document(src) if src.kind in (DocKind.POLICY, DocKind.SOP) else None
+    if doc is None:
+        return None
+    rules = [{"id": w} for w in id_like(tokens) if w != doc]
+    return {"id": doc, "rules": rules} if rules else {"id": doc}
+
+
 RuleSetup = tuple[type[CheckRule], Callable[[str], tuple[bool, Any, dict[str, Any]]]]
 
 
@@ -204,7 +216,7 @@ class Analyzer:
         directives = scan_directives(src.text) if src.text else ()
         tokens = mentioned_tokens(src.text.encode("utf-8", "surrogatepass"))
         if not src.ok:
-            return FileResult(rel, kind, key, FAILED, None, src.yaml_line, src.body_line,
+            return FileResult(rel, kind, key, FAILED, _still_named(src, tokens), src.yaml_line, src.body_line,
                               tuple(findings), DocIndex(), directives, tokens=tokens)
         schema = list(schema_findings(src, verbose=self.verbose))
         findings.extend(schema)

@@ -22,14 +22,14 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from guidekit.check.analyze import FileResult
 
-__all__ = ["defined_ids", "link_targets", "mentioned_tokens", "mentions", "referenced_ids",
+__all__ = ["defined_ids", "id_like", "link_targets", "mentioned_tokens", "mentions", "referenced_ids",
            "supersedes_ids", "tokens_of"]
 
 _ID = re.compile(r"^[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*(?:\.[a-z0-9]+)?$")
@@ -40,6 +40,11 @@ _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:|^//")
 _IDS = re.compile(rb"[A-Z](?:[A-Z0-9]+(?:-[A-Z0-9]+)*|(?:-[A-Z0-9]+)+)(?:\.[a-z0-9]+)?")
 _EXT = re.compile(rb"\.(?:md|markdown|yaml|yml)\b")
 _NAME_START = re.compile(rb"[^\s/()\[\]#\"'<>`,:]*\Z")
+
+def id_like(words: Iterable[str]) -> list[str]:
+    """The words of ``words`` that have the shape of an id (not file names), sorted."""
+    return sorted(w for w in words if _ID.match(w))
+
 
 def defined_ids(r: FileResult) -> set[str]:
     data = r.data

@@ -360,8 +360,8 @@ class TranslationStage:
         """(the digest of the bytes read, the units in them (None where the file does not load
         or fit its schema), and for such a file the document it names, if any): the units are
         keyed by what they came from."""
-        from guidekit.i18n.engine import named_document, source_units
-        from guidekit.loading.source import load_bytes
+        from guidekit.i18n.engine import source_units
+        from guidekit.loading.source import load_bytes, named_document
 
         assert d.kind is not None
         raw = read_guidance(d.path, self.config.limits.max_file_bytes)

@@ -20,7 +20,7 @@ from guidekit.errors import GuidekitError
 from guidekit.i18n.catalog import Catalog, Entry, Planned, catalog_path, read_catalog, write_catalog
 from guidekit.loading.config import Config
 from guidekit.loading.discover import Discovered, discover
-from guidekit.loading.source import DocKind, Source, load_source
+from guidekit.loading.source import DocKind, Source, load_source, named_document
 
 if TYPE_CHECKING:  # units (and the Markdown reader) are imported where they are extracted
     from guidekit.i18n.units import Unit
@@ -103,16 +103,6 @@ def source_units(src: Source) -> list[Unit] | None:
     from guidekit.i18n.units import units_of
 
     return units_of(src)
-
-
-def named_document(src: Source) -> str | None:
-    """The document a file holds as far as it says, even where it does not fit its schema:
-    its id where that is a string ("taxonomy" for a taxonomy file); None where the file
-    does not load or names none."""
-    if src.kind is DocKind.TAXONOMY:
-        return "taxonomy"
-    ident = src.data.get("id") if isinstance(src.data, dict) else None
-    return ident if isinstance(ident, str) and ident else None
 
 
 def entry_files(entries: Iterable[Entry]) -> dict[str, list[str]]:

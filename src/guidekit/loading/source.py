@@ -21,7 +21,7 @@ if TYPE_CHECKING:  # the YAML parser is imported by what parses: a cached check 
     from ruamel.yaml.nodes import Node
 
 __all__ = ["DocKind", "Limits", "LoadProblem", "Source", "load_bytes", "load_source", "load_text",
-           "read_guidance"]
+           "named_document", "read_guidance"]
 
 
 class DocKind(StrEnum):
@@ -228,6 +228,26 @@ def load_text(src: Source, limits: Limits) -> Source:
         src.body_line = node.start_mark.line + 1 if node is not None else 0
     src.data = data
     return src
+
+
+# a top-level ``id:`` line, for a file whose YAML does not parse (a plain scalar or a quoted one)
+_ID_LINE = re.compile(r"""^id:[ \t]*(["']?)([A-Za-z0-9][A-Za-z0-9._-]*)\1[ \t]*(?:#.*)?$""", re.MULTILINE)
+
+
+def named_document(src: Source) -> str | None:
+    """The document a file holds as far as it says, even where it does not fit its schema or
+    its YAML does not parse (then its top-level ``id:`` line): its id where that is a string
+    ("taxonomy" for a taxonomy file); None where the file names none.
+
+    The one reading of what a broken file still names: check keeps references to that
+    document quiet while the file is broken, and leaves its translations unjudged."""
+    if src.kind is DocKind.TAXONOMY:
+        return "taxonomy"
+    if isinstance(src.data, dict):
+        ident = src.data.get("id")
+        return ident if isinstance(ident, str) and ident else None
+    m = _ID_LINE.search(src.yaml_text) if src.data is None else None
+    return m.group(2) if m else None
 
 
 def _yaml_type(value: Any) -> str:

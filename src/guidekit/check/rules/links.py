@@ -20,7 +20,9 @@ class BrokenLink(CheckRule):
     Relative links (``../ads/alcohol.md#definitions``) must name a file in the
     repository; an anchor must be a heading of the target (as GitHub slugs
     it) or one of its rule ids. Web links are not fetched: guidekit never
-    uses the network.
+    uses the network. While the target does not load (its YAML or front
+    matter does not parse), its anchors are unknown and not judged: the
+    target's own load finding is the one to fix.
     """
 
     id = "GK330"
@@ -28,9 +30,10 @@ class BrokenLink(CheckRule):
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         root = ctx.corpus.root
+        unloaded = {s.rel for s in ctx.corpus.sources if not s.ok}
         for rel, index in ctx.index.items():
             for link in index.links:
-                problem = self._problem(ctx, root, rel, link)
+                problem = self._problem(ctx, root, rel, link, unloaded)
                 if problem is not None:
                     message, hint = problem
                     yield self.finding(
@@ -39,7 +42,7 @@ class BrokenLink(CheckRule):
                     )
 
     def _problem(self, ctx: RuleContext, root: object, rel: str,
-                 link: Link) -> tuple[str, str | None] | None:
+                 link: Link, unloaded: set[str]) -> tuple[str, str | None] | None:
         target = link.target
         if not target or _SCHEME.match(target):
             return None
@@ -58,7 +61,7 @@ class BrokenLink(CheckRule):
                 if close else None
             return f"link target {path!r} does not exist", hint
         anchors = ctx.index[joined].anchors
-        if anchor and anchor.lower() not in anchors:
+        if anchor and joined not in unloaded and anchor.lower() not in anchors:
             close = difflib.get_close_matches(anchor.lower(), sorted(anchors), n=1)
             hint = f"did you mean #{close[0]}?" if close else None
             return f"{joined} has no anchor #{anchor}", hint

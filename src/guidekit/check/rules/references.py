@@ -156,7 +156,9 @@ class UnresolvedReference(CheckRule):
     example's ``exception`` (one of its policy's that covers its rule); SOP
     policies, outcome actions and rule ids, and a table node's ``tiers_of``
     rule. A vocabulary with no taxonomy file at all is reported
-    once instead of at every use.
+    once instead of at every use. While a file's YAML or front matter does
+    not parse, the document it still names (its ``id:`` line) and the ids
+    written in it count as defined: its parse error (GK001) is the finding.
     """
 
     id = "GK210"
