@@ -96,11 +96,6 @@ def _stat(path: Path) -> tuple[int, int, int] | None:
     return (st.st_size, st.st_mtime_ns, st.st_ino) if stat.S_ISREG(st.st_mode) else None
 
 
-def _doc(key: str) -> str:
-    """The document a unit key (or catalog entry) belongs to: the key's first part."""
-    return key.split("/", 1)[0]
-
-
 def _dumps(value: Any) -> str:
     return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
 
@@ -152,6 +147,7 @@ class _Group(NamedTuple):
 
 def _read(settings: TranslationSettings, locale: str, *, blobs: bool) -> _Read:
     from guidekit.i18n.engine import entry_files, load_catalog
+    from guidekit.i18n.units import key_document
 
     try:
         cat = load_catalog(settings, locale)
@@ -159,7 +155,7 @@ def _read(settings: TranslationSettings, locale: str, *, blobs: bool) -> _Read:
         return _Read(None, str(err), {}, {}, {})
     groups: dict[str, list[Entry]] = {}
     for e in cat.entries.values():
-        groups.setdefault(_doc(e.key), []).append(e)
+        groups.setdefault(key_document(e.key), []).append(e)
     return _Read(cat.revision, None, groups,
                  {doc: _dumps([list(e) for e in entries]) for doc, entries in groups.items()} if blobs else {},
                  entry_files(cat.entries.values()))
@@ -333,6 +329,8 @@ class TranslationStage:
     def _units_by_doc(self, docs: set[str], holders: dict[str, list[str]], unit_keys: dict[str, str],
                       units_of_file: dict[str, list[Unit]]) -> dict[str, dict[str, Unit]]:
         """The units of these documents, from the files extracted in this run or the cache."""
+        from guidekit.i18n.units import key_document
+
         wanted = {rel for doc in docs for rel in holders.get(doc, ())}
         rels = [d.rel for d in self.files if d.rel in wanted]
         need = [rel for rel in rels if rel not in units_of_file]
@@ -349,8 +347,9 @@ class TranslationStage:
                 merged.setdefault(u.key, u)
         out: dict[str, dict[str, Unit]] = {}
         for key, u in merged.items():
-            if _doc(key) in docs:
-                out.setdefault(_doc(key), {})[key] = u
+            doc = key_document(key)
+            if doc in docs:
+                out.setdefault(doc, {})[key] = u
         return out
 
     def _units_key(self, d: Discovered, digest: str) -> str:
@@ -450,6 +449,7 @@ class TranslationStage:
         """locale -> (its findings, whether they may be stored)."""
         from guidekit.i18n.catalog import read_revision, shown_path
         from guidekit.i18n.engine import enforcement_changes, unjudged_documents
+        from guidekit.i18n.units import key_document
 
         cached = self.store.cache is not None
         index: dict[str, tuple[str | None, str | None, dict[str, str], dict[str, list[str]]]] = {}
@@ -481,7 +481,7 @@ class TranslationStage:
         failed: dict[str, str | None] = {}
         for rel, (digest, of_file, named) in extracted.items():
             units_of_file[rel] = of_file or []
-            docs_of[rel] = list(dict.fromkeys(_doc(u.key) for u in units_of_file[rel]))
+            docs_of[rel] = list(dict.fromkeys(key_document(u.key) for u in units_of_file[rel]))
             if of_file is None:
                 failed[rel] = named
             if cached:
